@@ -1,0 +1,32 @@
+# RepDrill: two commands matter. `make run` sets up everything and starts the app;
+# `make test` runs the test suite. Both install what is missing first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup system-deps bench screenshots soak clean
+
+run: $(STAMP)
+	$(BIN)/trainer
+
+test: $(STAMP)
+	scripts/with-test-env $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+setup: $(STAMP)
+
+system-deps:
+	scripts/install-system-deps
+
+$(STAMP): pyproject.toml
+	scripts/install-system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[whisper,test]'
+	touch $(STAMP)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""Sub-commands of the `trainer` CLI, one module per group; each has `register(subparsers)`."""

@@ -1,0 +1,39 @@
+"""Shared transcript types: words from an ASR engine, speech spans from the audio.
+
+Times are seconds. Word times come from the engine and are approximate; speech
+spans come from voice activity detection and are the clock for every metric.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word with the engine's (approximate) times."""
+
+    text: str
+    start: float
+    end: float
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of voiced audio (see DESIGN.md: silences < 0.5 s are joined)."""
+
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass
+class Transcript:
+    """What an engine heard in one answer: the text and its words."""
+
+    text: str
+    words: list[Word] = field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Speech I/O: the prospect's voice (TTS), audio in/out, voice activity, ASR engines, models."""

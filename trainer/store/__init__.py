@@ -1,0 +1,1 @@
+"""Persistence: SQLite database, recordings on disk, backups."""
