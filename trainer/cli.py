@@ -17,7 +17,9 @@ from trainer.core.errors import TrainerError
 # Modules under trainer/commands/ that add sub-commands, in help order.
 COMMAND_MODULES = [
     "speech",
+    "audio",
     "models",
+    "packs",
 ]
 
 
