@@ -12,6 +12,8 @@ from typing import Mapping
 
 from trainer.core.targets import Targets
 
+END_OF_CONVERSATION = "The conversation ends here."  # outcome of a turn without `next` rules
+
 
 @dataclass(frozen=True)
 class Voice:
@@ -74,6 +76,17 @@ class Node:
     tip: str | None = None
     next: tuple[Rule, ...] = ()
 
+    def route(self, covered_moves: set[str] | frozenset[str]) -> Rule:
+        """Where the conversation goes after an answer that covered `covered_moves`.
+
+        The first matching rule (a valid pack always ends its rules with a catch-all);
+        a node without rules ends the drill with `END_OF_CONVERSATION`.
+        """
+        for rule in self.next:
+            if rule.matches(covered_moves):
+                return rule
+        return Rule(outcome=END_OF_CONVERSATION)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Objection(Node):
@@ -111,7 +124,7 @@ class Pack:
     targets: Targets = field(default_factory=Targets)
     assignment: Assignment | None = None
     lexicon: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # extra fillers/hedges/...
-    source: str | None = None  # file the pack was loaded from
+    source: str | None = field(default=None, compare=False)  # file the pack was loaded from
 
     def objection(self, objection_id: str) -> Objection:
         """The objection with this id (KeyError if the pack has none)."""
