@@ -12,8 +12,6 @@ from typing import Mapping
 
 from trainer.core.targets import Targets
 
-END_OF_CONVERSATION = "The conversation ends here."  # outcome of a turn without `next` rules
-
 
 @dataclass(frozen=True)
 class Voice:
@@ -75,17 +73,6 @@ class Node:
     model_answer: str = ""
     tip: str | None = None
     next: tuple[Rule, ...] = ()
-
-    def route(self, covered_moves: set[str] | frozenset[str]) -> Rule:
-        """Where the conversation goes after an answer that covered `covered_moves`.
-
-        The first matching rule (a valid pack always ends its rules with a catch-all);
-        a node without rules ends the drill with `END_OF_CONVERSATION`.
-        """
-        for rule in self.next:
-            if rule.matches(covered_moves):
-                return rule
-        return Rule(outcome=END_OF_CONVERSATION)
 
 
 @dataclass(frozen=True, kw_only=True)
