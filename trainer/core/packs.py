@@ -31,6 +31,7 @@ __all__ = [
     "find_pack",
     "load_pack",
     "load_pack_text",
+    "targets_overrides",
 ]
 
 PACK_SUFFIXES = (".yaml", ".yml")
@@ -150,7 +151,8 @@ def _node_data(node: Node) -> dict[str, Any]:
     return data
 
 
-def _targets_data(targets: Targets) -> dict[str, Any]:
+def targets_overrides(targets: Targets) -> dict[str, Any]:
+    """The `targets:` block that gives `targets`: only what differs from the defaults."""
     default = Targets()
     data: dict[str, Any] = {}
     for name in ("talk_share_band", "pace_band", "hesitation_s", "monologue_limit_s", "fillers_per_min_max", "answer_length_band_s"):
@@ -183,7 +185,7 @@ def dump_pack(pack: Pack) -> str:
             for p in pack.personas.values()
         ],
     }
-    if targets := _targets_data(pack.targets):
+    if targets := targets_overrides(pack.targets):
         data["targets"] = targets
     if pack.lexicon:
         data["lexicon"] = {k: list(v) for k, v in pack.lexicon.items()}
