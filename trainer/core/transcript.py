@@ -37,3 +37,25 @@ class Transcript:
 
     text: str
     words: list[Word] = field(default_factory=list)
+
+
+PROSPECT = "prospect"
+REP = "rep"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One turn of a drill, on the drill clock.
+
+    A prospect turn (`speaker == PROSPECT`) is a spoken line: `start`/`end` bound its
+    audio without leading/trailing silence, `text` is the line. A rep turn (`REP`) is an
+    answer: `start`/`end` bound the listening window, `words` come from the engine and
+    `spans` from voice activity detection on the rep's audio.
+    """
+
+    speaker: str
+    start: float
+    end: float
+    text: str = ""
+    words: tuple[Word, ...] = ()
+    spans: tuple[Span, ...] = ()

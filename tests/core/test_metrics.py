@@ -1,0 +1,255 @@
+"""Metrics from hand-made word lists and speech spans (DESIGN.md "Metric definitions")."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from trainer.core.lexicon import default_lexicon, lexicon_for
+from trainer.core.metrics import (
+    clauses,
+    drill_metrics,
+    join_spans,
+    longest_monologue,
+    place_words,
+    question_clauses,
+    turn_metrics,
+)
+from trainer.core.transcript import PROSPECT, REP, Span, Turn, Word
+
+
+def say(text, start, step=0.3, pauses=None):
+    """Words of `text` every `step` s from `start` (each 0.25 s long); `pauses` maps word index -> extra gap."""
+    words, t = [], start
+    for i, text_word in enumerate(text.split()):
+        t += (pauses or {}).get(i, 0.0)
+        words.append(Word(text_word, round(t, 3), round(t + 0.25, 3)))
+        t += step
+    return words
+
+
+def spans(*pairs):
+    return [Span(a, b) for a, b in pairs]
+
+
+# --- speech spans -------------------------------------------------------------------------
+
+
+def test_join_spans_joins_gaps_under_half_a_second_only():
+    raw = spans((2.0, 2.5), (0.0, 1.0), (1.3, 1.8), (3.0, 3.5), (3.2, 3.4), (4.0, 4.0))
+    # 1.0->1.3 (0.3 s) and 1.8->2.0 (0.2 s) join; 2.5->3.0 is exactly 0.5 s: a new span;
+    # (3.2, 3.4) lies inside (3.0, 3.5); the empty (4.0, 4.0) is dropped.
+    assert join_spans(raw) == spans((0.0, 2.5), (3.0, 3.5))
+    assert join_spans([]) == []
+
+
+@given(st.lists(st.tuples(st.floats(0, 100), st.floats(0.01, 5)), max_size=30))
+def test_join_spans_is_idempotent_covers_every_stretch_and_leaves_long_gaps(raw):
+    stretches = [Span(a, a + d) for a, d in raw]
+    joined = join_spans(stretches)
+    assert join_spans(joined) == joined
+    assert all(b.start - a.end >= 0.5 for a, b in zip(joined, joined[1:]))
+    assert all(any(j.start <= s.start and s.end <= j.end for j in joined) for s in stretches)
+    assert sum(s.duration for s in joined) <= sum(s.duration for s in stretches) + 0.5 * len(stretches)
+
+
+# --- talk time, pace, latency ----------------------------------------------------------------
+
+
+def test_pace_counts_words_over_first_to_last_span_and_talk_sums_spans():
+    words = say("we help teams like yours cut churn by a third", 2.5, step=0.35)  # 10 words
+    m = turn_metrics(words, spans((2.5, 4.5), (5.5, 6.5)), prospect_end=2.0)
+    assert m.words == 10
+    assert m.talk_s == pytest.approx(3.0)
+    assert m.speaking_s == pytest.approx(4.0)  # 2.5 -> 6.5 including the 1 s pause
+    assert m.wpm == pytest.approx(150.0)  # 60 * 10 / 4.0
+    assert m.latency_s == pytest.approx(0.5)
+    assert not m.hesitation
+
+
+def test_latency_above_the_limit_is_a_hesitation_and_the_limit_is_a_parameter():
+    words = say("fair question", 5.4)
+    late = turn_metrics(words, spans((5.4, 6.0)), prospect_end=2.0)
+    assert late.latency_s == pytest.approx(3.4)
+    assert late.hesitation
+    on_time = turn_metrics(words, spans((3.9, 6.0)), prospect_end=2.0)
+    assert on_time.latency_s == pytest.approx(1.9) and not on_time.hesitation
+    strict = turn_metrics(words, spans((3.9, 6.0)), prospect_end=2.0, hesitation_s=1.0)
+    assert strict.hesitation
+
+
+def test_words_overlapping_the_prospect_give_negative_latency():
+    words = say("wait I hear you", 1.4)
+    m = turn_metrics(words, spans((1.4, 2.6)), prospect_end=2.0)
+    assert m.latency_s == pytest.approx(-0.6)
+    assert not m.hesitation
+
+
+def test_latency_uses_speech_spans_not_word_times():
+    # An engine put the first word at 0.1 s, but the audio shows speech from 1.5 s.
+    words = [Word("sure", 0.1, 0.4), Word("thing", 1.8, 2.1)]
+    m = turn_metrics(words, spans((1.5, 2.2)), prospect_end=0.0)
+    assert m.latency_s == pytest.approx(1.5)
+
+
+def test_no_words_and_no_spans():
+    m = turn_metrics([], [], prospect_end=1.0)
+    assert (m.words, m.talk_s, m.speaking_s, m.wpm, m.longest_monologue_s) == (0, 0.0, 0.0, 0.0, 0.0)
+    assert (m.fillers, m.fillers_per_min, m.hedges, m.questions) == (0, 0.0, 0, 0)
+    assert m.latency_s is None
+    assert m.hesitation  # a prospect line went unanswered
+    assert not turn_metrics([], [], prospect_end=None).hesitation  # nothing to answer
+
+
+def test_spans_without_words_count_talk_but_no_pace():
+    m = turn_metrics([], spans((1.0, 2.0)), prospect_end=0.5)
+    assert (m.talk_s, m.wpm, m.latency_s) == (pytest.approx(1.0), 0.0, pytest.approx(0.5))
+
+
+def test_one_word():
+    m = turn_metrics([Word("yes", 1.0, 1.3)], spans((1.0, 1.4)), prospect_end=0.8)
+    assert m.words == 1
+    assert m.talk_s == pytest.approx(0.4)
+    assert m.wpm == pytest.approx(150.0)
+    assert m.latency_s == pytest.approx(0.2)
+    assert m.longest_monologue_s == pytest.approx(0.4)
+
+
+def test_tokenless_engine_words_are_not_counted():
+    m = turn_metrics([Word("-", 0, 0.1), Word("okay", 0.2, 0.5)], spans((0.0, 0.6)), None)
+    assert m.words == 1
+
+
+# --- monologue ---------------------------------------------------------------------------------
+
+
+def test_long_pauses_split_spans_and_monologues():
+    raw = spans((0.0, 10.0), (10.4, 20.0), (21.0, 25.0), (26.5, 30.0))
+    joined = join_spans(raw)
+    assert joined == spans((0.0, 20.0), (21.0, 25.0), (26.5, 30.0))  # 0.4 s joined, 1.0 s and 1.5 s not
+    # silence 1.0 s does not end a monologue, 1.5 s does
+    assert longest_monologue(raw) == pytest.approx(25.0)
+    m = turn_metrics([], raw, prospect_end=None)
+    assert m.talk_s == pytest.approx(20.0 + 4.0 + 3.5)
+    assert m.longest_monologue_s == pytest.approx(25.0)
+
+
+# --- fillers and hedges --------------------------------------------------------------------------
+
+
+def test_fillers_per_minute_over_rep_talk_minutes():
+    words = say("um so uh the price you know is um fair and I mean it", 0.0)
+    m = turn_metrics(words, spans((0.0, 36.0)), prospect_end=None)
+    # um, uh, you know, um; "I mean it" is the verb, not the filler
+    assert m.fillers == 4
+    assert m.fillers_per_min == pytest.approx(4 / 0.6)
+    assert [(f.phrase, f.start, f.end) for f in m.filler_matches] == [
+        ("um", 0, 1), ("uh", 2, 3), ("you know", 5, 7), ("um", 8, 9)
+    ]
+
+
+def test_hedges_counted_with_their_words():
+    words = say("sorry to bother you I guess I'll just send an email", 0.0)
+    m = turn_metrics(words, spans((0.0, 3.5)), prospect_end=None)
+    assert m.hedges == 3
+    assert [(h.phrase, h.start, h.end) for h in m.hedge_matches] == [
+        ("sorry to bother", 0, 3), ("i guess", 4, 6), ("just", 7, 8)
+    ]
+
+
+def test_pack_lexicon_changes_the_counts():
+    words = say("it was like really like fast", 0.0)
+    assert turn_metrics(words, spans((0.0, 2.0)), None).fillers == 0
+    assert turn_metrics(words, spans((0.0, 2.0)), None, lexicon_for({"fillers": ["like"]})).fillers == 2
+
+
+# --- questions -------------------------------------------------------------------------------------
+
+
+def questions(text, span_list=None, pauses=None):
+    words = say(text, 0.0, pauses=pauses)
+    return turn_metrics(words, span_list or spans((0.0, 30.0)), None).questions
+
+
+def test_questions_with_engine_punctuation_count_question_marks():
+    assert questions("I hear you. What's driving that? Is it the price, or the timing?") == 2
+    # punctuated: a wh-opening statement is not a question, a "?" is
+    assert questions("What we do is help. We could talk Tuesday.") == 0
+    assert questions("Tuesday?") == 1
+
+
+def test_questions_without_punctuation_use_clause_openers():
+    assert questions("i hear you what's driving that") == 0  # no clause boundary before "what's"
+    assert questions("i hear you so what's driving that") == 1  # a connector starts a clause
+    assert questions("could we find fifteen minutes") == 1
+    assert questions("um so is it the price or is it the timing") == 2  # leading filler/connector skipped
+    assert questions("i know what you mean and what we do is help") == 0  # free relatives
+    assert questions("do send me the deck") == 0
+
+
+def test_pauses_between_words_start_a_clause():
+    text = "that makes sense is it the timing"
+    assert questions(text) == 0
+    assert questions(text, pauses={3: 0.5}) == 1  # 0.55 s between word times
+    # word times show only 0.4 s between "sense" and "is"; the audio decides
+    assert questions(text, spans((0.0, 0.9), (1.2, 2.6)), pauses={3: 0.35}) == 0  # 0.3 s: one span
+    assert questions(text, spans((0.0, 0.9), (1.5, 2.6)), pauses={3: 0.35}) == 1  # 0.6 s: two spans
+
+
+def test_clauses_and_question_ranges_are_word_ranges():
+    words = say("fair point so how are you handling it today", 0.0)
+    lexicon = default_lexicon()
+    assert clauses(words, spans((0.0, 3.0)), lexicon) == [range(0, 2), range(2, 9)]
+    assert question_clauses(words, spans((0.0, 3.0)), lexicon) == [range(2, 9)]
+    assert clauses([], [], lexicon) == []
+
+
+def test_place_words_ties_words_to_the_span_holding_them_or_the_nearest():
+    words = [Word("a", 0.1, 0.3), Word("b", 1.0, 1.2), Word("c", 2.6, 2.8), Word("d", 9.0, 9.2)]
+    assert place_words(words, spans((0.0, 0.8), (2.0, 3.0))) == [0, 0, 1, 1]
+    assert place_words(words, []) == [None] * 4
+
+
+# --- JSON and drills ---------------------------------------------------------------------------------
+
+
+def test_turn_metrics_json_has_the_issue_shape():
+    m = turn_metrics(say("um is it the price", 1.0), spans((1.0, 2.5)), prospect_end=0.0)
+    data = m.as_json()
+    assert list(data) == [
+        "talk_s", "wpm", "latency_s", "hesitation", "longest_monologue_s",
+        "fillers", "fillers_per_min", "hedges", "questions",
+    ]
+    assert data == {
+        "talk_s": 1.5, "wpm": 200.0, "latency_s": 1.0, "hesitation": False, "longest_monologue_s": 1.5,
+        "fillers": 1, "fillers_per_min": 40.0, "hedges": 0, "questions": 1,
+    }
+    assert turn_metrics([], [], None).as_json()["latency_s"] is None
+
+
+def test_drill_metrics_pool_turns_and_measure_talk_share():
+    turns = [
+        Turn(PROSPECT, 0.0, 3.0, "We're happy with our current vendor."),
+        Turn(REP, 3.0, 12.0, words=tuple(say("i hear you what's working well for you today", 3.5)),
+             spans=tuple(spans((3.5, 8.5)))),
+        Turn(PROSPECT, 9.0, 11.0, "Price mostly."),
+        Turn(REP, 11.0, 20.0, words=tuple(say("uh could we compare notes tuesday", 14.0)),
+             spans=tuple(spans((14.0, 16.0), (16.2, 18.0)))),
+    ]
+    d = drill_metrics(turns)
+    assert [t.latency_s for t in d.turns] == [pytest.approx(0.5), pytest.approx(3.0)]
+    assert d.hesitations == 1
+    assert d.rep_talk_s == pytest.approx(5.0 + 4.0)  # the 0.2 s gap is inside one span
+    assert d.prospect_talk_s == pytest.approx(5.0)
+    assert d.talk_share == pytest.approx(100 * 9.0 / 14.0)
+    assert d.listen_share == pytest.approx(100 - d.talk_share)
+    assert d.wpm == pytest.approx(60 * (9 + 6) / (5.0 + 4.0))  # speaking lengths 5.0 and 4.0 s
+    assert d.fillers == 1 and d.fillers_per_min == pytest.approx(1 / (9.0 / 60))
+    assert d.questions == 1
+    assert d.longest_monologue_s == pytest.approx(5.0)
+
+
+def test_drill_without_speech_and_bad_speaker():
+    empty = drill_metrics([])
+    assert (empty.talk_share, empty.listen_share, empty.wpm, empty.turns) == (None, None, 0.0, ())
+    with pytest.raises(ValueError, match="coach"):
+        drill_metrics([Turn("coach", 0, 1)])

@@ -1,0 +1,285 @@
+"""The timing and word metrics of DESIGN.md "Metric definitions", for a turn and a drill.
+
+Timing comes from speech spans (voice activity detection on the rep's audio, the
+clock); the engine's words are only counted and placed inside those spans. Names and
+meanings are the ones in DESIGN.md, used unchanged by the CLI, UI and reports.
+
+Questions: when the engine punctuates (any word carries . ? or !), a question is a
+clause ending in "?". Otherwise the answer is cut into clauses at pauses (a silence
+between speech spans, or >= 0.5 s between word times) and before a connector ("and",
+"so", "but" ...); a clause is a question when, after leading connectors and fillers,
+it opens with a question opener (a wh-word or an inverted auxiliary: "do you",
+"could", "is" ...). Free relatives such as "what we do is" are lexicon exceptions.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from trainer.core.lexicon import Lexicon, PhraseMatch, default_lexicon
+from trainer.core.targets import Targets
+from trainer.core.text import CLAUSE_END, SENTENCE_END, trailing_punctuation, word_tokens
+from trainer.core.transcript import PROSPECT, REP, Span, Turn, Word
+
+JOIN_GAP_S = 0.5  # voiced stretches closer than this form one speech span
+MONOLOGUE_GAP_S = 1.5  # a silence this long ends a monologue
+PAUSE_SPLIT_S = 0.5  # a gap between word times this long ends a clause (unpunctuated engines)
+
+
+def join_spans(stretches: Iterable[Span], max_gap_s: float = JOIN_GAP_S) -> list[Span]:
+    """Sorted spans with overlaps merged and gaps shorter than `max_gap_s` joined (empty spans dropped)."""
+    joined: list[Span] = []
+    for span in sorted((s for s in stretches if s.end > s.start), key=lambda s: s.start):
+        if joined and span.start - joined[-1].end < max_gap_s:
+            joined[-1] = Span(joined[-1].start, max(joined[-1].end, span.end))
+        else:
+            joined.append(span)
+    return joined
+
+
+def talk_time(spans: Iterable[Span]) -> float:
+    """Rep talk time: the summed length of the speech spans, seconds."""
+    return sum(span.duration for span in join_spans(spans))
+
+
+def speaking_length(spans: Sequence[Span]) -> float:
+    """End of the last speech span minus start of the first (0 without speech): the pace denominator."""
+    spans = join_spans(spans)
+    return spans[-1].end - spans[0].start if spans else 0.0
+
+
+def pace_wpm(word_count: int, spans: Sequence[Span]) -> float:
+    """Words per minute over a turn's speaking length (0 when there is no speech or no word)."""
+    length = speaking_length(spans)
+    return 60.0 * word_count / length if length > 0 else 0.0
+
+
+def response_latency(spans: Sequence[Span], prospect_end: float | None) -> float | None:
+    """Start of the first speech span minus the end of the prospect's line (negative: talked over).
+
+    None when the rep did not speak or there was no prospect line before the answer.
+    """
+    spans = join_spans(spans)
+    if not spans or prospect_end is None:
+        return None
+    return spans[0].start - prospect_end
+
+
+def longest_monologue(spans: Sequence[Span]) -> float:
+    """The longest run of speech with no silence of MONOLOGUE_GAP_S or more, seconds."""
+    return max((run.duration for run in join_spans(spans, MONOLOGUE_GAP_S)), default=0.0)
+
+
+def talk_share(rep_talk_s: float, prospect_talk_s: float) -> float | None:
+    """Rep talk as a percentage of all talk (None when nobody spoke); listen share is 100 minus it."""
+    total = rep_talk_s + prospect_talk_s
+    return 100.0 * rep_talk_s / total if total > 0 else None
+
+
+def place_words(words: Sequence[Word], spans: Sequence[Span]) -> list[int | None]:
+    """For each word, the index of the speech span holding its midpoint (else the nearest; None without spans).
+
+    This is how approximate engine word times are tied to the audio clock, e.g. to
+    highlight words or to tell which words a silence separates.
+    """
+    spans = join_spans(spans)
+    if not spans:
+        return [None] * len(words)
+    starts = [s.start for s in spans]
+    placed: list[int | None] = []
+    for word in words:
+        middle = (word.start + word.end) / 2
+        after = bisect.bisect_right(starts, middle)  # spans[after - 1] starts at or before middle
+        candidates = [i for i in (after - 1, after) if 0 <= i < len(spans)]
+        placed.append(min(candidates, key=lambda i: _distance(spans[i], middle)))
+    return placed
+
+
+def _distance(span: Span, t: float) -> float:
+    return max(span.start - t, 0.0, t - span.end)
+
+
+def engine_punctuates(words: Sequence[Word]) -> bool:
+    """True when any word carries sentence punctuation (. ? !): the engine writes punctuation."""
+    return any(set(trailing_punctuation(w.text)) & SENTENCE_END for w in words)
+
+
+def clauses(words: Sequence[Word], spans: Sequence[Span], lexicon: Lexicon) -> list[range]:
+    """The answer cut into clauses, as ranges of word indices (see the module docstring)."""
+    if not words:
+        return []
+    punctuated = engine_punctuates(words)
+    placed = place_words(words, spans)
+    toks, owner = word_tokens(words)
+    first_token = {w: i for i, w in reversed(list(enumerate(owner)))}
+    cuts = [0]
+    for i in range(1, len(words)):
+        if punctuated:
+            cut = bool(set(trailing_punctuation(words[i - 1].text)) & CLAUSE_END)
+        else:
+            cut = (
+                words[i].start - words[i - 1].end >= PAUSE_SPLIT_S
+                or placed[i] != placed[i - 1]
+                or (i in first_token and lexicon.starts_with("connectors", toks, first_token[i]) is not None)
+            )
+        if cut:
+            cuts.append(i)
+    cuts.append(len(words))
+    return [range(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def question_clauses(words: Sequence[Word], spans: Sequence[Span], lexicon: Lexicon) -> list[range]:
+    """The clauses that are questions: ending in "?" when the engine punctuates, else opening with an opener."""
+    found = []
+    punctuated = engine_punctuates(words)
+    for clause in clauses(words, spans, lexicon):
+        if punctuated:
+            if "?" in trailing_punctuation(words[clause[-1]].text):
+                found.append(clause)
+            continue
+        toks, _ = word_tokens([words[i] for i in clause])
+        at = 0
+        while at < len(toks):  # skip leading connectors and fillers ("so um what's ...")
+            lead = lexicon.starts_with("connectors", toks, at) or lexicon.starts_with("fillers", toks, at)
+            if lead is None:
+                break
+            at = lead.end
+        if lexicon.starts_with("question_openers", toks, at) is not None:
+            found.append(clause)
+    return found
+
+
+def find_in_words(lexicon: Lexicon, category: str, words: Sequence[Word]) -> list[PhraseMatch]:
+    """Lexicon matches of a category in the words, as word index ranges [start, end)."""
+    toks, owner = word_tokens(words)
+    return [PhraseMatch(m.phrase, owner[m.start], owner[m.end - 1] + 1) for m in lexicon.find(category, toks)]
+
+
+@dataclass(frozen=True)
+class TurnMetrics:
+    """Every metric of one rep answer (DESIGN.md names), with the evidence behind the counts."""
+
+    words: int  # words the engine heard
+    talk_s: float  # rep talk time: summed speech spans
+    speaking_s: float  # first span start to last span end (pace denominator)
+    wpm: float
+    latency_s: float | None
+    hesitation: bool
+    longest_monologue_s: float
+    fillers: int
+    fillers_per_min: float
+    hedges: int
+    questions: int
+    spans: tuple[Span, ...] = ()
+    filler_matches: tuple[PhraseMatch, ...] = ()  # word index ranges
+    hedge_matches: tuple[PhraseMatch, ...] = ()
+    question_ranges: tuple[range, ...] = ()  # word index ranges of the question clauses
+
+    def as_json(self) -> dict[str, Any]:
+        """The `metrics` object of `trainer score --json` (issue 4 shape)."""
+        return {
+            "talk_s": round(self.talk_s, 3),
+            "wpm": round(self.wpm, 1),
+            "latency_s": None if self.latency_s is None else round(self.latency_s, 3),
+            "hesitation": self.hesitation,
+            "longest_monologue_s": round(self.longest_monologue_s, 3),
+            "fillers": self.fillers,
+            "fillers_per_min": round(self.fillers_per_min, 2),
+            "hedges": self.hedges,
+            "questions": self.questions,
+        }
+
+
+def turn_metrics(
+    words: Sequence[Word],
+    spans: Sequence[Span],
+    prospect_end: float | None,
+    lexicon: Lexicon | None = None,
+    hesitation_s: float = Targets.hesitation_s,
+) -> TurnMetrics:
+    """Metrics of one answer from its words, its speech spans and when the prospect's line ended.
+
+    A hesitation is a latency above `hesitation_s`; an answer that never started after a
+    prospect line also counts as one.
+    """
+    lexicon = lexicon or default_lexicon()
+    joined = join_spans(spans)
+    heard = len(set(word_tokens(words)[1]))  # words with at least one token ("-" is not a word)
+    talk = talk_time(joined)
+    latency = response_latency(joined, prospect_end)
+    fillers = find_in_words(lexicon, "fillers", words)
+    hedges = find_in_words(lexicon, "hedges", words)
+    questions = question_clauses(words, joined, lexicon)
+    return TurnMetrics(
+        words=heard,
+        talk_s=talk,
+        speaking_s=speaking_length(joined),
+        wpm=pace_wpm(heard, joined),
+        latency_s=latency,
+        hesitation=(latency > hesitation_s) if latency is not None else prospect_end is not None,
+        longest_monologue_s=longest_monologue(joined),
+        fillers=len(fillers),
+        fillers_per_min=len(fillers) / (talk / 60.0) if talk > 0 else 0.0,
+        hedges=len(hedges),
+        questions=len(questions),
+        spans=tuple(joined),
+        filler_matches=tuple(fillers),
+        hedge_matches=tuple(hedges),
+        question_ranges=tuple(questions),
+    )
+
+
+@dataclass(frozen=True)
+class DrillMetrics:
+    """Metrics over a whole drill: talk share and the turn metrics pooled."""
+
+    turns: tuple[TurnMetrics, ...]
+    rep_talk_s: float
+    prospect_talk_s: float
+    talk_share: float | None  # % of all talk that was the rep's
+    listen_share: float | None
+    wpm: float  # 60 x all words / summed turn speaking lengths
+    hesitations: int
+    longest_monologue_s: float
+    fillers: int
+    fillers_per_min: float
+    hedges: int
+    questions: int
+
+
+def drill_metrics(
+    turns: Sequence[Turn], lexicon: Lexicon | None = None, hesitation_s: float = Targets.hesitation_s
+) -> DrillMetrics:
+    """Metrics of a drill from its turns in order; each answer's latency is measured from the line before it."""
+    answers: list[TurnMetrics] = []
+    prospect_talk = 0.0
+    last_line_end: float | None = None
+    for turn in turns:
+        if turn.speaker == PROSPECT:
+            prospect_talk += max(turn.end - turn.start, 0.0)
+            last_line_end = turn.end
+        elif turn.speaker == REP:
+            answers.append(turn_metrics(turn.words, turn.spans, last_line_end, lexicon, hesitation_s))
+            last_line_end = None
+        else:
+            raise ValueError(f"unknown speaker {turn.speaker!r}")
+    rep_talk = sum(a.talk_s for a in answers)
+    speaking = sum(a.speaking_s for a in answers)
+    share = talk_share(rep_talk, prospect_talk)
+    fillers = sum(a.fillers for a in answers)
+    return DrillMetrics(
+        turns=tuple(answers),
+        rep_talk_s=rep_talk,
+        prospect_talk_s=prospect_talk,
+        talk_share=share,
+        listen_share=None if share is None else 100.0 - share,
+        wpm=60.0 * sum(a.words for a in answers) / speaking if speaking > 0 else 0.0,
+        hesitations=sum(a.hesitation for a in answers),
+        longest_monologue_s=max((a.longest_monologue_s for a in answers), default=0.0),
+        fillers=fillers,
+        fillers_per_min=fillers / (rep_talk / 60.0) if rep_talk > 0 else 0.0,
+        hedges=sum(a.hedges for a in answers),
+        questions=sum(a.questions for a in answers),
+    )

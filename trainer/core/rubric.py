@@ -1,0 +1,135 @@
+"""Rubric coverage: which required moves of a prospect turn the rep's answer made.
+
+A move (acknowledge, ask, reframe, next step ...) is covered when one of its cue
+phrases occurs in the answer, compared on normalised words and tolerant of small ASR
+errors ("i here you" for "I hear you", "what driving that" for "what's driving that").
+
+Matching: the cue's words are compared with every window of the answer's words of the
+same length, one word shorter and one word longer (an ASR splitting or merging words:
+"under stand"), by rapidfuzz's normalised Levenshtein similarity of the space-joined
+words (0-100; Levenshtein rather than Indel so a dropped word costs its full length:
+"what would it" is not "what would it take"). A cue is found when the best window
+reaches FUZZY_THRESHOLD and every short cue word (<= 3 letters: "i", "you", "if",
+"why") appears in that window exactly, since one wrong letter changes a short word's
+meaning ("what if" is not "what is"). A cue shorter than EXACT_BELOW_CHARS characters
+must match exactly. The matched words are returned as evidence (word indices and the
+engine's times) for highlighting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from rapidfuzz.distance import Levenshtein
+
+from trainer.core.pack_model import Move
+from trainer.core.text import tokens, word_tokens
+from trainer.core.transcript import Word
+
+# Tuned on ASR-style errors (tests/core/test_rubric.py): "i here you" for "I hear you"
+# scores 80, "what driving that" for "what's driving that" 89, "make sense" 91; other
+# words of the same shape score lower: "i see you" 70, "next week" for "next step" 67,
+# "what would it cost" for "what would it take" 78, "what's behind that" 74.
+FUZZY_THRESHOLD = 80.0
+SHORT_WORD_LEN = 3  # cue words this short must appear exactly
+EXACT_BELOW_CHARS = 8  # cues shorter than this (e.g. "why", "fair") must match exactly
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    """Whether one move was covered, by which cue, and the answer words that matched it."""
+
+    move: Move
+    covered: bool
+    cue: str | None = None  # the cue phrase that matched
+    similarity: float = 0.0  # 0-100, best over the move's cues
+    word_range: range | None = None  # indices of the matched words in the answer
+    evidence: str = ""  # the matched words as the engine wrote them
+    start: float | None = None  # engine times of the matched words (approximate)
+    end: float | None = None
+
+
+@dataclass(frozen=True)
+class RubricResult:
+    """Coverage of a prospect turn's rubric by one answer."""
+
+    moves: tuple[MoveResult, ...]
+
+    @property
+    def coverage(self) -> float | None:
+        """Share of required moves covered, 0-1 (None when the turn has no rubric)."""
+        return sum(m.covered for m in self.moves) / len(self.moves) if self.moves else None
+
+    @property
+    def covered(self) -> frozenset[str]:
+        """Ids of the covered moves (what dialogue rules branch on)."""
+        return frozenset(m.move.id for m in self.moves if m.covered)
+
+    @property
+    def missed(self) -> tuple[MoveResult, ...]:
+        """The moves the answer did not make, in rubric order."""
+        return tuple(m for m in self.moves if not m.covered)
+
+    def as_json(self) -> dict[str, bool]:
+        """The `rubric` object of `trainer score --json`: move id -> covered."""
+        return {m.move.id: m.covered for m in self.moves}
+
+
+def cue_similarity(cue: Sequence[str], answer: Sequence[str]) -> tuple[float, int, int]:
+    """Best similarity (0-100) of a cue's tokens to a window of the answer's tokens, and that window [start, end).
+
+    Windows lacking one of the cue's short words score 0. Returns (0, 0, 0) for no window.
+    """
+    cue_text = " ".join(cue)
+    short = {t for t in cue if len(t) <= SHORT_WORD_LEN}
+    exact_only = len(cue_text) < EXACT_BELOW_CHARS
+    best = (0.0, 0, 0)
+    for length in sorted({len(cue), len(cue) - 1, len(cue) + 1}):
+        if length < 1 or (exact_only and length != len(cue)):
+            continue
+        for start in range(0, len(answer) - length + 1):
+            window = answer[start : start + length]
+            if not short.issubset(window):
+                continue
+            score = Levenshtein.normalized_similarity(cue_text, " ".join(window)) * 100
+            if exact_only and score < 100:
+                continue
+            if score > best[0]:
+                best = (score, start, start + length)
+    return best
+
+
+def check_move(move: Move, words: Sequence[Word]) -> MoveResult:
+    """Whether the answer's words contain one of the move's cues (see the module docstring)."""
+    answer, owner = word_tokens(words)
+    best: MoveResult = MoveResult(move, covered=False)
+    for cue in move.cues:
+        cue_tokens = tokens(cue)
+        if not cue_tokens:
+            continue
+        score, start, end = cue_similarity(cue_tokens, answer)
+        if score <= best.similarity:
+            continue
+        if score >= FUZZY_THRESHOLD - 1e-9:  # 1 - 2/10 must count as 80
+            first, last = owner[start], owner[end - 1]
+            best = MoveResult(
+                move,
+                covered=True,
+                cue=cue,
+                similarity=score,
+                word_range=range(first, last + 1),
+                evidence=" ".join(w.text.strip() for w in words[first : last + 1]),
+                start=words[first].start,
+                end=words[last].end,
+            )
+        elif not best.covered:
+            best = MoveResult(move, covered=False, similarity=score)
+    return best
+
+
+def check_rubric(moves: Sequence[Move], answer: Sequence[Word] | str) -> RubricResult:
+    """Which of the moves an answer covered; `answer` is the engine's words or plain text (no times)."""
+    if isinstance(answer, str):
+        answer = [Word(text, 0.0, 0.0) for text in answer.split()]
+    return RubricResult(tuple(check_move(move, answer) for move in moves))
