@@ -158,7 +158,10 @@ def _fetch(url: str, part: Path, expected_size: int | None, progress: Progress |
         raise
     with response:
         match = _CONTENT_RANGE.match(response.headers.get("Content-Range", ""))
-        if have and response.status == 206 and match and match.group(1) == str(have):
+        if response.status == 206:
+            if not (have and match and match.group(1) == str(have)):
+                part.unlink(missing_ok=True)
+                raise ConnectionError("the server resumed at the wrong place; starting over")
             total, mode = int(match.group(2)), "ab"
         else:  # a fresh download, or a server that ignored the Range request: start over
             length = response.headers.get("Content-Length")
