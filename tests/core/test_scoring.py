@@ -76,7 +76,7 @@ def test_bad_answer_scores_low_with_the_right_reasons():
     assert reasons["Missed: ask - try 'what's driving that'"] == 10.0
     assert reasons["Missed: reframe - try 'what if we looked at it as'"] == 10.0
     assert reasons["Missed: next step - try 'could we find fifteen minutes'"] == 10.0
-    assert reasons["You spoke at 200 wpm - slow down to 120-160 wpm and pause after the objection"] == 15.0
+    assert reasons["You spoke at 200 wpm - slow down to 120-160 wpm and breathe between sentences"] == 15.0
     assert reasons["1 filler ('uh') = 17/min - pause silently instead (aim for 5/min or fewer)"] == 7.5
     assert reasons["Hedging ('sorry to bother', 'I guess', 'just') - drop them and say it plainly"] == 7.5
     assert reasons["Your answer lasted 3.6 s - say more (aim for 4-45 s)"] == 1.5
@@ -100,7 +100,7 @@ def test_talking_over_the_prospect_loses_latency_points():
 
 def test_pace_just_outside_the_band_loses_little():
     _, _, card = answer(GOOD, start=0.8, seconds=at_wpm(GOOD, 164))
-    assert lost(card) == {"You spoke at 164 wpm - slow down to 120-160 wpm and pause after the objection": 1.5}
+    assert lost(card) == {"You spoke at 164 wpm - slow down to 120-160 wpm and breathe between sentences": 1.5}
     _, _, slow = answer(GOOD, start=0.8, seconds=at_wpm(GOOD, 105))
     assert lost(slow) == {"You spoke at 105 wpm - pick up the pace to 120-160 wpm": 7.5}
 
@@ -169,7 +169,7 @@ def test_without_rubric_or_prospect_line_those_components_drop_out():
 
 def test_all_zero_weights_are_refused():
     zero = Targets().with_overrides({"weights": dict.fromkeys(["rubric", "pace", "latency", "clean_speech", "length"], 0)})
-    with pytest.raises(ValueError, match="every scoring weight is zero"):
+    with pytest.raises(ValueError, match="no scoring component applies"):
         score_turn(turn_metrics([], [], None), None, zero)
 
 

@@ -115,12 +115,12 @@ def _rubric(rubric: RubricResult) -> _Part:
 
 def _pace(metrics: TurnMetrics, targets: Targets) -> _Part:
     low, high = targets.pace_band
-    if metrics.words == 0:
+    if metrics.words == 0 or metrics.speaking_s <= 0:
         return _Part(0.0, "no words", ((1.0, NO_ANSWER),))
     wpm = metrics.wpm
     credit = band_credit(wpm, low, high, PACE_FADE * low, PACE_FADE * high)
     if wpm > high:
-        advice = f"You spoke at {wpm:.0f} wpm - slow down to {low:g}-{high:g} wpm and pause after the objection"
+        advice = f"You spoke at {wpm:.0f} wpm - slow down to {low:g}-{high:g} wpm and breathe between sentences"
     else:
         advice = f"You spoke at {wpm:.0f} wpm - pick up the pace to {low:g}-{high:g} wpm"
     return _Part(credit, f"{wpm:.0f} wpm (target {low:g}-{high:g})", _lost(credit, advice))
@@ -202,17 +202,18 @@ def _card(parts: dict[str, tuple[float, _Part]]) -> ScoreCard:
     """Turn weighted parts into points out of 100, reasons merged by text and sorted by points lost."""
     total_weight = sum(weight for weight, _ in parts.values())
     if total_weight <= 0:
-        raise ValueError("every scoring weight is zero; give at least one component a weight")
+        raise ValueError("no scoring component applies: every weight that could apply is zero")
     components = []
     lost: dict[str, Reason] = {}
     for name, (weight, part) in parts.items():
         possible = 100.0 * weight / total_weight
         components.append(Component(name, possible * part.credit, possible, part.detail))
         for fraction, text in part.losses:
-            points = possible * fraction
-            if text in lost:
-                points += lost[text].points_lost
-            lost[text] = Reason(lost.get(text, Reason(name, 0, text)).component, points, text)
+            earlier = lost.get(text)  # the same advice from another component: one line, points added
+            if earlier:
+                lost[text] = Reason(earlier.component, earlier.points_lost + possible * fraction, text)
+            else:
+                lost[text] = Reason(name, possible * fraction, text)
     reasons = sorted((r for r in lost.values() if r.points_lost > 1e-9), key=lambda r: -r.points_lost)
     return ScoreCard(round(sum(c.earned for c in components)), tuple(components), tuple(reasons))
 
