@@ -5,7 +5,12 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path, monkeypatch):
-    """Point RepDrill's data and cache folders at a fresh temporary folder."""
+    """Point RepDrill's data, cache and models folders at a fresh temporary folder.
+
+    Models too, so a model a developer installed in `models/` does not change which
+    engine a test gets.
+    """
     monkeypatch.setenv("TRAINER_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("TRAINER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("TRAINER_MODELS", str(tmp_path / "models"))
     return tmp_path
