@@ -1,0 +1,64 @@
+"""Known test speech, made with the project's own TTS: for engine, VAD and metric tests.
+
+Import it from any test as `from tts_speech import speak, compose` (pytest puts the
+tests/ folder on sys.path because tests/conftest.py lives there).
+
+`speak` writes one line as a 16 kHz mono int16 WAV (the engines' format);
+`compose` strings spoken parts and silences of exact lengths into one WAV and
+returns where each spoken part is, so timing tests know the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from trainer.core.transcript import Span
+from trainer.speech import tts, wavs
+
+RATE = wavs.ENGINE_RATE
+
+
+@dataclass(frozen=True)
+class Speech:
+    """A test WAV (16 kHz mono int16) and where its spoken parts are, in seconds."""
+
+    path: Path
+    samples: np.ndarray
+    spans: list[Span]  # one per spoken part, in order
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / RATE
+
+
+def spoken(text: str, voice: str = "en-us", rate: int = tts.DEFAULT_RATE, **voice_options) -> np.ndarray:
+    """The line rendered by the project's TTS, cut to its speech region, as 16 kHz int16."""
+    line = tts.render(text, voice, rate=rate, **voice_options)
+    samples = wavs.read_engine_audio(line.path)
+    return samples[int(line.speech_start_s * RATE) : int(line.speech_end_s * RATE)]
+
+
+def speak(text: str, path: Path, voice: str = "en-us", rate: int = tts.DEFAULT_RATE, **voice_options) -> Speech:
+    """Write `text` spoken by the project's TTS to `path` (no leading/trailing silence)."""
+    return compose([text], path, voice, rate, **voice_options)
+
+
+def compose(
+    parts: list[float | str], path: Path, voice: str = "en-us", rate: int = tts.DEFAULT_RATE, **voice_options
+) -> Speech:
+    """Write spoken parts (str) and silences (float seconds) in order, e.g. `[1.5, "hello there", 2.5, "bye"]`."""
+    pieces, spans, at = [], [], 0
+    for part in parts:
+        if isinstance(part, str):
+            piece = spoken(part, voice, rate, **voice_options)
+            spans.append(Span((at) / RATE, (at + len(piece)) / RATE))
+        else:
+            piece = np.zeros(int(round(part * RATE)), dtype=np.int16)
+        pieces.append(piece)
+        at += len(piece)
+    samples = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int16)
+    wavs.write_wav(path, samples, RATE)
+    return Speech(Path(path), samples, spans)
