@@ -27,8 +27,6 @@ _CAPITAL_I = re.compile(r"\bi\b")
 TURN_COMPONENTS = ("rubric", "pace", "latency", "clean_speech", "length", "questions")
 TALK_SHARE = "talk_share"
 # Weights used when Targets.weights has no entry: questions are opt-in per pack.
-FALLBACK_WEIGHTS = {"questions": 0.0, TALK_SHARE: 20.0}
-
 PACE_FADE = 0.25  # credit reaches 0 this fraction of the band edge outside it (90 / 200 wpm)
 OVERLAP_FADE_S = 1.0  # talking over the prospect by this much loses all latency points
 HEDGES_TO_ZERO = 3  # this many hedges lose all of the hedge half of clean speech
@@ -195,7 +193,7 @@ def _questions(metrics: TurnMetrics) -> _Part:
 
 
 def _weight(targets: Targets, name: str) -> float:
-    return float(targets.weights.get(name, FALLBACK_WEIGHTS.get(name, 0.0)))
+    return float(targets.weights.get(name, 0.0))
 
 
 def _card(parts: dict[str, tuple[float, _Part]]) -> ScoreCard:

@@ -15,6 +15,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "latency": 15.0,
     "clean_speech": 15.0,
     "length": 15.0,
+    "questions": 0.0,  # off by default: the rubric's "ask" move already rewards questions
+    "talk_share": 20.0,  # drill score only: rep talk share inside its band
 }
 
 
