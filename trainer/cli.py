@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "audio",
     "models",
     "packs",
+    "store",
 ]
 
 

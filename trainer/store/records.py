@@ -1,0 +1,184 @@
+"""What the store hands out and takes in: plain, immutable dataclasses (no ORM).
+
+Rows are turned into records here, in one place, so every reader sees the same
+types: datetimes for wall-clock columns, dicts/tuples for JSON columns, absolute
+paths for recordings.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from trainer.core.transcript import Word
+
+
+@dataclass(frozen=True)
+class TurnHandle:
+    """A turn that has begun: its row exists (status 'recording') and its recording path is fixed."""
+
+    turn_id: int
+    drill_id: int
+    number: int
+    recording: Path  # absolute path for a RecordingWriter
+
+
+@dataclass(frozen=True)
+class TurnTimings:
+    """Drill-clock seconds at which the turn's pipeline steps happened (latency accounting)."""
+
+    end_of_turn: float | None = None  # the end-of-turn decision
+    transcript_final: float | None = None
+    score_ready: float | None = None
+    next_audio_start: float | None = None  # the prospect's next line started
+
+
+@dataclass(frozen=True)
+class StoredReason:
+    """One reason a turn lost points, as stored."""
+
+    points_lost: float
+    text: str
+    component: str = ""
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """One stored turn: the prospect's line, the rep's answer, its score and evidence."""
+
+    id: int
+    drill_id: int
+    number: int
+    objection_id: str
+    node_id: str
+    prospect_line: str
+    prospect_audio: str | None
+    prospect_start: float | None
+    prospect_end: float | None
+    recording: Path | None
+    rep_start: float | None
+    rep_end: float | None
+    transcript: str | None
+    score: float | None
+    components: dict[str, Any]
+    metrics: dict[str, Any]
+    covered: tuple[str, ...]
+    timings: TurnTimings
+    status: str  # recording | scored | recovered
+    created_at: datetime
+    words: tuple[Word, ...] = ()
+    reasons: tuple[StoredReason, ...] = ()
+
+
+@dataclass(frozen=True)
+class DrillRecord:
+    """One stored drill; `turns` is filled by `Store.drill()`, empty in listings."""
+
+    id: int
+    pack_id: str
+    pack_version: str
+    level: int
+    started_at: datetime
+    ended_at: datetime | None
+    outcome: str | None
+    score: float | None
+    metrics: dict[str, Any]
+    engine: str
+    mode: str
+    status: str  # in_progress | finished | abandoned
+    suds_before: int | None
+    suds_after: int | None
+    turn_count: int
+    turns: tuple[TurnRecord, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (times as ISO strings, paths as strings)."""
+        return _plain(self)
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def to_json(value: Any) -> str | None:
+    """A JSON column's text (None stays NULL)."""
+    return None if value is None else json.dumps(value, sort_keys=True)
+
+
+def _from_json(text: str | None, empty: Any) -> Any:
+    return empty if text is None else json.loads(text)
+
+
+def _time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def drill_record(row: sqlite3.Row, turns: tuple[TurnRecord, ...] = ()) -> DrillRecord:
+    """A drills row (with a `turn_count` column) as a record."""
+    return DrillRecord(
+        id=row["id"],
+        pack_id=row["pack_id"],
+        pack_version=row["pack_version"],
+        level=row["level"],
+        started_at=_time(row["started_at"]),
+        ended_at=_time(row["ended_at"]),
+        outcome=row["outcome"],
+        score=row["score"],
+        metrics=_from_json(row["metrics"], {}),
+        engine=row["engine"],
+        mode=row["mode"],
+        status=row["status"],
+        suds_before=row["suds_before"],
+        suds_after=row["suds_after"],
+        turn_count=row["turn_count"],
+        turns=turns,
+    )
+
+
+def turn_record(
+    row: sqlite3.Row,
+    data_dir: Path,
+    words: tuple[Word, ...] = (),
+    reasons: tuple[StoredReason, ...] = (),
+) -> TurnRecord:
+    """A turns row as a record, its recording resolved against the data folder."""
+    return TurnRecord(
+        id=row["id"],
+        drill_id=row["drill_id"],
+        number=row["number"],
+        objection_id=row["objection_id"],
+        node_id=row["node_id"],
+        prospect_line=row["prospect_line"],
+        prospect_audio=row["prospect_audio"],
+        prospect_start=row["prospect_start"],
+        prospect_end=row["prospect_end"],
+        recording=data_dir / row["rep_recording"] if row["rep_recording"] else None,
+        rep_start=row["rep_start"],
+        rep_end=row["rep_end"],
+        transcript=row["transcript"],
+        score=row["score"],
+        components=_from_json(row["components"], {}),
+        metrics=_from_json(row["metrics"], {}),
+        covered=tuple(_from_json(row["covered"], [])),
+        timings=TurnTimings(
+            row["end_of_turn_at"], row["transcript_final_at"], row["score_ready_at"], row["next_audio_at"]
+        ),
+        status=row["status"],
+        created_at=_time(row["created_at"]),
+        words=words,
+        reasons=reasons,
+    )
