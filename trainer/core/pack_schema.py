@@ -87,7 +87,8 @@ def _owner(data: Any, path) -> str:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+    plural = {"entry": "entries", "key": "keys"}[noun]
+    return f"{n} {noun if n == 1 else plural}"
 
 
 def _messages(error: ValidationError, data: Any, source_map: SourceMap) -> Iterator[Located]:

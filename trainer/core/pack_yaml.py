@@ -19,10 +19,10 @@ import yaml
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 24  # a pack needs about 9 levels
 MAX_ALIASES = 100
-MAX_VALUES = 50_000  # values after alias expansion
+MAX_VALUES = 20_000  # values, counting alias expansion (a large pack has ~10,000)
 MAX_STRING_CHARS = 5_000
 
-Path = tuple  # a path into the data: keys (str) and list indexes (int)
+DataPath = tuple  # a path into the data: keys (str) and list indexes (int)
 
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -32,14 +32,14 @@ _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "times
 class SourceMap:
     """Line/column (1-based) of every value, and of every mapping key, by data path."""
 
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    values: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
 
-    def value(self, path: Path) -> tuple[int, int]:
+    def value(self, path: DataPath) -> tuple[int, int]:
         """Where the value at `path` starts (or its nearest located parent)."""
         return self._nearest(self.values, tuple(path))
 
-    def key(self, path: Path) -> tuple[int, int]:
+    def key(self, path: DataPath) -> tuple[int, int]:
         """Where the key of the value at `path` is written (falls back to the value)."""
         path = tuple(path)
         if path in self.keys:
@@ -47,7 +47,7 @@ class SourceMap:
         return self.value(path)
 
     @staticmethod
-    def _nearest(table: dict, path: Path) -> tuple[int, int]:
+    def _nearest(table: dict, path: DataPath) -> tuple[int, int]:
         while path and path not in table:
             path = path[:-1]
         return table.get(path, (1, 1))
@@ -81,12 +81,13 @@ class _LimitReached(Exception):
 
 
 class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader that stops composing at the depth and alias limits."""
+    """SafeLoader that stops composing at the depth, alias and value-count limits."""
 
     def __init__(self, stream):
         super().__init__(stream)
         self._depth = 0
         self._aliases = 0
+        self._nodes = 0
 
     def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
         event = self.peek_event()
@@ -97,6 +98,10 @@ class _BoundedLoader(yaml.SafeLoader):
                     f"more than {MAX_ALIASES} aliases (*name) - write the values out instead",
                     event.start_mark,
                 )
+        else:
+            self._nodes += 1
+            if self._nodes > MAX_VALUES:
+                raise _LimitReached(f"more than {MAX_VALUES:,} values - split the pack", event.start_mark)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -121,10 +126,17 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
 
 
+def too_large(size: int) -> Located | None:
+    """The problem with a file of `size` bytes, if it is over the limit."""
+    if size <= MAX_FILE_BYTES:
+        return None
+    return Located(1, 1, f"file is {size:,} bytes - a pack may be at most {MAX_FILE_BYTES:,} bytes; split it into several packs")
+
+
 def decode(raw: bytes) -> tuple[str | None, Located | None]:
     """UTF-8 text of a pack file (BOM allowed), or the problem that prevents it."""
-    if len(raw) > MAX_FILE_BYTES:
-        return None, Located(1, 1, f"file is {len(raw):,} bytes - a pack may be at most {MAX_FILE_BYTES:,} bytes; split it into several packs")
+    if problem := too_large(len(raw)):
+        return None, problem
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
@@ -133,15 +145,22 @@ def decode(raw: bytes) -> tuple[str | None, Located | None]:
         return None, Located(line, column, "not UTF-8 text - save the file as UTF-8")
 
 
+def _compose(text: str):
+    """The node tree of the single YAML document in `text` (None when empty), within the limits."""
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def read_document(text: str) -> Document:
     """Parse pack text into plain data with positions; never raises for bad input."""
     source_map = SourceMap()
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        located = Located(1, 1, f"file is larger than {MAX_FILE_BYTES:,} bytes; split it into several packs")
-        return Document(None, source_map, [located])
-    loader = _BoundedLoader(text)
+    if problem := too_large(len(text.encode("utf-8", "surrogatepass"))):
+        return Document(None, source_map, [problem])
     try:
-        root = loader.get_single_node()
+        root = _compose(text)
     except _LimitReached as limit:
         return Document(None, source_map, [Located(*_position(limit.mark), limit.message)])
     except yaml.MarkedYAMLError as error:
@@ -151,9 +170,9 @@ def read_document(text: str) -> Document:
         return Document(None, source_map, [Located(line, column, f"YAML syntax: {message}")])
     except yaml.YAMLError as error:  # reader errors: control characters and the like
         position = getattr(error, "position", 0) or 0
-        return Document(None, source_map, [Located(*_position_in_text(text, position), f"YAML: {error}")])
-    finally:
-        loader.dispose()
+        character = getattr(error, "character", None)
+        what = f"character #x{character:04x}" if isinstance(character, int) else "a special character"
+        return Document(None, source_map, [Located(*_position_in_text(text, position), f"YAML: {what} is not allowed in text - remove it")])
     if root is None:
         return Document(None, source_map, [Located(1, 1, "the file is empty - a pack is a mapping that starts with id:, title: ...")])
     converter = _Converter(source_map)
@@ -176,7 +195,7 @@ class _Converter:
     def problem(self, node, message: str) -> None:
         self.problems.append(Located(*_position(node.start_mark), message))
 
-    def convert(self, node, path: Path, depth: int) -> Any:
+    def convert(self, node, path: DataPath, depth: int) -> Any:
         self.budget -= 1
         if self.budget < 0:
             raise _LimitReached(
@@ -194,16 +213,16 @@ class _Converter:
             return [self.convert(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
         return self.mapping(node, path, depth)
 
-    def mapping(self, node, path: Path, depth: int) -> dict:
+    def mapping(self, node, path: DataPath, depth: int) -> dict:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STD + "merge":
+                self.problem(key_node, "merge keys (<<) are not supported - write the keys out")
+                continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
                 self.problem(key_node, "keys must be plain words such as 'lines'")
                 continue
             key = key_node.value
-            if key == "<<":
-                self.problem(key_node, "merge keys (<<) are not supported - write the keys out")
-                continue
             if key in result:
                 first_line = self.source_map.keys[path + (key,)][0]
                 self.problem(key_node, f"duplicate key '{key}' (first on line {first_line}) - remove one")

@@ -19,7 +19,7 @@ from trainer.core.pack_model import Assignment, Move, Node, Objection, Pack, Per
 from trainer.core.pack_problems import PackError, Problem
 from trainer.core.pack_schema import did_you_mean, schema_problems
 from trainer.core.pack_validate import meaning_problems
-from trainer.core.pack_yaml import MAX_FILE_BYTES, Located, decode, read_document
+from trainer.core.pack_yaml import Located, decode, read_document, too_large
 from trainer.core.targets import Targets
 
 __all__ = [
@@ -60,8 +60,8 @@ def load_pack(path: str | Path) -> Pack:
     """The pack in the file at `path`; raises `PackError` (unreadable, too large, invalid)."""
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise PackError([Problem(str(path), 1, 1, f"file is {path.stat().st_size:,} bytes - a pack may be at most {MAX_FILE_BYTES:,}; split it into several packs")])
+        if problem := too_large(path.stat().st_size):
+            raise PackError([Problem(str(path), problem.line, problem.column, problem.message)])
         raw = path.read_bytes()
     except OSError as error:
         raise PackError([Problem(str(path), 1, 1, f"cannot read the file: {error.strerror or error}")]) from None
