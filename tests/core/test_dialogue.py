@@ -13,6 +13,8 @@ from trainer.core.dialogue import (
 )
 from trainer.core.errors import TrainerError
 from trainer.core.pack_model import Move, Node, Objection, Rule
+from trainer.core.packs import discover_packs, load_pack
+from trainer.core.paths import BUILTIN_SCENARIOS
 
 
 def price_objection(**overrides) -> Objection:
@@ -188,3 +190,29 @@ def test_a_follow_up_without_lines_is_reported_when_reached():
     dialogue = Dialogue(silent)
     with pytest.raises(TrainerError, match="node 'budget' has no lines"):
         dialogue.answer({"acknowledge", "ask"})
+
+
+def test_the_built_in_price_pack_branches_on_what_the_rep_covered():
+    objection = load_pack(BUILTIN_SCENARIOS / "price-and-budget.yaml").objection("more-than-expected")
+    good = Dialogue(objection)
+    assert good.answer({"acknowledge", "ask"}).node.id == "compared-to"
+    assert good.answer({"ask", "value"}).node.id == "four-hours"
+    good.answer({"next_step"})
+    assert good.outcome == "Lucia agrees to a one-shop trial starting Monday."
+    weak = Dialogue(objection)
+    weak.answer({"acknowledge"})
+    assert weak.outcome == "Lucia says she'll think about it and stops answering emails."
+
+
+def test_every_built_in_objection_ends_whatever_the_rep_covers():
+    packs = [pack for _, pack in discover_packs([BUILTIN_SCENARIOS])]
+    assert packs and all(not isinstance(pack, Exception) for pack in packs)
+    for pack in packs:
+        for objection in pack.objections:
+            for strategy in ("all", "none"):
+                dialogue = Dialogue(objection, random.Random(7))
+                while not dialogue.finished:
+                    moves = {m.id for m in dialogue.current.node.rubric} if strategy == "all" else set()
+                    dialogue.answer(moves)
+                assert dialogue.outcome, (pack.id, objection.id, strategy)
+                assert len(dialogue.history) <= dialogue.max_answers

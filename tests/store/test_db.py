@@ -8,6 +8,7 @@ import soundfile
 from store_helpers import record_turn, tone
 
 from trainer.core.errors import TrainerError
+from trainer.core.scoring import Reason
 from trainer.core.transcript import Word
 from trainer.store import migrations
 from trainer.store.db import DATABASE_NAME, Store
@@ -120,15 +121,11 @@ def test_a_drill_round_trips_with_turns_words_reasons_and_timings(store):
     assert drill.to_dict()["turns"][0]["words"][1] == {"text": "understand", "start": 2.4, "end": 2.9, "confidence": 1.0}
 
 
-def test_reasons_may_be_objects_like_the_scoring_modules(store):
-    class Reason:
-        def __init__(self, component, points_lost, text):
-            self.component, self.points_lost, self.text = component, points_lost, text
-
+def test_reasons_from_the_scoring_module_round_trip(store):
     drill_id = store.start_drill("p", 1)
     handle = store.begin_turn(drill_id, objection_id="o", node_id="o", prospect_line="No.")
     store.commit_turn(handle.turn_id, transcript="", words=[], score=40, reasons=[Reason("pace", 12.5, "Slow down.")])
-    assert [(r.component, r.points_lost) for r in store.drill(drill_id).turns[0].reasons] == [("pace", 12.5)]
+    assert store.drill(drill_id).turns[0].reasons == (Reason("pace", 12.5, "Slow down."),)
 
 
 def test_drills_are_listed_newest_first_and_filter_by_pack_level_and_status(store):

@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from trainer.core import paths
 from trainer.core.errors import TrainerError
+from trainer.core.scoring import Reason
 from trainer.core.transcript import Word
 from trainer.store import backup, migrations
 from trainer.store.failures import STORAGE_ERRORS, disk_full, free_bytes, storage_error
@@ -30,7 +31,6 @@ from trainer.store.recordings import drill_recordings_dir, rep_recording_path
 from trainer.store.recovery import recover
 from trainer.store.records import (
     DrillRecord,
-    StoredReason,
     TurnHandle,
     TurnRecord,
     TurnTimings,
@@ -324,7 +324,7 @@ class Store:
         transcript: str,
         words: Iterable[Word],
         score: float | None,
-        reasons: Iterable[Any] = (),
+        reasons: Iterable[Reason | Mapping[str, Any]] = (),
         components: Mapping[str, Any] | None = None,
         metrics: Mapping[str, Any] | None = None,
         covered: Iterable[str] = (),
@@ -336,8 +336,8 @@ class Store:
     ) -> None:
         """Store a turn's result in one transaction and mark it 'scored'.
 
-        `reasons` are objects or mappings with `points_lost`, `text` and optionally
-        `component` (e.g. the scoring module's reasons). A 'recovered' turn can be
+        `reasons` are the scoring module's `Reason`s (or mappings with `points_lost`,
+        `text` and optionally `component`). A 'recovered' turn can be
         committed too, once its recording has been scored after the fact.
         """
         with self.transaction("saving the turn") as conn:
@@ -380,9 +380,9 @@ class Store:
         words: dict[int, list[Word]] = {i: [] for i in ids}
         for w in self.query(f'SELECT * FROM words WHERE turn_id IN ({marks}) ORDER BY turn_id, number', ids):
             words[w["turn_id"]].append(Word(w["text"], w["start"], w["end"], w["confidence"]))
-        reasons: dict[int, list[StoredReason]] = {i: [] for i in ids}
+        reasons: dict[int, list[Reason]] = {i: [] for i in ids}
         for r in self.query(f"SELECT * FROM reasons WHERE turn_id IN ({marks}) ORDER BY turn_id, number", ids):
-            reasons[r["turn_id"]].append(StoredReason(r["points_lost"], r["text"], r["component"]))
+            reasons[r["turn_id"]].append(Reason(r["component"], r["points_lost"], r["text"]))
         return [
             turn_record(row, self.data_dir, tuple(words[row["id"]]), tuple(reasons[row["id"]])) for row in rows
         ]
@@ -392,10 +392,10 @@ class Store:
         return drill_id in self._locks
 
 
-def _reason(reason: Any) -> StoredReason:
-    if isinstance(reason, Mapping):
-        return StoredReason(float(reason["points_lost"]), str(reason["text"]), str(reason.get("component", "")))
-    return StoredReason(float(reason.points_lost), str(reason.text), str(getattr(reason, "component", "") or ""))
+def _reason(reason: Reason | Mapping[str, Any]) -> Reason:
+    if isinstance(reason, Reason):
+        return reason
+    return Reason(str(reason.get("component", "")), float(reason["points_lost"]), str(reason["text"]))
 
 
 def _no_drill(drill_id: int) -> TrainerError:

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from trainer.core.scoring import Reason
 from trainer.core.transcript import Word
 
 
@@ -35,15 +36,6 @@ class TurnTimings:
     transcript_final: float | None = None
     score_ready: float | None = None
     next_audio_start: float | None = None  # the prospect's next line started
-
-
-@dataclass(frozen=True)
-class StoredReason:
-    """One reason a turn lost points, as stored."""
-
-    points_lost: float
-    text: str
-    component: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,7 +63,7 @@ class TurnRecord:
     status: str  # recording | scored | recovered
     created_at: datetime
     words: tuple[Word, ...] = ()
-    reasons: tuple[StoredReason, ...] = ()
+    reasons: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,7 +145,7 @@ def turn_record(
     row: sqlite3.Row,
     data_dir: Path,
     words: tuple[Word, ...] = (),
-    reasons: tuple[StoredReason, ...] = (),
+    reasons: tuple[Reason, ...] = (),
 ) -> TurnRecord:
     """A turns row as a record, its recording resolved against the data folder."""
     return TurnRecord(
