@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from trainer.core import paths
 from trainer.core.pack_yaml import MAX_FILE_BYTES
 from trainer.core.packs import PackError, load_pack, load_pack_text
 
@@ -254,3 +255,16 @@ def test_utf8_bom_and_crlf_are_fine(tmp_path: Path):
     path = tmp_path / "windows.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + BASE.replace("\n", "\r\n").encode("utf-8"))
     assert load_pack(path).id == "tiny"
+
+
+def test_a_wrong_item_in_a_list_is_named_by_its_position():
+    with pytest.raises(PackError) as caught:
+        load_pack_text(BASE.replace('lines: ["No thanks.", "Not for us."]', 'lines: ["No thanks.", 42]'), "item.yaml")
+    assert [p.message for p in caught.value.problems] == ["item 2 of 'lines' should be text, not the number 42 - put it in quotes"]
+
+
+def test_the_loader_never_uses_an_unsafe_yaml_load():
+    """Only SafeLoader's grammar is used; no yaml.load, FullLoader or UnsafeLoader anywhere in trainer/."""
+    sources = [p.read_text(encoding="utf-8") for p in (paths.REPO_ROOT / "trainer").rglob("*.py")]
+    for forbidden in ("yaml.load(", "FullLoader", "UnsafeLoader", "yaml.Loader", "full_load", "unsafe_load"):
+        assert not any(forbidden in source for source in sources), forbidden

@@ -151,3 +151,19 @@ def test_a_users_pack_replaces_a_built_in_one_with_the_same_id(isolated_dirs):
 def test_unknown_pack_id_names_the_closest_one():
     with pytest.raises(TrainerError, match="no pack with id 'price-and-budgt' - did you mean 'price-and-budget'"):
         find_pack("price-and-budgt")
+
+
+def test_schema_is_valid_2020_12_and_strict_everywhere():
+    """Editors need a valid schema; every object either lists its keys (additionalProperties false)
+    or types its free-form keys (rubric moves, follow-up ids), and says what it is for."""
+    from jsonschema import Draft202012Validator
+
+    from trainer.core.pack_schema import pack_schema
+
+    schema = pack_schema()
+    Draft202012Validator.check_schema(schema)
+    objects = [schema, *(d for d in schema["$defs"].values() if d.get("type") == "object")]
+    for definition in objects:
+        assert "additionalProperties" in definition and definition.get("description"), definition.get("title")
+        for name, prop in definition.get("properties", {}).items():
+            assert prop.get("description") or "$ref" in prop or prop.get("type") == "number", name

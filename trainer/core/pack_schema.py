@@ -59,11 +59,12 @@ def _describe(value: Any) -> str:
 
 
 def _field(path) -> str:
-    """The name a coach sees for the value at `path`: its key, or 'item N' of a list."""
-    for part in reversed(path):
-        if isinstance(part, str):
-            return f"'{part}'"
-    return "the pack"
+    """The name a coach sees for the value at `path`: 'lines', item 2 of 'lines', the pack."""
+    if not path:
+        return "the pack"
+    if isinstance(path[-1], int):
+        return f"item {path[-1] + 1} of {_field(path[:-1])}"
+    return f"'{path[-1]}'"
 
 
 def _owner(data: Any, path) -> str:
