@@ -257,3 +257,16 @@ def test_a_damaged_database_file_points_at_the_backups(tmp_path):
     (tmp_path / DATABASE_NAME).write_bytes(b"this is not a database" * 100)
     with pytest.raises(TrainerError, match="the database file is damaged .*restore the newest copy from .*backups"):
         Store(tmp_path)
+
+
+def test_starting_up_beside_a_running_drill_leaves_that_drill_alone(store):
+    drill_id = store.start_drill("p", 1)
+    handle = store.begin_turn(drill_id, objection_id="o", node_id="o", prospect_line="x")
+    with RecordingWriter(handle.recording) as writer:
+        writer.write(tone(0.2))
+        with Store() as second_process:  # its own lock handle, like another process
+            startup = second_process.startup()
+            assert (startup.recovered, startup.abandoned_drills) == ([], [])
+    assert store.drill(drill_id).status == "in_progress"
+    assert store.drill(drill_id).turns[0].status == "recording"
+    store.commit_turn(handle.turn_id, transcript="done", words=[], score=60)  # the drill carries on
