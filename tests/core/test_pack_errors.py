@@ -268,3 +268,14 @@ def test_the_loader_never_uses_an_unsafe_yaml_load():
     sources = [p.read_text(encoding="utf-8") for p in (paths.REPO_ROOT / "trainer").rglob("*.py")]
     for forbidden in ("yaml.load(", "FullLoader", "UnsafeLoader", "yaml.Loader", "full_load", "unsafe_load"):
         assert not any(forbidden in source for source in sources), forbidden
+
+
+def test_weights_that_switch_the_whole_turn_score_off_are_refused():
+    zero = "{rubric: 0, pace: 0, latency: 0, clean_speech: 0, length: 0}"
+    text = replace("objections:\n", f"targets:\n  weights: {zero}\nobjections:\n")
+    with pytest.raises(PackError) as caught:
+        load_pack_text(text, "w.yaml")
+    (problem,) = caught.value.problems
+    assert "every turn-score weight is 0" in problem.message and problem.line == line_of(text, "  weights:")
+    with_questions = text.replace("length: 0}", "length: 0, questions: 10}")
+    assert load_pack_text(with_questions, "w.yaml").targets.weights["questions"] == 10

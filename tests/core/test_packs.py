@@ -167,3 +167,15 @@ def test_schema_is_valid_2020_12_and_strict_everywhere():
         assert "additionalProperties" in definition and definition.get("description"), definition.get("title")
         for name, prop in definition.get("properties", {}).items():
             assert prop.get("description") or "$ref" in prop or prop.get("type") == "number", name
+
+
+def test_schema_targets_block_matches_the_targets_type():
+    """The `targets:` keys are exactly Targets' fields, and its weights the default weight names."""
+    from dataclasses import fields
+
+    from trainer.core.pack_schema import pack_schema
+    from trainer.core.targets import DEFAULT_WEIGHTS
+
+    block = pack_schema()["$defs"]["targets"]["properties"]
+    assert set(block) == {f.name for f in fields(Targets)}
+    assert set(block["weights"]["properties"]) == set(DEFAULT_WEIGHTS)

@@ -14,6 +14,8 @@ from typing import Any
 
 from trainer.core.pack_schema import did_you_mean
 from trainer.core.pack_yaml import Located, SourceMap
+from trainer.core.scoring import TURN_COMPONENTS
+from trainer.core.targets import DEFAULT_WEIGHTS
 
 MAX_TURNS = 4  # prospect turns in one conversation: the objection and up to 3 follow-ups
 ROOT = ""  # the objection itself, as a branch target key (follow-up ids are never empty)
@@ -150,8 +152,10 @@ class _Checker:
         if isinstance(share, list) and any(isinstance(v, (int, float)) and v > 100 for v in share):
             self.at(("targets", "talk_share_band"), "'talk_share_band' is a percentage - use values from 0 to 100")
         weights = targets.get("weights")
-        if isinstance(weights, dict) and len(weights) == 5 and all(v == 0 for v in weights.values()):
-            self.at(("targets", "weights"), "all weights are 0 - at least one part of the score must count")
+        if isinstance(weights, dict):
+            merged = DEFAULT_WEIGHTS | {k: v for k, v in weights.items() if isinstance(v, (int, float))}
+            if not any(merged[k] for k in TURN_COMPONENTS):
+                self.at(("targets", "weights"), "every turn-score weight is 0 - at least one part of the score must count")
 
     def assignment(self) -> None:
         assignment = self.data.get("assignment")
