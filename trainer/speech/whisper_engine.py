@@ -20,6 +20,7 @@ import numpy as np
 from trainer.core.errors import TrainerError
 from trainer.core.transcript import Transcript, Word
 from trainer.speech.asr import SAMPLE_RATE
+from trainer.speech.models import WHISPER_REQUIRED_FILES, is_whisper_model_dir
 
 INSTALL_HINT = "install the Whisper fallback with `pip install -e '.[whisper]'`"
 PARTIAL_EVERY_S = 1.5  # seconds of new audio between two partial passes
@@ -54,9 +55,9 @@ class WhisperEngine:
         except ImportError:
             raise TrainerError(f"faster-whisper is not installed; {INSTALL_HINT}") from None
         folder = Path(model_path) if model_path is not None else bundled_model_path()
-        if not (folder / "model.bin").is_file():
+        if not is_whisper_model_dir(folder):
             raise TrainerError(
-                f"{folder} is not a faster-whisper model folder (no model.bin); "
+                f"{folder} is not a faster-whisper model folder (needs {', '.join(WHISPER_REQUIRED_FILES)}); "
                 f"pass a CTranslate2 Whisper model folder with --model, or {INSTALL_HINT}"
             )
         try:

