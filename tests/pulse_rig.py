@@ -27,9 +27,12 @@ Fixtures (use them from any conftest with `from pulse_rig import pulse_rig`, or
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -41,6 +44,12 @@ SPEAKER_SINK = "repdrill_speaker"
 MIC_SINK = "repdrill_mic"
 SINK_RATE = 48_000
 START_TIMEOUT_S = 10.0
+
+
+def _die_with_parent() -> None:
+    """In the daemon's process: get SIGTERM if the test process dies without stopping it."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class RigUnavailable(RuntimeError):
@@ -89,6 +98,7 @@ class PulseRig:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=log,
+                preexec_fn=_die_with_parent,
             )
         deadline = time.monotonic() + START_TIMEOUT_S
         while not self._pactl_ok("info"):
@@ -100,8 +110,13 @@ class PulseRig:
                 self.stop()
                 raise RigUnavailable(f"pulseaudio did not answer within {START_TIMEOUT_S:.0f} s")
             time.sleep(0.02)  # polling a socket that has no readiness signal
-        self.pactl("set-default-sink", SPEAKER_SINK)
-        self.use_source(f"{SPEAKER_SINK}.monitor")
+        try:
+            self.pactl("set-default-sink", SPEAKER_SINK)
+            self.use_source(f"{SPEAKER_SINK}.monitor")
+        except RuntimeError as error:
+            log = log_path.read_text().strip().splitlines()
+            self.stop()
+            raise RigUnavailable(f"{error} ({log[-1] if log else 'daemon log empty'})") from None
 
     def _pactl_ok(self, *args: str) -> bool:
         return subprocess.run(["pactl", *args], env=self.env, capture_output=True).returncode == 0

@@ -31,6 +31,8 @@ from trainer.speech.wavs import ENGINE_RATE, read_engine_audio
 
 CHUNK_SECONDS = 0.02
 QUEUE_SECONDS = 30.0
+# The capture clock's origin is refined over this much audio, then fixed (see MicrophoneInput).
+ORIGIN_SETTLE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -132,11 +134,13 @@ class MicrophoneInput:
     Clock: a chunk's capture time is `origin + frame index / rate` (a sample clock, so
     relative times are exact). The origin is the earliest `time.monotonic()` at which a
     block arrived minus the frames captured up to its end: a block cannot arrive before
-    it was captured, so the least-delayed arrival is the best anchor, and it settles
-    within the first blocks. PortAudio's own `inputBufferAdcTime` is not used: through
-    PulseAudio it stays frozen for the first ~0.6 s of a stream (measured here), which
-    put captures 0.56 s early. Dropped blocks keep their place on this clock; frames
-    PortAudio lost in an overflow (counted) and clock drift (parts per million) do not.
+    it was captured, so the least-delayed arrival is the best anchor. It is refined over
+    the first 2 s of audio and then fixed, so chunk times stay contiguous (chunks read
+    in those first 2 s may sit a few ms late). PortAudio's own `inputBufferAdcTime` is
+    not used: through PulseAudio it stays frozen for the first ~0.6 s of a stream
+    (measured here), which put captures 0.56 s early. Dropped blocks keep their place on
+    this clock; frames PortAudio lost in an overflow (counted) and clock drift (parts
+    per million) do not.
     """
 
     def __init__(self, device: int | str | None = None, chunk_seconds: float = CHUNK_SECONDS,
@@ -185,9 +189,10 @@ class MicrophoneInput:
         block = indata[:, 0].copy()
         index = self._frames
         self._frames += frames
-        origin = arrived - self._frames / self.device_rate
-        if self._origin is None or origin < self._origin:
-            self._origin = origin
+        if self._frames <= ORIGIN_SETTLE_SECONDS * self.device_rate:
+            origin = arrived - self._frames / self.device_rate
+            if self._origin is None or origin < self._origin:
+                self._origin = origin
         try:
             self._queue.put_nowait((index, block))
         except queue.Full:
