@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from trainer import __version__
@@ -20,6 +21,7 @@ COMMAND_MODULES = [
     "audio",
     "models",
     "packs",
+    "score",
     "store",
 ]
 
@@ -31,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="RepDrill: practise objection handling out loud, offline.",
     )
     parser.add_argument("--version", action="version", version=f"RepDrill {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="folder for the database, recordings and your packs (default: the user data folder; "
+        "$TRAINER_DATA also sets it)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"trainer.commands.{name}").register(subparsers)
@@ -41,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `trainer` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.data_dir:
+        os.environ["TRAINER_DATA"] = os.path.abspath(args.data_dir)
     if not getattr(args, "func", None):
         if "ui" in COMMAND_MODULES:
             args = parser.parse_args(["gui"])

@@ -1,0 +1,55 @@
+"""Assessing one answer: metrics, rubric coverage and the turn score in one call.
+
+Shared by `trainer score`, the drill runner and the app, so an answer scores the same
+everywhere. Without a node (no pack/objection), only the metrics are computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from trainer.core.lexicon import default_lexicon, lexicon_for
+from trainer.core.metrics import TurnMetrics, turn_metrics
+from trainer.core.pack_model import Node, Pack
+from trainer.core.rubric import RubricResult, check_rubric
+from trainer.core.scoring import ScoreCard, score_turn
+from trainer.core.targets import Targets
+from trainer.core.transcript import Span, Word
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What one answer earned: metrics always; rubric and score card when a node was given."""
+
+    metrics: TurnMetrics
+    rubric: RubricResult | None = None
+    card: ScoreCard | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The `metrics`, `rubric`, `score` and `reasons` keys of `trainer score --json`."""
+        card = self.card.as_json() if self.card else None
+        return {
+            "metrics": self.metrics.as_json(),
+            "rubric": self.rubric.as_json() if self.rubric else None,
+            "score": card["score"] if card else None,
+            "reasons": card["reasons"] if card else [],
+            "components": card["components"] if card else None,
+        }
+
+
+def assess_answer(
+    words: Sequence[Word],
+    spans: Sequence[Span],
+    prospect_end: float | None,
+    node: Node | None = None,
+    pack: Pack | None = None,
+) -> Assessment:
+    """Score an answer to `node` against `pack`'s targets and lexicon (defaults without a pack)."""
+    targets = pack.targets if pack else Targets()
+    lexicon = lexicon_for(pack.lexicon, pack.source or pack.id) if pack else default_lexicon()
+    metrics = turn_metrics(words, spans, prospect_end, lexicon, targets.hesitation_s)
+    if node is None:
+        return Assessment(metrics)
+    rubric = check_rubric(node.rubric, words)
+    return Assessment(metrics, rubric, score_turn(metrics, rubric, targets))
