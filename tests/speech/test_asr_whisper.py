@@ -90,7 +90,8 @@ def test_partial_text_arrives_while_streaming(whisper, tmp_path, monkeypatch):
     speech = compose([0.3, SALES_ANSWERS[1], 0.4, SALES_ANSWERS[11], 0.5], tmp_path / "live.wav")
     partials = []
     transcript = engines.transcribe(whisper, speech.samples, 0.25, lambda fed, text: partials.append((fed, text)))
-    assert len(partials) >= 3  # a pass per 1.5 s of audio (~7 s here), unless the text did not change
+    # A pass after 1.5 s, then after max(1.5 s, 3x the last pass's time) of new audio (~7 s here).
+    assert len(partials) >= 2
     assert partials[0][0] == pytest.approx(1.5, abs=0.3)
     assert "price" in tokens(partials[1][1])
     assert "manager" in tokens(transcript.text)

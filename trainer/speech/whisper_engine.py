@@ -5,14 +5,17 @@ Whisper is not a streaming recogniser: the recognizer buffers the answer and
 VAD filter on (DESIGN.md: without it Whisper dropped a whole sentence after a 2.5 s
 pause). Partial text, so the rep still sees something live, comes from a greedy pass
 without word times over the buffer every `partial_every_s` of new audio. Whisper
-pads every input to a 30 s window, so a pass costs about the same (~0.5 s on 2
-cores, measured) for any answer up to `PARTIAL_MAX_S`; longer answers get no more
+pads every input to a 30 s window, so a pass costs about the same for any answer
+(0.5-0.6 s on 2 idle cores, over 1 s on a busy machine: measured). To stay well
+behind real time, the next pass waits for at least `PARTIAL_COST_FACTOR` times the
+last pass's duration of new audio, and answers longer than `PARTIAL_MAX_S` get no more
 partials, only the final result.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +28,7 @@ from trainer.speech.models import WHISPER_REQUIRED_FILES, is_whisper_model_dir
 INSTALL_HINT = "install the Whisper fallback with `pip install -e '.[whisper]'`"
 PARTIAL_EVERY_S = 1.5  # seconds of new audio between two partial passes
 PARTIAL_MAX_S = 25.0  # no partial passes once the answer is longer than this
+PARTIAL_COST_FACTOR = 3.0  # partial passes use at most ~1/3 of real time
 # faster-whisper pads each VAD speech chunk by 400 ms, and Whisper puts a chunk's first
 # word at the chunk's start: first words came 0.35-0.4 s early. With 100 ms, words on
 # TTS speech with 0.3-2.5 s pauses fell within 0.23 s of their speech span (and WER held).
@@ -106,7 +110,8 @@ class WhisperRecognizer:
         self._engine = engine
         self._chunks: list[np.ndarray] = []
         self._samples = 0
-        self._samples_at_last_partial = 0
+        every = engine.partial_every_s
+        self._next_partial_at = int(every * SAMPLE_RATE) if every else 0  # sample count of the next partial pass
         self._partial = ""
 
     def feed(self, samples: np.ndarray) -> str | None:
@@ -116,14 +121,12 @@ class WhisperRecognizer:
         self._chunks.append(samples.copy())
         self._samples += len(samples)
         every = self._engine.partial_every_s
-        if (
-            every is None
-            or self._samples > PARTIAL_MAX_S * SAMPLE_RATE
-            or self._samples - self._samples_at_last_partial < every * SAMPLE_RATE
-        ):
+        if every is None or self._samples > PARTIAL_MAX_S * SAMPLE_RATE or self._samples < self._next_partial_at:
             return None
-        self._samples_at_last_partial = self._samples
+        started = time.perf_counter()
         text = self._engine.transcribe(self._buffer(), words=False, beam_size=1).text
+        spent = time.perf_counter() - started
+        self._next_partial_at = self._samples + int(max(every, PARTIAL_COST_FACTOR * spent) * SAMPLE_RATE)
         if text == self._partial:
             return None
         self._partial = text
