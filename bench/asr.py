@@ -176,7 +176,7 @@ def main() -> int:
         answer = english.samples[: 20 * 16_000]
         whisper.partial_every_s = PARTIAL_EVERY_S
         live_s, finish_s, _ = stream(whisper, answer)
-        rows.append((f"Whisper, live 20 s answer (partials every {PARTIAL_EVERY_S} s)",
+        rows.append((f"Whisper, live 20 s answer (partials from {PARTIAL_EVERY_S} s, spaced by their cost)",
                      f"RTF {live_s / 20:.3f}, finish() {finish_s:.2f} s", "", ""))
         del whisper
 

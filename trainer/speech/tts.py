@@ -22,6 +22,7 @@ import importlib.metadata
 import json
 import logging
 import os
+import queue
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -133,10 +134,15 @@ class _Speaker:
 
 
 class _RenderThread:
-    """One worker thread that runs every engine call, and notices when it hangs."""
+    """One worker thread that runs every engine call, and notices when it hangs.
+
+    A daemon thread rather than a ThreadPoolExecutor: the interpreter joins an
+    executor's threads at exit, so a hung engine would keep the app from closing.
+    """
 
     def __init__(self) -> None:
-        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
         self._speaker: _Speaker | None = None
         self._stuck: concurrent.futures.Future | None = None
         self._lock = threading.Lock()
@@ -149,7 +155,11 @@ class _RenderThread:
                     "text-to-speech engine is still stuck on an earlier line; "
                     "check that `espeak-ng \"test\"` speaks, then restart RepDrill"
                 )
-            future = self._executor.submit(self._call, job)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._serve, name="tts", daemon=True)
+                self._thread.start()
+            future: concurrent.futures.Future = concurrent.futures.Future()
+            self._jobs.put((job, future))
         try:
             return future.result(timeout=timeout_s)
         except concurrent.futures.TimeoutError:
@@ -159,6 +169,15 @@ class _RenderThread:
                 f"text-to-speech engine did not finish {what} within {timeout_s:g} s; "
                 "check that `espeak-ng \"test\"` speaks, then restart RepDrill"
             ) from None
+
+    def _serve(self) -> None:
+        while True:
+            job, future = self._jobs.get()
+            future.set_running_or_notify_cancel()
+            try:
+                future.set_result(self._call(job))
+            except Exception as error:  # handed to the waiting caller
+                future.set_exception(error)
 
     def _call(self, job):
         if self._speaker is None:
