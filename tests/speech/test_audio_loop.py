@@ -161,3 +161,16 @@ def test_answer_played_into_the_mic_sink_is_what_the_microphone_hears(loop, spok
         rig.use_source(f"{SPEAKER_SINK}.monitor")
     _, correlation = locate(captured, read_engine_audio(spoken_line).astype(np.float32))
     assert correlation > 0.95
+
+
+def test_closing_the_output_ends_the_sound_playing(loop):
+    own = SoundDeviceOutput()
+    assert own.ready.wait(10)
+    playback = own.play(np.zeros(5 * ENGINE_RATE, np.float32), ENGINE_RATE)
+    assert playback.started.wait(5)
+    began = time.monotonic()
+    own.close()
+    assert time.monotonic() - began < 1.0
+    assert playback.done.is_set() and playback.stopped and playback.error is None
+    with pytest.raises(RuntimeError, match="closed"):
+        own.play(np.zeros(10, np.float32), ENGINE_RATE)

@@ -119,12 +119,14 @@ class _Sound:
 class SoundDeviceOutput:
     """Plays through a PortAudio device on one stream kept open from construction to close().
 
-    Clock: for every block the callback takes `time.monotonic()` and adds how far ahead
-    PortAudio says the block reaches the DAC (`outputBufferDacTime - currentTime`). The
-    difference of two stream times is used, not the stream time itself, because PortAudio's
-    clock base differs by host API (CLOCK_REALTIME in PortAudio 19.6 on Linux). Measured
-    through PulseAudio here, the DAC lead is 50-60 ms and a loop-back capture agrees with
-    the reported start within a few milliseconds (docs/audio.md).
+    Clock: a block is heard at PortAudio's `outputBufferDacTime` for it, moved onto
+    `time.monotonic()` by the offset between the two clocks. PortAudio's stream clock has
+    a different base per host API (CLOCK_REALTIME in PortAudio 19.6 on Linux), so the
+    offset is measured: the smallest `monotonic() - currentTime` over the callbacks (the
+    callback that ran with the least delay; using each callback's own `monotonic()`
+    added up to 60 ms of scheduling jitter on a busy machine). Measured through
+    PulseAudio here, the DAC lead is 50-60 ms and a loop-back capture agrees with the
+    reported start within a few milliseconds (docs/audio.md).
     """
 
     def __init__(self, device: int | str | None = None) -> None:
@@ -137,6 +139,7 @@ class SoundDeviceOutput:
         self._events: queue.SimpleQueue[tuple[str, Playback] | None] = queue.SimpleQueue()
         self._current: _Sound | None = None
         self._first_callback_at: float | None = None
+        self._clock_offset: float | None = None
         self._closed = threading.Event()
         channels = 1 if self._accepts_channels(sd, 1) else 2
         try:
@@ -186,10 +189,7 @@ class SoundDeviceOutput:
             return
         if not self.ready.is_set():
             self.ready.set()
-        dac_ahead = time_info.outputBufferDacTime - time_info.currentTime
-        if not 0.0 <= dac_ahead <= MAX_DAC_AHEAD_SECONDS:
-            dac_ahead = self._latency
-        block_at = now + dac_ahead
+        block_at = self._block_time(now, time_info.currentTime, time_info.outputBufferDacTime)
         while True:
             try:
                 request = self._requests.get_nowait()
@@ -210,6 +210,19 @@ class SoundDeviceOutput:
         if sound.position >= len(sound.samples):
             self._end(sound.playback, block_at + len(chunk) / self.rate, stopped=False)
             self._current = None
+
+    def _block_time(self, now: float, stream_now: float, dac_time: float) -> float:
+        # Stream time -> monotonic: the smallest (now - stream time) seen is the callback
+        # that ran with the least delay; a jump of more than a second means the stream
+        # clock itself stepped (CLOCK_REALTIME), so start over from there.
+        if not stream_now:
+            return now + self._latency
+        offset = now - stream_now
+        if self._clock_offset is None or offset < self._clock_offset or offset - self._clock_offset > 1.0:
+            self._clock_offset = offset
+        if not 0.0 <= dac_time - stream_now <= MAX_DAC_AHEAD_SECONDS:
+            dac_time = stream_now + self._latency
+        return dac_time + self._clock_offset
 
     def _end(self, playback: Playback, ended_at: float, stopped: bool, error: str | None = None) -> None:
         playback.ended_at = ended_at
