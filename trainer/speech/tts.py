@@ -210,7 +210,8 @@ def resolve_voice(voice: str = DEFAULT_VOICE, gender: str | None = None) -> str:
     """The engine voice id for a request: a voice id, language code or name, optional `+variant`.
 
     A gender without an explicit variant picks the gender's timbre variant
-    (`GENDER_VARIANTS`). Raises TrainerError for an unknown voice, variant or gender.
+    (`GENDER_VARIANTS`) on espeak, or a voice of that gender and language on engines
+    without variants. Raises TrainerError for an unknown voice, variant or gender.
     """
     base, _, variant = voice.strip().partition("+")
     wanted = base.lower()
@@ -233,7 +234,12 @@ def resolve_voice(voice: str = DEFAULT_VOICE, gender: str | None = None) -> str:
         if key not in GENDER_VARIANTS:
             raise TrainerError(f"unknown gender {gender!r}; use one of: {', '.join(GENDER_VARIANTS)}")
         if not variant and match.gender != key:
-            variant = GENDER_VARIANTS[key]
+            if list_variants():
+                variant = GENDER_VARIANTS[key]
+            else:  # SAPI5/NSSS have no variants: another voice of that language and gender, if any
+                match = next(
+                    (v for v in voices if v.gender == key and set(v.languages) & set(match.languages)), match
+                )
     if variant:
         known = list_variants()
         if variant not in known:
