@@ -38,8 +38,16 @@ def korean_speech(tmp_path_factory):
         )
 
 
-def test_word_times_fall_inside_the_speech(vosk, korean_speech):
-    transcript = engines.transcribe_file(vosk, korean_speech.path)
+@pytest.fixture(scope="module")
+def streamed(vosk, korean_speech):
+    """The Korean speech streamed in 0.25 s chunks: (partials as (seconds fed, text), final transcript)."""
+    partials = []
+    transcript = engines.transcribe_file(vosk, korean_speech.path, 0.25, lambda fed, text: partials.append((fed, text)))
+    return partials, transcript
+
+
+def test_word_times_fall_inside_the_speech(streamed, korean_speech):
+    _, transcript = streamed
     spans = korean_speech.spans
     assert len(transcript.words) >= 6
     for word in transcript.words:
@@ -55,9 +63,8 @@ def test_word_times_fall_inside_the_speech(vosk, korean_speech):
     assert transcript.text == " ".join(w.text for w in transcript.words)
 
 
-def test_partial_results_arrive_while_streaming(vosk, korean_speech):
-    partials = []
-    transcript = engines.transcribe(vosk, korean_speech.samples, 0.25, lambda fed, text: partials.append((fed, text)))
+def test_partial_results_arrive_while_streaming(streamed, korean_speech):
+    partials, transcript = streamed
     assert len(partials) >= 5
     for span in korean_speech.spans:  # new text shows up while each line is still being fed
         assert any(span.start < fed <= span.end for fed, _ in partials), (span, partials)
