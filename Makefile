@@ -25,8 +25,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[whisper,test]'
 	touch $(STAMP)
 
+BENCHES ?= bench/asr.py
+
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	for script in $(BENCHES); do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info
