@@ -1,0 +1,239 @@
+"""End of the rep's turn, decided while the audio streams in.
+
+An `Endpointer` is fed the rep's audio of one turn (16 kHz int16 chunks with their
+capture times, from the moment the prospect's line starts) and classifies it in
+10 ms frames with webrtcvad, the same detector and settings `trainer.speech.vad`
+uses for speech spans. It reports, as events returned by `feed()`:
+
+- `SpeechStarted`: a new stretch of speech (after a silence of at least the span
+  join gap); `over_prospect` when the prospect's line was still playing (a barge-in).
+- `MonologueTooLong`: the rep has talked for `monologue_limit_s` with no silence of
+  1.5 s (the monologue definition). It does not end the turn: the runner decides
+  (at level 5 the prospect cuts in).
+- `TurnEnded`, once, with its reason:
+  - `SILENCE`: speech heard after the line ended, then `endpoint_ms` of silence;
+  - `WINDOW`: the answer window ran out while the rep was answering;
+  - `NO_ANSWER`: nothing said after the line ended, within the window (or within
+    `no_answer_s` when the level has no window);
+  - `STOPPED`: `stop()` was called (the rep pressed stop);
+  - or whatever reason the runner gives `end_now()` (e.g. `CUT_IN`).
+
+The turn never ends on silence while the prospect is still talking: speech that
+only overlapped the line is counted as a barge-in, and the endpointer keeps
+waiting for the answer. Until `prospect_ended()` is called (the output reports the
+line's real end) the line counts as playing.
+
+A voiced run shorter than `vad.MIN_STRETCH_S` is not speech (as in the spans).
+The metrics' speech spans are not taken from here: they come from `vad.speech_spans`
+on the recorded turn audio, exactly as `trainer score` measures a file.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import webrtcvad
+
+from trainer.core.metrics import JOIN_GAP_S, MONOLOGUE_GAP_S
+from trainer.speech import vad
+from trainer.speech.audio_in import AudioChunk
+from trainer.speech.wavs import ENGINE_RATE
+
+SILENCE = "silence"
+WINDOW = "window"
+NO_ANSWER = "no_answer"
+STOPPED = "stopped"
+CUT_IN = "cut_in"
+
+DEFAULT_ENDPOINT_MS = 700
+DEFAULT_NO_ANSWER_S = 20.0  # without an answer window: give up waiting for a first word after this
+FRAME_S = vad.FRAME_MS / 1000
+MIN_RUN_FRAMES = round(vad.MIN_STRETCH_S / FRAME_S)
+
+
+@dataclass(frozen=True)
+class EndpointSettings:
+    """When a turn ends: silence after speech, the answer window, waiting for a first word, monologues."""
+
+    endpoint_ms: int = DEFAULT_ENDPOINT_MS
+    answer_window_s: float | None = None  # from the end of the prospect's line; None: no limit
+    no_answer_s: float = DEFAULT_NO_ANSWER_S  # used when there is no answer window
+    monologue_limit_s: float | None = None  # report MonologueTooLong past this; None: never
+
+    def __post_init__(self) -> None:
+        if self.endpoint_ms <= 0:
+            raise ValueError(f"endpoint_ms must be positive, not {self.endpoint_ms}")
+        for name in ("answer_window_s", "monologue_limit_s"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ValueError(f"{name} must be positive or None, not {value}")
+
+
+@dataclass(frozen=True)
+class SpeechStarted:
+    """The rep started a new stretch of speech at `at`; `over_prospect` if the line was still playing."""
+
+    at: float
+    over_prospect: bool
+
+
+@dataclass(frozen=True)
+class MonologueTooLong:
+    """The rep has talked since `started_at` without a 1.5 s silence, past the monologue limit, at `at`."""
+
+    at: float
+    started_at: float
+
+
+@dataclass(frozen=True)
+class TurnEnded:
+    """The turn is over: why, when the rule fired (audio time), and when the rep's speech last ended."""
+
+    reason: str
+    at: float
+    speech_end: float | None
+
+
+EndpointEvent = SpeechStarted | MonologueTooLong | TurnEnded
+
+
+class Endpointer:
+    """Decides, frame by frame, when the rep's turn is over (see the module docstring)."""
+
+    def __init__(self, settings: EndpointSettings = EndpointSettings(), prospect_end: float | None = None) -> None:
+        """Start listening; `prospect_end` is when the line's speech ends, if already known."""
+        self.settings = settings
+        self.prospect_end = prospect_end
+        self.onset: float | None = None  # start of the rep's first speech
+        self.barge_ins = 0  # stretches of speech that started while the prospect talked
+        self.ended: TurnEnded | None = None
+        self._vad = webrtcvad.Vad(vad.AGGRESSIVENESS)
+        self._stop = threading.Event()
+        self._rest = np.empty(0, np.int16)
+        self._rest_at = 0.0
+        self._heard_until: float | None = None  # end of the latest frame classified
+        self._run_start: float | None = None  # start of the current voiced run
+        self._run_frames = 0
+        self._speech_end: float | None = None  # end of the last voiced frame of real speech
+        self._stretch_start: float | None = None  # start of the current stretch of speech
+        self._stretch_barged = False
+        self._monologue_start: float | None = None
+        self._monologue_reported = False
+
+    # -- inputs ---------------------------------------------------------------------------
+
+    def prospect_ended(self, at: float) -> None:
+        """The prospect's line stopped at `at` (learned late: a stretch counted as a barge-in after it is not)."""
+        self.prospect_end = at
+        if self._stretch_barged and self._stretch_start is not None and self._stretch_start >= at:
+            self._stretch_barged = False
+            self.barge_ins -= 1
+
+    def stop(self) -> None:
+        """End the turn at the next `feed()` or `poll()` (safe from any thread)."""
+        self._stop.set()
+
+    def end_now(self, reason: str, at: float) -> TurnEnded:
+        """End the turn now for a reason of the caller's (e.g. CUT_IN); returns the end (the first one wins)."""
+        if self.ended is None:
+            self.ended = TurnEnded(reason, at, self._speech_end)
+        return self.ended
+
+    def poll(self, now: float) -> TurnEnded | None:
+        """The end of the turn if `stop()` was called (between chunks, when no audio arrives)."""
+        if self.ended is None and self._stop.is_set():
+            return self.end_now(STOPPED, self._heard_until if self._heard_until is not None else now)
+        return self.ended
+
+    def feed(self, chunk: AudioChunk) -> list[EndpointEvent]:
+        """Classify a chunk of the turn's audio; the events it caused, in time order."""
+        if self.ended is not None:
+            return []
+        if self._stop.is_set():
+            return [self.end_now(STOPPED, chunk.captured_at)]
+        samples = chunk.samples
+        if len(self._rest):
+            samples = np.concatenate([self._rest, samples])
+            start = self._rest_at
+        else:
+            start = chunk.captured_at
+        count = len(samples) // vad.FRAME_SAMPLES
+        events: list[EndpointEvent] = []
+        for i in range(count):
+            frame = samples[i * vad.FRAME_SAMPLES:(i + 1) * vad.FRAME_SAMPLES]
+            at = start + i * FRAME_S
+            voiced = self._vad.is_speech(frame.tobytes(), ENGINE_RATE)
+            events += self._frame(at, voiced)
+            if self.ended is not None:
+                return events
+        self._rest = samples[count * vad.FRAME_SAMPLES:]
+        self._rest_at = start + count * vad.FRAME_SAMPLES / ENGINE_RATE
+        return events
+
+    # -- state ----------------------------------------------------------------------------
+
+    @property
+    def answered(self) -> bool:
+        """True once the rep has spoken after the prospect's line ended."""
+        return (
+            self._speech_end is not None and self.prospect_end is not None and self._speech_end > self.prospect_end
+        )
+
+    def _frame(self, at: float, voiced: bool) -> list[EndpointEvent]:
+        end = at + FRAME_S
+        self._heard_until = end
+        events: list[EndpointEvent] = []
+        if voiced:
+            if self._run_start is None:
+                self._run_start, self._run_frames = at, 0
+            self._run_frames += 1
+            if self._run_frames == MIN_RUN_FRAMES:
+                events += self._speech_begins(self._run_start)
+            if self._run_frames >= MIN_RUN_FRAMES:
+                self._speech_end = end
+                events += self._check_monologue(end)
+        else:
+            self._run_start, self._run_frames = None, 0
+        ended = self._check_end(end)
+        if ended is not None:
+            events.append(ended)
+        return events
+
+    def _speech_begins(self, at: float) -> list[EndpointEvent]:
+        if self.onset is None:
+            self.onset = at
+        last = self._speech_end
+        if last is None or at - last >= MONOLOGUE_GAP_S:
+            self._monologue_start, self._monologue_reported = at, False
+        if last is not None and at - last < JOIN_GAP_S:
+            return []  # the same stretch of speech, after a short pause
+        over = self.prospect_end is None or at < self.prospect_end
+        self._stretch_start, self._stretch_barged = at, over
+        self.barge_ins += over
+        return [SpeechStarted(at, over)]
+
+    def _check_monologue(self, now: float) -> list[EndpointEvent]:
+        limit = self.settings.monologue_limit_s
+        if limit is None or self._monologue_reported or self._monologue_start is None:
+            return []
+        if now - self._monologue_start <= limit:
+            return []
+        self._monologue_reported = True
+        return [MonologueTooLong(now, self._monologue_start)]
+
+    def _check_end(self, now: float) -> TurnEnded | None:
+        line_end = self.prospect_end
+        if line_end is None or now < line_end:
+            return None  # never end while the prospect is talking
+        settings = self.settings
+        speaking = self._run_frames >= MIN_RUN_FRAMES
+        if self.answered and not speaking and now - self._speech_end >= settings.endpoint_ms / 1000:
+            return self.end_now(SILENCE, self._speech_end + settings.endpoint_ms / 1000)
+        window = settings.answer_window_s
+        if window is not None and now >= line_end + window:
+            return self.end_now(WINDOW if self.answered else NO_ANSWER, line_end + window)
+        if window is None and not self.answered and now >= line_end + settings.no_answer_s:
+            return self.end_now(NO_ANSWER, line_end + settings.no_answer_s)
+        return None
