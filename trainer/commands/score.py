@@ -9,7 +9,7 @@ from pathlib import Path
 from trainer.core.answer import assess_answer
 from trainer.core.errors import TrainerError
 from trainer.core.pack_model import Objection, Pack
-from trainer.core.packs import find_pack, load_pack
+from trainer.core.packs import find_objection, resolve_pack
 from trainer.speech import wavs
 from trainer.speech.engines import ENGINE_NAMES, load_engine
 from trainer.speech.hearing import hear
@@ -39,14 +39,6 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def resolve_pack(reference: str) -> Pack:
-    """A pack from a file path or an installed pack's id."""
-    path = Path(reference)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        return load_pack(path)
-    return find_pack(reference)
-
-
 def _objection(args: argparse.Namespace) -> tuple[Pack | None, Objection | None]:
     if args.objection and not args.pack:
         raise TrainerError("--objection needs --pack (the pack the objection belongs to)")
@@ -56,11 +48,7 @@ def _objection(args: argparse.Namespace) -> tuple[Pack | None, Objection | None]
     if not args.objection:
         ids = ", ".join(o.id for o in pack.objections[:8])
         raise TrainerError(f"--pack needs --objection too; objections in '{pack.id}' include: {ids}")
-    try:
-        return pack, pack.objection(args.objection)
-    except KeyError:
-        ids = ", ".join(o.id for o in pack.objections)
-        raise TrainerError(f"pack '{pack.id}' has no objection '{args.objection}'; it has: {ids}") from None
+    return pack, find_objection(pack, args.objection)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -28,9 +28,11 @@ __all__ = [
     "default_pack_dirs",
     "discover_packs",
     "dump_pack",
+    "find_objection",
     "find_pack",
     "load_pack",
     "load_pack_text",
+    "resolve_pack",
     "targets_overrides",
 ]
 
@@ -231,3 +233,20 @@ def find_pack(pack_id: str, dirs: Iterable[Path] | None = None) -> Pack:
         return packs[pack_id]
     hint = did_you_mean(pack_id, packs) or f" - installed: {', '.join(sorted(packs)) or 'none'}"
     raise TrainerError(f"no pack with id '{pack_id}'{hint} (list them with `trainer packs`)")
+
+
+def resolve_pack(reference: str) -> Pack:
+    """A pack from a file path (*.yaml, *.yml or an existing file) or an installed pack's id."""
+    path = Path(reference)
+    if path.suffix in PACK_SUFFIXES or path.exists():
+        return load_pack(path)
+    return find_pack(reference)
+
+
+def find_objection(pack: Pack, objection_id: str) -> Objection:
+    """The objection `objection_id` of `pack`; TrainerError listing the pack's objections."""
+    try:
+        return pack.objection(objection_id)
+    except KeyError:
+        ids = ", ".join(o.id for o in pack.objections)
+        raise TrainerError(f"pack '{pack.id}' has no objection '{objection_id}'; it has: {ids}") from None
