@@ -29,6 +29,9 @@ from trainer.speech.audio import AudioClock, portaudio_error, resolve_device, so
 from trainer.speech.wavs import read_wav, write_wav
 
 BLOCK_SECONDS = 0.02
+# Sound buffered ahead of the DAC. PortAudio's default here (40 ms) underran under load
+# (another process's tests on both cores): 0.25-2.5 s of a line lost. 0.1 s did not.
+OUTPUT_LATENCY_SECONDS = 0.1
 # A stream counts as flowing once its callbacks span this long; sounds wait until then,
 # because the first blocks of a new PulseAudio stream are written long before they play.
 READY_AFTER_SECONDS = 0.1
@@ -65,7 +68,10 @@ class Playback:
         return self.done.wait(timeout)
 
     def add_done_callback(self, callback: Callable[[Playback], None]) -> None:
-        """Call `callback(playback)` when it has finished (at once if it already has)."""
+        """Call `callback(playback)` when it has finished (at once if it already has).
+
+        It runs on the output's event thread: keep it short (hand work to your own thread).
+        """
         with self._lock:
             if not self.done.is_set():
                 self._done_callbacks.append(callback)
@@ -125,11 +131,11 @@ class SoundDeviceOutput:
     offset is measured: the smallest `monotonic() - currentTime` over the callbacks (the
     callback that ran with the least delay; using each callback's own `monotonic()`
     added up to 60 ms of scheduling jitter on a busy machine). Measured through
-    PulseAudio here, the DAC lead is 50-60 ms and a loop-back capture agrees with the
-    reported start within a few milliseconds (docs/audio.md).
+    PulseAudio here with the default `latency`, a sound starts 110-170 ms after play()
+    and a loop-back capture hears it 19 ms before the reported start (docs/audio.md).
     """
 
-    def __init__(self, device: int | str | None = None) -> None:
+    def __init__(self, device: int | str | None = None, latency: float = OUTPUT_LATENCY_SECONDS) -> None:
         sd = sounddevice_module()
         self.device = resolve_device(device, "output")
         self.rate = int(self.device.default_rate)
@@ -139,14 +145,15 @@ class SoundDeviceOutput:
         self._events: queue.SimpleQueue[tuple[str, Playback] | None] = queue.SimpleQueue()
         self._current: _Sound | None = None
         self._first_callback_at: float | None = None
+        self._flowing = False
         self._clock_offset: float | None = None
         self._closed = threading.Event()
         channels = 1 if self._accepts_channels(sd, 1) else 2
         try:
             self._stream = sd.OutputStream(
                 device=self.device.index, samplerate=self.rate, channels=channels, dtype="float32",
-                blocksize=round(self.rate * BLOCK_SECONDS), callback=self._callback,
-                finished_callback=self._stream_finished,
+                blocksize=round(self.rate * BLOCK_SECONDS), latency=latency,
+                callback=self._callback, finished_callback=self._stream_finished,
             )
             self._latency = float(self._stream.latency)
             self._stream.start()
@@ -164,12 +171,12 @@ class SoundDeviceOutput:
 
     def play(self, audio: np.ndarray | str | Path, rate: int | None = None) -> Playback:
         """Queue a sound for the next block; it cuts off whatever is playing."""
+        if self._closed.is_set():
+            raise RuntimeError("the audio output is closed")
         samples, source_rate = load_sound(audio, rate)
         if source_rate != self.rate:
             samples = soxr.resample(samples, source_rate, self.rate)
         playback = Playback(frames=len(samples), rate=self.rate, path=Path(audio) if isinstance(audio, (str, Path)) else None)
-        if self._closed.is_set():
-            raise RuntimeError("the audio output is closed")
         self._requests.put(_Sound(playback, np.ascontiguousarray(samples, dtype=np.float32)))
         return playback
 
@@ -183,13 +190,14 @@ class SoundDeviceOutput:
         if status.output_underflow:
             self.underflows += 1
         outdata.fill(0)
-        if self._first_callback_at is None:
-            self._first_callback_at = now
-        if now - self._first_callback_at < READY_AFTER_SECONDS:
-            return
-        if not self.ready.is_set():
-            self.ready.set()
         block_at = self._block_time(now, time_info.currentTime, time_info.outputBufferDacTime)
+        if not self._flowing:
+            if self._first_callback_at is None:
+                self._first_callback_at = now
+            if now - self._first_callback_at < READY_AFTER_SECONDS:
+                return
+            self._flowing = True
+            self._events.put(("ready", None))
         while True:
             try:
                 request = self._requests.get_nowait()
@@ -250,6 +258,9 @@ class SoundDeviceOutput:
         # Fires each playback's events when the sound is really heard, off the audio thread.
         while (event := self._events.get()) is not None:
             name, playback = event
+            if name == "ready":
+                self.ready.set()
+                continue
             at = playback.started_at if name == "started" else playback.ended_at
             if at is not None:
                 self._closed.wait(max(0.0, at - time.monotonic()))
