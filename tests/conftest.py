@@ -2,6 +2,9 @@
 
 import pytest
 
+# The PulseAudio null-sink rig's fixtures (pulse_daemon, pulse_rig), one daemon per session.
+pytest_plugins = ["pulse_rig"]
+
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from pulse_rig import SPEAKER_SINK, pulse_daemon  # noqa: F401 (fixture)
+from pulse_rig import SPEAKER_SINK
 
 
 def trainer(args, env):

@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 import soundfile
-from pulse_rig import MIC_SINK, SPEAKER_SINK, pulse_daemon  # noqa: F401 (fixture)
+from pulse_rig import MIC_SINK, SPEAKER_SINK
 
 from trainer.core.errors import TrainerError
 from trainer.speech.audio import resolve_device
