@@ -26,7 +26,6 @@ from trainer.core.targets import Targets
 _CAPITAL_I = re.compile(r"\bi\b")
 TURN_COMPONENTS = ("rubric", "pace", "latency", "clean_speech", "length", "questions")
 TALK_SHARE = "talk_share"
-# Weights used when Targets.weights has no entry: questions are opt-in per pack.
 PACE_FADE = 0.25  # credit reaches 0 this fraction of the band edge outside it (90 / 200 wpm)
 OVERLAP_FADE_S = 1.0  # talking over the prospect by this much loses all latency points
 HEDGES_TO_ZERO = 3  # this many hedges lose all of the hedge half of clean speech
