@@ -4,6 +4,7 @@ import pytest
 import yaml
 
 from trainer.core.errors import TrainerError
+from trainer.core.text import tokens
 from trainer.core.lexicon import LEXICONS_FILE, default_lexicon, lexicon_for, load_lexicon
 from trainer.core.text import normalise, tokens, trailing_punctuation, word_tokens
 from trainer.core.transcript import Word
@@ -102,3 +103,16 @@ def test_unreadable_lexicon_file_names_the_file(tmp_path):
     broken.write_text("- um\n")
     with pytest.raises(TrainerError, match="expected a mapping"):
         load_lexicon(broken)
+
+
+@pytest.mark.parametrize(
+    "text, fillers",
+    [
+        ("I will let you know how it goes", []),
+        ("you know how the product works", []),
+        ("um you know it is great", ["um", "you know"]),
+        ("so you know, we tried it", ["you know"]),
+    ],
+)
+def test_you_know_is_a_filler_only_as_a_discourse_marker(text, fillers):
+    assert [m.phrase for m in default_lexicon().find("fillers", tokens(text))] == fillers
