@@ -1,0 +1,127 @@
+"""Recorded answers standing in for the rep's microphone for a whole drill (`trainer drill --answers`).
+
+`AnswerFiles` is an `AudioInput` (see `trainer.speech.audio_in`) that runs for the
+whole drill, like a microphone kept open: it delivers silence, and when the runner
+calls `begin_answer(at)` for a rep turn, the next file plays from `at` (the end of
+the prospect's line, so a file's leading silence is the rep's response latency, as
+in `trainer score`). After a file ends the input is silent again, which lets the
+endpointer end the turn. Chunks are paced by the clock: real time, or as fast as
+they are read with a virtual clock (`--fast`).
+
+Every file is read and converted when the source is made, so a broken WAV stops
+the drill before it starts, with the file's name.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from trainer.core.errors import TrainerError
+from trainer.speech.audio import AudioClock
+from trainer.speech.audio_in import CHUNK_SECONDS, AudioChunk, Level, measure_level
+from trainer.speech.wavs import ENGINE_RATE, read_engine_audio
+
+ANSWER_SUFFIXES = (".wav",)
+
+
+def answer_files(folder: str | Path) -> list[Path]:
+    """The answer WAVs in `folder`, sorted by name; TrainerError when there are none."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise TrainerError(f"{folder}: no such folder of answers; pass a folder of WAV files, one per answer")
+    found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES)
+    if not found:
+        raise TrainerError(f"{folder}: no WAV files in it; put one answer per WAV file there, named in the order to play")
+    return found
+
+
+class AnswerFiles:
+    """A drill-long input of silence into which answer files are played, one per rep turn."""
+
+    def __init__(self, paths: Sequence[str | Path], clock: AudioClock | None = None,
+                 chunk_seconds: float = CHUNK_SECONDS) -> None:
+        """Read every file now (TrainerError naming a broken one); nothing plays until `begin_answer`."""
+        self.paths = [Path(p) for p in paths]
+        self.clock = clock or AudioClock()
+        self.chunk_frames = round(ENGINE_RATE * chunk_seconds)
+        self.overflows = 0
+        self.dropped = 0
+        self.answers = [read_engine_audio(path) for path in self.paths]
+        self.used = 0  # answers begun so far
+        self._playing: tuple[int, np.ndarray] | None = None  # (start frame, samples) of the current answer
+        self._origin: float | None = None
+        self._position = 0
+        self._closed = threading.Event()
+        self._latest: np.ndarray | None = None
+
+    @classmethod
+    def from_folder(cls, folder: str | Path, clock: AudioClock | None = None) -> AnswerFiles:
+        """Every WAV in `folder`, in name order."""
+        return cls(answer_files(folder), clock)
+
+    @property
+    def remaining(self) -> int:
+        """Answers not yet begun."""
+        return len(self.answers) - self.used
+
+    def begin_answer(self, at: float) -> Path:
+        """Play the next answer from clock time `at` (or from the next chunk, if `at` has passed); returns its file."""
+        if self._origin is None:
+            raise RuntimeError("start() the answers before beginning one")
+        if not self.remaining:
+            raise IndexError("every answer file has been used")
+        start = max(round((at - self._origin) * ENGINE_RATE), self._position)
+        self._playing = (start, self.answers[self.used])
+        self.used += 1
+        return self.paths[self.used - 1]
+
+    def start(self) -> None:
+        """Start the input's timeline at the clock's current time."""
+        self._origin = self.clock.now()
+
+    def read(self, timeout: float | None = None) -> AudioChunk | None:
+        """The next chunk once it has been 'captured'; None on timeout or once closed."""
+        if self._origin is None:
+            raise RuntimeError("start() the answers before reading")
+        index = self._position
+        captured_at = self._origin + index / ENGINE_RATE
+        ready_at = captured_at + self.chunk_frames / ENGINE_RATE
+        if timeout is not None and not self.clock.virtual and ready_at - self.clock.now() > timeout:
+            self.clock.wait_until(self.clock.now() + timeout, self._closed)
+            return None
+        if not self.clock.wait_until(ready_at, self._closed):
+            return None
+        samples = np.zeros(self.chunk_frames, np.int16)
+        if self._playing is not None:
+            start, answer = self._playing
+            first, last = max(index, start), min(index + self.chunk_frames, start + len(answer))
+            if first < last:
+                samples[first - index:last - index] = answer[first - start:last - start]
+            elif index >= start + len(answer):
+                self._playing = None
+        self._position += self.chunk_frames
+        self._latest = samples
+        return AudioChunk(samples, captured_at, index)
+
+    def chunks(self) -> Iterator[AudioChunk]:
+        """Chunks until the input is closed."""
+        while (chunk := self.read()) is not None:
+            yield chunk
+
+    def level(self) -> Level | None:
+        """Loudness of the latest chunk not yet shown, or None."""
+        latest, self._latest = self._latest, None
+        return None if latest is None else measure_level(latest)
+
+    @property
+    def ended(self) -> bool:
+        """True once closed (the silence between answers never ends by itself)."""
+        return self._closed.is_set()
+
+    def close(self) -> None:
+        """Stop delivering chunks (a read waiting for its chunk returns None)."""
+        self._closed.set()

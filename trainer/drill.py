@@ -1,0 +1,366 @@
+"""The drill runner: one drill, turn after turn, from the prospect's line to a stored, scored answer.
+
+UI-agnostic: the app and `trainer drill` drive the same `DrillRunner` and follow it
+through plain events (`trainer.drill_events`). One turn (DESIGN.md "One turn of a
+drill"): the prospect's line (rendered ahead, cached) plays while the drill's
+input, opened once and kept open, streams to the turn's recording, the endpointer
+and the engine (`trainer.drill_turn`); at the end of turn the transcript is
+finished, the answer assessed (`assess_answer`, the one scoring path), the
+dialogue picks the follow-up from the moves covered, and the next line plays at
+once: every line the answer could lead to is rendered while the rep talks. Right
+after the next line has started, the turn is committed in one transaction.
+
+Time zero is the drill's start on the one `AudioClock` the input and output share
+(a virtual clock for `--fast` file runs). Per turn the store keeps the end-of-turn
+decision, transcript final, score ready and next audio start times.
+
+`stop()` (any thread) ends the drill cleanly: the answer in progress is kept as a
+recoverable recording and the drill is stored as 'abandoned'.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from trainer.answer_source import AnswerFiles
+from trainer.core import paths
+from trainer.core.answer import assess_answer
+from trainer.core.dialogue import Conversation, Prompt
+from trainer.core.errors import TrainerError
+from trainer.core.levels import LevelRules, level_rules
+from trainer.core.lexicon import lexicon_for
+from trainer.core.metrics import drill_metrics
+from trainer.core.pack_model import Objection, Pack, Voice
+from trainer.core.packs import find_objection
+from trainer.core.scoring import score_drill
+from trainer.core.transcript import PROSPECT, REP, Turn
+from trainer.drill_events import (
+    ANSWERS_RAN_OUT,
+    STOPPED_BY_REP,
+    DrillDidFinish,
+    DrillDidStart,
+    DrillError,
+    DrillResult,
+    EventCallback,
+    LineWillPlay,
+    RepTurnStarted,
+    TurnDidEnd,
+    TurnResult,
+    TurnScored,
+    drill_metrics_json,
+)
+from trainer.drill_turn import RepTurn, Transcriber
+from trainer.speech import tts
+from trainer.speech.asr import Engine
+from trainer.speech.audio import AudioClock
+from trainer.speech.audio_in import AudioInput
+from trainer.speech.audio_out import AudioOutput
+from trainer.speech.endpoint import DEFAULT_ENDPOINT_MS, STOPPED, Endpointer, EndpointSettings
+from trainer.store.db import Store
+from trainer.store.recordings import RecordingWriter
+from trainer.store.records import TurnHandle, TurnTimings
+
+INPUT_START_TIMEOUT_S = 5.0  # a microphone's first block comes 1.2-1.9 s after it starts
+
+
+@dataclass(frozen=True)
+class DrillPlan:
+    """What to drill: the pack, its objections in order, the level's rules and the seed."""
+
+    pack: Pack
+    objections: tuple[Objection, ...]
+    rules: LevelRules
+    seed: int | None = None
+    endpoint_ms: int = DEFAULT_ENDPOINT_MS
+
+
+def plan_drill(
+    pack: Pack,
+    level: int | None = None,
+    objection_id: str | None = None,
+    seed: int | None = None,
+    endpoint_ms: int = DEFAULT_ENDPOINT_MS,
+) -> DrillPlan:
+    """Choose the objections of a drill.
+
+    One objection when given (the level defaults to its own). Otherwise the level
+    (default: the pack's lowest) takes `objections_per_drill` of the pack's
+    objections at that level (else at lower levels, else any), picked at random
+    (repeatably with `seed`).
+    """
+    if objection_id is not None:
+        objection = find_objection(pack, objection_id)
+        rules = level_rules(level if level is not None else objection.level)
+        return DrillPlan(pack, (objection,), rules, seed, endpoint_ms)
+    if level is None:
+        level = min(o.level for o in pack.objections)
+    rules = level_rules(level)
+    candidates = (
+        [o for o in pack.objections if o.level == level]
+        or [o for o in pack.objections if o.level <= level]
+        or list(pack.objections)
+    )
+    chosen = random.Random(seed).sample(candidates, min(rules.objections_per_drill, len(candidates)))
+    return DrillPlan(pack, tuple(chosen), rules, seed, endpoint_ms)
+
+
+@dataclass
+class _Scored:
+    """A scored turn waiting to be committed once the next line has started."""
+
+    result: TurnResult
+    handle: TurnHandle
+    writer: RecordingWriter
+
+
+class DrillRunner:
+    """Runs one drill (`run()` blocks; call it on a worker thread in a UI)."""
+
+    def __init__(
+        self,
+        plan: DrillPlan,
+        *,
+        store: Store,
+        engine: Engine,
+        audio_in: AudioInput,
+        audio_out: AudioOutput,
+        clock: AudioClock,
+        on_event: EventCallback | None = None,
+        mode: str = "",
+    ) -> None:
+        """Wire a drill; `audio_in` and `audio_out` must run on `clock`. Nothing happens until `run()`."""
+        self.plan = plan
+        self.store = store
+        self.engine = engine
+        self.audio_in = audio_in
+        self.audio_out = audio_out
+        self.clock = clock
+        self.mode = mode
+        self._on_event = on_event or (lambda event: None)
+        self._stop = threading.Event()
+        self._renders: dict[tuple[str, Voice], Future] = {}
+        self._renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prerender")
+        self._writer: RecordingWriter | None = None
+        self._results: list[TurnResult] = []
+        self.drill_id: int | None = None
+        self._t0 = 0.0
+
+    def stop(self) -> None:
+        """End the drill cleanly at the next chunk (the rep pressed stop, or Ctrl-C); safe from any thread."""
+        self._stop.set()
+
+    def run(self) -> DrillResult:
+        """Run the drill to its end (or a stop) and store it; returns the result. Errors are stored first."""
+        pack, rules = self.plan.pack, self.plan.rules
+        self.drill_id = self.store.start_drill(
+            pack.id, rules.level, pack_version=pack.version, engine=self.engine.name, mode=self.mode
+        )
+        self._t0 = self.clock.now()
+        try:
+            self._emit(DrillDidStart(self.drill_id, pack.id, rules.level, rules.name,
+                                     tuple(o.id for o in self.plan.objections), self.engine.name))
+            return self._run()
+        except BaseException as error:
+            self._abandon(error)
+            raise
+        finally:
+            self._renderer.shutdown(wait=False, cancel_futures=True)
+
+    # -- the turns --------------------------------------------------------------------------
+
+    def _run(self) -> DrillResult:
+        plan = self.plan
+        rng = random.Random(plan.seed) if plan.rules.random_lines else None
+        conversation = Conversation(plan.objections, rng, plan.rules.max_answers)
+        self.audio_in.start()
+        self.audio_in.read(timeout=INPUT_START_TIMEOUT_S)  # the input is flowing before the first line
+        scored: _Scored | None = None
+        stop_reason = None
+        while (prompt := conversation.current) is not None:
+            if self._stop.is_set():
+                stop_reason = STOPPED_BY_REP
+                break
+            if isinstance(self.audio_in, AnswerFiles) and not self.audio_in.remaining:
+                stop_reason = ANSWERS_RAN_OUT
+                break
+            number = len(self._results) + 1
+            rendered = self._render(prompt.objection, prompt.line).result()
+            self._emit(LineWillPlay(number, prompt.objection.id, prompt.node.id, self._persona_name(prompt.objection),
+                                    prompt.line, rendered.path))
+            opened = self.clock.now()
+            playback = self.audio_out.play(rendered.path)
+            if scored is not None:
+                self._commit(scored, playback.started_at)
+                scored = None
+            handle = self.store.begin_turn(
+                self.drill_id, objection_id=prompt.objection.id, node_id=prompt.node.id,
+                prospect_line=prompt.line, prospect_audio=_cache_relative(rendered.path),
+            )
+            self._writer = RecordingWriter(handle.recording)
+            self._emit(RepTurnStarted(number, handle.turn_id, handle.recording, self._drill(opened)))
+            self._prerender_after(prompt, conversation)
+            turn = RepTurn(
+                number, audio_in=self.audio_in, clock=self.clock, drill_start=self._t0,
+                endpointer=Endpointer(self._endpoint_settings()), writer=self._writer,
+                transcriber=Transcriber(self.engine), emit=self._emit, stop=self._stop,
+                cut_in=plan.rules.cut_in_after_s is not None,
+            )
+            ended = turn.listen(opened, playback, rendered, self.audio_out)
+            decided = self.clock.now()
+            self._emit(TurnDidEnd(number, ended.reason, self._drill(ended.at), self._drill(decided),
+                                  None if ended.speech_end is None else self._drill(ended.speech_end),
+                                  turn.endpointer.barge_ins))
+            previous = self._results[-1] if self._results else None
+            if previous and previous.timings.next_audio_start is None and playback.started_at is not None:
+                # the output learned the line's real start after the previous turn was committed
+                previous = self._set_next_audio(previous.number, playback.started_at)
+                self.store.record_next_audio_start(previous.turn_id, previous.timings.next_audio_start)
+            if ended.reason == STOPPED:
+                turn.transcriber.abandon()
+                self._writer.close()  # kept: finish_drill marks the turn 'recovered'
+                stop_reason = STOPPED_BY_REP
+                break
+            heard = turn.hear()
+            transcript_final = self.clock.now()
+            line_end = self._drill(turn.line_end)
+            assessment = assess_answer(heard.transcript.words, heard.spans, line_end, prompt.node, plan.pack)
+            covered = assessment.rubric.covered
+            objections_done = len(conversation.outcomes)
+            following = conversation.answer(covered)
+            ended_objection = len(conversation.outcomes) > objections_done
+            result = TurnResult(
+                number=number, turn_id=handle.turn_id, objection_id=prompt.objection.id, node_id=prompt.node.id,
+                line=prompt.line, prospect_start=self._drill(turn.line_start), prospect_end=line_end,
+                rep_start=self._drill(turn.audio_start), rep_end=self._drill(turn.audio_end),
+                transcript=heard.transcript.text, words=tuple(heard.transcript.words), spans=tuple(heard.spans),
+                assessment=assessment, covered=covered, end_reason=ended.reason,
+                barge_ins=turn.endpointer.barge_ins,
+                next_node=None if ended_objection or following is None else following.node.id,
+                outcome=conversation.outcomes[-1][1] if ended_objection else None,
+                recording=handle.recording, answer_file=turn.answer_file,
+                timings=TurnTimings(self._drill(decided), self._drill(transcript_final),
+                                    self._drill(self.clock.now())),
+            )
+            self._results.append(result)
+            self._emit(TurnScored(result))
+            scored = _Scored(result, handle, self._writer)
+        if scored is not None:
+            self._commit(scored, None)
+        return self._finish(conversation, stop_reason)
+
+    def _commit(self, scored: _Scored, next_audio_start: float | None) -> None:
+        """Make the turn's recording durable, then store its result in one transaction."""
+        result = scored.result
+        if next_audio_start is not None:
+            result = self._set_next_audio(result.number, next_audio_start)
+        scored.writer.close()
+        a = result.assessment
+        self.store.commit_turn(
+            result.turn_id, transcript=result.transcript, words=result.words,
+            score=a.card.score if a.card else None, reasons=a.card.reasons if a.card else (),
+            components=a.card.as_json()["components"] if a.card else None, metrics=a.metrics.as_json(),
+            covered=result.covered, rep_start=result.rep_start, rep_end=result.rep_end,
+            prospect_start=result.prospect_start, prospect_end=result.prospect_end, timings=result.timings,
+        )
+
+    def _set_next_audio(self, number: int, started_at: float) -> TurnResult:
+        """Note in turn `number`'s result when the prospect's next line started (clock time)."""
+        result = self._results[number - 1]
+        updated = replace(result, timings=replace(result.timings, next_audio_start=self._drill(started_at)))
+        self._results[number - 1] = updated
+        return updated
+
+    def _finish(self, conversation: Conversation, stop_reason: str | None) -> DrillResult:
+        pack = self.plan.pack
+        turns: list[Turn] = []
+        for r in self._results:
+            turns.append(Turn(PROSPECT, r.prospect_start, r.prospect_end, r.line))
+            turns.append(Turn(REP, r.rep_start, r.rep_end, r.transcript, r.words, r.spans))
+        metrics = drill_metrics(turns, lexicon_for(pack.lexicon, pack.source or pack.id), pack.targets.hesitation_s)
+        cards = [r.assessment.card for r in self._results if r.assessment.card is not None]
+        card = score_drill(cards, metrics, pack.targets) if cards else None
+        status = "finished" if conversation.finished else "abandoned"
+        self.store.finish_drill(
+            self.drill_id, outcome=conversation.outcome, score=card.score if card else None,
+            metrics=drill_metrics_json(metrics), status=status,
+        )
+        result = DrillResult(
+            self.drill_id, pack.id, self.plan.rules.level, status, conversation.outcome,
+            tuple(conversation.outcomes), stop_reason, card, metrics, tuple(self._results),
+        )
+        self._emit(DrillDidFinish(result))
+        return result
+
+    def _abandon(self, error: BaseException) -> None:
+        """After an error: keep what was recorded and close the drill as 'abandoned' if the store still works."""
+        if self._writer is not None:
+            with suppress(TrainerError):
+                self._writer.close()
+        with suppress(TrainerError):
+            self.store.finish_drill(self.drill_id, outcome=None, status="abandoned")
+        # if even that failed (a full disk), the next start recovers the drill: its lock dies with us
+        if isinstance(error, TrainerError):
+            self._emit(DrillError(str(error)))
+
+    # -- prospect lines ---------------------------------------------------------------------
+
+    def _voice(self, objection: Objection) -> Voice:
+        persona = self.plan.pack.personas.get(objection.persona)
+        return persona.voice if persona else Voice()
+
+    def _persona_name(self, objection: Objection) -> str:
+        persona = self.plan.pack.personas.get(objection.persona)
+        return persona.name if persona else "Prospect"
+
+    def _render(self, objection: Objection, line: str) -> Future:
+        """The rendered line (a future: pre-rendered in the background, or rendered now)."""
+        voice = self._voice(objection)
+        key = (line, voice)
+        if key not in self._renders:
+            self._renders[key] = self._renderer.submit(
+                tts.render, line, voice.language, gender=voice.gender, rate=voice.rate, pitch=voice.pitch
+            )
+        return self._renders[key]
+
+    def _prerender_after(self, prompt: Prompt, conversation: Conversation) -> None:
+        """Render every line the current answer can lead to: follow-ups, then the next objection's opening."""
+        objection = prompt.objection
+        if prompt.depth + 1 < self.plan.rules.max_answers:
+            for rule in prompt.node.next:
+                follow_up = objection.follow_ups.get(rule.goto) if rule.goto else None
+                for line in follow_up.lines if follow_up else ():
+                    self._render(objection, line)
+        upcoming = len(conversation.dialogues)
+        if upcoming < len(self.plan.objections):
+            following = self.plan.objections[upcoming]
+            for line in following.lines:
+                self._render(following, line)
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _endpoint_settings(self) -> EndpointSettings:
+        rules = self.plan.rules
+        return EndpointSettings(
+            endpoint_ms=self.plan.endpoint_ms,
+            answer_window_s=rules.answer_window_s,
+            monologue_limit_s=rules.cut_in_after_s,
+        )
+
+    def _emit(self, event) -> None:
+        self._on_event(event)
+
+    def _drill(self, clock_time: float) -> float:
+        return clock_time - self._t0
+
+
+def _cache_relative(path: Path) -> str:
+    """A rendered line's path as stored: relative to the cache folder (rebuildable), else absolute."""
+    try:
+        return path.relative_to(paths.cache_dir()).as_posix()
+    except ValueError:
+        return str(path)

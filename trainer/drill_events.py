@@ -1,0 +1,255 @@
+"""What the drill runner reports: plain event dataclasses and the results they carry.
+
+A UI or the CLI subscribes with one callback, `on_event(event)`, called on the
+runner's thread in this order for each turn: `LineWillPlay`, `RepTurnStarted`,
+`LevelMeter`/`PartialTranscript`/`SpeechDidStart` while the rep talks,
+`LineDidPlay` (once the line has finished), `TurnDidEnd` (the end-of-turn
+decision), `TurnScored` (score ready, just before the next line plays; it is
+stored right after that line has started). The drill opens with `DrillDidStart`
+and closes with `DrillDidFinish` or, on an error, `DrillError`. Keep the callback
+short: the next line waits for it. Each event's `name` says when it fires.
+All times are seconds on the drill clock (0 = drill start).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Callable, ClassVar
+
+from trainer.core.answer import Assessment
+from trainer.core.metrics import DrillMetrics
+from trainer.core.scoring import ScoreCard
+from trainer.core.transcript import Span, Word
+from trainer.store.records import TurnTimings
+
+STOPPED_BY_REP = "stopped"
+ANSWERS_RAN_OUT = "answers_ran_out"
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """One answered turn: the prospect's line, what the rep said, how it scored, where the script went."""
+
+    number: int
+    turn_id: int
+    objection_id: str
+    node_id: str
+    line: str
+    prospect_start: float
+    prospect_end: float
+    rep_start: float  # the turn's audio: from the line's start to the end of turn
+    rep_end: float
+    transcript: str
+    words: tuple[Word, ...]
+    spans: tuple[Span, ...]
+    assessment: Assessment
+    covered: frozenset[str]
+    end_reason: str
+    barge_ins: int
+    next_node: str | None  # the follow-up the answer led to (same objection), if any
+    outcome: str | None  # how the objection ended after this answer, if it did
+    recording: Path
+    answer_file: Path | None
+    timings: TurnTimings
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (the turns of `trainer drill --json`)."""
+        t = self.timings
+        return {
+            "number": self.number,
+            "objection": self.objection_id,
+            "node": self.node_id,
+            "prospect": {"line": self.line, "start": _round(self.prospect_start), "end": _round(self.prospect_end)},
+            "rep": {
+                "start": _round(self.rep_start),
+                "end": _round(self.rep_end),
+                "recording": str(self.recording),
+                "answer_file": None if self.answer_file is None else str(self.answer_file),
+            },
+            "transcript": self.transcript,
+            "words": [{"text": w.text, "start": _round(w.start), "end": _round(w.end)} for w in self.words],
+            "spans": [[_round(s.start), _round(s.end)] for s in self.spans],
+            "end_reason": self.end_reason,
+            "barge_ins": self.barge_ins,
+            "covered": sorted(self.covered),
+            "next": self.next_node,
+            "outcome": self.outcome,
+            **self.assessment.as_json(),
+            "timings": {
+                "end_of_turn": _round(t.end_of_turn),
+                "transcript_final": _round(t.transcript_final),
+                "score_ready": _round(t.score_ready),
+                "next_audio_start": _round(t.next_audio_start),
+            },
+        }
+
+
+def drill_metrics_json(metrics: DrillMetrics) -> dict[str, Any]:
+    """The drill-wide metrics as stored and printed (the per-turn ones are with each turn)."""
+    out = {}
+    for f in fields(metrics):
+        if f.name == "turns":
+            continue
+        value = getattr(metrics, f.name)
+        out[f.name] = round(value, 3) if isinstance(value, float) else value
+    return out
+
+
+@dataclass(frozen=True)
+class DrillResult:
+    """A drill as it ended: 'finished' with an outcome, or 'abandoned' (stopped, answers ran out)."""
+
+    drill_id: int
+    pack_id: str
+    level: int
+    status: str
+    outcome: str | None
+    outcomes: tuple[tuple[str, str], ...]  # (objection id, outcome) of each objection that ended
+    stop_reason: str | None  # STOPPED_BY_REP, ANSWERS_RAN_OUT or None
+    card: ScoreCard | None
+    metrics: DrillMetrics | None
+    turns: tuple[TurnResult, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (`trainer drill --json`)."""
+        card = self.card.as_json() if self.card else None
+        return {
+            "drill_id": self.drill_id,
+            "pack": self.pack_id,
+            "level": self.level,
+            "status": self.status,
+            "outcome": self.outcome,
+            "outcomes": [{"objection": o, "outcome": out} for o, out in self.outcomes],
+            "stop_reason": self.stop_reason,
+            "score": card["score"] if card else None,
+            "reasons": card["reasons"] if card else [],
+            "components": card["components"] if card else None,
+            "metrics": drill_metrics_json(self.metrics) if self.metrics else None,
+            "turns": [turn.as_json() for turn in self.turns],
+        }
+
+
+@dataclass(frozen=True)
+class DrillDidStart:
+    """The drill is stored and about to play its first line."""
+
+    name: ClassVar[str] = "drill_did_start"
+    drill_id: int
+    pack_id: str
+    level: int
+    level_name: str
+    objection_ids: tuple[str, ...]
+    engine: str
+
+
+@dataclass(frozen=True)
+class LineWillPlay:
+    """The prospect's line is about to play (rendered, handed to the output next)."""
+
+    name: ClassVar[str] = "line_will_play"
+    turn: int
+    objection_id: str
+    node_id: str
+    persona: str
+    line: str
+    audio: Path
+
+
+@dataclass(frozen=True)
+class RepTurnStarted:
+    """The turn is stored (status 'recording') and the rep's audio is being written to `recording`."""
+
+    name: ClassVar[str] = "rep_turn_started"
+    turn: int
+    turn_id: int
+    recording: Path
+    at: float
+
+
+@dataclass(frozen=True)
+class SpeechDidStart:
+    """The rep started speaking (first speech of the turn); `over_prospect` if the line was still playing."""
+
+    name: ClassVar[str] = "speech_did_start"
+    turn: int
+    at: float
+    over_prospect: bool
+
+
+@dataclass(frozen=True)
+class PartialTranscript:
+    """The engine's text so far changed."""
+
+    name: ClassVar[str] = "partial_transcript"
+    turn: int
+    text: str
+
+
+@dataclass(frozen=True)
+class LevelMeter:
+    """Loudness of the rep's latest audio (fractions of full scale), at most every 50 ms of audio."""
+
+    name: ClassVar[str] = "level_meter"
+    turn: int
+    rms: float
+    peak: float
+
+
+@dataclass(frozen=True)
+class LineDidPlay:
+    """The prospect's line finished playing; `start`/`end` bound its speech."""
+
+    name: ClassVar[str] = "line_did_play"
+    turn: int
+    start: float
+    end: float
+    stopped: bool
+
+
+@dataclass(frozen=True)
+class TurnDidEnd:
+    """The end of the rep's turn was decided (`reason` from `trainer.speech.endpoint`)."""
+
+    name: ClassVar[str] = "turn_did_end"
+    turn: int
+    reason: str
+    at: float  # when the rule fired on the audio
+    decided_at: float  # when the runner acted on it
+    speech_end: float | None
+    barge_ins: int
+
+
+@dataclass(frozen=True)
+class TurnScored:
+    """The answer is transcribed, scored and the script's next step chosen."""
+
+    name: ClassVar[str] = "turn_scored"
+    result: TurnResult
+
+
+@dataclass(frozen=True)
+class DrillDidFinish:
+    """The drill is over and stored."""
+
+    name: ClassVar[str] = "drill_did_finish"
+    result: DrillResult
+
+
+@dataclass(frozen=True)
+class DrillError:
+    """The drill stopped on an error (already stored as 'abandoned' when the store could be written)."""
+
+    name: ClassVar[str] = "error"
+    message: str
+
+
+DrillEvent = (
+    DrillDidStart | LineWillPlay | RepTurnStarted | SpeechDidStart | PartialTranscript | LevelMeter
+    | LineDidPlay | TurnDidEnd | TurnScored | DrillDidFinish | DrillError
+)
+EventCallback = Callable[[DrillEvent], None]

@@ -1,0 +1,222 @@
+"""The rep's side of one drill turn: the input streamed to the recording, the endpointer and the engine.
+
+`RepTurn.listen()` reads the drill's (already open) input from the moment the
+prospect's line starts until the endpointer ends the turn; each chunk goes to the
+turn's `RecordingWriter` (on disk as it arrives), to the `Endpointer`, and to a
+`Transcriber`, which runs the recognizer on its own thread so a slow engine (a
+Whisper partial pass) never delays the end-of-turn decision. `hear()` then gives
+the final words and the speech spans, both on the drill clock: spans come from
+`vad.speech_spans` over the recorded turn audio, as in `trainer score`.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from trainer.answer_source import AnswerFiles
+from trainer.core.transcript import Span, Transcript, Word
+from trainer.drill_events import DrillEvent, LevelMeter, LineDidPlay, PartialTranscript, SpeechDidStart
+from trainer.speech import vad
+from trainer.speech.asr import Engine
+from trainer.speech.audio import AudioClock
+from trainer.speech.audio_in import AudioInput
+from trainer.speech.audio_out import AudioOutput, Playback
+from trainer.speech.endpoint import CUT_IN, STOPPED, Endpointer, MonologueTooLong, SpeechStarted, TurnEnded
+from trainer.speech.tts import RenderedLine
+from trainer.speech.wavs import ENGINE_RATE
+from trainer.store.recordings import RecordingWriter
+
+READ_TIMEOUT_S = 0.1  # how often the loop looks at the stop flag when no audio comes
+METER_EVERY_S = 0.05
+
+
+class Transcriber:
+    """One answer's recognizer on its own thread: `feed()` never waits, `finish()` returns the transcript."""
+
+    def __init__(self, engine: Engine) -> None:
+        """Make a fresh recognizer and start its thread."""
+        self.partials: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._recognizer = engine.recognizer()
+        self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
+        self._result: Transcript | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="transcriber", daemon=True)
+        self._thread.start()
+
+    def feed(self, samples: np.ndarray) -> None:
+        """Queue 16 kHz int16 samples for the recognizer."""
+        self._queue.put(samples)
+
+    def finish(self) -> Transcript:
+        """Wait for everything fed to be recognised; the final words (times from the first sample fed)."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+    def abandon(self) -> None:
+        """Let the thread end without waiting for it (the turn is not scored)."""
+        self._queue.put(None)
+
+    def _run(self) -> None:
+        try:
+            done = False
+            while not done:
+                batch = [self._queue.get()]
+                while batch[-1] is not None:  # catch up in one feed when behind
+                    try:
+                        batch.append(self._queue.get_nowait())
+                    except queue.Empty:
+                        break
+                done = batch[-1] is None
+                samples = [b for b in batch if b is not None]
+                if samples:
+                    partial = self._recognizer.feed(np.concatenate(samples))
+                    if partial is not None:
+                        self.partials.put(partial)
+            self._result = self._recognizer.finish()
+        except BaseException as error:  # handed to finish() on the runner's thread
+            self._error = error
+
+
+@dataclass(frozen=True)
+class Heard:
+    """The rep's answer as heard, on the drill clock."""
+
+    transcript: Transcript  # words shifted onto the drill clock
+    spans: list[Span]
+
+
+class RepTurn:
+    """Streams one turn's audio from the line's start (`opened`) until the endpointer ends the turn."""
+
+    def __init__(
+        self,
+        number: int,
+        *,
+        audio_in: AudioInput,
+        clock: AudioClock,
+        drill_start: float,
+        endpointer: Endpointer,
+        writer: RecordingWriter,
+        transcriber: Transcriber,
+        emit: Callable[[DrillEvent], None],
+        stop: threading.Event,
+        cut_in: bool,
+    ) -> None:
+        """Wire one turn's consumers; nothing is read until `listen()`."""
+        self.number = number
+        self.audio_in = audio_in
+        self.clock = clock
+        self.drill_start = drill_start
+        self.endpointer = endpointer
+        self.writer = writer
+        self.transcriber = transcriber
+        self.emit = emit
+        self.stop = stop
+        self.cut_in = cut_in
+        self.audio_start: float | None = None  # capture time of the turn's first sample (clock)
+        self.line_start: float | None = None  # the line's speech on the clock
+        self.line_end: float | None = None
+        self.answer_file = None
+        self._chunks: list[np.ndarray] = []
+        self._spoke = False
+        self._meter_at = float("-inf")
+
+    def listen(self, opened: float, playback: Playback, rendered: RenderedLine, output: AudioOutput) -> TurnEnded:
+        """Stream until the end of turn; chunks captured before `opened` (between turns) are dropped."""
+        self._line_reported = False
+        try:
+            return self._stream(opened, playback, rendered, output)
+        finally:
+            if not self._line_reported and self.line_start is not None:
+                self._line_played(playback)
+
+    def _stream(self, opened: float, playback: Playback, rendered: RenderedLine, output: AudioOutput) -> TurnEnded:
+        while True:
+            if self.line_end is None and playback.started_at is not None:
+                self._line_started(playback, rendered)
+            if not self._line_reported and playback.done.is_set() and self.line_end is not None:
+                self._line_played(playback)
+            if self.stop.is_set():
+                self.endpointer.stop()
+                output.stop()
+            ended = self.endpointer.poll(self.clock.now())
+            chunk = None if ended else self.audio_in.read(timeout=READ_TIMEOUT_S)
+            if chunk is None:
+                if ended is None and self.audio_in.ended:
+                    ended = self.endpointer.end_now(STOPPED, self.clock.now())
+                if ended is not None:
+                    return ended
+                continue
+            if chunk.end <= opened:
+                continue
+            if self.audio_start is None:
+                self.audio_start = chunk.captured_at
+            self._chunks.append(chunk.samples)
+            self.writer.write(chunk.samples)
+            self.transcriber.feed(chunk.samples)
+            ended = self._consume(self.endpointer.feed(chunk))
+            self._report(chunk.end)
+            if ended is not None:
+                return ended
+
+    def hear(self) -> Heard:
+        """The final transcript and speech spans of the turn, on the drill clock."""
+        transcript = self.transcriber.finish()
+        offset = self._drill(self.audio_start) if self.audio_start is not None else 0.0
+        words = [Word(w.text, w.start + offset, w.end + offset, w.confidence) for w in transcript.words]
+        samples = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
+        return Heard(Transcript(transcript.text, words), vad.speech_spans(samples, offset_s=offset))
+
+    @property
+    def audio_end(self) -> float | None:
+        """Capture time just after the turn's last sample (clock)."""
+        if self.audio_start is None:
+            return None
+        return self.audio_start + sum(len(c) for c in self._chunks) / ENGINE_RATE
+
+    def _line_started(self, playback: Playback, rendered: RenderedLine) -> None:
+        self.line_start = playback.started_at + rendered.speech_start_s
+        self.line_end = playback.started_at + rendered.speech_end_s
+        self.endpointer.prospect_ended(self.line_end)
+        if isinstance(self.audio_in, AnswerFiles):
+            self.answer_file = self.audio_in.begin_answer(self.line_end)
+
+    def _line_played(self, playback: Playback) -> None:
+        self._line_reported = True
+        if playback.stopped and playback.ended_at is not None:  # cut short: the speech heard ended there
+            self.line_end = max(self.line_start, min(self.line_end, playback.ended_at))
+        self.emit(LineDidPlay(self.number, self._drill(self.line_start), self._drill(self.line_end), playback.stopped))
+
+    def _consume(self, events) -> TurnEnded | None:
+        for event in events:
+            if isinstance(event, SpeechStarted) and not self._spoke:
+                self._spoke = True
+                self.emit(SpeechDidStart(self.number, self._drill(event.at), event.over_prospect))
+            elif isinstance(event, MonologueTooLong) and self.cut_in:
+                return self.endpointer.end_now(CUT_IN, event.at)
+            elif isinstance(event, TurnEnded):
+                return event
+        return None
+
+    def _report(self, audio_time: float) -> None:
+        while True:
+            try:
+                self.emit(PartialTranscript(self.number, self.transcriber.partials.get_nowait()))
+            except queue.Empty:
+                break
+        if audio_time - self._meter_at >= METER_EVERY_S:
+            level = self.audio_in.level()
+            if level is not None:
+                self._meter_at = audio_time
+                self.emit(LevelMeter(self.number, level.rms, level.peak))
+
+    def _drill(self, clock_time: float) -> float:
+        return clock_time - self.drill_start
