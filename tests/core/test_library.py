@@ -119,17 +119,18 @@ def test_personas_have_distinct_voices_and_temperaments(library):
 
 def test_every_model_answer_makes_all_its_moves_without_filler(library):
     """Said word for word, each model answer (opening and follow-ups) covers its turn's whole
-    rubric and has no filler of the pack's lexicon: it is what the rep imitates."""
+    rubric and has no filler or hedge of the pack's lexicon: it is what the rep imitates."""
     faults = []
     for pack, objection in objections(library):
-        fillers = lexicon_for(pack.lexicon, pack.id)
+        lexicon = lexicon_for(pack.lexicon, pack.id)
         for where, node in turns(objection):
             missed = [m.move.id for m in check_rubric(node.rubric, node.model_answer).missed]
             if missed:
                 faults.append(f"{pack.id}/{where}: model answer misses {missed}")
-            found = [m.phrase for m in fillers.find("fillers", tokens(node.model_answer))]
-            if found:
-                faults.append(f"{pack.id}/{where}: model answer has fillers {found}")
+            for category in ("fillers", "hedges"):
+                found = [m.phrase for m in lexicon.find(category, tokens(node.model_answer))]
+                if found:
+                    faults.append(f"{pack.id}/{where}: model answer has {category} {found}")
     assert not faults, "\n".join(faults)
 
 
