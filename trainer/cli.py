@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "packs",
     "score",
     "store",
+    "drill",
 ]
 
 

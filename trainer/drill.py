@@ -146,6 +146,7 @@ class DrillRunner:
         self._renders: dict[tuple[str, Voice], Future] = {}
         self._renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prerender")
         self._writer: RecordingWriter | None = None
+        self._transcriber: Transcriber | None = None
         self._results: list[TurnResult] = []
         self.drill_id: int | None = None
         self._t0 = 0.0
@@ -204,10 +205,11 @@ class DrillRunner:
             self._writer = RecordingWriter(handle.recording)
             self._emit(RepTurnStarted(number, handle.turn_id, handle.recording, self._drill(opened)))
             self._prerender_after(prompt, conversation)
+            self._transcriber = Transcriber(self.engine)
             turn = RepTurn(
                 number, audio_in=self.audio_in, clock=self.clock, drill_start=self._t0,
                 endpointer=Endpointer(self._endpoint_settings()), writer=self._writer,
-                transcriber=Transcriber(self.engine), emit=self._emit, stop=self._stop,
+                transcriber=self._transcriber, emit=self._emit, stop=self._stop,
                 cut_in=plan.rules.cut_in_after_s is not None,
             )
             ended = turn.listen(opened, playback, rendered, self.audio_out)
@@ -221,7 +223,7 @@ class DrillRunner:
                 previous = self._set_next_audio(previous.number, playback.started_at)
                 self.store.record_next_audio_start(previous.turn_id, previous.timings.next_audio_start)
             if ended.reason == STOPPED:
-                turn.transcriber.abandon()
+                self._transcriber.abandon()
                 self._writer.close()  # kept: finish_drill marks the turn 'recovered'
                 stop_reason = STOPPED_BY_REP
                 break
@@ -298,6 +300,8 @@ class DrillRunner:
 
     def _abandon(self, error: BaseException) -> None:
         """After an error: keep what was recorded and close the drill as 'abandoned' if the store still works."""
+        if self._transcriber is not None:
+            self._transcriber.abandon()
         if self._writer is not None:
             with suppress(TrainerError):
                 self._writer.close()

@@ -45,6 +45,7 @@ class Transcriber:
         self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
         self._result: Transcript | None = None
         self._error: BaseException | None = None
+        self._abandoned = False
         self._thread = threading.Thread(target=self._run, name="transcriber", daemon=True)
         self._thread.start()
 
@@ -61,8 +62,13 @@ class Transcriber:
         return self._result
 
     def abandon(self) -> None:
-        """Let the thread end without waiting for it (the turn is not scored)."""
+        """Stop without a final result (the turn is not scored); waits for a pass in progress to end.
+
+        Joining matters: a thread still inside a native engine when the process exits aborts it.
+        """
+        self._abandoned = True
         self._queue.put(None)
+        self._thread.join()
 
     def _run(self) -> None:
         try:
@@ -76,11 +82,12 @@ class Transcriber:
                         break
                 done = batch[-1] is None
                 samples = [b for b in batch if b is not None]
-                if samples:
+                if samples and not self._abandoned:
                     partial = self._recognizer.feed(np.concatenate(samples))
                     if partial is not None:
                         self.partials.put(partial)
-            self._result = self._recognizer.finish()
+            if not self._abandoned:
+                self._result = self._recognizer.finish()
         except BaseException as error:  # handed to finish() on the runner's thread
             self._error = error
 

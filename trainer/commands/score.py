@@ -69,11 +69,12 @@ def run(args: argparse.Namespace) -> int:
         ],
         **assessment.as_json(),
     }
-    print(json.dumps(result, indent=2) if args.json else _readable(result))
+    print(json.dumps(result, indent=2) if args.json else describe_answer(result))
     return 0
 
 
-def _readable(result: dict) -> str:
+def describe_answer(result: dict) -> str:
+    """An assessed answer as lines for the terminal (`result`: the `--json` shape, with `engine`)."""
     m = result["metrics"]
     latency = "-" if m["latency_s"] is None else f"{m['latency_s']:.2f} s" + (" (hesitation)" if m["hesitation"] else "")
     lines = [

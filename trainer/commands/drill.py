@@ -1,0 +1,230 @@
+"""`trainer drill`: a whole drill without the app, from answer files or the microphone.
+
+With `--answers DIR` the WAV files in DIR (name order) stand in for the microphone,
+one per rep turn, in real time or `--fast` (a virtual clock: as fast as the engine
+goes, nothing played aloud). The prospect is played on the default output device
+when there is one (`--play`), else written to WAV files, and the run says which.
+Everything is stored like a drill in the app. Ctrl-C ends the drill cleanly: the
+answer in progress is kept as a recoverable recording.
+
+Answer files that run out before the script ends stop the drill cleanly after the
+last answered turn (stored as 'abandoned', exit 1): how many answers a branching
+script takes depends on what is said, so only an empty folder is refused up front.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import signal
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+from trainer.answer_source import AnswerFiles
+from trainer.commands.score import describe_answer
+from trainer.core import paths
+from trainer.core.errors import TrainerError
+from trainer.core.packs import resolve_pack
+from trainer.drill import DrillPlan, DrillRunner, plan_drill
+from trainer.drill_events import (
+    ANSWERS_RAN_OUT,
+    STOPPED_BY_REP,
+    DrillDidFinish,
+    DrillDidStart,
+    DrillResult,
+    LineWillPlay,
+    SpeechDidStart,
+    TurnDidEnd,
+    TurnScored,
+)
+from trainer.speech.audio import AudioClock
+from trainer.speech.audio_in import MicrophoneInput
+from trainer.speech.audio_out import FileOutput, SoundDeviceOutput
+from trainer.speech.endpoint import DEFAULT_ENDPOINT_MS, SILENCE
+from trainer.speech.engines import ENGINE_NAMES, load_engine
+from trainer.store.db import Store
+
+END_REASONS = {
+    "window": "the answer window ran out",
+    "no_answer": "no answer was heard",
+    "cut_in": "the prospect cut in on a long monologue",
+    "stopped": "stopped",
+}
+
+
+def register(subparsers) -> None:
+    """Add `trainer drill`."""
+    parser = subparsers.add_parser(
+        "drill",
+        help="run a drill headless: answers from WAV files or the microphone",
+        description="Run a whole drill without the app: the prospect speaks each line, your answers come "
+        "from WAV files (--answers, one per turn, in name order) or the microphone (--mic); every turn is "
+        "transcribed, scored and stored. Ctrl-C stops cleanly.",
+    )
+    parser.add_argument("--pack", required=True, help="pack id (see `trainer packs`) or a pack file")
+    parser.add_argument("--objection", metavar="ID", help="drill this objection (default: picked for the level)")
+    parser.add_argument("--level", type=int, metavar="L", help="ladder level 1-5 (default: the objection's own)")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--answers", type=Path, metavar="DIR", help="folder of answer WAVs, one per rep turn")
+    source.add_argument("--mic", action="store_true", help="answer live into the default microphone")
+    play = parser.add_mutually_exclusive_group()
+    play.add_argument("--play", dest="play", action="store_true", default=None,
+                      help="play the prospect aloud (default when there is an output device)")
+    play.add_argument("--no-play", dest="play", action="store_false", help="write the prospect's lines to WAV files")
+    parser.add_argument("--fast", action="store_true",
+                        help="with --answers: run on a virtual clock, as fast as possible (implies --no-play)")
+    parser.add_argument("--engine", choices=ENGINE_NAMES, help="speech engine (default: Vosk if installed, else Whisper)")
+    parser.add_argument("--model", type=Path, help="model folder for the engine")
+    parser.add_argument("--seed", type=int, metavar="N", help="seed for the objection and line choices (repeatable drills)")
+    parser.add_argument("--endpoint-ms", type=int, default=DEFAULT_ENDPOINT_MS, metavar="MS",
+                        help=f"silence that ends your answer (default {DEFAULT_ENDPOINT_MS})")
+    parser.add_argument("--json", action="store_true", help="print the whole drill as one JSON document at the end")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the drill; exit 0 when it ended with an outcome, 1 on errors or answers running out, 130 when stopped."""
+    _check_flags(args)
+    plan = plan_drill(resolve_pack(args.pack), args.level, args.objection, args.seed, args.endpoint_ms)
+    clock = AudioClock(virtual=args.fast)
+    audio_in = AnswerFiles.from_folder(args.answers, clock) if args.answers else MicrophoneInput()
+    with ExitStack() as stack:
+        stack.callback(audio_in.close)
+        store = stack.enter_context(Store())
+        recovered = store.startup().recovered
+        if recovered:
+            _notice(f"{len(recovered)} interrupted answer(s) from an earlier drill kept as recoverable recordings "
+                    "(`trainer db check` lists them)")
+        engine = load_engine(args.engine, args.model, partials=False)
+        audio_out, played_to = _output(args, clock)
+        stack.callback(audio_out.close)
+        printer = _Printer(args, plan, played_to, engine.name)
+        runner = DrillRunner(plan, store=store, engine=engine, audio_in=audio_in, audio_out=audio_out,
+                             clock=clock, on_event=printer, mode=_mode(args))
+        result = _run_stoppable(runner)
+    printer.done(result)
+    if result.stop_reason == ANSWERS_RAN_OUT:
+        raise TrainerError(
+            f"{args.answers}: the answers ran out after {len(result.turns)} turn(s) before the script ended; "
+            f"the drill is stored as abandoned (drill {result.drill_id}); add more WAV files to run it to the end"
+        )
+    return 130 if result.stop_reason == STOPPED_BY_REP else 0
+
+
+def _check_flags(args: argparse.Namespace) -> None:
+    if args.fast and args.mic:
+        raise TrainerError("--fast needs --answers: a microphone runs in real time")
+    if args.fast and args.play:
+        raise TrainerError("--fast cannot play aloud (it runs faster than real time); drop --play or --fast")
+    if args.endpoint_ms <= 0:
+        raise TrainerError(f"--endpoint-ms must be a positive number of milliseconds, not {args.endpoint_ms}")
+
+
+def _output(args: argparse.Namespace, clock: AudioClock):
+    """The prospect's output and a sentence saying where it goes."""
+    if args.play is not False and not args.fast:
+        try:
+            device = SoundDeviceOutput()
+            return device, f"played on {device.device.name}"
+        except TrainerError as error:
+            if args.play:
+                raise
+            why = f"no audio output ({error})"
+    else:
+        why = "--fast" if args.fast else "--no-play"
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    folder = paths.cache_dir() / "played" / stamp
+    return FileOutput(folder, clock), f"written to {folder} ({why})"
+
+
+def _mode(args: argparse.Namespace) -> str:
+    return ("answers" if args.answers else "mic") + (",fast" if args.fast else "")
+
+
+def _run_stoppable(runner: DrillRunner) -> DrillResult:
+    """Run with Ctrl-C asking the runner to stop cleanly (a second Ctrl-C interrupts at once)."""
+    def stop(signum, frame):
+        _notice("stopping: the answer in progress is kept as a recoverable recording (Ctrl-C again to quit at once)")
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        runner.stop()
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        return runner.run()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _notice(text: str) -> None:
+    print(f"trainer: {text}", file=sys.stderr, flush=True)
+
+
+class _Printer:
+    """Prints the drill as it happens (or, with --json, one document at the end)."""
+
+    def __init__(self, args: argparse.Namespace, plan: DrillPlan, played_to: str, engine: str) -> None:
+        self.args = args
+        self.plan = plan
+        self.played_to = played_to
+        self.engine = engine
+        self.persona = ""
+
+    def __call__(self, event) -> None:
+        if self.args.json:
+            return
+        if isinstance(event, DrillDidStart):
+            source = (f"{self.args.answers} ({'fast' if self.args.fast else 'real time'})"
+                      if self.args.answers else "the microphone")
+            self._say(f"Drill {event.drill_id}: {event.pack_id}, level {event.level} ({event.level_name}), "
+                      f"objection {', '.join(event.objection_ids)}; engine {event.engine}",
+                      f"Prospect audio: {self.played_to}", f"Your answers: {source}")
+        elif isinstance(event, LineWillPlay):
+            self._say("", f"Turn {event.turn} - {event.persona}: \"{event.line}\"")
+        elif isinstance(event, SpeechDidStart):
+            over = " (over the prospect)" if event.over_prospect else ""
+            self._say(f"  you started speaking at {event.at:.2f} s{over}")
+        elif isinstance(event, TurnDidEnd) and event.reason != SILENCE:
+            self._say(f"  turn ended: {END_REASONS.get(event.reason, event.reason)}")
+        elif isinstance(event, TurnScored):
+            self._turn(event.result)
+        elif isinstance(event, DrillDidFinish):
+            self._finish(event.result)
+
+    def _turn(self, result) -> None:
+        text = describe_answer({**result.as_json(), "engine": self.engine})
+        lines = ["  " + line for line in text.splitlines()]
+        if result.barge_ins:
+            lines.append(f"  talked over the prospect {result.barge_ins} time(s)")
+        if result.next_node:
+            lines.append(f"  -> the prospect follows up ({result.next_node})")
+        elif result.outcome:
+            lines.append(f"  -> {result.outcome}")
+        self._say(*lines)
+
+    def _finish(self, result: DrillResult) -> None:
+        lines = [""]
+        if result.stop_reason == STOPPED_BY_REP:
+            lines.append("Drill stopped; the answer in progress is kept as a recoverable recording.")
+        if result.outcome:
+            lines.append(f"Outcome: {result.outcome}")
+        if result.card:
+            lines.append(f"Drill score: {result.card.score}/100")
+            lines += [f"  - {reason.text}" for reason in result.card.reasons]
+        if result.metrics and result.metrics.talk_share is not None:
+            lines.append(f"You talked {result.metrics.talk_share:.0f}% of the time")
+        lines.append(f"Stored as drill {result.drill_id} ({result.status}): `trainer history {result.drill_id}`")
+        self._say(*lines)
+
+    def done(self, result: DrillResult) -> None:
+        """With --json, print the drill; otherwise everything was printed already."""
+        if self.args.json:
+            print(json.dumps({
+                **result.as_json(), "engine": self.engine, "prospect_audio": self.played_to,
+                "answers": str(self.args.answers) if self.args.answers else "microphone",
+            }, indent=2), flush=True)
+
+    @staticmethod
+    def _say(*lines: str) -> None:
+        print("\n".join(lines), flush=True)
