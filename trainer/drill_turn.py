@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
@@ -33,14 +34,27 @@ from trainer.store.recordings import RecordingWriter
 
 READ_TIMEOUT_S = 0.1  # how often the loop looks at the stop flag when no audio comes
 METER_EVERY_S = 0.05
+# Engines whose final result is a whole-answer pass (Whisper ~0.5 s; Vosk's is ready in ~30 ms).
+SPECULATIVE_ENGINES = ("whisper",)
+SPECULATE_AFTER_S = 0.2  # silence after the answer before its final pass starts (the turn ends at endpoint_ms)
 
 
 class Transcriber:
-    """One answer's recognizer on its own thread: `feed()` never waits, `finish()` returns the transcript."""
+    """One answer's recognizer on its own thread: `feed()` never waits, `finish()` returns the transcript.
+
+    For an engine whose final result is a pass over the whole answer (Whisper: about
+    0.5 s), `speculate()` runs that pass on a fresh recognizer during the silence that
+    may end the turn; if the turn does end on that silence, `finish()` returns the
+    pass's result instead of starting one (measured in bench/turns.py).
+    """
 
     def __init__(self, engine: Engine) -> None:
         """Make a fresh recognizer and start its thread."""
         self.partials: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self.speculates = engine.name in SPECULATIVE_ENGINES
+        self._engine = engine
+        self._speculation: tuple[object, Future] | None = None
+        self._speculator: ThreadPoolExecutor | None = None
         self._recognizer = engine.recognizer()
         self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
         self._result: Transcript | None = None
@@ -53,13 +67,41 @@ class Transcriber:
         """Queue 16 kHz int16 samples for the recognizer."""
         self._queue.put(samples)
 
-    def finish(self) -> Transcript:
-        """Wait for everything fed to be recognised; the final words (times from the first sample fed)."""
+    def speculate(self, samples: np.ndarray, key: object) -> bool:
+        """Start a final pass over `samples` (the whole answer so far) for the silence `key`; False if one is running."""
+        if self._speculation is not None and not self._speculation[1].done():
+            return False
+        if self._speculator is None:
+            self._speculator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="final-pass")
+        self._speculation = (key, self._speculator.submit(self._final_pass, samples))
+        return True
+
+    def speculated(self, key: object) -> bool:
+        """True when a final pass was started for the silence `key`."""
+        return self._speculation is not None and self._speculation[0] == key
+
+    def finish(self, key: object = None) -> Transcript:
+        """The final words (times from the first sample fed): the pass speculated for `key`, else a new one."""
+        if key is not None and self.speculated(key):
+            self._abandoned = True  # the buffered answer needs no second pass
         self._queue.put(None)
         self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._result
+        try:
+            if self._error is not None:
+                raise self._error
+            return self._speculation[1].result() if self._abandoned else self._result
+        finally:
+            self._close_speculator()
+
+    def _final_pass(self, samples: np.ndarray) -> Transcript:
+        recognizer = self._engine.recognizer()
+        recognizer.feed(samples)
+        return recognizer.finish()
+
+    def _close_speculator(self) -> None:
+        if self._speculator is not None:
+            self._speculator.shutdown(wait=True)  # never leave a native pass running at exit
+            self._speculator = None
 
     def abandon(self) -> None:
         """Stop without a final result (the turn is not scored); waits for a pass in progress to end.
@@ -69,6 +111,7 @@ class Transcriber:
         self._abandoned = True
         self._queue.put(None)
         self._thread.join()
+        self._close_speculator()
 
     def _run(self) -> None:
         try:
@@ -173,10 +216,12 @@ class RepTurn:
             self._report(chunk.end)
             if ended is not None:
                 return ended
+            self._speculate(chunk.end)
 
     def hear(self) -> Heard:
         """The final transcript and speech spans of the turn, on the drill clock."""
-        transcript = self.transcriber.finish()
+        ended = self.endpointer.ended
+        transcript = self.transcriber.finish(ended.speech_end if ended is not None else None)
         offset = self._drill(self.audio_start) if self.audio_start is not None else 0.0
         words = [Word(w.text, w.start + offset, w.end + offset, w.confidence) for w in transcript.words]
         samples = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
@@ -188,6 +233,17 @@ class RepTurn:
         if self.audio_start is None:
             return None
         return self.audio_start + sum(len(c) for c in self._chunks) / ENGINE_RATE
+
+    def _speculate(self, now: float) -> None:
+        silent_since = self.endpointer.silent_since
+        if (
+            self.transcriber.speculates
+            and not self.clock.virtual  # only wall-clock latency is won; a virtual clock does not wait
+            and silent_since is not None
+            and now - silent_since >= SPECULATE_AFTER_S
+            and not self.transcriber.speculated(silent_since)
+        ):
+            self.transcriber.speculate(np.concatenate(self._chunks), silent_since)
 
     def _line_started(self, playback: Playback, rendered: RenderedLine) -> None:
         self.line_start = playback.started_at + rendered.speech_start_s

@@ -181,6 +181,17 @@ class Endpointer:
             self._speech_end is not None and self.prospect_end is not None and self._speech_end > self.prospect_end
         )
 
+    @property
+    def silent_since(self) -> float | None:
+        """When the answer's speech last ended, while the rep is silent and the turn may end on it.
+
+        None while the rep talks or before they answered. Lets a caller start work
+        that the end of turn will need (e.g. a slow engine's final pass) during the silence.
+        """
+        if self.answered and self._run_frames < MIN_RUN_FRAMES:
+            return self._speech_end
+        return None
+
     def _frame(self, at: float, voiced: bool) -> list[EndpointEvent]:
         end = at + FRAME_S
         self._heard_until = end
