@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Mapping
+from typing import Any, Mapping
 
 from trainer.core.targets import Targets
 
@@ -111,6 +111,7 @@ class Pack:
     targets: Targets = field(default_factory=Targets)
     assignment: Assignment | None = None
     lexicon: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # extra fillers/hedges/...
+    ladder: Mapping[str, Any] = field(default_factory=dict)  # overrides of the ladder (trainer.core.levels)
     source: str | None = field(default=None, compare=False)  # file the pack was loaded from
 
     def objection(self, objection_id: str) -> Objection:

@@ -4,7 +4,8 @@ Runs on the plain data even when the schema found problems (every check skips pa
 of the wrong shape), so a coach sees all problems of a file at once: duplicate ids,
 unknown personas, rules naming moves the node does not have, `goto` to a follow-up
 that does not exist, follow-ups never reached, cycles, conversations deeper than
-`MAX_TURNS`, a last rule that is not a catch-all, bands with low > high, bad dates.
+`MAX_TURNS`, a last rule that is not a catch-all, bands with low > high, bad dates,
+ladder overrides that change a level twice or that nobody could pass.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from trainer.core.levels import default_ladder
 from trainer.core.pack_schema import did_you_mean
 from trainer.core.pack_yaml import Located, SourceMap
 from trainer.core.scoring import TURN_COMPONENTS
@@ -67,6 +69,7 @@ class _Checker:
             self.branches(path, objection)
         self.targets()
         self.assignment()
+        self.ladder()
         return self.problems
 
     def branches(self, path, objection: dict) -> None:
@@ -165,6 +168,25 @@ class _Checker:
                 date.fromisoformat(due)
             except ValueError:
                 self.at(("assignment", "due"), f"due date '{due}' is not a real date - use YYYY-MM-DD")
+
+    def ladder(self) -> None:
+        ladder = self.data.get("ladder")
+        if not isinstance(ladder, dict):
+            return
+        seen: dict[int, int] = {}
+        for index, item in _items(ladder, "levels"):
+            level = item.get("level")
+            if isinstance(level, int) and level in seen:
+                self.at(("ladder", "levels", index, "level"), f"level {level} is changed twice (first in item {seen[level] + 1}) - merge the two")
+            seen.setdefault(level, index)
+        merged = default_ladder().rules
+        numbers = {k: v for k, v in ladder.items() if k != "levels" and isinstance(v, (int, float))}
+        if numbers.get("passes", merged.passes) > numbers.get("window", merged.window):
+            key = "passes" if "passes" in numbers else "window"
+            self.at(("ladder", key), f"passes ({numbers.get('passes', merged.passes)}) is more than window ({numbers.get('window', merged.window)}) - nobody could move up")
+        if numbers.get("fail_score", merged.fail_score) > numbers.get("pass_score", merged.pass_score):
+            key = "fail_score" if "fail_score" in numbers else "pass_score"
+            self.at(("ladder", key), "fail_score is above pass_score - a failing drill must score below a passing one")
 
 
 def meaning_problems(data: Any, source_map: SourceMap) -> list[Located]:

@@ -133,6 +133,7 @@ def _build(data: dict, source: str) -> Pack:
         targets=Targets().with_overrides(data.get("targets", {})),
         assignment=assignment,
         lexicon={k: tuple(v) for k, v in data.get("lexicon", {}).items()},
+        ladder=data.get("ladder", {}),
         source=source,
     )
 
@@ -191,6 +192,8 @@ def dump_pack(pack: Pack) -> str:
         data["targets"] = targets
     if pack.lexicon:
         data["lexicon"] = {k: list(v) for k, v in pack.lexicon.items()}
+    if pack.ladder:
+        data["ladder"] = dict(pack.ladder)
     if pack.assignment:
         a = pack.assignment
         data["assignment"] = {"assigned_by": a.assigned_by, "assigned_to": a.assigned_to}
