@@ -6,6 +6,8 @@ objection ids, categories and levels they can name.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
 
 from trainer.core.packs import load_pack_text
@@ -71,19 +73,20 @@ def install_pack(data_dir, extra: str = "", objections=OBJECTIONS):
 
 
 def store_drill(store, level, turns, *, pack_id="practice-demo", score=None, hesitations=0, status="finished",
-                suds=(None, None)):
+                suds=(None, None), audio=True):
     """A finished drill with `turns` as (objection id, score, transcript, hesitation, node id or None).
 
-    Each turn gets a 0.5 s recording of a constant tone. The drill's score defaults to the
-    mean turn score. Returns the drill id.
+    Each turn gets a 0.5 s recording of a constant tone (unless `audio` is false). The drill's
+    score defaults to the mean turn score. Returns the drill id.
     """
     drill_id = store.start_drill(pack_id, level, pack_version="1.0", suds_before=suds[0])
     scores = []
     for objection_id, turn_score, transcript, hesitation, node_id in turns:
         handle = store.begin_turn(drill_id, objection_id=objection_id, node_id=node_id or objection_id,
                                   prospect_line="line")
-        with RecordingWriter(handle.recording) as writer:
-            writer.write(np.full(8000, 1200 + handle.number, dtype=np.int16))
+        if audio:
+            with RecordingWriter(handle.recording) as writer:
+                writer.write(np.full(8000, 1200 + handle.number, dtype=np.int16))
         store.commit_turn(handle.turn_id, transcript=transcript, words=[], score=turn_score,
                           metrics={"hesitation": hesitation})
         scores.append(turn_score)
@@ -92,6 +95,21 @@ def store_drill(store, level, turns, *, pack_id="practice-demo", score=None, hes
     store.finish_drill(drill_id, outcome="done", score=score, metrics={"hesitations": hesitations}, status=status,
                        suds_after=suds[1])
     return drill_id
+
+
+class FakeClock:
+    """A wall clock for the store that moves one second per reading, and by days on request."""
+
+    def __init__(self, start):
+        self.now = start
+
+    def __call__(self):
+        self.now += timedelta(seconds=1)
+        return self.now
+
+    def advance(self, **delta):
+        """Move the clock forward (days=1, hours=3 ...)."""
+        self.now += timedelta(**delta)
 
 
 def turn(objection_id, score, transcript="Fair, what would it need to pay back for you?", hesitation=False, node=None):

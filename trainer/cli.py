@@ -24,6 +24,8 @@ COMMAND_MODULES = [
     "score",
     "store",
     "drill",
+    "ladder",
+    "bank",
 ]
 
 
