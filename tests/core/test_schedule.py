@@ -128,6 +128,8 @@ def test_choose_objections_for_a_drill():
     assert "cheaper-elsewhere" not in chosen  # level 3
     shuffled = choose_objections(PACK, 3, 1, {}, now, random.Random(1))
     assert [o.id for o in shuffled] == ["cheaper-elsewhere"]
+    above = demo_pack(objections=OBJECTIONS[2:3])  # only a level-3 objection
+    assert [o.id for o in choose_objections(above, 1, 1, {}, now)] == ["cheaper-elsewhere"]
 
 
 def test_broken_practice_file(tmp_path):

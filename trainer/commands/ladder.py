@@ -107,8 +107,8 @@ def run_level(args: argparse.Namespace) -> int:
         whole, *parts = item["scopes"]
         print(f"{item['pack']}: level {whole['level']} ({whole['name']}): {whole['changes']}")
         print(f"  {whole['reason']}")
-        for scope in parts:
-            if scope["level"] != whole["level"] or scope["passes"]:
+        for scope in parts:  # every category of the pack asked for; else those that moved on their own
+            if args.pack or scope["level"] != whole["level"]:
                 print(f"  {scope['category']}: level {scope['level']} ({scope['name']}); {scope['reason']}")
         for level, lines in item["anxiety"].items():
             print(*(f"  {line}" for line in lines), sep="\n")

@@ -98,14 +98,15 @@ def choose_objections(
 ) -> tuple[Objection, ...]:
     """`count` objections of `pack` to drill at `level`, by objection id's card in `cards`.
 
-    Only objections at or below the level; first those due (most overdue first),
-    then new ones at the level, then new ones below it (each group shuffled by
-    `rng` when given, else in pack order), then the rest by how soon they fall due.
+    Only objections at or below the level (all of them when none is); first those
+    due (most overdue first), then new ones at the level, then other new ones (each
+    group shuffled by `rng` when given, else in pack order), then the rest by how
+    soon they fall due.
     """
     reachable = [o for o in pack.objections if o.level <= level] or list(pack.objections)
     due = sorted((o for o in reachable if o.id in cards and is_due(cards[o.id], now)), key=lambda o: cards[o.id].due)
     new_here = [o for o in reachable if o.id not in cards and o.level == level]
-    new_below = [o for o in reachable if o.id not in cards and o.level < level]
+    new_below = [o for o in reachable if o.id not in cards and o.level != level]
     for group in (new_here, new_below):
         if rng is not None:
             rng.shuffle(group)
