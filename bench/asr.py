@@ -10,13 +10,8 @@ Run: `.venv/bin/python bench/asr.py` (about a minute on 2 cores).
 
 from __future__ import annotations
 
-import datetime
-import importlib.metadata
 import os
-import platform
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
+from results import machine, table, versions, write_section  # noqa: E402
 from tts_speech import compose  # noqa: E402
 
 from trainer.core.text import tokens  # noqa: E402
@@ -34,7 +30,6 @@ from trainer.speech.models import find_vosk_model  # noqa: E402
 from trainer.speech.vosk_engine import VoskEngine  # noqa: E402
 from trainer.speech.whisper_engine import PARTIAL_EVERY_S, WhisperEngine  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 CHUNK_S = 0.25
 MIN_SPEECH_S = 60.0
 ENGLISH = [
@@ -141,24 +136,6 @@ def bench_engine(label: str, load, samples, duration_s: float, target: float | N
     return engine, rows
 
 
-def machine() -> str:
-    """One line about the machine the numbers come from."""
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"{os.cpu_count()} cores ({cpu}), {mem_kb / 1024 / 1024:.0f} GB RAM, {platform.system()} "
-            f"{platform.release()}, Python {platform.python_version()}; load average before the run {load}")
-
-
-def versions() -> str:
-    """Versions of the libraries measured."""
-    names = ["pyttsx3", "vosk", "faster-whisper", "ctranslate2"]
-    found = [f"{name} {importlib.metadata.version(name)}" for name in names]
-    espeak = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True).stdout.split()
-    return ", ".join(found + ([f"espeak-ng {espeak[3]}"] if len(espeak) > 3 else []))
-
-
 def main() -> int:
     """Run every measurement, print the table and update bench/RESULTS.md."""
     about = machine()
@@ -195,30 +172,9 @@ def main() -> int:
             rows += bench_engine(f"Vosk, {english_vosk.name}", lambda: VoskEngine(english_vosk),
                                  english.samples, english.duration_s, 0.25, english_text)[1]
 
-    width = [max(len(row[i]) for row in rows) for i in range(4)]
-    header = ("measure", "result", "target", "")
-    table = [f"| {' | '.join(h.ljust(w) for h, w in zip(header, width))} |",
-             f"|{'|'.join('-' * (w + 2) for w in width)}|"]
-    table += [f"| {' | '.join(cell.ljust(w) for cell, w in zip(row, width))} |" for row in rows]
-    print("\n".join(table))
-
-    section = "\n".join([
-        "<!-- asr:begin (written by bench/asr.py) -->",
-        "## Speech engines and TTS (`bench/asr.py`)",
-        "",
-        f"Run {datetime.date.today().isoformat()} on {about}.",
-        f"Versions: {versions()}.",
-        "",
-        *table,
-        "<!-- asr:end -->",
-    ])
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\nEach section is rewritten by its script.\n"
-    if "<!-- asr:begin" in text:
-        text = re.sub(r"<!-- asr:begin.*?<!-- asr:end -->", lambda _: section, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text)
-    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+    lines = table(rows)
+    print("\n".join(lines))
+    write_section("asr", "Speech engines and TTS (`bench/asr.py`)", about, [f"Versions: {versions()}.", "", *lines])
     return 0
 
 
