@@ -205,6 +205,21 @@ def test_at_the_gauntlet_level_the_prospect_cuts_in_on_a_monologue(tmp_path, pac
     assert [e.reason for e in events if isinstance(e, TurnDidEnd)][0] == CUT_IN
 
 
+def test_plans_pick_objections_for_the_level(pack):
+    lowest = plan_drill(pack, seed=1)
+    assert lowest.rules.level == 1 and len(lowest.objections) == 1 and lowest.objections[0].level == 1
+    live = plan_drill(pack, 3, seed=1)
+    assert [o.level for o in live.objections] == [3] and live.rules.answer_window_s == 30
+    assert plan_drill(pack, 3, seed=1) == live  # a seed repeats the drill
+    gauntlet = plan_drill(pack, 5, seed=2)  # the pack's one level-5 objection, then level-4 ones
+    assert len(gauntlet.objections) == level_rules(5).objections_per_drill == 3
+    assert [o.level for o in gauntlet.objections] == [5, 4, 4]
+    assert gauntlet.objections[0].id == "board-froze-spend"
+    assert {o.id for o in gauntlet.objections[1:]} == {"twenty-percent-off", "prove-the-roi"}
+    own = plan_drill(pack, objection_id="prove-the-roi")
+    assert (own.rules.level, [o.id for o in own.objections]) == (4, ["prove-the-roi"])
+
+
 def test_importing_the_runner_loads_no_qt_audio_library_or_engine():
     code = (
         "import sys, trainer.drill, trainer.drill_events\n"

@@ -90,8 +90,9 @@ def plan_drill(
 
     One objection when given (the level defaults to its own). Otherwise the level
     (default: the pack's lowest) takes `objections_per_drill` of the pack's
-    objections at that level (else at lower levels, else any), picked at random
-    (repeatably with `seed`).
+    objections: those at that level first, then the next lower levels' (a level-5
+    call strings together what the rep has met before), each level's in random
+    order (repeatably with `seed`).
     """
     if objection_id is not None:
         objection = find_objection(pack, objection_id)
@@ -100,13 +101,12 @@ def plan_drill(
     if level is None:
         level = min(o.level for o in pack.objections)
     rules = level_rules(level)
-    candidates = (
-        [o for o in pack.objections if o.level == level]
-        or [o for o in pack.objections if o.level <= level]
-        or list(pack.objections)
-    )
-    chosen = random.Random(seed).sample(candidates, min(rules.objections_per_drill, len(candidates)))
-    return DrillPlan(pack, tuple(chosen), rules, seed, endpoint_ms)
+    rng = random.Random(seed)
+    ordered: list[Objection] = []
+    for at in sorted({o.level for o in pack.objections if o.level <= level}, reverse=True):
+        ordered += rng.sample([o for o in pack.objections if o.level == at], sum(o.level == at for o in pack.objections))
+    ordered = ordered or rng.sample(list(pack.objections), len(pack.objections))
+    return DrillPlan(pack, tuple(ordered[:rules.objections_per_drill]), rules, seed, endpoint_ms)
 
 
 @dataclass
@@ -158,6 +158,7 @@ class DrillRunner:
     def run(self) -> DrillResult:
         """Run the drill to its end (or a stop) and store it; returns the result. Errors are stored first."""
         pack, rules = self.plan.pack, self.plan.rules
+        self._start_input()
         self.drill_id = self.store.start_drill(
             pack.id, rules.level, pack_version=pack.version, engine=self.engine.name, mode=self.mode
         )
@@ -178,8 +179,6 @@ class DrillRunner:
         plan = self.plan
         rng = random.Random(plan.seed) if plan.rules.random_lines else None
         conversation = Conversation(plan.objections, rng, plan.rules.max_answers)
-        self.audio_in.start()
-        self.audio_in.read(timeout=INPUT_START_TIMEOUT_S)  # the input is flowing before the first line
         scored: _Scored | None = None
         stop_reason = None
         while (prompt := conversation.current) is not None:
@@ -310,6 +309,15 @@ class DrillRunner:
         # if even that failed (a full disk), the next start recovers the drill: its lock dies with us
         if isinstance(error, TrainerError):
             self._emit(DrillError(str(error)))
+
+    def _start_input(self) -> None:
+        """Start the input and wait for its first chunk, before anything is stored (no drill without a microphone)."""
+        self.audio_in.start()
+        if self.audio_in.read(timeout=INPUT_START_TIMEOUT_S) is None and not self.audio_in.ended:
+            raise TrainerError(
+                f"the audio input delivered no sound within {INPUT_START_TIMEOUT_S:.0f} s; check that the "
+                "microphone is connected and not used by another program (`trainer devices` lists them)"
+            )
 
     # -- prospect lines ---------------------------------------------------------------------
 

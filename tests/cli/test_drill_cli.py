@@ -165,38 +165,49 @@ def test_a_live_drill_through_a_sound_server_microphone_and_speakers(tmp_path, p
     """The real audio path: the prospect played on the default sink, the rep heard on the default source."""
     from pulse_rig import MIC_SINK, SPEAKER_SINK
 
-    answer = compose([3.0, SHORT_ASK, 0.5], tmp_path / "answer.wav")  # starts ~1 s after the line ends
+    # each answer starts after the longest line it can follow (2.2 s, then up to 4.5 s)
+    spoken = [compose([3.0, SHORT_ASK, 0.5], tmp_path / "1.wav"), compose([5.2, DEFENDS, 0.5], tmp_path / "2.wav")]
     pulse_daemon.use_source(f"{MIC_SINK}.monitor")
     child = subprocess.Popen(
-        [sys.executable, "-m", "trainer", "drill", "--pack", "price-and-budget", "--objection", "more-than-expected",
-         "--level", "1", "--engine", "whisper", "--mic", "--json"],
+        [sys.executable, "-m", "trainer", "drill", *PACK, "--seed", "1", "--mic", "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=pulse_daemon.env,
     )
+    speakers = []
     try:
-        # the drill's first line is on its way once the engine is loaded: the rep answers "into the room"
-        deadline = time.monotonic() + 60
         with Store() as store:
-            while not store.query("SELECT 1 FROM turns") and child.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.02)  # polling the database: the JSON mode prints nothing until the end
-        speaker = pulse_daemon.play_into_mic(answer.path)
+            for number, answer in enumerate(spoken, 1):
+                deadline = time.monotonic() + 60
+                while (store.query("SELECT count(*) FROM turns")[0][0] < number and child.poll() is None
+                       and time.monotonic() < deadline):
+                    time.sleep(0.02)  # polling the database for the turn: JSON mode prints only at the end
+                speakers.append(pulse_daemon.play_into_mic(answer.path))  # the rep answers "into the room"
         out, err = child.communicate(timeout=60)
-        speaker.wait(timeout=10)
+        for speaker in speakers:
+            speaker.wait(timeout=10)
     finally:
         child.kill()
         pulse_daemon.use_source(f"{SPEAKER_SINK}.monitor")
     assert child.returncode == 0, err
     result = json.loads(out)
     assert result["prospect_audio"].startswith("played on ")
-    [turn] = result["turns"]
-    assert "can i ask" in turn["transcript"].lower() and "ask" in turn["covered"]
-    assert turn["end_reason"] == "silence" and turn["barge_ins"] == 0
-    assert 0.2 < turn["metrics"]["latency_s"] < 2.0  # ~0.8 s after the line (measured 0.62), give or take the server
-    assert turn["metrics"]["talk_s"] == pytest.approx(answer.spans[0].duration, abs=0.15)
-    assert turn["prospect"]["end"] - turn["prospect"]["start"] == pytest.approx(2.2, abs=0.5)
-    assert turn["timings"]["score_ready"] - turn["timings"]["end_of_turn"] < 1.5
+    assert [t["node"] for t in result["turns"]] == ["more-than-expected", "compared-to"]
+    assert result["outcome"] == "Lucia agrees it's tiring but says money is tight. No decision."
+    first, second = result["turns"]
+    assert "can i ask" in first["transcript"].lower() and "ask" in first["covered"]
+    for turn, answer in zip(result["turns"], spoken):
+        assert turn["end_reason"] == "silence" and turn["barge_ins"] == 0
+        assert 0.2 < turn["metrics"]["latency_s"] < 2.0  # ~0.6-0.8 s after the line, give or take the server
+        assert turn["metrics"]["talk_s"] == pytest.approx(answer.spans[0].duration, abs=0.15)
+    assert first["prospect"]["end"] - first["prospect"]["start"] == pytest.approx(2.2, abs=0.5)
+    # the next line's real start on the device, noted once the output knew it
+    timings = first["timings"]
+    assert timings["end_of_turn"] < timings["next_audio_start"] <= second["prospect"]["start"]
+    assert timings["next_audio_start"] - timings["end_of_turn"] < 1.0
     with Store() as store:
-        [stored] = store.drill(result["drill_id"]).turns
-        assert stored.status == "scored" and soundfile.info(str(stored.recording)).duration > 3
+        stored = store.drill(result["drill_id"]).turns
+        assert [t.status for t in stored] == ["scored", "scored"]
+        assert stored[0].timings.next_audio_start == pytest.approx(timings["next_audio_start"], abs=0.001)
+        assert soundfile.info(str(stored[1].recording)).duration > 5
 
 
 # -- bad input: one clear line, non-zero exit, no corrupt (or stray) database -------------------
