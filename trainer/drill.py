@@ -59,13 +59,14 @@ from trainer.speech import tts
 from trainer.speech.asr import Engine
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioInput
-from trainer.speech.audio_out import AudioOutput
+from trainer.speech.audio_out import AudioOutput, SoundDeviceOutput
 from trainer.speech.endpoint import DEFAULT_ENDPOINT_MS, STOPPED, Endpointer, EndpointSettings
 from trainer.store.db import Store
 from trainer.store.recordings import RecordingWriter
 from trainer.store.records import TurnHandle, TurnTimings
 
 INPUT_START_TIMEOUT_S = 5.0  # a microphone's first block comes 1.2-1.9 s after it starts
+OUTPUT_READY_TIMEOUT_S = 5.0  # so does an output stream's first sound
 
 
 @dataclass(frozen=True)
@@ -311,7 +312,17 @@ class DrillRunner:
             self._emit(DrillError(str(error)))
 
     def _start_input(self) -> None:
-        """Start the input and wait for its first chunk, before anything is stored (no drill without a microphone)."""
+        """Start the input and wait for its first chunk, before anything is stored (no drill without a microphone).
+
+        A sound device's output stream must be flowing too: a line queued before then
+        starts when it does, up to ~2 s late (measured through PulseAudio).
+        """
+        if isinstance(self.audio_out, SoundDeviceOutput) and not self.audio_out.ready.wait(OUTPUT_READY_TIMEOUT_S):
+            device = self.audio_out.device
+            raise TrainerError(
+                f"audio output device {device.index} ({device.name}) did not start playing within "
+                f"{OUTPUT_READY_TIMEOUT_S:.0f} s; check the sound server or pick another device"
+            )
         self.audio_in.start()
         if self.audio_in.read(timeout=INPUT_START_TIMEOUT_S) is None and not self.audio_in.ended:
             raise TrainerError(

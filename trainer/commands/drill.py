@@ -46,7 +46,6 @@ from trainer.speech.endpoint import DEFAULT_ENDPOINT_MS, SILENCE
 from trainer.speech.engines import ENGINE_NAMES, load_engine
 from trainer.store.db import Store
 
-OUTPUT_READY_TIMEOUT_S = 5.0  # a new stream takes 1.2-1.9 s before audio flows (DESIGN.md)
 END_REASONS = {
     "window": "the answer window ran out",
     "no_answer": "no answer was heard",
@@ -101,11 +100,6 @@ def run(args: argparse.Namespace) -> int:
         audio_out, played_to = _output(args, clock)  # a device stream warms up while the engine loads
         stack.callback(audio_out.close)
         engine = load_engine(args.engine, args.model, partials=False)
-        if isinstance(audio_out, SoundDeviceOutput) and not audio_out.ready.wait(OUTPUT_READY_TIMEOUT_S):
-            raise TrainerError(
-                f"audio output device {audio_out.device.index} ({audio_out.device.name}) did not start playing "
-                f"within {OUTPUT_READY_TIMEOUT_S:.0f} s; check the sound server, or use --no-play"
-            )
         printer = _Printer(args, plan, played_to, engine.name)
         runner = DrillRunner(plan, store=store, engine=engine, audio_in=audio_in, audio_out=audio_out,
                              clock=clock, on_event=printer, mode=_mode(args))
