@@ -32,7 +32,7 @@ from trainer.core import paths
 from trainer.core.answer import assess_answer
 from trainer.core.dialogue import Conversation, Prompt
 from trainer.core.errors import TrainerError
-from trainer.core.levels import LevelRules, level_rules
+from trainer.core.levels import LevelRules, level_persona, level_rules
 from trainer.core.lexicon import lexicon_for
 from trainer.core.metrics import drill_metrics
 from trainer.core.pack_model import Objection, Pack, Voice
@@ -97,11 +97,11 @@ def plan_drill(
     """
     if objection_id is not None:
         objection = find_objection(pack, objection_id)
-        rules = level_rules(level if level is not None else objection.level)
+        rules = level_rules(level if level is not None else objection.level, pack)
         return DrillPlan(pack, (objection,), rules, seed, endpoint_ms)
     if level is None:
         level = min(o.level for o in pack.objections)
-    rules = level_rules(level)
+    rules = level_rules(level, pack)
     rng = random.Random(seed)
     ordered: list[Objection] = []
     for at in sorted({o.level for o in pack.objections if o.level <= level}, reverse=True):
@@ -333,8 +333,9 @@ class DrillRunner:
     # -- prospect lines ---------------------------------------------------------------------
 
     def _voice(self, objection: Objection) -> Voice:
+        """The persona's voice as the level has it speak (its rate factor)."""
         persona = self.plan.pack.personas.get(objection.persona)
-        return persona.voice if persona else Voice()
+        return level_persona(persona, self.plan.rules).voice if persona else Voice()
 
     def _persona_name(self, objection: Objection) -> str:
         persona = self.plan.pack.personas.get(objection.persona)
