@@ -125,6 +125,8 @@ def test_choose_objections_for_a_drill():
     now = START + timedelta(days=2)
     chosen = [o.id for o in choose_objections(PACK, 2, 5, cards, now)]
     assert chosen == ["no-budget", "too-busy", "call-next-quarter", "too-expensive"]  # due, new here, new below, later
+    three = [o.id for o in choose_objections(PACK, 3, 5, {}, now)]
+    assert three == ["cheaper-elsewhere", "no-budget", "too-busy", "too-expensive", "call-next-quarter"]  # 3, 2, 1
     assert "cheaper-elsewhere" not in chosen  # level 3
     shuffled = choose_objections(PACK, 3, 1, {}, now, random.Random(1))
     assert [o.id for o in shuffled] == ["cheaper-elsewhere"]

@@ -99,19 +99,21 @@ def choose_objections(
     """`count` objections of `pack` to drill at `level`, by objection id's card in `cards`.
 
     Only objections at or below the level (all of them when none is); first those
-    due (most overdue first), then new ones at the level, then other new ones (each
-    group shuffled by `rng` when given, else in pack order), then the rest by how
+    due (most overdue first), then new ones: the level's own, then the next lower
+    levels' (so a level-5 call strings together what the rep met before; each
+    level's shuffled by `rng` when given, else in pack order), then the rest by how
     soon they fall due.
     """
     reachable = [o for o in pack.objections if o.level <= level] or list(pack.objections)
     due = sorted((o for o in reachable if o.id in cards and is_due(cards[o.id], now)), key=lambda o: cards[o.id].due)
-    new_here = [o for o in reachable if o.id not in cards and o.level == level]
-    new_below = [o for o in reachable if o.id not in cards and o.level != level]
-    for group in (new_here, new_below):
+    new: list[Objection] = []
+    for at in sorted({o.level for o in reachable}, key=lambda at: (at != level, -at)):
+        group = [o for o in reachable if o.id not in cards and o.level == at]
         if rng is not None:
             rng.shuffle(group)
+        new += group
     later = sorted((o for o in reachable if o.id in cards and not is_due(cards[o.id], now)), key=lambda o: cards[o.id].due)
-    return tuple((due + new_here + new_below + later)[:count])
+    return tuple((due + new + later)[:count])
 
 
 @dataclass(frozen=True)
