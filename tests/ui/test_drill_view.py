@@ -1,0 +1,130 @@
+"""A whole drill in the window, with answer files as the microphone, in real time.
+
+The real runner, the bundled Whisper engine and the real store run behind the view;
+the prospect's lines go to files (no sound card here). While the drill runs, a timer
+on the UI thread measures how long the event loop ever went without running it.
+"""
+
+import time
+
+import pytest
+from demo_drills import write_answers
+from PySide6.QtCore import Qt, QTimer
+
+from trainer.store.db import Store
+from trainer.ui.app_settings import ANSWER_FILES, AppSettings
+from trainer.ui.widgets.score_card import MetricTile
+
+pytestmark = pytest.mark.slow
+
+PACK, OBJECTION = "price-and-budget", "just-give-me-the-price"  # level 1: one answer, 10 s to prepare
+MAX_BLOCK_S = 0.100
+
+
+class LoopWatch:
+    """A 10 ms timer on the UI thread; `worst` is the longest gap between two of its ticks."""
+
+    def __init__(self):
+        self.worst = 0.0
+        self._last = time.monotonic()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self):
+        now = time.monotonic()
+        self.worst = max(self.worst, now - self._last)
+        self._last = now
+
+    def stop(self):
+        self.timer.stop()
+
+
+@pytest.fixture
+def drill_window(make_window, qtbot, tmp_path):
+    """The window on the Drill view, answering from a folder with one good spoken answer (0.6 s to start)."""
+    folder = tmp_path / "answers"
+    write_answers(folder, PACK, OBJECTION, ["good"])
+    window = make_window(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(folder)))
+    view = window.views["drill"]
+    with qtbot.waitSignal(view.loaded):
+        window.go("drill", {"pack_id": PACK, "objection_id": OBJECTION, "level": 1})
+    return window, view
+
+
+def test_a_drill_runs_in_the_window_and_its_score_card_shows_the_stored_numbers(drill_window, qtbot):
+    window, view = drill_window
+    stages = []
+    view.stage_changed.connect(stages.append)
+    watch = LoopWatch()
+    qtbot.mouseClick(view.setup.start_button, Qt.MouseButton.LeftButton)
+    assert view.stage == "prep"  # level 1: ten seconds to read the line and the model answer
+    assert "Skip the slides" in view.stage_card.line.text()
+    assert "six dollars" in view.stage_card.help_text.text()
+    with qtbot.waitSignal(view.drill_finished, timeout=90_000) as finished:
+        qtbot.keyClick(view, Qt.Key.Key_Space)  # start now
+    watch.stop()
+    result = finished.args[0]
+
+    assert stages[:5] == ["prep", "starting", "prospect", "answer", "speaking"]
+    assert stages[-2:] == ["scoring", "finished"]
+    assert watch.worst < MAX_BLOCK_S, f"the event loop was blocked for {watch.worst * 1000:.0f} ms"
+
+    # the drill as stored
+    with Store() as store:
+        stored = store.drill(result.drill_id)
+    [turn] = stored.turns
+    assert stored.status == "finished" and turn.status == "scored"
+    assert turn.metrics["latency_s"] == pytest.approx(0.6, abs=0.15)  # the answer file's leading silence
+    assert "six dollars" in turn.transcript.lower()
+
+    # the score cards show those numbers
+    panel = view.result_panel
+    assert panel.ring.score == stored.score == result.card.score
+    [card] = panel.turn_cards
+    assert card.score_card.ring.score == turn.score
+    tiles = {t.gauge.name: t.gauge for t in card.score_card.findChildren(MetricTile)}
+    assert tiles["Pace"].text == f"{turn.metrics['wpm']:.0f} wpm"
+    assert tiles["Response time"].text == f"{turn.metrics['latency_s']:.1f} s"
+    assert tiles["Talk time"].text == f"{turn.metrics['talk_s']:.1f} s"
+    shown_reasons = [text for text, _ in card.score_card.summary.reasons]
+    assert shown_reasons == [r.text for r in turn.reasons]
+    assert dict(card.score_card.summary.moves) == {"range": True, "ask": True, "reason": True}
+
+    # and the turn is in Review
+    review = window.views["review"]
+    with qtbot.waitSignal(review.drill_shown, timeout=10_000):
+        panel.review_button.click()
+    assert window.current_view() is review
+    [turn_view] = review.turn_views
+    assert turn_view.score_card.ring.score == turn.score
+    assert "six dollars" in turn_view.transcript.text().lower()
+
+
+def test_escape_ends_the_drill_during_the_answer_and_keeps_what_was_said(drill_window, qtbot):
+    window, view = drill_window
+    qtbot.mouseClick(view.setup.start_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(view.bridge.speech_did_start, timeout=60_000):
+        qtbot.keyClick(view, Qt.Key.Key_Space)
+    with qtbot.waitSignal(view.drill_finished, timeout=30_000) as finished:
+        qtbot.keyClick(view, Qt.Key.Key_Escape)
+    result = finished.args[0]
+    assert (result.status, result.stop_reason, result.turns) == ("abandoned", "stopped", ())
+    assert view.result_panel.headline.text() == "Drill stopped"
+    with Store() as store:
+        [turn] = store.drill(result.drill_id).turns
+    assert turn.status == "recovered" and turn.recording.stat().st_size > 44  # the answer so far is kept
+
+
+def test_a_missing_answers_folder_is_said_on_the_setup_and_nothing_starts(make_window, qtbot, tmp_path):
+    window = make_window(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(tmp_path / "nowhere")))
+    view = window.views["drill"]
+    with qtbot.waitSignal(view.loaded):
+        window.go("drill", {"pack_id": PACK, "objection_id": OBJECTION, "level": 3})
+    view.start()
+    qtbot.waitUntil(lambda: view.setup.problem.isVisible(), timeout=20_000)
+    assert "no such folder of answers" in view.setup.problem.text()
+    assert view.stage == "setup" and view.session is None
+    with Store() as store:
+        assert store.drills() == []

@@ -1,0 +1,63 @@
+"""Review: playing back an answer lights its words in time; deleting a drill asks first, then removes it all."""
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from trainer.store.db import Store
+from trainer.store.recordings import drill_recordings_dir
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def review(make_window, qtbot, history):
+    window = make_window()
+    view = window.views["review"]
+    with qtbot.waitSignal(view.drill_shown, timeout=20_000):
+        window.go("review")
+    return view
+
+
+def test_playing_an_answer_lights_each_word_as_it_is_heard(review, qtbot):
+    [turn_view] = review.turn_views
+    words = turn_view.transcript.words
+    lit = []
+    review.player.position_changed.connect(lambda seconds: lit.append((seconds, turn_view.transcript.current)))
+    with qtbot.waitSignal(review.player.finished, timeout=60_000):
+        turn_view.play_answer_button.click()
+        assert turn_view.play_answer_button.text().endswith("Stop")
+    assert turn_view.play_answer_button.text().endswith("Answer") and turn_view.transcript.current is None
+    indices = [i for _, i in lit if i is not None]
+    assert indices == sorted(indices)  # words light up in order
+    assert len(set(indices)) >= len(words) * 0.8
+    rep_start = turn_view.turn.rep_start
+    for seconds, index in lit:
+        if index is not None:  # the lit word is the one spoken at that moment
+            word = words[index]
+            assert word.start <= rep_start + seconds <= word.end + 0.35 + 0.05
+
+
+def test_playing_the_line_plays_the_prospects_audio(review, qtbot):
+    [turn_view] = review.turn_views
+    with qtbot.waitSignal(review.player.finished, timeout=30_000):
+        turn_view.play_line_button.click()
+    assert review._playing is None
+
+
+def test_deleting_a_drill_asks_first_and_then_removes_it_with_its_recordings(review, qtbot, history, monkeypatch):
+    drill_id = review.drill.id
+    folder = history / drill_recordings_dir(drill_id)
+    assert folder.is_dir()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    review.delete_button.click()
+    with Store() as store:
+        assert store.drill(drill_id)  # still there
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(review.drill_deleted, timeout=10_000):
+        review.delete_button.click()
+    with qtbot.waitSignal(review.drill_shown, timeout=10_000):
+        pass  # the list reloads and shows the next drill
+    with Store() as store:
+        assert drill_id not in [d.id for d in store.drills()]
+    assert not folder.exists()
+    assert review.drill_list.count() == 3 and review.drill.id != drill_id

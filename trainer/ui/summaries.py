@@ -1,0 +1,75 @@
+"""One shape for a scored answer on screen, whether it was just drilled or read back from the store.
+
+The drill view has a `TurnResult` (live), Review has a `TurnRecord` (stored); both
+become a `TurnSummary` so one score card shows either the same way. Metric names and
+meanings are DESIGN.md's; the target bands are the pack's (defaults without it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from trainer.core.pack_model import Node, Pack
+from trainer.core.targets import Targets
+from trainer.drill_events import TurnResult
+from trainer.store.records import TurnRecord
+
+
+@dataclass(frozen=True)
+class TurnSummary:
+    """A scored answer: score, metrics (the `trainer score --json` keys), reasons, moves and targets."""
+
+    score: float | None
+    metrics: dict[str, Any]
+    reasons: tuple[tuple[str, float], ...]  # (what to do, points lost)
+    moves: tuple[tuple[str, bool], ...]  # (move id, covered), in rubric order
+    targets: Targets
+    transcript: str
+
+
+def node_of(pack: Pack | None, objection_id: str, node_id: str) -> Node | None:
+    """The prospect turn a stored answer replied to, if the pack still has it."""
+    if pack is None:
+        return None
+    try:
+        objection = pack.objection(objection_id)
+    except KeyError:
+        return None
+    return objection if node_id == objection_id else objection.follow_ups.get(node_id)
+
+
+def from_result(result: TurnResult, pack: Pack | None) -> TurnSummary:
+    """A just-scored turn from the drill runner."""
+    a = result.assessment
+    moves = tuple((m.move.id, m.covered) for m in a.rubric.moves) if a.rubric else ()
+    reasons = tuple((r.text, r.points_lost) for r in a.card.reasons) if a.card else ()
+    return TurnSummary(a.card.score if a.card else None, a.metrics.as_json(), reasons, moves,
+                       pack.targets if pack else Targets(), result.transcript)
+
+
+def from_record(turn: TurnRecord, pack: Pack | None) -> TurnSummary:
+    """A stored turn (moves in the rubric's order when the pack still has the line, else the covered ones)."""
+    node = node_of(pack, turn.objection_id, turn.node_id)
+    covered = set(turn.covered)
+    if node is not None:
+        moves = tuple((m.id, m.id in covered) for m in node.rubric)
+    else:
+        moves = tuple((m, True) for m in turn.covered)
+    score = None if turn.score is None else round(turn.score)
+    return TurnSummary(score, dict(turn.metrics), tuple((r.text, r.points_lost) for r in turn.reasons), moves,
+                       pack.targets if pack else Targets(), turn.transcript or "")
+
+
+FIXED_OUTCOMES = {
+    "completed": "The prospect moved on: the script ended here.",
+    "unresolved": "The prospect was not won over this time.",
+    "turn_limit": "That was the last follow-up this level allows.",
+}
+
+
+def outcome_text(outcome: str | None) -> str:
+    """How the conversation ended, in words (a pack's own outcomes are sentences already)."""
+    if not outcome:
+        return ""
+    return FIXED_OUTCOMES.get(outcome, outcome)

@@ -1,0 +1,1 @@
+"""The app's pages, one module each: Today, Drill, Review, Bank, Progress, Packs, Settings."""

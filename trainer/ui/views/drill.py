@@ -1,0 +1,386 @@
+"""Drill: choose, get ready, hear the prospect, answer out loud, see the score, all in one place.
+
+The drill runs in a `DrillSession` on its own thread; its events arrive as signals
+(`DrillBridge`) and only change what is on screen. Stages: setup -> prep (countdown,
+the line and the model answer at level 1; the engine loads meanwhile) -> starting ->
+prospect speaking -> your turn (live level meter, partial transcript, answer timer)
+-> scoring -> the turn's score card -> ... -> the drill's result.
+
+Keys: Space starts (and skips the preparation), and ends an answer ("I'm done");
+R plays the line again; Esc ends the drill.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QStackedWidget, QWidget
+
+from trainer.answer_source import answer_files
+from trainer.core.bank import prompt_help
+from trainer.core.errors import TrainerError
+from trainer.core.levels import level_persona
+from trainer.drill import plan_drill
+from trainer.drill_events import DrillResult
+from trainer.ui import tasks
+from trainer.ui.drill_bridge import DrillBridge
+from trainer.ui.drill_session import DrillSession
+from trainer.ui.style import set_kind
+from trainer.ui.summaries import from_result
+from trainer.ui.views.base import View
+from trainer.ui.views.drill_result import DrillResultPanel
+from trainer.ui.views.drill_setup import DrillChoice, DrillSetup
+from trainer.ui.widgets.common import Banner, Card, button, clear_layout, hbox, label, pill, vbox
+from trainer.ui.widgets.level_meter import LevelMeter
+from trainer.ui.widgets.persona_card import PersonaCard
+from trainer.ui.widgets.score_card import ScoreCard
+
+TICK_MS = 100
+STAGES = {  # stage -> (pill text, pill tone)
+    "prep": ("GET READY", ""),
+    "starting": ("STARTING", "muted"),
+    "prospect": ("THE PROSPECT IS SPEAKING", "muted"),
+    "answer": ("YOUR TURN", "good"),
+    "speaking": ("YOUR TURN · LISTENING", "good"),
+    "scoring": ("SCORING YOUR ANSWER", "warn"),
+    "stopping": ("ENDING THE DRILL", "muted"),
+}
+
+
+class Stage(Card):
+    """The live part: what is happening now, the line, the help, the meter and what the engine hears."""
+
+    def __init__(self) -> None:
+        super().__init__(spacing=14, margins=24)
+        self.state = pill("")
+        self.clock = label("", "big")
+        self.line = label("", wrap=True)
+        self.line.setStyleSheet("font-size: 17pt; font-weight: 600;")
+        self.help = Card(kind="inset", margins=14)
+        self.help_title = label("", "section")
+        self.help_text = label("", wrap=True)
+        self.help.body.addWidget(self.help_title)
+        self.help.body.addWidget(self.help_text)
+        self.meter = LevelMeter()
+        self.partial = label("", "muted", wrap=True)
+        self.partial.setStyleSheet("font-size: 13pt;")
+        self.partial.setMinimumHeight(48)
+        self.hints = label("", "faint")
+        self.body.addLayout(hbox(self.state, None, self.clock))
+        self.body.addWidget(self.line)
+        self.body.addWidget(self.help)
+        self.body.addLayout(hbox(label("Your microphone", "muted"), (self.meter, 1), spacing=12))
+        self.body.addWidget(self.partial)
+        self.body.addWidget(self.hints)
+
+    def set_stage(self, stage: str) -> None:
+        """Show the stage's label."""
+        text, tone = STAGES[stage]
+        self.state.setText(text)
+        set_kind(self.state, f"pill_{tone}" if tone else "pill")
+
+
+class DrillView(View):
+    """Set up, run and score a drill."""
+
+    key = "drill"
+    title_text = "Drill"
+    subtitle_text = "Hear the prospect, answer out loud, see what worked. Nothing you say leaves this computer."
+    icon_name = "drill"
+    stage_changed = Signal(str)
+    drill_finished = Signal(object)  # DrillResult
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.setup = DrillSetup()
+        self.setup.start_requested.connect(self.start)
+        self.setup.source_changed.connect(self._remember_source)
+        self.result_panel = DrillResultPanel()
+        self.result_panel.again.connect(self.back_to_setup)
+        self.result_panel.review.connect(lambda drill_id: self.navigate.emit("review", {"drill_id": drill_id}))
+        self.result_panel.suds_after.connect(self._rate_after)
+        self._build_live()
+        self.pages = QStackedWidget()
+        for page in (self.setup, self.live, self.result_panel):
+            self.pages.addWidget(page)
+        self.body.addWidget(self.pages)
+        self.body.addStretch(1)
+        self.bridge = DrillBridge(self)
+        self._connect_bridge()
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(TICK_MS)
+        self.ticker.timeout.connect(self._tick)
+        for key, action in ((Qt.Key.Key_Space, self.space), (Qt.Key.Key_R, self.repeat_line),
+                            (Qt.Key.Key_Escape, self.end_drill)):
+            QShortcut(QKeySequence(key), self, action, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.stage = "setup"
+        self.session: DrillSession | None = None
+        self.choice: DrillChoice | None = None
+        self.plan = None
+        self.persona_name = "The prospect"
+        self.result: DrillResult | None = None
+        self._prep_until = 0.0
+        self._prepared: list | None = None
+        self._answer_from = 0.0
+        self._preset: dict | None = None
+
+    def _build_live(self) -> None:
+        self.live = QWidget()
+        self.persona = PersonaCard()
+        self.level_pill = pill("")
+        self.end_button = button("End drill  (Esc)", "danger", self.end_drill)
+        self.stage_card = Stage()
+        self.error = Banner(tone="error", action="Back")
+        self.error.action_clicked.connect(self.back_to_setup)
+        self.error.hide()
+        self.turn_card = ScoreCard()
+        self.turn_holder = Card("Your last answer")
+        self.turn_holder.body.addWidget(self.turn_card)
+        self.turn_holder.hide()
+        self.turn_strip = hbox(spacing=6)
+        self.route = label("", "faint", wrap=True)
+        self.live.setLayout(vbox(hbox((self.persona, 1), self.level_pill, self.end_button, spacing=12),
+                                 self.error, self.stage_card, self.turn_holder, self.turn_strip, self.route, None,
+                                 spacing=14))
+        for widget in self.live.findChildren(QWidget):
+            widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def _connect_bridge(self) -> None:
+        b = self.bridge
+        b.session_ready.connect(self._session_ready)
+        b.drill_did_start.connect(self._drill_started)
+        b.line_will_play.connect(self._line_will_play)
+        b.line_did_play.connect(self._line_did_play)
+        b.speech_did_start.connect(lambda e: self._set_stage("speaking"))
+        b.partial_transcript.connect(lambda e: self.stage_card.partial.setText(e.text))
+        b.level_meter.connect(lambda e: self.stage_card.meter.set_level(e.rms, e.peak))
+        b.turn_did_end.connect(lambda e: self._set_stage("scoring"))
+        b.turn_scored.connect(self._turn_scored)
+        b.drill_did_finish.connect(self._finished)
+        b.error.connect(lambda e: self.error.show_text(f"The drill stopped: {e.message}", "error"))
+        b.session_ended.connect(self._session_ended)
+
+    # -- loading and presets --------------------------------------------------------------
+
+    def load(self):
+        return self.ctx.packs()
+
+    def show_data(self, packs) -> None:
+        self.setup.set_packs(packs, self.ctx.settings.last_pack)
+        settings = self.ctx.settings
+        self.setup.set_source(settings.answer_source, settings.answer_folder)
+        if self._preset:
+            self.setup.preset(**self._preset)
+            self._preset = None
+
+    def activate(self, pack_id: str, objection_id: str | None = None, level: int | None = None) -> None:
+        """Open the setup with this pack (objection, level) chosen."""
+        if self.stage == "setup":
+            self.pages.setCurrentWidget(self.setup)
+            self._preset = {"pack_id": pack_id, "objection_id": objection_id, "level": level}
+            self.refresh()
+
+    def _remember_source(self, source: str, folder) -> None:
+        if (source, folder) != (self.ctx.settings.answer_source, self.ctx.settings.answer_folder):
+            self.ctx.update_settings(answer_source=source, answer_folder=folder)
+
+    # -- starting -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Plan the drill from the setup, show the preparation, load the engine meanwhile."""
+        if self.stage != "setup":
+            return
+        choice = self.setup.choice()
+        if choice is None:
+            return
+        self.choice = choice
+        self.ctx.update_settings(last_pack=choice.pack.id)
+        self.plan = plan_drill(choice.pack, choice.level, choice.objection_id)
+        rules, objection = self.plan.rules, self.plan.objections[0]
+        persona = choice.pack.personas.get(objection.persona)
+        persona = level_persona(persona, rules) if persona else None
+        self.persona_name = persona.name if persona else "The prospect"
+        self.persona.set_persona(persona)
+        self.level_pill.setText(f"Level {rules.level} · {rules.name}")
+        self._reset_live()
+        help = prompt_help(objection, rules)
+        self.stage_card.help.setVisible(bool(help.text))
+        self.stage_card.help_title.setText("MODEL ANSWER" if help.kind == "model_answer" else "YOUR OPENER")
+        self.stage_card.help_text.setText(help.text + (f"\n\nTip: {help.tip}" if help.tip else ""))
+        first_line = objection.lines[0]
+        self.stage_card.line.setText(f"“{first_line}”" if rules.script_visible and not rules.random_lines
+                                     else f"{self.persona_name} will speak first. Listen, then answer out loud.")
+        self.pages.setCurrentWidget(self.live)
+        self.setFocus()
+        self._prepared = None
+        folder = choice.answer_folder
+        tasks.run_in_background(lambda: self._prepare(folder), self._ready, self._prepare_failed, owner=self)
+        if rules.prep_s > 0:
+            self._prep_until = time.monotonic() + rules.prep_s
+            self._set_stage("prep")
+            self.stage_card.hints.setText("Space  start now   ·   Esc  back")
+        else:
+            self._prep_until = 0.0
+            self._set_stage("starting")
+        self.ticker.start()
+
+    def _prepare(self, folder):
+        """Worker: the engine loaded, the store open, the answer files listed."""
+        self.ctx.engine()
+        self.ctx.store.drills(limit=1)
+        return answer_files(folder) if folder else []
+
+    def _ready(self, answers: list) -> None:
+        self._prepared = answers
+        self._maybe_launch()
+
+    def _prepare_failed(self, error: BaseException) -> None:
+        self.ticker.stop()
+        self._set_stage("setup")
+        self.pages.setCurrentWidget(self.setup)
+        if isinstance(error, TrainerError):
+            self.setup.show_problem(str(error))
+        else:
+            tasks.report_error(error)
+
+    def _maybe_launch(self) -> None:
+        if self.stage not in ("prep", "starting") or self._prepared is None or time.monotonic() < self._prep_until:
+            return
+        self._set_stage("starting")
+        self.stage_card.hints.setText("Esc  end the drill")
+        self.session = DrillSession(self.ctx, self.plan, self.bridge, self._prepared or None)
+        self.session.start()
+
+    def _session_ready(self, event) -> None:
+        self.route.setText(f"The prospect: {event.prospect_to} · your answers: {event.answers_from} · "
+                           f"speech engine: {event.engine}")
+
+    def _drill_started(self, event) -> None:
+        rating = self.choice.suds_before if self.choice else None
+        if rating is not None:
+            drill_id = event.drill_id
+            tasks.run_in_background(lambda: self.ctx.store.rate_suds(drill_id, before=rating), owner=self)
+
+    # -- the turns ------------------------------------------------------------------------
+
+    def _line_will_play(self, event) -> None:
+        visible = self.plan.rules.script_visible
+        self.stage_card.line.setText(f"“{event.line}”" if visible else f"Listen to {event.persona}…")
+        self.stage_card.partial.setText("")
+        self.stage_card.meter.reset()
+        self.stage_card.hints.setText(f"Turn {event.turn}   ·   Esc  end the drill")
+        self._set_stage("prospect")
+
+    def _line_did_play(self, event) -> None:
+        self._answer_from = time.monotonic()
+        self._set_stage("answer")
+        done = "Space  I'm done   ·   " if self.choice and self.choice.answer_folder is None else ""
+        self.stage_card.hints.setText(f"{done}R  repeat the line   ·   Esc  end the drill")
+
+    def _turn_scored(self, event) -> None:
+        result = event.result
+        self.turn_card.set_summary(from_result(result, self.choice.pack if self.choice else None))
+        self.turn_holder.show()
+        score = result.assessment.card.score if result.assessment.card else None
+        tone = "good" if (score or 0) >= 70 else "warn" if (score or 0) >= 50 else "bad"
+        chip = pill(f"Turn {result.number} · {score if score is not None else '–'}", tone)
+        self.turn_strip.insertWidget(self.turn_strip.count() - 1, chip)
+
+    def _finished(self, event) -> None:
+        self.ticker.stop()
+        self.result = event.result
+        self.result_panel.show_result(event.result, self.choice.pack if self.choice else None)
+        self.pages.setCurrentWidget(self.result_panel)
+        self._set_stage("finished")
+        self.drill_finished.emit(event.result)
+
+    def _session_ended(self, event) -> None:
+        self.session = None
+        self.ticker.stop()
+        if self.stage != "finished":  # an error before the drill could finish: stay on the live page, say why
+            self.stage_card.hints.setText("")
+            self._set_stage("stopped")
+
+    def _rate_after(self, drill_id: int, rating: int) -> None:
+        tasks.run_in_background(lambda: self.ctx.store.rate_suds(drill_id, after=rating), owner=self)
+
+    # -- the clock and the keys -----------------------------------------------------------
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        if self.stage == "prep":
+            left = self._prep_until - now
+            self.stage_card.clock.setText(f"{max(0, left):.0f}")
+            if left <= 0:
+                self._set_stage("starting")
+                self._maybe_launch()
+        elif self.stage in ("answer", "speaking"):
+            window = self.plan.rules.answer_window_s
+            spent = now - self._answer_from
+            self.stage_card.clock.setText(f"{max(0.0, window - spent):.0f} s left" if window
+                                          else f"{int(spent) // 60}:{int(spent) % 60:02d}")
+        else:
+            self.stage_card.clock.setText("")
+
+    def space(self) -> None:
+        """Space: start the drill, skip the preparation, or end the answer."""
+        if self.stage == "setup" and self.pages.currentWidget() is self.setup:
+            self.start()
+        elif self.stage == "prep":
+            self._prep_until = 0.0
+            self._set_stage("starting")
+            self._maybe_launch()
+        elif self.stage in ("answer", "speaking") and self.session is not None:
+            if not self.session.finish_answer():
+                self.stage_card.hints.setText("Your answer comes from a file: it ends by itself.")
+
+    def repeat_line(self) -> None:
+        """R: hear the prospect's line again."""
+        session = self.session
+        if session is not None and self.stage in ("answer", "speaking"):
+            tasks.run_in_background(session.repeat_line, owner=self)
+
+    def end_drill(self) -> None:
+        """Esc: end the drill now (what was answered is kept), or leave the preparation."""
+        if self.session is not None:
+            self._set_stage("stopping")
+            self.session.stop()
+        elif self.stage in ("prep", "starting"):
+            self.back_to_setup()
+
+    def back_to_setup(self) -> None:
+        """Show the setup for another drill."""
+        if self.session is not None:
+            return
+        self.ticker.stop()
+        self._set_stage("setup")
+        self.pages.setCurrentWidget(self.setup)
+        self.setup.suds.set_rating(None)
+        self.refresh()
+
+    def _set_stage(self, stage: str) -> None:
+        if stage == self.stage:
+            return
+        self.stage = stage
+        if stage in STAGES:
+            self.stage_card.set_stage(stage)
+        self.end_button.setEnabled(stage not in ("stopping", "stopped", "finished"))
+        self.stage_changed.emit(stage)
+
+    def _reset_live(self) -> None:
+        self.error.hide()
+        self.turn_holder.hide()
+        clear_layout(self.turn_strip)
+        self.turn_strip.addStretch(1)
+        self.route.setText("")
+        self.stage_card.partial.setText("")
+        self.stage_card.meter.reset()
+
+    def shutdown(self) -> None:
+        """Stop a running drill and wait for its thread to store what was said (at exit)."""
+        session = self.session
+        if session is not None:
+            session.stop()
+            session.wait(10.0)

@@ -1,0 +1,1 @@
+"""Reusable widgets: page parts, icons, charts, the level meter, the score card, the persona card."""

@@ -1,0 +1,206 @@
+"""The score card of one answer: the score, each metric against its target band, the reasons, the moves.
+
+Shown in the drill view right after a turn and in Review for stored turns (both as a
+`TurnSummary`). Every metric tile draws its band, so "142 wpm" is read against
+"120-160" at a glance; the reasons say what each lost point needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QSizePolicy, QWidget
+
+from trainer.core.targets import Targets
+from trainer.ui.style import color, score_color, set_kind
+from trainer.ui.summaries import TurnSummary
+from trainer.ui.widgets.common import clear_layout, hbox, label, pill, vbox
+
+
+class ScoreRing(QWidget):
+    """A 0-100 score as a ring that fills, coloured by how good it is."""
+
+    def __init__(self, diameter: int = 92) -> None:
+        super().__init__()
+        self.score: float | None = None
+        self.setFixedSize(diameter, diameter)
+
+    def set_score(self, score: float | None) -> None:
+        """Show a score (None: not scored)."""
+        self.score = score
+        self.setToolTip("" if score is None else f"{score:.0f} out of 100")
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        width = max(6.0, self.width() / 11)
+        box = QRectF(width / 2, width / 2, self.width() - width, self.height() - width)
+        painter.setPen(QPen(color("border"), width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.drawArc(box, 0, 360 * 16)
+        tone = color(score_color(self.score))
+        if self.score is not None:
+            painter.setPen(QPen(tone, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            painter.drawArc(box, 90 * 16, -round(360 * 16 * max(0.0, min(self.score, 100.0)) / 100))
+        font = QFont(self.font())
+        font.setPixelSize(round(self.height() * 0.3))
+        font.setWeight(QFont.Weight.Bold)
+        painter.setFont(font)
+        painter.setPen(color("text"))
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "–" if self.score is None else f"{self.score:.0f}")
+
+
+@dataclass(frozen=True)
+class Gauge:
+    """How one metric is shown: its value, band, the scale drawn, and how to write it."""
+
+    name: str
+    value: float | None
+    band: tuple[float, float]
+    scale: tuple[float, float]
+    unit: str
+    decimals: int = 0
+    none_text: str = "–"
+
+    @property
+    def text(self) -> str:
+        """The value as shown."""
+        return self.none_text if self.value is None else f"{self.value:.{self.decimals}f}{self.unit}"
+
+    @property
+    def target(self) -> str:
+        """The band as shown ("target 120-160 wpm", "at most 2.0 s")."""
+        low, high = self.band
+        if low <= 0:
+            return f"at most {high:g}{self.unit}"
+        return f"target {low:g}-{high:g}{self.unit}"
+
+    @property
+    def tone(self) -> str:
+        """'good' inside the band, 'warn' just outside (a quarter of the band's width), else 'bad'."""
+        if self.value is None:
+            return "bad"
+        low, high = self.band
+        if low <= self.value <= high:
+            return "good"
+        slack = max((high - low) * 0.25, 0.5)
+        return "warn" if low - slack <= self.value <= high + slack else "bad"
+
+
+def gauges(metrics: dict, targets: Targets) -> list[Gauge]:
+    """The four banded metrics of an answer (DESIGN.md definitions) against the pack's targets."""
+    latency = metrics.get("latency_s")
+    return [
+        Gauge("Pace", metrics.get("wpm") or None, targets.pace_band, (60, 220), " wpm", none_text="no words"),
+        Gauge("Response time", latency, (0.0, targets.hesitation_s), (-1, 5), " s", 1, "no answer"),
+        Gauge("Fillers", metrics.get("fillers_per_min", 0.0), (0, targets.fillers_per_min_max), (0, 15), "/min", 1),
+        Gauge("Talk time", metrics.get("talk_s", 0.0), targets.answer_length_band_s, (0, 60), " s", 1),
+    ]
+
+
+class BandBar(QWidget):
+    """A track with the target band shaded and a dot at the value."""
+
+    def __init__(self, gauge: Gauge) -> None:
+        super().__init__()
+        self.gauge = gauge
+        self.setFixedHeight(12)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        return QSize(120, 12)
+
+    def _x(self, value: float) -> float:
+        low, high = self.gauge.scale
+        share = (min(max(value, low), high) - low) / (high - low)
+        return 5 + share * (self.width() - 10)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color("border"))
+        painter.drawRoundedRect(QRectF(5, 4, self.width() - 10, 4), 2, 2)
+        band = QColor(color("good"))
+        band.setAlpha(90)
+        painter.setBrush(band)
+        start, end = self._x(self.gauge.band[0]), self._x(self.gauge.band[1])
+        painter.drawRoundedRect(QRectF(start, 3, max(end - start, 2), 6), 3, 3)
+        if self.gauge.value is not None:
+            painter.setBrush(color(self.gauge.tone))
+            painter.setPen(QPen(QColor("white"), 1.5))
+            painter.drawEllipse(QRectF(self._x(self.gauge.value) - 5, 1, 10, 10))
+
+
+class MetricTile(QFrame):
+    """One metric: name, value, target, and its band."""
+
+    def __init__(self, gauge: Gauge) -> None:
+        super().__init__()
+        set_kind(self, "inset")
+        self.gauge = gauge
+        value = label(gauge.text)
+        value.setStyleSheet(f"font-size: 14pt; font-weight: 700; color: {color(gauge.tone).name()};")
+        layout = vbox(label(gauge.name, "muted"), value, BandBar(gauge), label(gauge.target, "faint"), spacing=3)
+        layout.setContentsMargins(12, 10, 12, 10)
+        self.setLayout(layout)
+
+
+def verdict(score: float | None) -> str:
+    """A few words on a turn score."""
+    if score is None:
+        return "Not scored"
+    if score >= 85:
+        return "Strong answer"
+    if score >= 70:
+        return "Good answer"
+    if score >= 50:
+        return "Getting there"
+    return "Keep practising this one"
+
+
+class ScoreCard(QFrame):
+    """Score ring and verdict, metric tiles, reasons with the points they cost, covered and missed moves."""
+
+    def __init__(self, *, compact: bool = False) -> None:
+        super().__init__()
+        self.compact = compact
+        self.ring = ScoreRing(72 if compact else 92)
+        self.headline = label("", "quote")
+        self.detail = label("", "muted", wrap=True)
+        self.tiles = QGridLayout()
+        self.tiles.setSpacing(10)
+        self.moves = QHBoxLayout()
+        self.moves.setSpacing(6)
+        self.reasons = vbox(spacing=6)
+        layout = vbox(
+            hbox(self.ring, (vbox(self.headline, self.detail, self.moves, spacing=6), 1), spacing=18),
+            self.tiles, self.reasons, spacing=14)
+        self.setLayout(layout)
+        self.summary: TurnSummary | None = None
+
+    def set_summary(self, summary: TurnSummary) -> None:
+        """Show one answer's result."""
+        self.summary = summary
+        self.ring.set_score(summary.score)
+        self.headline.setText(verdict(summary.score))
+        m = summary.metrics
+        self.detail.setText(f"{m.get('hedges', 0)} hedge{'s' if m.get('hedges', 0) != 1 else ''} · "
+                            f"{m.get('questions', 0)} question{'s' if m.get('questions', 0) != 1 else ''} asked · "
+                            f"longest run {m.get('longest_monologue_s', 0):.0f} s")
+        clear_layout(self.moves)
+        for move, covered in summary.moves:
+            self.moves.addWidget(pill(("✓ " if covered else "✗ ") + move.replace("_", " "),
+                                      "good" if covered else "bad"))
+        self.moves.addStretch(1)
+        clear_layout(self.tiles)
+        for i, gauge in enumerate(gauges(m, summary.targets)):
+            self.tiles.addWidget(MetricTile(gauge), 0 if not self.compact else i // 2, i if not self.compact else i % 2)
+        clear_layout(self.reasons)
+        if summary.reasons:
+            self.reasons.addWidget(label("WHAT WOULD HAVE EARNED MORE", "section"))
+        for text, points in summary.reasons:
+            row = hbox((label(text, wrap=True), 1), label(f"−{points:.0f}", "muted"), spacing=12)
+            self.reasons.addLayout(row)
