@@ -19,7 +19,7 @@ def found(category, text, lexicon=None):
     [
         ("What\u2019s driving THAT?", ["what's", "driving", "that"]),
         ("I`ll call, ok.", ["i'll", "call", "ok"]),
-        ("a follow-up on 3 pm", ["a", "follow", "up", "on", "3", "pm"]),
+        ("a follow-up on 3 pm", ["a", "follow", "up", "on", "three", "pm"]),
         ("'cause the reps' budget", ["cause", "the", "reps", "budget"]),
         ("\u2014 ... ", []),
     ],
@@ -116,3 +116,18 @@ def test_unreadable_lexicon_file_names_the_file(tmp_path):
 )
 def test_you_know_is_a_filler_only_as_a_discourse_marker(text, fillers):
     assert [m.phrase for m in default_lexicon().find("fillers", tokens(text))] == fillers
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Could we look at 20 minutes?", "could we look at twenty minutes"),
+        ("40% off", "forty percent off"),
+        ("$1,500 a year", "one thousand five hundred dollars a year"),
+        ("1,500 seats", "one thousand five hundred seats"),
+        ("at 10:30", "at ten thirty"),
+        ("call 12345678901", "call 12345678901"),
+    ],
+)
+def test_numbers_are_spelled_out_as_cues_write_them(text, expected):
+    assert normalise(text) == expected

@@ -117,6 +117,7 @@ CASES = [
     ("two-documents", BASE + "---\nid: second\n", "YAML syntax", "---"),
     ("control-character", replace("title: Tiny pack", "title: Tiny\x07pack"), "YAML", "title: Tiny"),
     ("empty-file", "", "the file is empty", ""),
+    ("null-document", "# a comment\n~\n", "the file is empty", "~"),
     ("not-a-mapping", "- just\n- a list\n", "the pack should be a mapping (key: value lines), not a list", "- just"),
 ]
 

@@ -173,13 +173,16 @@ def read_document(text: str) -> Document:
         character = getattr(error, "character", None)
         what = f"character #x{character:04x}" if isinstance(character, int) else "a special character"
         return Document(None, source_map, [Located(*_position_in_text(text, position), f"YAML: {what} is not allowed in text - remove it")])
+    empty = "the file is empty - a pack is a mapping that starts with id:, title: ..."
     if root is None:
-        return Document(None, source_map, [Located(1, 1, "the file is empty - a pack is a mapping that starts with id:, title: ...")])
+        return Document(None, source_map, [Located(1, 1, empty)])
     converter = _Converter(source_map)
     try:
         data = converter.convert(root, (), 1)
     except _LimitReached as limit:
         return Document(None, source_map, [Located(*_position(limit.mark), limit.message)])
+    if data is None and not converter.problems:  # a document holding only null (`~`, `null`)
+        converter.problem(root, empty)
     return Document(data, source_map, converter.problems)
 
 

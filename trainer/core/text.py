@@ -3,14 +3,18 @@
 Engines differ in case, punctuation and apostrophes ("What's", "what’s", "that?"), so
 everything that compares words compares normalised tokens: lowercase, curly quotes
 and backticks turned into "'", punctuation dropped, apostrophes kept inside words
-("don't", "what's"), numbers left as the engine wrote them ("3" stays "3", "three"
-stays "three"). Hyphens and slashes separate tokens ("follow-up" -> "follow", "up").
+("don't", "what's"), and numbers spelled out, since Whisper writes "15 minutes" and
+"40%" where a cue says "fifteen minutes" and "forty percent" ("15" -> "fifteen",
+"21" -> "twenty", "one", "$20" -> "twenty", "dollars"). Hyphens and slashes separate
+tokens ("follow-up" -> "follow", "up").
 """
 
 from __future__ import annotations
 
 import re
 from typing import Sequence
+
+from num2words import num2words
 
 from trainer.core.transcript import Word
 
@@ -22,9 +26,21 @@ SENTENCE_END = frozenset(".?!")
 CLAUSE_END = frozenset(".?!;:,")
 
 
+_DOLLARS = re.compile(r"\$\s?(\d[\d,]*)")
+_DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+")  # 1,500 is one number
+_MAX_SPELLED = 10**9  # longer digit strings (ids, phone numbers) are left as they are
+
+
+def _spell_number(match: re.Match) -> str:
+    value = int(match.group().replace(",", ""))
+    return f" {num2words(value)} " if value < _MAX_SPELLED else match.group()
+
+
 def tokens(text: str) -> list[str]:
     """The normalised tokens of a piece of text (a word, a cue phrase, a whole answer)."""
-    return _TOKEN.findall(text.translate(_APOSTROPHES).lower())
+    text = _DOLLARS.sub(lambda m: f"{m.group(1)} dollars", text.translate(_APOSTROPHES))
+    text = _DIGITS.sub(_spell_number, text.replace("%", " percent"))
+    return _TOKEN.findall(text.lower())
 
 
 def normalise(text: str) -> str:
