@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[whisper,test]'
 	touch $(STAMP)
 
-BENCHES ?= bench/asr.py
+BENCHES ?= bench/asr.py bench/score.py bench/turns.py
 
 bench: $(STAMP)
 	for script in $(BENCHES); do $(BIN)/python $$script || exit 1; done
