@@ -6,7 +6,8 @@ leads to a follow-up or ends the objection with an outcome. A `Conversation`
 chains several objections for one drill (level 5: the objections of a whole
 call, back to back); a drill on a single objection is a conversation of one.
 
-Endings that the pack does not spell out have fixed outcomes:
+Endings that the pack does not spell out have fixed outcomes, worded like a pack's
+(they are shown to the rep and stored with the drill):
 - `COMPLETED`: the node has no rules (the script simply ends there);
 - `UNRESOLVED`: the node has rules but none matched the answer;
 - `TURN_LIMIT`: a rule led to another follow-up after the last allowed answer
@@ -26,9 +27,9 @@ from typing import Sequence
 from trainer.core.errors import TrainerError
 from trainer.core.pack_model import Node, Objection, Rule
 
-COMPLETED = "completed"
-UNRESOLVED = "unresolved"
-TURN_LIMIT = "turn_limit"
+COMPLETED = "The script ends here."
+UNRESOLVED = "The prospect had no reply to that answer."
+TURN_LIMIT = "Answer done - at this level the prospect's follow-up stops here."
 DEFAULT_MAX_ANSWERS = 6
 
 
