@@ -25,7 +25,11 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Mapping
+
+from fsrs import Card
 
 from trainer.answer_source import AnswerFiles
 from trainer.core import paths
@@ -37,6 +41,7 @@ from trainer.core.lexicon import lexicon_for
 from trainer.core.metrics import drill_metrics
 from trainer.core.pack_model import Objection, Pack, Voice
 from trainer.core.packs import find_objection
+from trainer.core.schedule import choose_objections
 from trainer.core.scoring import score_drill
 from trainer.core.transcript import PROSPECT, REP, Turn
 from trainer.drill_events import (
@@ -61,7 +66,9 @@ from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioInput
 from trainer.speech.audio_out import AudioOutput, SoundDeviceOutput
 from trainer.speech.endpoint import DEFAULT_ENDPOINT_MS, STOPPED, Endpointer, EndpointSettings
+from trainer.store.bank import help_for
 from trainer.store.db import Store
+from trainer.store.progress import Progress, record_progress
 from trainer.store.recordings import RecordingWriter
 from trainer.store.records import TurnHandle, TurnTimings
 
@@ -86,6 +93,9 @@ def plan_drill(
     objection_id: str | None = None,
     seed: int | None = None,
     endpoint_ms: int = DEFAULT_ENDPOINT_MS,
+    *,
+    cards: Mapping[str, Card] | None = None,
+    now: datetime | None = None,
 ) -> DrillPlan:
     """Choose the objections of a drill.
 
@@ -93,7 +103,8 @@ def plan_drill(
     (default: the pack's lowest) takes `objections_per_drill` of the pack's
     objections: those at that level first, then the next lower levels' (a level-5
     call strings together what the rep has met before), each level's in random
-    order (repeatably with `seed`).
+    order (repeatably with `seed`). With the rep's schedule (`cards` by objection
+    id, as of `now`), objections due come first (`choose_objections`).
     """
     if objection_id is not None:
         objection = find_objection(pack, objection_id)
@@ -103,6 +114,10 @@ def plan_drill(
         level = min(o.level for o in pack.objections)
     rules = level_rules(level, pack)
     rng = random.Random(seed)
+    if cards is not None:
+        now = now or datetime.now(timezone.utc)
+        return DrillPlan(pack, choose_objections(pack, level, rules.objections_per_drill, cards, now, rng), rules,
+                         seed, endpoint_ms)
     ordered: list[Objection] = []
     for at in sorted({o.level for o in pack.objections if o.level <= level}, reverse=True):
         ordered += rng.sample([o for o in pack.objections if o.level == at], sum(o.level == at for o in pack.objections))
@@ -133,8 +148,12 @@ class DrillRunner:
         clock: AudioClock,
         on_event: EventCallback | None = None,
         mode: str = "",
+        suds_before: int | None = None,
     ) -> None:
-        """Wire a drill; `audio_in` and `audio_out` must run on `clock`. Nothing happens until `run()`."""
+        """Wire a drill; `audio_in` and `audio_out` must run on `clock`. Nothing happens until `run()`.
+
+        `suds_before` is the rep's anxiety rating (0-100) as the drill starts, stored with it.
+        """
         self.plan = plan
         self.store = store
         self.engine = engine
@@ -142,6 +161,7 @@ class DrillRunner:
         self.audio_out = audio_out
         self.clock = clock
         self.mode = mode
+        self.suds_before = suds_before
         self._on_event = on_event or (lambda event: None)
         self._stop = threading.Event()
         self._renders: dict[tuple[str, Voice], Future] = {}
@@ -161,7 +181,8 @@ class DrillRunner:
         pack, rules = self.plan.pack, self.plan.rules
         self._start_input()
         self.drill_id = self.store.start_drill(
-            pack.id, rules.level, pack_version=pack.version, engine=self.engine.name, mode=self.mode
+            pack.id, rules.level, pack_version=pack.version, engine=self.engine.name, mode=self.mode,
+            suds_before=self.suds_before,
         )
         self._t0 = self.clock.now()
         try:
@@ -191,8 +212,9 @@ class DrillRunner:
                 break
             number = len(self._results) + 1
             rendered = self._render(prompt.objection, prompt.line).result()
+            shown = help_for(self.store, self.plan.pack.id, prompt.objection, self.plan.rules, prompt.node)
             self._emit(LineWillPlay(number, prompt.objection.id, prompt.node.id, self._persona_name(prompt.objection),
-                                    prompt.line, rendered.path))
+                                    prompt.line, rendered.path, shown))
             opened = self.clock.now()
             playback = self.audio_out.play(rendered.path)
             if scored is not None:
@@ -247,6 +269,7 @@ class DrillRunner:
                 recording=handle.recording, answer_file=turn.answer_file,
                 timings=TurnTimings(self._drill(decided), self._drill(transcript_final),
                                     self._drill(self.clock.now())),
+                help=shown,
             )
             self._results.append(result)
             self._emit(TurnScored(result))
@@ -293,10 +316,18 @@ class DrillRunner:
         )
         result = DrillResult(
             self.drill_id, pack.id, self.plan.rules.level, status, conversation.outcome,
-            tuple(conversation.outcomes), stop_reason, card, metrics, tuple(self._results),
+            tuple(conversation.outcomes), stop_reason, card, metrics, tuple(self._results), self._progress(),
         )
         self._emit(DrillDidFinish(result))
         return result
+
+    def _progress(self) -> Progress | None:
+        """Schedule, ladder and bank offers after the stored drill; an error here leaves the drill as stored."""
+        try:
+            return record_progress(self.store, self.plan.pack, self.drill_id)
+        except TrainerError as error:
+            self._emit(DrillError(f"drill {self.drill_id} is stored, but its progress was not: {error}"))
+            return None
 
     def _abandon(self, error: BaseException) -> None:
         """After an error: keep what was recorded and close the drill as 'abandoned' if the store still works."""

@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any, Callable, ClassVar
 
 from trainer.core.answer import Assessment
+from trainer.core.bank import PromptHelp
 from trainer.core.metrics import DrillMetrics
 from trainer.core.scoring import ScoreCard
 from trainer.core.transcript import Span, Word
+from trainer.store.progress import Progress
 from trainer.store.records import TurnTimings
 
 STOPPED_BY_REP = "stopped"
@@ -56,6 +58,7 @@ class TurnResult:
     recording: Path
     answer_file: Path | None
     timings: TurnTimings
+    help: PromptHelp | None = None  # what the rep was shown before answering (model answer, bank entry)
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the turns of `trainer drill --json`)."""
@@ -79,6 +82,7 @@ class TurnResult:
             "covered": sorted(self.covered),
             "next": self.next_node,
             "outcome": self.outcome,
+            "help": self.help.as_json() if self.help else None,
             **self.assessment.as_json(),
             "timings": {
                 "end_of_turn": _round(t.end_of_turn),
@@ -114,6 +118,7 @@ class DrillResult:
     card: ScoreCard | None
     metrics: DrillMetrics | None
     turns: tuple[TurnResult, ...]
+    progress: Progress | None = None  # schedule, ladder and bank offers after the drill
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready dict (`trainer drill --json`)."""
@@ -131,6 +136,7 @@ class DrillResult:
             "components": card["components"] if card else None,
             "metrics": drill_metrics_json(self.metrics) if self.metrics else None,
             "turns": [turn.as_json() for turn in self.turns],
+            "progress": self.progress.as_json() if self.progress else None,
         }
 
 
@@ -158,6 +164,7 @@ class LineWillPlay:
     persona: str
     line: str
     audio: Path
+    help: PromptHelp | None = None  # what to show the rep with the line (model answer, bank entry, tip)
 
 
 @dataclass(frozen=True)

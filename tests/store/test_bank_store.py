@@ -12,11 +12,13 @@ from trainer.core.bank_files import read_bank_file, write_bank_file
 from trainer.core.errors import TrainerError
 from trainer.core.ladder import HOLD, OFFER_STEP_BACK, PROMOTE
 from trainer.core.schedule import plan_today
+from trainer.core.levels import level_rules
 from trainer.store.bank import (
     add_entry,
     add_from_turn,
     bank_entries,
     bank_entry,
+    help_for,
     import_entries,
     update_entry,
 )
@@ -255,3 +257,14 @@ def test_thirty_days_of_todays_blocks_bring_weak_objections_back_more_often(cloc
     assert reviews == sum(drilled.values())
     card = schedule_cards(clocked)[("practice-demo", "too-busy")]
     assert card.due - clocked.fake_clock.now > timedelta(days=5)
+
+
+def test_help_for_a_line_reads_the_reps_bank_at_level_two_only(store):
+    objection = PACK.objection("too-expensive")
+    entry, _ = add_entry(store, BankEntry(None, "My own words.", "too-expensive", "practice-demo", "price"))
+    add_entry(store, BankEntry(None, "Another pack's words.", "too-expensive", "other-pack"))
+    shown = help_for(store, "practice-demo", objection, level_rules(2))
+    assert (shown.kind, shown.text, shown.entry_id) == ("bank", "My own words.", entry.id)
+    assert help_for(store, "practice-demo", objection, level_rules(1)).text == objection.model_answer
+    update_entry(store, entry.id, retired=True)
+    assert help_for(store, "practice-demo", objection, level_rules(2)).kind == "none"

@@ -45,6 +45,8 @@ from trainer.speech.audio_out import FileOutput, SoundDeviceOutput
 from trainer.speech.endpoint import DEFAULT_ENDPOINT_MS, SILENCE
 from trainer.speech.engines import ENGINE_NAMES, load_engine
 from trainer.store.db import Store
+from trainer.store.progress import current_level
+from trainer.store.reviews import schedule_cards
 
 END_REASONS = {
     "window": "the answer window ran out",
@@ -65,7 +67,8 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--pack", required=True, help="pack id (see `trainer packs`) or a pack file")
     parser.add_argument("--objection", metavar="ID", help="drill this objection (default: picked for the level)")
-    parser.add_argument("--level", type=int, metavar="L", help="ladder level 1-5 (default: the objection's own)")
+    parser.add_argument("--level", type=int, metavar="L",
+                        help="ladder level 1-5 (default: the objection's own, else your level in the pack)")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--answers", type=Path, metavar="DIR", help="folder of answer WAVs, one per rep turn")
     source.add_argument("--mic", action="store_true", help="answer live into the default microphone")
@@ -80,6 +83,8 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, metavar="N", help="seed for the objection and line choices (repeatable drills)")
     parser.add_argument("--endpoint-ms", type=int, default=DEFAULT_ENDPOINT_MS, metavar="MS",
                         help=f"silence that ends your answer (default {DEFAULT_ENDPOINT_MS})")
+    parser.add_argument("--suds", type=int, metavar="N",
+                        help="how anxious you feel now, 0-100, stored with the drill (`trainer suds` rates after)")
     parser.add_argument("--json", action="store_true", help="print the whole drill as one JSON document at the end")
     parser.set_defaults(func=run)
 
@@ -87,12 +92,13 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the drill; exit 0 when it ended with an outcome, 1 on errors or answers running out, 130 when stopped."""
     _check_flags(args)
-    plan = plan_drill(resolve_pack(args.pack), args.level, args.objection, args.seed, args.endpoint_ms)
+    pack = resolve_pack(args.pack)
     clock = AudioClock(virtual=args.fast)
     audio_in = AnswerFiles.from_folder(args.answers, clock) if args.answers else MicrophoneInput()
     with ExitStack() as stack:
         stack.callback(audio_in.close)
         store = stack.enter_context(Store())
+        plan = _plan(args, pack, store)
         recovered = store.startup().recovered
         if recovered:
             _notice(f"{len(recovered)} interrupted answer(s) from an earlier drill kept as recoverable recordings "
@@ -102,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         engine = load_engine(args.engine, args.model, partials=False)
         printer = _Printer(args, plan, played_to, engine.name)
         runner = DrillRunner(plan, store=store, engine=engine, audio_in=audio_in, audio_out=audio_out,
-                             clock=clock, on_event=printer, mode=_mode(args))
+                             clock=clock, on_event=printer, mode=_mode(args), suds_before=args.suds)
         result = _run_stoppable(runner)
     printer.done(result)
     if result.stop_reason == ANSWERS_RAN_OUT:
@@ -113,11 +119,22 @@ def run(args: argparse.Namespace) -> int:
     return 130 if result.stop_reason == STOPPED_BY_REP else 0
 
 
+def _plan(args: argparse.Namespace, pack, store: Store) -> DrillPlan:
+    """The given objection (at its level or --level); else the rep's level, objections due first."""
+    if args.objection is not None:
+        return plan_drill(pack, args.level, args.objection, args.seed, args.endpoint_ms)
+    level = args.level if args.level is not None else current_level(store, pack)
+    cards = {objection: card for (_, objection), card in schedule_cards(store, pack.id).items()}
+    return plan_drill(pack, level, None, args.seed, args.endpoint_ms, cards=cards, now=store.clock())
+
+
 def _check_flags(args: argparse.Namespace) -> None:
     if args.fast and args.mic:
         raise TrainerError("--fast needs --answers: a microphone runs in real time")
     if args.fast and args.play:
         raise TrainerError("--fast cannot play aloud (it runs faster than real time); drop --play or --fast")
+    if args.suds is not None and not 0 <= args.suds <= 100:
+        raise TrainerError(f"--suds is 0 (calm) to 100 (the most anxious you can imagine), not {args.suds}")
     if args.endpoint_ms <= 0:
         raise TrainerError(f"--endpoint-ms must be a positive number of milliseconds, not {args.endpoint_ms}")
 
@@ -181,7 +198,7 @@ class _Printer:
                       f"objection {', '.join(event.objection_ids)}; engine {event.engine}",
                       f"Prospect audio: {self.played_to}", f"Your answers: {source}")
         elif isinstance(event, LineWillPlay):
-            self._say("", f"Turn {event.turn} - {event.persona}: \"{event.line}\"")
+            self._say("", f"Turn {event.turn} - {event.persona}: \"{event.line}\"", *_help_lines(event.help))
         elif isinstance(event, SpeechDidStart):
             over = " (over the prospect)" if event.over_prospect else ""
             self._say(f"  you started speaking at {event.at:.2f} s{over}")
@@ -215,7 +232,7 @@ class _Printer:
         if result.metrics and result.metrics.talk_share is not None:
             lines.append(f"You talked {result.metrics.talk_share:.0f}% of the time")
         lines.append(f"Stored as drill {result.drill_id} ({result.status}): `trainer history {result.drill_id}`")
-        self._say(*lines)
+        self._say(*lines, *_progress_lines(result))
 
     def done(self, result: DrillResult) -> None:
         """With --json, print the drill; otherwise everything was printed already."""
@@ -228,3 +245,31 @@ class _Printer:
     @staticmethod
     def _say(*lines: str) -> None:
         print("\n".join(lines), flush=True)
+
+
+HELP_LABELS = {"model_answer": "Model answer", "bank": "Your opener (bank)"}
+
+
+def _help_lines(shown) -> list[str]:
+    """What the level shows with a line: the model answer or the rep's opener, and the tip."""
+    if shown is None or not shown.text:
+        return []
+    label = HELP_LABELS.get(shown.kind)
+    lines = [f"  {label}: {shown.text}" if label else f"  ({shown.text})"]
+    return lines + ([f"  Tip: {shown.tip}"] if shown.tip else [])
+
+
+def _progress_lines(result: DrillResult) -> list[str]:
+    """After the drill: when each objection comes back, the ladder's decisions, takes offered for the bank."""
+    if result.progress is None:
+        return []
+    now = datetime.datetime.now(datetime.timezone.utc)
+    lines = []
+    for review in result.progress.reviews:
+        days = max(1, round((review.due - now) / datetime.timedelta(days=1)))
+        when = "tomorrow" if days == 1 else f"in {days} days"
+        lines.append(f"Schedule: {review.objection_id} again {when} (rated {review.rating.name.lower()})")
+    lines += [f"Ladder: {decision.reason}" for decision in result.progress.decisions]
+    lines += [f"Bank: turn {offer.turn_id} {offer.reason}; keep it with `trainer bank add --turn {offer.turn_id}`"
+              for offer in result.progress.offers]
+    return lines

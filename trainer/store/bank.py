@@ -18,9 +18,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-from trainer.core.bank import BankEntry, clean_tags, clean_text
+from trainer.core.bank import BankEntry, PromptHelp, clean_tags, clean_text, prompt_help
 from trainer.core.errors import TrainerError
-from trainer.core.pack_model import Pack
+from trainer.core.levels import LevelRules
+from trainer.core.pack_model import Node, Objection, Pack
 from trainer.store.db import Store
 from trainer.store.failures import STORAGE_ERRORS, storage_error
 from trainer.store.recordings import RECORDINGS_DIR, fsync_path
@@ -180,6 +181,12 @@ def update_entry(
             conn.execute(f"UPDATE bank_entries SET {sets}, updated_at = ? WHERE id = ?",
                          (*changes.values(), store.now_text(), entry_id))
     return bank_entry(store, entry_id)
+
+
+def help_for(store: Store, pack_id: str, objection: Objection, rules: LevelRules, node: Node | None = None) -> PromptHelp:
+    """What a drill shows with a line at this level: the model answer, the rep's best bank entry, or nothing."""
+    entries = bank_entries(store, pack_id=pack_id, objection_id=objection.id) if rules.bank_visible else []
+    return prompt_help(objection, rules, entries, node)
 
 
 def import_entries(store: Store, entries: Iterable[BankEntry]) -> ImportResult:
