@@ -14,15 +14,14 @@ the drill before it starts, with the file's name.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from trainer.core.errors import TrainerError
 from trainer.speech.audio import AudioClock
-from trainer.speech.audio_in import CHUNK_SECONDS, AudioChunk, Level, measure_level
+from trainer.speech.audio_in import CHUNK_SECONDS, AudioChunk, PacedInput
 from trainer.speech.wavs import ENGINE_RATE, read_engine_audio
 
 ANSWER_SUFFIXES = (".wav",)
@@ -39,24 +38,17 @@ def answer_files(folder: str | Path) -> list[Path]:
     return found
 
 
-class AnswerFiles:
+class AnswerFiles(PacedInput):
     """A drill-long input of silence into which answer files are played, one per rep turn."""
 
     def __init__(self, paths: Sequence[str | Path], clock: AudioClock | None = None,
                  chunk_seconds: float = CHUNK_SECONDS) -> None:
         """Read every file now (TrainerError naming a broken one); nothing plays until `begin_answer`."""
+        super().__init__(clock, chunk_seconds)
         self.paths = [Path(p) for p in paths]
-        self.clock = clock or AudioClock()
-        self.chunk_frames = round(ENGINE_RATE * chunk_seconds)
-        self.overflows = 0
-        self.dropped = 0
         self.answers = [read_engine_audio(path) for path in self.paths]
         self.used = 0  # answers begun so far
         self._playing: tuple[int, np.ndarray] | None = None  # (start frame, samples) of the current answer
-        self._origin: float | None = None
-        self._position = 0
-        self._closed = threading.Event()
-        self._latest: np.ndarray | None = None
 
     @classmethod
     def from_folder(cls, folder: str | Path, clock: AudioClock | None = None) -> AnswerFiles:
@@ -107,21 +99,7 @@ class AnswerFiles:
         self._latest = samples
         return AudioChunk(samples, captured_at, index)
 
-    def chunks(self) -> Iterator[AudioChunk]:
-        """Chunks until the input is closed."""
-        while (chunk := self.read()) is not None:
-            yield chunk
-
-    def level(self) -> Level | None:
-        """Loudness of the latest chunk not yet shown, or None."""
-        latest, self._latest = self._latest, None
-        return None if latest is None else measure_level(latest)
-
     @property
     def ended(self) -> bool:
         """True once closed (the silence between answers never ends by itself)."""
         return self._closed.is_set()
-
-    def close(self) -> None:
-        """Stop delivering chunks (a read waiting for its chunk returns None)."""
-        self._closed.set()

@@ -249,7 +249,43 @@ class MicrophoneInput:
             self._stream = None
 
 
-class FileInput:
+class PacedInput:
+    """What inputs that are not a sound card share: fixed chunks paced by a clock, a level, close.
+
+    Subclasses implement `read()`; with a real clock a chunk is returned when its last
+    sample would have been spoken, with a virtual clock at once.
+    """
+
+    def __init__(self, clock: AudioClock | None, chunk_seconds: float) -> None:
+        self.clock = clock or AudioClock()
+        self.chunk_frames = round(ENGINE_RATE * chunk_seconds)
+        self.overflows = 0  # never: no device to overrun, counted for the same interface
+        self.dropped = 0
+        self._origin: float | None = None
+        self._position = 0
+        self._closed = threading.Event()
+        self._latest: np.ndarray | None = None
+
+    def read(self, timeout: float | None = None) -> AudioChunk | None:
+        """The next chunk, or None once closed (or at the end, where there is one)."""
+        raise NotImplementedError
+
+    def chunks(self) -> Iterator[AudioChunk]:
+        """Chunks until the input ends or is closed."""
+        while (chunk := self.read()) is not None:
+            yield chunk
+
+    def level(self) -> Level | None:
+        """Loudness of the latest chunk not yet shown, or None."""
+        latest, self._latest = self._latest, None
+        return None if latest is None else measure_level(latest)
+
+    def close(self) -> None:
+        """Stop delivering chunks (a read waiting for its chunk returns None)."""
+        self._closed.set()
+
+
+class FileInput(PacedInput):
     """Streams a WAV as if it were a microphone: the same chunks, paced by `clock`.
 
     With a real clock a chunk is returned when its last sample would have been spoken;
@@ -258,16 +294,9 @@ class FileInput:
     """
 
     def __init__(self, path: str | Path, clock: AudioClock | None = None, chunk_seconds: float = CHUNK_SECONDS) -> None:
+        super().__init__(clock, chunk_seconds)
         self.path = Path(path)
-        self.clock = clock or AudioClock()
-        self.chunk_frames = round(ENGINE_RATE * chunk_seconds)
-        self.overflows = 0
-        self.dropped = 0
         self.samples = read_engine_audio(self.path)
-        self._origin: float | None = None
-        self._position = 0
-        self._closed = threading.Event()
-        self._latest: np.ndarray | None = None
 
     def start(self) -> None:
         """Start the file's timeline at the clock's current time."""
@@ -294,21 +323,7 @@ class FileInput:
         self._latest = samples
         return AudioChunk(samples, captured_at, index)
 
-    def chunks(self) -> Iterator[AudioChunk]:
-        """Every chunk of the file, in order."""
-        while (chunk := self.read()) is not None:
-            yield chunk
-
-    def level(self) -> Level | None:
-        """Loudness of the latest chunk not yet shown, or None."""
-        latest, self._latest = self._latest, None
-        return None if latest is None else measure_level(latest)
-
     @property
     def ended(self) -> bool:
         """True after the last chunk, or once closed."""
         return self._closed.is_set() or self._position >= len(self.samples)
-
-    def close(self) -> None:
-        """Stop streaming (a read waiting for its chunk returns None)."""
-        self._closed.set()
