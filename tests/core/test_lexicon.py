@@ -4,7 +4,6 @@ import pytest
 import yaml
 
 from trainer.core.errors import TrainerError
-from trainer.core.text import tokens
 from trainer.core.lexicon import LEXICONS_FILE, default_lexicon, lexicon_for, load_lexicon
 from trainer.core.text import normalise, tokens, trailing_punctuation, word_tokens
 from trainer.core.transcript import Word

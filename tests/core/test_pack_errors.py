@@ -179,7 +179,7 @@ def test_python_tag_is_refused_and_nothing_runs(tmp_path):
         f"level: !!python/object/apply:os.system ['touch {marker}']",
         f"level: !!python/object/apply:subprocess.check_call [['touch', '{marker}']]",
         f"level: !!python/object/new:subprocess.Popen [['touch', '{marker}']]",
-        f"level: !!python/name:os.system",
+        "level: !!python/name:os.system",
     ]
     for payload in payloads:
         path = tmp_path / "evil.yaml"
