@@ -233,7 +233,9 @@ def test_hostile_structures_are_refused_fast(text, fragment):
     with pytest.raises(PackError) as caught:
         load_pack_text(text, "hostile.yaml")
     elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, elapsed
+    # A guard against runaway expansion (unbounded, a billion-laughs file takes minutes and GBs),
+    # not a speed target: ~0.05-0.4 s idle, but CI machines are noisy.
+    assert elapsed < 10.0, elapsed
     assert any(fragment in p.message for p in caught.value.problems), [str(p) for p in caught.value.problems]
     assert all(p.line >= 1 for p in caught.value.problems)
 
