@@ -55,11 +55,12 @@ def drill_window(make_window, qtbot, tmp_path):
 
 def test_a_drill_runs_in_the_window_and_its_score_card_shows_the_stored_numbers(drill_window, qtbot):
     window, view = drill_window
-    stages = []
+    stages, progress = [], []
     view.stage_changed.connect(stages.append)
+    view.progress_recorded.connect(progress.append)
     watch = LoopWatch()
     qtbot.mouseClick(view.setup.start_button, Qt.MouseButton.LeftButton)
-    assert view.stage == "prep"  # level 1: ten seconds to read the line and the model answer
+    qtbot.waitUntil(lambda: view.stage == "prep", timeout=10_000)  # level 1: ten seconds to read the line
     assert "Skip the slides" in view.stage_card.line.text()
     assert "six dollars" in view.stage_card.help_text.text()
     with qtbot.waitSignal(view.drill_finished, timeout=90_000) as finished:
@@ -67,7 +68,7 @@ def test_a_drill_runs_in_the_window_and_its_score_card_shows_the_stored_numbers(
     watch.stop()
     result = finished.args[0]
 
-    assert stages[:5] == ["prep", "starting", "prospect", "answer", "speaking"]
+    assert stages[:6] == ["starting", "prep", "starting", "prospect", "answer", "speaking"]
     assert stages[-2:] == ["scoring", "finished"]
     assert watch.worst < MAX_BLOCK_S, f"the event loop was blocked for {watch.worst * 1000:.0f} ms"
 
@@ -92,7 +93,28 @@ def test_a_drill_runs_in_the_window_and_its_score_card_shows_the_stored_numbers(
     assert shown_reasons == [r.text for r in turn.reasons]
     assert dict(card.score_card.summary.moves) == {"range": True, "ask": True, "reason": True}
 
+    # the drill moved the schedule and the ladder; a take scoring 80+ is offered for the bank
+    qtbot.waitUntil(lambda: bool(progress), timeout=10_000)
+    [review_of] = progress[0].reviews
+    assert review_of.objection_id == OBJECTION and review_of.score == turn.score
+    offered = [offer.turn_id for offer in progress[0].offers]
+    assert offered == ([turn.id] if turn.score >= 80 else [])
+    assert card.save_button.isVisible()
+    assert ("Worth keeping" in card.bank_note.text()) == (turn.score >= 80)
+
+    # saved, it is in the bank
+    with qtbot.waitSignal(view.take_saved, timeout=10_000) as saved:
+        card.save_button.click()
+    entry = saved.args[0]
+    assert (entry.text, entry.source_turn_id, entry.score) == (turn.transcript, turn.id, turn.score)
+    assert entry.recording.is_file() and not card.save_button.isVisible()
+    bank = window.views["bank"]
+    with qtbot.waitSignal(bank.loaded, timeout=10_000):
+        window.go("bank")
+    assert [bank.table.item(0, 1).text()] == [turn.transcript] and bank.table.rowCount() == 1
+
     # and the turn is in Review
+    window.go("drill")
     review = window.views["review"]
     with qtbot.waitSignal(review.drill_shown, timeout=10_000):
         panel.review_button.click()

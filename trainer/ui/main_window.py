@@ -36,13 +36,15 @@ log = logging.getLogger(__name__)
 
 def view_classes() -> list[type]:
     """The views in navigation order (each has `key`, `title_text`, `icon_name`, `refresh()`)."""
+    from trainer.ui.views.bank import BankView
     from trainer.ui.views.drill import DrillView
     from trainer.ui.views.packs import PacksView
     from trainer.ui.views.progress import ProgressView
     from trainer.ui.views.review import ReviewView
     from trainer.ui.views.settings import SettingsView
+    from trainer.ui.views.today import TodayView
 
-    return [DrillView, ReviewView, ProgressView, PacksView, SettingsView]
+    return [TodayView, DrillView, ReviewView, BankView, ProgressView, PacksView, SettingsView]
 
 
 class MainWindow(QMainWindow):

@@ -107,12 +107,14 @@ QPushButton[kind="big"]:hover { background: %(accent_dark)s; }
 QPushButton[kind="big"]:disabled { background: #aeb6e8; border-color: #aeb6e8; }
 QPushButton[kind="danger"] { color: %(bad)s; }
 QPushButton[kind="danger"]:hover { background: %(bad_soft)s; border-color: #efc0c0; }
+QPushButton[kind="danger"]:disabled { color: %(faint)s; background: #f6f7f9; border-color: #e6e8ee; }
 QPushButton[kind="link"] { background: transparent; border: none; color: %(accent)s; padding: 2px 4px; }
 QPushButton[kind="link"]:hover { text-decoration: underline; }
 QPushButton[kind="round"] { border-radius: 15px; min-width: 30px; max-width: 30px; min-height: 30px; max-height: 30px; padding: 0; }
 
 QLineEdit, QComboBox, QSpinBox, QPlainTextEdit, QTextEdit { background: %(surface)s; border: 1px solid #d5d9e2; border-radius: 8px; padding: 6px 9px; selection-background-color: %(accent)s; }
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus { border-color: %(accent)s; }
+QComboBox { min-width: 110px; }
 QComboBox::drop-down { border: none; width: 22px; }
 QComboBox QAbstractItemView { background: %(surface)s; border: 1px solid %(border)s; selection-background-color: %(accent_soft)s; selection-color: %(text)s; outline: none; }
 QCheckBox { spacing: 7px; }

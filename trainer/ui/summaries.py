@@ -8,6 +8,7 @@ meanings are DESIGN.md's; the target bands are the pack's (defaults without it).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from trainer.core.pack_model import Node, Pack
@@ -73,3 +74,10 @@ def outcome_text(outcome: str | None) -> str:
     if not outcome:
         return ""
     return FIXED_OUTCOMES.get(outcome, outcome)
+
+
+def due_words(due: datetime, now: datetime | None = None) -> str:
+    """When an objection comes back, in words: 'today', 'tomorrow', 'in 6 days'."""
+    now = now or datetime.now(timezone.utc)
+    days = (due.astimezone().date() - now.astimezone().date()).days
+    return "today" if days <= 0 else "tomorrow" if days == 1 else f"in {days} days"

@@ -12,6 +12,7 @@ R plays the line again; Esc ends the drill.
 
 from __future__ import annotations
 
+import gc
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -19,67 +20,25 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from trainer.answer_source import answer_files
-from trainer.core.bank import prompt_help
+from trainer.core.bank import MODEL_ANSWER
 from trainer.core.errors import TrainerError
-from trainer.core.levels import level_persona
-from trainer.drill import plan_drill
 from trainer.drill_events import DrillResult
+from trainer.store.bank import add_from_turn
+from trainer.store.progress import record_progress, set_level
 from trainer.ui import tasks
 from trainer.ui.drill_bridge import DrillBridge
+from trainer.ui.drill_plan import PlannedDrill, current_levels, plan_for
 from trainer.ui.drill_session import DrillSession
-from trainer.ui.style import set_kind
 from trainer.ui.summaries import from_result
 from trainer.ui.views.base import View
 from trainer.ui.views.drill_result import DrillResultPanel
 from trainer.ui.views.drill_setup import DrillChoice, DrillSetup
 from trainer.ui.widgets.common import Banner, Card, button, clear_layout, hbox, label, pill, vbox
-from trainer.ui.widgets.level_meter import LevelMeter
+from trainer.ui.widgets.drill_stage import STAGES, Stage
 from trainer.ui.widgets.persona_card import PersonaCard
 from trainer.ui.widgets.score_card import ScoreCard
 
 TICK_MS = 100
-STAGES = {  # stage -> (pill text, pill tone)
-    "prep": ("GET READY", ""),
-    "starting": ("STARTING", "muted"),
-    "prospect": ("THE PROSPECT IS SPEAKING", "muted"),
-    "answer": ("YOUR TURN", "good"),
-    "speaking": ("YOUR TURN · LISTENING", "good"),
-    "scoring": ("SCORING YOUR ANSWER", "warn"),
-    "stopping": ("ENDING THE DRILL", "muted"),
-}
-
-
-class Stage(Card):
-    """The live part: what is happening now, the line, the help, the meter and what the engine hears."""
-
-    def __init__(self) -> None:
-        super().__init__(spacing=14, margins=24)
-        self.state = pill("")
-        self.clock = label("", "big")
-        self.line = label("", wrap=True)
-        self.line.setStyleSheet("font-size: 17pt; font-weight: 600;")
-        self.help = Card(kind="inset", margins=14)
-        self.help_title = label("", "section")
-        self.help_text = label("", wrap=True)
-        self.help.body.addWidget(self.help_title)
-        self.help.body.addWidget(self.help_text)
-        self.meter = LevelMeter()
-        self.partial = label("", "muted", wrap=True)
-        self.partial.setStyleSheet("font-size: 13pt;")
-        self.partial.setMinimumHeight(48)
-        self.hints = label("", "faint")
-        self.body.addLayout(hbox(self.state, None, self.clock))
-        self.body.addWidget(self.line)
-        self.body.addWidget(self.help)
-        self.body.addLayout(hbox(label("Your microphone", "muted"), (self.meter, 1), spacing=12))
-        self.body.addWidget(self.partial)
-        self.body.addWidget(self.hints)
-
-    def set_stage(self, stage: str) -> None:
-        """Show the stage's label."""
-        text, tone = STAGES[stage]
-        self.state.setText(text)
-        set_kind(self.state, f"pill_{tone}" if tone else "pill")
 
 
 class DrillView(View):
@@ -91,6 +50,8 @@ class DrillView(View):
     icon_name = "drill"
     stage_changed = Signal(str)
     drill_finished = Signal(object)  # DrillResult
+    progress_recorded = Signal(object)  # Progress: ladder, schedule and bank offers after the drill
+    take_saved = Signal(object)  # the BankEntry a take became
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -101,6 +62,8 @@ class DrillView(View):
         self.result_panel.again.connect(self.back_to_setup)
         self.result_panel.review.connect(lambda drill_id: self.navigate.emit("review", {"drill_id": drill_id}))
         self.result_panel.suds_after.connect(self._rate_after)
+        self.result_panel.save_take.connect(self.save_take)
+        self.result_panel.step_back.connect(self._step_back)
         self._build_live()
         self.pages = QStackedWidget()
         for page in (self.setup, self.live, self.result_panel):
@@ -165,10 +128,12 @@ class DrillView(View):
     # -- loading and presets --------------------------------------------------------------
 
     def load(self):
-        return self.ctx.packs()
+        packs = self.ctx.packs()
+        return packs, current_levels(self.ctx.store, packs)
 
-    def show_data(self, packs) -> None:
-        self.setup.set_packs(packs, self.ctx.settings.last_pack)
+    def show_data(self, data) -> None:
+        packs, levels = data
+        self.setup.set_packs(packs, self.ctx.settings.last_pack, levels)
         settings = self.ctx.settings
         self.setup.set_source(settings.answer_source, settings.answer_folder)
         if self._preset:
@@ -189,7 +154,7 @@ class DrillView(View):
     # -- starting -------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Plan the drill from the setup, show the preparation, load the engine meanwhile."""
+        """Plan the drill in the background (schedule, bank), load the engine meanwhile, then prepare."""
         if self.stage != "setup":
             return
         choice = self.setup.choice()
@@ -197,42 +162,55 @@ class DrillView(View):
             return
         self.choice = choice
         self.ctx.update_settings(last_pack=choice.pack.id)
-        self.plan = plan_drill(choice.pack, choice.level, choice.objection_id)
-        rules, objection = self.plan.rules, self.plan.objections[0]
-        persona = choice.pack.personas.get(objection.persona)
-        persona = level_persona(persona, rules) if persona else None
-        self.persona_name = persona.name if persona else "The prospect"
-        self.persona.set_persona(persona)
-        self.level_pill.setText(f"Level {rules.level} · {rules.name}")
         self._reset_live()
-        help = prompt_help(objection, rules)
-        self.stage_card.help.setVisible(bool(help.text))
-        self.stage_card.help_title.setText("MODEL ANSWER" if help.kind == "model_answer" else "YOUR OPENER")
-        self.stage_card.help_text.setText(help.text + (f"\n\nTip: {help.tip}" if help.tip else ""))
-        first_line = objection.lines[0]
-        self.stage_card.line.setText(f"“{first_line}”" if rules.script_visible and not rules.random_lines
-                                     else f"{self.persona_name} will speak first. Listen, then answer out loud.")
+        self.persona.set_persona(None)
+        self.level_pill.setText("")
+        self.stage_card.line.setText("Getting your drill ready…")
+        self.stage_card.help.hide()
+        self.stage_card.hints.setText("Esc  back")
         self.pages.setCurrentWidget(self.live)
         self.setFocus()
+        self._set_stage("starting")
         self._prepared = None
-        folder = choice.answer_folder
+        self._prep_until = float("inf")  # until the plan is known
+        self.plan = None
+        ctx, folder = self.ctx, choice.answer_folder
+        tasks.run_in_background(lambda: plan_for(ctx.store, choice.pack, choice.level, choice.objection_id),
+                                self._planned, self._prepare_failed, owner=self)
         tasks.run_in_background(lambda: self._prepare(folder), self._ready, self._prepare_failed, owner=self)
+        self.ticker.start()
+
+    def _planned(self, planned: PlannedDrill) -> None:
+        if self.stage != "starting":  # the rep went back meanwhile
+            return
+        self.plan = plan = planned.plan
+        rules, objection = plan.rules, plan.objections[0]
+        self.persona_name = planned.persona.name if planned.persona else "The prospect"
+        self.persona.set_persona(planned.persona)
+        self.level_pill.setText(f"Level {rules.level} · {rules.name}")
+        help = planned.help
+        self.stage_card.help.setVisible(bool(help.text))
+        self.stage_card.help_title.setText("MODEL ANSWER" if help.kind == MODEL_ANSWER else "YOUR OPENER")
+        self.stage_card.help_text.setText(help.text + (f"\n\nTip: {help.tip}" if help.tip else ""))
+        self.stage_card.line.setText(f"“{objection.lines[0]}”" if rules.script_visible and not rules.random_lines
+                                     else f"{self.persona_name} will speak first. Listen, then answer out loud.")
         if rules.prep_s > 0:
             self._prep_until = time.monotonic() + rules.prep_s
             self._set_stage("prep")
             self.stage_card.hints.setText("Space  start now   ·   Esc  back")
         else:
             self._prep_until = 0.0
-            self._set_stage("starting")
-        self.ticker.start()
+            self._maybe_launch()
 
     def _prepare(self, folder):
-        """Worker: the engine loaded, the store open, the answer files listed."""
+        """Worker: the engine loaded and the answer files listed."""
         self.ctx.engine()
-        self.ctx.store.drills(limit=1)
         return answer_files(folder) if folder else []
 
     def _ready(self, answers: list) -> None:
+        # The engine, packs and widgets live as long as the app. Frozen, the cyclic garbage collector stops
+        # walking them: a full pass over them took ~100 ms here, and it blocks every thread, the UI's too.
+        gc.freeze()
         self._prepared = answers
         self._maybe_launch()
 
@@ -246,7 +224,8 @@ class DrillView(View):
             tasks.report_error(error)
 
     def _maybe_launch(self) -> None:
-        if self.stage not in ("prep", "starting") or self._prepared is None or time.monotonic() < self._prep_until:
+        if (self.stage not in ("prep", "starting") or self.plan is None or self._prepared is None
+                or time.monotonic() < self._prep_until):
             return
         self._set_stage("starting")
         self.stage_card.hints.setText("Esc  end the drill")
@@ -290,11 +269,33 @@ class DrillView(View):
 
     def _finished(self, event) -> None:
         self.ticker.stop()
-        self.result = event.result
-        self.result_panel.show_result(event.result, self.choice.pack if self.choice else None)
+        self.result = result = event.result
+        pack = self.plan.pack
+        self.result_panel.show_result(result, pack)
         self.pages.setCurrentWidget(self.result_panel)
         self._set_stage("finished")
-        self.drill_finished.emit(event.result)
+        self.drill_finished.emit(result)
+        ctx = self.ctx
+        tasks.run_in_background(lambda: record_progress(ctx.store, pack, result.drill_id), self._progress, owner=self)
+
+    def _progress(self, progress) -> None:
+        self.result_panel.show_progress(progress, self.plan.pack)
+        self.progress_recorded.emit(progress)
+
+    def save_take(self, turn_id: int) -> None:
+        """Put a take of the drill into the rep's opener bank (its own copy of the audio)."""
+        ctx, pack = self.ctx, self.plan.pack
+
+        def saved(outcome) -> None:
+            entry, added = outcome
+            self.result_panel.take_saved(turn_id, added)
+            self.take_saved.emit(entry)
+
+        tasks.run_in_background(lambda: add_from_turn(ctx.store, turn_id, pack), saved, owner=self)
+
+    def _step_back(self, level: int) -> None:
+        ctx, pack = self.ctx, self.plan.pack
+        tasks.run_in_background(lambda: set_level(ctx.store, pack, level), lambda _: self.back_to_setup(), owner=self)
 
     def _session_ended(self, event) -> None:
         self.session = None

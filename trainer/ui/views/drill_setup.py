@@ -40,6 +40,7 @@ class DrillSetup(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.packs: dict[str, Pack] = {}
+        self.levels: dict[str, int] = {}
         self.pack_combo = QComboBox()
         self.level_combo = QComboBox()
         self.objection_combo = QComboBox()
@@ -83,11 +84,12 @@ class DrillSetup(QWidget):
 
     # -- filling in ---------------------------------------------------------------------
 
-    def set_packs(self, packs: dict[str, Pack], pack_id: str | None = None) -> None:
-        """Offer these packs, keeping the rep's current choices (else choosing `pack_id`)."""
+    def set_packs(self, packs: dict[str, Pack], pack_id: str | None = None, levels: dict[str, int] | None = None) -> None:
+        """Offer these packs, keeping the rep's current choices (else choosing `pack_id`); `levels` are the rep's."""
         pack, level, objection = self.pack_combo.currentData(), self.level_combo.currentData(), \
             self.objection_combo.currentData()
         self.packs = packs
+        self.levels = levels or {}
         self.pack_combo.blockSignals(True)
         self.pack_combo.clear()
         for each in packs.values():
@@ -121,10 +123,10 @@ class DrillSetup(QWidget):
         self.level_combo.blockSignals(True)
         self.level_combo.clear()
         if pack is not None:
+            yours = self.levels.get(pack.id, min(o.level for o in pack.objections))
             for level, rules in ladder_for(pack).levels.items():
-                self.level_combo.addItem(f"{level} · {rules.name}", level)
-            lowest = min(o.level for o in pack.objections)
-            self.level_combo.setCurrentIndex(max(0, self.level_combo.findData(lowest)))
+                self.level_combo.addItem(f"{level} · {rules.name}" + ("  (your level)" if level == yours else ""), level)
+            self.level_combo.setCurrentIndex(max(0, self.level_combo.findData(yours)))
         self.level_combo.blockSignals(False)
         self._level_changed()
 

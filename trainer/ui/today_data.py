@@ -1,0 +1,62 @@
+"""What the Today view shows, gathered in one background job (no Qt): today's short practice block
+(`plan_today`, as `trainer today` plans it), where the rep stands on each pack's ladder, the streak of
+days practised, and how their anxiety is moving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from trainer.core.ladder import LadderDecision
+from trainer.core.pack_model import Pack
+from trainer.core.schedule import TodayPlan, plan_today
+from trainer.store.db import Store
+from trainer.store.progress import current_level, ladder_status, suds_progress
+from trainer.store.reviews import schedule_cards
+
+
+@dataclass(frozen=True)
+class TodayData:
+    """Today's block and the rep's standing."""
+
+    plan: TodayPlan
+    packs: dict[str, Pack]
+    standings: tuple[tuple[Pack, LadderDecision], ...]  # packs the rep has practised
+    streak: int  # days in a row with a finished drill, up to today (or yesterday)
+    drilled_today: int
+    finished: int
+    suds: tuple[str, ...]
+
+
+def streak(days: set[date], today: date) -> int:
+    """Days in a row with practice ending today, or yesterday when today has none yet."""
+    day = today if today in days else today - timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def today_data(store: Store, packs: dict[str, Pack], now: datetime | None = None) -> TodayData:
+    """Everything Today shows. Packs the rep has met plan the block; a new rep gets every pack."""
+    now = now or store.clock()
+    finished = store.drills(status="finished")
+    cards = schedule_cards(store)
+    met = {d.pack_id for d in store.drills()} | {pack_id for pack_id, _ in cards}
+    practised = [pack for pack_id, pack in packs.items() if pack_id in met]
+    plan = plan_today(practised or list(packs.values()), lambda pack, category: current_level(store, pack, category),
+                      cards, now)
+    local_today = now.astimezone().date()
+    days = {d.started_at.astimezone().date() for d in finished}
+    suds = tuple(line for lines in suds_progress(store).values() for line in lines)
+    return TodayData(
+        plan=plan,
+        packs=packs,
+        standings=tuple((pack, ladder_status(store, pack)) for pack in practised),
+        streak=streak(days, local_today),
+        drilled_today=sum(d.started_at.astimezone().date() == local_today for d in finished),
+        finished=len(finished),
+        suds=suds,
+    )
