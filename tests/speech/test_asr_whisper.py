@@ -6,6 +6,8 @@ from rapidfuzz.distance import Levenshtein
 from tts_speech import compose
 
 from trainer.core.errors import TrainerError
+from trainer.speech.audio import AudioClock
+from trainer.speech.audio_in import FileInput
 from trainer.core.text import tokens
 from trainer.speech import engines
 from trainer.speech.whisper_engine import WhisperEngine
@@ -111,3 +113,19 @@ def test_float_samples_are_rejected(whisper):
 def test_a_folder_without_a_model_is_a_clear_error(tmp_path):
     with pytest.raises(TrainerError, match=rf"{tmp_path} is not a faster-whisper model folder .*\[whisper\]"):
         WhisperEngine(tmp_path)
+
+
+def test_file_input_streamed_in_chunks_gives_the_one_shot_words(whisper, tmp_path):
+    """The file input (a microphone stand-in) streaming to the engine hears what one transcription of the file hears."""
+    speech = compose([0.6, SALES_ANSWERS[0], 1.0, SALES_ANSWERS[5], 0.5], tmp_path / "two.wav")
+    source = FileInput(speech.path, clock=AudioClock(virtual=True))
+    source.start()
+    recognizer = whisper.recognizer()
+    for chunk in source.chunks():
+        recognizer.feed(chunk.samples)
+    streamed = recognizer.finish()
+    reference = whisper.transcribe(speech.samples)
+    assert len(reference.words) >= 10
+    assert [w.text for w in streamed.words] == [w.text for w in reference.words]
+    for mine, theirs in zip(streamed.words, reference.words):
+        assert mine.start == pytest.approx(theirs.start, abs=0.05)
