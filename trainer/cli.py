@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "drill",
     "ladder",
     "bank",
+    "coach",
     "ui",
 ]
 
