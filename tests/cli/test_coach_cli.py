@@ -206,6 +206,7 @@ def test_team_of_good_reports_exits_0_and_writes_csv(tmp_path, capsys):
 
 
 def test_starting_the_cli_does_not_load_matplotlib():
-    code = "import sys; from trainer.cli import build_parser; build_parser(); print('matplotlib' in sys.modules)"
+    code = ("import sys, trainer.reports; from trainer.cli import build_parser; build_parser(); "
+            "print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -15,6 +15,7 @@ from trainer.core.assignments import (
     assignment_file_name,
     assignment_progress,
     assignment_text,
+    import_assignment,
     installed_assignments,
     load_assignment,
     load_assignment_text,
@@ -157,3 +158,19 @@ def test_file_name_is_one_per_pack_and_rep_and_writing_replaces_whole(tmp_path):
     write_assignment(later, path)
     assert load_assignment(path).assignment.drills_required == 6
     assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]  # no temporary file left behind
+
+
+def test_import_keeps_a_checked_copy_and_a_newer_one_replaces_it(tmp_path):
+    folder = tmp_path / "assignments"
+    sent = tmp_path / "from-coach.yaml"
+    sent.write_text(GOOD.replace("target_level: 3", "target_level: nine"))
+    with pytest.raises(AssignmentError):
+        import_assignment(sent, PACKS, folder)
+    assert not folder.exists()  # nothing imported
+    sent.write_text(GOOD)
+    item, kept, replaced = import_assignment(sent, PACKS, folder)
+    assert (kept, replaced, item.source) == (folder / "price-and-budget--sam-lee.yaml", False, str(kept))
+    assert load_assignment(kept, PACKS) == item
+    sent.write_text(GOOD.replace("drills_required: 2", "drills_required: 4"))
+    item, kept, replaced = import_assignment(sent, PACKS, folder)
+    assert (replaced, item.assignment.drills_required, len(list(folder.iterdir()))) == (True, 4, 1)

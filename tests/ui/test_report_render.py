@@ -12,9 +12,8 @@ from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 
 from trainer.core.assignments import PackAssignment, assignment_file_name, assignments_dir, write_assignment
-from trainer.core.pack_model import Assignment
+from trainer.core.pack_model import Assignment, Pack
 from trainer.core.packs import discover_packs
-from trainer.core.pack_model import Pack
 from trainer.reports.charts import COLOURS
 from trainer.reports.html import render_html
 from trainer.store.db import Store

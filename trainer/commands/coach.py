@@ -23,24 +23,21 @@ from trainer.core.assignments import (
     AssignmentError,
     PackAssignment,
     assignment_file_name,
-    assignments_dir,
-    installed_assignments,
-    load_assignment,
-    load_assignment_text,
     assignment_text,
+    assignments_dir,
+    import_assignment,
+    installed_assignments,
+    load_assignment_text,
     write_assignment,
 )
 from trainer.core.errors import TrainerError
 from trainer.core.levels import ladder_for
 from trainer.core.pack_model import Assignment, Pack
 from trainer.core.packs import discover_packs, resolve_pack
-from trainer.core.report_model import dump_report
 from trainer.core.team import COLUMN_KEYS, TEAM_COLUMNS, TeamRow, merge_reports, team_csv
 from trainer.store.db import Store
-from trainer.store.report_data import assignments_progress, collect_report
-
-REPORT_FORMATS = ("html", "pdf", "csv", "json")
-
+from trainer.reports import REPORT_FORMATS, report_format, report_text, write_report
+from trainer.store.report_data import assignments_progress, collect_report, default_rep_name
 
 def _day(text: str) -> date:
     try:
@@ -152,27 +149,20 @@ def run_assign(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Check an assignment file completely, then copy it into the assignments folder (or import nothing)."""
+    packs = installed_packs()
     try:
-        item = load_assignment(args.file, installed_packs())
+        item, target, replaced = import_assignment(args.file, packs)
     except AssignmentError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print(f"trainer: error: {args.file}: {len(error.problems)} problem(s); nothing imported", file=sys.stderr)
         return 1
-    target = assignments_dir() / assignment_file_name(item)
-    replaced = target.exists()
-    try:
-        write_assignment(item, target)
-    except OSError as error:
-        raise TrainerError(f"{target}: cannot save the assignment ({error.strerror or error}); "
-                           "check the data folder's disk and permissions") from None
-    a = item.assignment
     print(f"imported {args.file} -> {target}{' (replaces the earlier one)' if replaced else ''}")
     with Store() as store:
         today = store.clock().astimezone().date()
-        (progress,) = assignments_progress(store, installed_packs(), [item], today)
+        (progress,) = assignments_progress(store, packs, [item], today)
     print(f"  {progress.line(today)}")
-    print(f"  practise it: trainer drill --pack {item.pack_id} --level {a.target_level} --mic")
+    print(f"  practise it: trainer drill --pack {item.pack_id} --level {item.assignment.target_level} --mic")
     return 0
 
 
@@ -206,58 +196,23 @@ def run_assignments(args: argparse.Namespace) -> int:
 # -- report ----------------------------------------------------------------------------------
 
 
-def _report_format(args: argparse.Namespace) -> str:
-    if args.format:
-        return args.format
-    suffix = Path(args.out).suffix.lstrip(".").lower()
-    if suffix in REPORT_FORMATS or suffix == "htm":
-        return "html" if suffix == "htm" else suffix
-    raise TrainerError(f"--out {args.out}: say which format with --format {'|'.join(REPORT_FORMATS)}")
-
-
-def _rep_name(args: argparse.Namespace, assignments) -> str:
-    if args.name:
-        return args.name
-    names = {a.assignment.assigned_to for a in assignments if isinstance(a, PackAssignment)}
-    return names.pop() if len(names) == 1 else getpass.getuser()
-
-
 def run_report(args: argparse.Namespace) -> int:
     """Collect the report from the store and write it in the chosen format."""
-    kind = _report_format(args)
+    kind = args.format or report_format(args.out)
     if args.out == "-" and kind == "pdf":
         raise TrainerError("a PDF cannot go to the terminal: give --out FILE.pdf")
     packs = installed_packs()
     pack_id = resolve_pack(args.pack).id if args.pack else None
     assignments = installed_assignments(packs)
     with Store() as store:
-        report = collect_report(store, packs, assignments, rep=_rep_name(args, assignments), since=args.since,
-                                pack_id=pack_id)
-    if kind == "json":
-        text = dump_report(report)
-    elif kind == "csv":
-        from trainer.reports.csv import render_csv
-
-        text = render_csv(report)
-    elif kind == "html":
-        from trainer.reports.html import render_html
-
-        text = render_html(report)
+        report = collect_report(store, packs, assignments, rep=args.name or default_rep_name(assignments),
+                                since=args.since, pack_id=pack_id)
     if args.out == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(report_text(report, kind))
         return 0
-    out = Path(args.out)
-    try:
-        if kind == "pdf":
-            from trainer.reports.pdf import write_pdf
-
-            write_pdf(report, out)
-        else:
-            out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise TrainerError(f"{out}: cannot write the report ({error.strerror or error}); pick another --out") from None
+    write_report(report, kind, args.out)
     s = report.summary
-    print(f"wrote {out} ({kind}): {s.drills} drill(s), {s.minutes:.0f} min practised, "
+    print(f"wrote {args.out} ({kind}): {s.drills} drill(s), {s.minutes:.0f} min practised, "
           f"{len(report.assignments)} assignment(s); no recordings included")
     return 0
 

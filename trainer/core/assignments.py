@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, Protocol
@@ -217,6 +217,24 @@ def write_assignment(item: PackAssignment, path: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def import_assignment(path: str | Path, packs: Iterable[Pack], folder: Path | None = None) -> tuple[PackAssignment, Path, bool]:
+    """Check the file at `path` completely, then keep a copy in the assignments folder (all or nothing).
+
+    Returns the assignment, where it is kept, and whether it replaced an earlier one
+    of the same pack and rep. AssignmentError with every problem, and nothing
+    written, when the file is not good.
+    """
+    item = load_assignment(path, packs)
+    target = (assignments_dir() if folder is None else folder) / assignment_file_name(item)
+    replaced = target.exists()
+    try:
+        write_assignment(item, target)
+    except OSError as error:
+        raise TrainerError(f"{target}: cannot save the assignment ({error.strerror or error}); "
+                           "check the data folder's disk and permissions") from None
+    return replace(item, source=str(target)), target, replaced
 
 
 def installed_assignments(packs: Iterable[Pack], folder: Path | None = None) -> list[PackAssignment | AssignmentError]:

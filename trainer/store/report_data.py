@@ -10,6 +10,7 @@ are text only: a report never carries a recording.
 
 from __future__ import annotations
 
+import getpass
 from datetime import date, datetime
 from typing import Iterable, Sequence
 
@@ -104,6 +105,13 @@ def _anxiety(drills: Sequence[DrillPoint]) -> list[str]:
 def _bank(store: Store, pack_id: str | None, limit: int) -> list[BankHighlight]:
     entries = sorted(bank_entries(store, pack_id=pack_id), key=lambda e: (not e.starred, -(e.score or 0), e.id))
     return [BankHighlight(e.pack_id, e.objection_id, e.text, e.score, e.starred) for e in entries[:limit]]
+
+
+def default_rep_name(assignments: Iterable[PackAssignment | AssignmentError]) -> str:
+    """The name a report goes under unless the rep gives one: the one their assignments are addressed to, else
+    their login name."""
+    names = {a.assignment.assigned_to for a in assignments if isinstance(a, PackAssignment)}
+    return names.pop() if len(names) == 1 else getpass.getuser()
 
 
 def collect_report(
