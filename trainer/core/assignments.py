@@ -33,7 +33,7 @@ from trainer.core import paths
 from trainer.core.errors import TrainerError
 from trainer.core.pack_model import Assignment, Pack
 from trainer.core.pack_problems import Problem
-from trainer.core.pack_schema import _messages as worded_schema_failures  # the pack's wording of schema failures
+from trainer.core.pack_schema import schema_messages as worded_schema_failures  # the pack's wording
 from trainer.core.pack_schema import pack_schema
 from trainer.core.pack_yaml import Located, decode, read_document, too_large
 

@@ -92,7 +92,7 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun if n == 1 else plural}"
 
 
-def _messages(error: ValidationError, data: Any, source_map: SourceMap) -> Iterator[Located]:
+def schema_messages(error: ValidationError, data: Any, source_map: SourceMap) -> Iterator[Located]:
     """One or more located messages for one jsonschema failure."""
     path = tuple(error.absolute_path)
     kind, value, instance, schema = error.validator, error.validator_value, error.instance, error.schema
@@ -157,5 +157,5 @@ def schema_problems(data: Any, source_map: SourceMap) -> list[Located]:
     """Every schema failure of `data`, located and worded."""
     problems: list[Located] = []
     for error in _validator().iter_errors(data):
-        problems.extend(_messages(error, data, source_map))
+        problems.extend(schema_messages(error, data, source_map))
     return problems

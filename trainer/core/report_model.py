@@ -23,7 +23,7 @@ from trainer.core import paths
 from trainer.core.assignments import AssignmentProgress
 from trainer.core.errors import TrainerError
 from trainer.core.suds import STEADY_POINTS
-from trainer.core.suds import _ends as trend_ends  # the same ends as the SUDS trend: means of the first/last few
+from trainer.core.suds import trend_ends  # the same ends as the SUDS trend: means of the first/last few
 
 REPORT_FORMAT = "repdrill-report/1"
 FORMAT_FAMILY = "repdrill-report/"

@@ -16,7 +16,7 @@ STEADY_POINTS = 5  # a change smaller than this reads as "held"
 END_RATINGS = 3  # at most this many ratings at each end are averaged
 
 
-def _ends(ratings: Sequence[int]) -> tuple[float, float]:
+def trend_ends(ratings: Sequence[int]) -> tuple[float, float]:
     """Mean of the first and of the last few ratings (a third of them, 1 to END_RATINGS)."""
     k = max(1, min(END_RATINGS, len(ratings) // 3))
     return mean(ratings[:k]), mean(ratings[-k:])
@@ -29,7 +29,7 @@ def anxiety_trend(level: int, ratings: Sequence[int], moment: str = "before") ->
     drills = f"level-{level} drills"
     if len(ratings) == 1:
         return f"your anxiety {moment} {drills}: {ratings[0]} (one rating so far)"
-    first, last = _ends(ratings)
+    first, last = trend_ends(ratings)
     if abs(last - first) < STEADY_POINTS:
         return f"your anxiety {moment} {drills} held at about {mean(ratings):.0f} over {len(ratings)} drills"
     verb = "fell" if last < first else "rose"
