@@ -15,7 +15,9 @@ Time zero is the drill's start on the one `AudioClock` the input and output shar
 decision, transcript final, score ready and next audio start times.
 
 `stop()` (any thread) ends the drill cleanly: the answer in progress is kept as a
-recoverable recording and the drill is stored as 'abandoned'.
+recoverable recording and the drill is stored as 'abandoned'. So does a fault (a
+device, the engine or the disk failing: docs/reliability.md); its TrainerError is
+raised again saying what was kept, after a `DrillError` event with that message.
 """
 
 from __future__ import annotations
@@ -189,6 +191,8 @@ class DrillRunner:
             self._emit(DrillDidStart(self.drill_id, pack.id, rules.level, rules.name,
                                      tuple(o.id for o in self.plan.objections), self.engine.name))
             return self._run()
+        except TrainerError as error:
+            raise TrainerError(self._abandon(error)) from None
         except BaseException as error:
             self._abandon(error)
             raise
@@ -329,18 +333,30 @@ class DrillRunner:
             self._emit(DrillError(f"drill {self.drill_id} is stored, but its progress was not: {error}"))
             return None
 
-    def _abandon(self, error: BaseException) -> None:
-        """After an error: keep what was recorded and close the drill as 'abandoned' if the store still works."""
+    def _abandon(self, error: BaseException) -> str:
+        """After an error: keep what was recorded and close the drill as 'abandoned' if the store still works.
+
+        Returns the error's message followed by what became of the drill and the answer in progress.
+        """
         if self._transcriber is not None:
             self._transcriber.abandon()
-        if self._writer is not None:
+        answer = None
+        if self._writer is not None and not self._writer.closed:  # a turn was being recorded
+            answer = self._writer
             with suppress(TrainerError):
                 self._writer.close()
-        with suppress(TrainerError):
+        try:
             self.store.finish_drill(self.drill_id, outcome=None, status="abandoned")
-        # if even that failed (a full disk), the next start recovers the drill: its lock dies with us
+            told = [f"drill {self.drill_id} is stored as abandoned"]
+        except TrainerError:  # a full disk: the next start recovers the drill (its lock dies with us)
+            told = [f"drill {self.drill_id} will be closed as abandoned the next time RepDrill starts"]
+        if answer is not None and answer.frames:
+            told.append(f"the turn's audio so far ({answer.duration:.1f} s) is kept as a recoverable recording, "
+                        f"{_relative(answer.path, self.store.data_dir)} (`trainer db check` lists it)")
+        message = f"{error}; {' and '.join(told)}"
         if isinstance(error, TrainerError):
-            self._emit(DrillError(str(error)))
+            self._emit(DrillError(message))
+        return message
 
     def _start_input(self) -> None:
         """Start the input and wait for its first chunk, before anything is stored (no drill without a microphone).
@@ -413,9 +429,14 @@ class DrillRunner:
         return clock_time - self._t0
 
 
-def _cache_relative(path: Path) -> str:
-    """A rendered line's path as stored: relative to the cache folder (rebuildable), else absolute."""
+def _relative(path: Path, folder: Path) -> str:
+    """A stored file's path relative to `folder` (posix) when it is inside it, else absolute."""
     try:
-        return path.relative_to(paths.cache_dir()).as_posix()
+        return path.relative_to(folder).as_posix()
     except ValueError:
         return str(path)
+
+
+def _cache_relative(path: Path) -> str:
+    """A rendered line's path as stored: relative to the cache folder (rebuildable), else absolute."""
+    return _relative(path, paths.cache_dir())

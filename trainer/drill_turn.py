@@ -7,6 +7,11 @@ turn's `RecordingWriter` (on disk as it arrives), to the `Endpointer`, and to a
 Whisper partial pass) never delays the end-of-turn decision. `hear()` then gives
 the final words and the speech spans, both on the drill clock: spans come from
 `vad.speech_spans` over the recorded turn audio, as in `trainer score`.
+
+Faults end the turn at once with a `TrainerError` (the runner keeps the audio so
+far): the engine raising (named, whatever it raised), and the prospect's line not
+playing (the output failed, or did not start or finish it within `OUTPUT_STALL_S`).
+An input device that fails raises from its own `read()`.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Callable
 import numpy as np
 
 from trainer.answer_source import AnswerFiles
+from trainer.core.errors import TrainerError
 from trainer.core.transcript import Span, Transcript, Word
 from trainer.drill_events import DrillEvent, LevelMeter, LineDidPlay, PartialTranscript, SpeechDidStart
 from trainer.speech import vad
@@ -37,6 +43,9 @@ METER_EVERY_S = 0.05
 # Engines whose final result is a whole-answer pass (Whisper ~0.5 s; Vosk's is ready in ~30 ms).
 SPECULATIVE_ENGINES = ("whisper",)
 SPECULATE_AFTER_S = 0.2  # silence after the answer before its final pass starts (the turn ends at endpoint_ms)
+# A line not started this long after play(), or not finished this long after its length, has failed
+# (a hung or suspended output device reports nothing; a sound starts 110-170 ms after play()).
+OUTPUT_STALL_S = 2.0
 
 
 class Transcriber:
@@ -55,7 +64,10 @@ class Transcriber:
         self._engine = engine
         self._speculation: tuple[object, Future] | None = None
         self._speculator: ThreadPoolExecutor | None = None
-        self._recognizer = engine.recognizer()
+        try:
+            self._recognizer = engine.recognizer()
+        except Exception as error:
+            raise self._failure(error) from None
         self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
         self._result: Transcript | None = None
         self._error: BaseException | None = None
@@ -87,11 +99,26 @@ class Transcriber:
         self._queue.put(None)
         self._thread.join()
         try:
-            if self._error is not None:
-                raise self._error
+            self.check()
             return self._speculation[1].result() if self._abandoned else self._result
+        except Exception as error:  # the speculative pass failed
+            raise self._failure(error) from None
         finally:
             self._close_speculator()
+
+    def check(self) -> None:
+        """Raise the recognizer's failure, if it has failed (a TrainerError naming the engine)."""
+        if self._error is not None:
+            raise self._failure(self._error)
+
+    def _failure(self, error: BaseException) -> TrainerError:
+        if isinstance(error, TrainerError):
+            return error
+        return TrainerError(
+            f"the speech engine ({self._engine.name}) failed while transcribing the answer "
+            f"({type(error).__name__}: {error}); start the drill again, and if it keeps failing, reinstall "
+            "the model (`trainer models list` shows it) or choose the other engine with --engine"
+        )
 
     def _final_pass(self, samples: np.ndarray) -> Transcript:
         recognizer = self._engine.recognizer()
@@ -190,6 +217,8 @@ class RepTurn:
 
     def _stream(self, opened: float, playback: Playback, rendered: RenderedLine, output: AudioOutput) -> TurnEnded:
         while True:
+            self.transcriber.check()
+            _check_playing(playback, opened, self.clock.now(), output)
             if self.line_end is None and playback.started_at is not None:
                 self._line_started(playback, rendered)
             if not self._line_reported and playback.done.is_set() and self.line_end is not None:
@@ -283,3 +312,23 @@ class RepTurn:
 
     def _drill(self, clock_time: float) -> float:
         return clock_time - self.drill_start
+
+
+def _check_playing(playback: Playback, opened: float, now: float, output: AudioOutput) -> None:
+    """Raise a TrainerError when the prospect's line failed to play, or has hung."""
+    if playback.error is not None:
+        problem = f"{playback.error} while playing the prospect's line"
+    elif playback.started_at is None and now - opened > OUTPUT_STALL_S:
+        problem = f"{_output_name(output)} did not start playing the prospect's line within {OUTPUT_STALL_S:.0f} s"
+    elif (playback.started_at is not None and not playback.done.is_set()
+          and now > playback.started_at + playback.duration + OUTPUT_STALL_S):
+        problem = f"{_output_name(output)} stopped partway through the prospect's line"
+    else:
+        return
+    raise TrainerError(f"{problem}: check the speakers or headset and the sound server, or pick another output "
+                       "device (`trainer devices` lists them)")
+
+
+def _output_name(output: AudioOutput) -> str:
+    device = getattr(output, "device", None)
+    return f"audio output device {device.index} ({device.name})" if device is not None else "the audio output"

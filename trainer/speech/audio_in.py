@@ -9,6 +9,8 @@ time its first sample was captured on the audio clock (`trainer.speech.audio`), 
   (a stream takes 1.2-1.9 s to deliver its first block, DESIGN.md). Its callback only
   copies each block into a bounded queue and never blocks: a full queue drops the block
   and counts it in `dropped`; blocks PortAudio itself lost are counted in `overflows`.
+  A device that fails (PortAudio stops the stream) or stalls (no block for
+  `STALL_SECONDS`) makes `read()` raise a TrainerError instead of waiting forever.
 - `FileInput`: streams a WAV (any rate/channels, converted by `trainer.speech.wavs`) in
   the same chunks, paced by the clock: real time, or as fast as read with a virtual one.
 """
@@ -33,6 +35,9 @@ CHUNK_SECONDS = 0.02
 QUEUE_SECONDS = 30.0
 # The capture clock's origin is refined over this much audio, then fixed (see MicrophoneInput).
 ORIGIN_SETTLE_SECONDS = 2.0
+# A running device that delivers no block for this long has stalled (a suspended or hung
+# device). Blocks come every 20 ms; the longest gap measured here under load was 61 ms.
+STALL_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,7 @@ class MicrophoneInput:
         self._levels: queue.Queue = queue.Queue(maxsize=1)
         self._origin: float | None = None
         self._frames = 0
+        self._last_arrival: float | None = None
         self._stream = None
         self._closed = threading.Event()
         self._stopped = threading.Event()
@@ -184,6 +190,7 @@ class MicrophoneInput:
     def _callback(self, indata, frames, time_info, status) -> None:
         # Runs on PortAudio's thread: copy the block into the queue, never wait.
         arrived = time.monotonic()
+        self._last_arrival = arrived
         if status.input_overflow:
             self.overflows += 1
         block = indata[:, 0].copy()
@@ -203,16 +210,13 @@ class MicrophoneInput:
             pass
 
     def read(self, timeout: float | None = None) -> AudioChunk | None:
-        """The next chunk, waiting up to `timeout`; raises TrainerError if the device stopped."""
+        """The next chunk, waiting up to `timeout`; raises TrainerError if the device stopped or stalled."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while not self._ready:
             if self._closed.is_set():
                 return None
-            if self._stopped.is_set() and self._queue.empty():
-                raise TrainerError(
-                    f"audio input device {self.device.index} ({self.device.name}) stopped delivering sound: "
-                    "check that it is still connected, then start again"
-                )
+            if self._queue.empty():
+                self._check_delivering()
             wait = 0.1 if deadline is None else min(0.1, deadline - time.monotonic())
             if wait <= 0:
                 return None
@@ -223,6 +227,19 @@ class MicrophoneInput:
             self._ready.extend(self._rechunker.push(index, block))
         index, samples = self._ready.pop(0)
         return AudioChunk(samples, self._origin + index / ENGINE_RATE, index)
+
+    def _check_delivering(self) -> None:
+        """Raise a TrainerError when the stream has stopped, or has delivered nothing for STALL_SECONDS."""
+        if self._stopped.is_set():
+            why = "stopped delivering sound"
+        elif self._last_arrival is not None and time.monotonic() - self._last_arrival > STALL_SECONDS:
+            why = f"delivered no sound for {STALL_SECONDS:.0f} s"
+        else:
+            return
+        raise TrainerError(
+            f"audio input device {self.device.index} ({self.device.name}) {why}: "
+            "check that it is still connected and the sound server is running, then start again"
+        )
 
     def chunks(self) -> Iterator[AudioChunk]:
         """Chunks as they arrive, until close() is called (from another thread)."""

@@ -3,7 +3,8 @@
 `AudioOutput` is the interface: `play()` returns at once with a `Playback` whose
 `started_at`/`ended_at` (seconds on the audio clock, see `trainer.speech.audio`) say when
 the sound really began and ended, and whose `started`/`done` events fire at those times.
-A new `play()` cuts off the sound still playing; `stop()` silences it.
+A new `play()` cuts off the sound still playing; `stop()` silences it. A sound the
+device could not play (it failed before or while playing) ends with `error` set.
 
 - `SoundDeviceOutput` plays through PortAudio. It opens one stream and keeps it open,
   writing silence between sounds: opening a stream costs 1.2-1.9 s before audio flows
@@ -141,6 +142,8 @@ class SoundDeviceOutput:
         self.rate = int(self.device.default_rate)
         self.underflows = 0
         self.ready = threading.Event()
+        self.failed: str | None = None  # why the stream stopped on its own (the device failed)
+        self._failing = threading.Lock()
         self._requests: queue.SimpleQueue[_Sound | None] = queue.SimpleQueue()
         self._events: queue.SimpleQueue[tuple[str, Playback] | None] = queue.SimpleQueue()
         self._current: _Sound | None = None
@@ -177,7 +180,13 @@ class SoundDeviceOutput:
         if source_rate != self.rate:
             samples = soxr.resample(samples, source_rate, self.rate)
         playback = Playback(frames=len(samples), rate=self.rate, path=Path(audio) if isinstance(audio, (str, Path)) else None)
-        self._requests.put(_Sound(playback, np.ascontiguousarray(samples, dtype=np.float32)))
+        with self._failing:
+            if self.failed is None:
+                self._requests.put(_Sound(playback, np.ascontiguousarray(samples, dtype=np.float32)))
+                return playback
+        # the device failed earlier: the sound ends at once, unplayed, saying why
+        playback.ended_at, playback.stopped, playback.error = time.monotonic(), True, self.failed
+        playback._finish()
         return playback
 
     def stop(self) -> None:
@@ -243,13 +252,15 @@ class SoundDeviceOutput:
         error = None if self._closed.is_set() else f"audio output device {self.device.index} ({self.device.name}) stopped"
         pending = [self._current.playback] if self._current is not None else []
         self._current = None
-        while True:
-            try:
-                request = self._requests.get_nowait()
-            except queue.Empty:
-                break
-            if request is not None:
-                pending.append(request.playback)
+        with self._failing:
+            self.failed = error
+            while True:
+                try:
+                    request = self._requests.get_nowait()
+                except queue.Empty:
+                    break
+                if request is not None:
+                    pending.append(request.playback)
         for playback in pending:
             self._end(playback, time.monotonic(), stopped=True, error=error)
         self._events.put(None)

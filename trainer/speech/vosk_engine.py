@@ -51,10 +51,19 @@ class VoskEngine:
             ) from None
         self._vosk = vosk
         self.model_path = folder
+        # A damaged decoding graph still loads (Kaldi only logs it); making a recognizer
+        # is what fails (~0.1 s), so find out now rather than in the middle of a drill.
+        self.recognizer()
 
     def recognizer(self) -> VoskRecognizer:
-        """A fresh recognizer for one answer."""
-        return VoskRecognizer(self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE))
+        """A fresh recognizer for one answer; TrainerError when the model cannot make one."""
+        try:
+            return VoskRecognizer(self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE))
+        except Exception as error:  # vosk raises a bare Exception("Failed to create a recognizer")
+            raise TrainerError(
+                f"Vosk model in {self.model_path} is corrupt or incomplete ({error}); "
+                f"reinstall it: {_fix_hint(self.model_path)}"
+            ) from None
 
 
 class VoskRecognizer:

@@ -1,0 +1,83 @@
+"""The disk filling up in the middle of an answer, on a real (tmpfs) filesystem.
+
+The data folder is a 40 MB tmpfs (a drill needs 32 MB free to start). The first
+answer is stored; while the rep gives the second, another program fills the disk.
+The recording's next write fails: one clear message, the audio written so far
+stays on disk, and once space is freed the next start closes the drill and keeps
+the turn as recoverable. Needs root (mount); skipped with the reason otherwise.
+"""
+
+import errno
+import os
+
+import pytest
+import soundfile
+from fault_drills import ASKS, LONG_ANSWER, answers, assert_kept_and_consistent, integrity, run_drill
+from store_helpers import mount_tmpfs
+
+from trainer.answer_source import AnswerFiles
+from trainer.drill_events import SpeechDidStart
+from trainer.speech.audio import AudioClock
+from trainer.speech.audio_out import FileOutput
+from trainer.store.db import Store
+
+pytestmark = pytest.mark.slow
+
+
+def fill(folder):
+    """Write a file until the disk holding `folder` has no byte left; returns its path."""
+    filler = folder / "filler.bin"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        for size in (1 << 20, 4096, 1):  # big blocks, then the last pages
+            while True:
+                try:
+                    os.write(fd, b"\0" * size)
+                except OSError as error:
+                    assert error.errno == errno.ENOSPC
+                    break
+    finally:
+        os.close(fd)
+    return filler
+
+
+def test_the_disk_filling_mid_answer_keeps_what_was_recorded(tmp_path, whisper, pack):
+    disk = tmp_path / "disk"
+    unmount = mount_tmpfs(disk, "size=40m")
+    try:
+        spoken = answers(tmp_path / "answers", ASKS, LONG_ANSWER)
+        clock = AudioClock(virtual=True)
+        filled = []
+
+        def fill_during_the_second_answer(event):
+            if isinstance(event, SpeechDidStart) and event.turn == 2:
+                filled.append(fill(disk))
+
+        with Store(disk) as store:
+            store.startup()
+            run = run_drill(store, whisper, AnswerFiles([s.path for s in spoken], clock),
+                            FileOutput(tmp_path / "played", clock), clock, pack, on_event=fill_during_the_second_answer)
+            drill_id = run.drill_id
+        assert filled and os.statvfs(disk).f_bavail == 0
+        message = str(run.error)
+        assert message.startswith(f"{disk / 'recordings' / str(drill_id)}: the disk is full (recording turn-2-rep.wav); "
+                                  "free some space on it")
+        assert run.error_events == [message]
+        # SQLite could not close the drill on a full disk: the message says when it will be
+        assert f"drill {drill_id} will be closed as abandoned the next time RepDrill starts" in message
+        assert f"recordings/{drill_id}/turn-2-rep.wav (`trainer db check` lists it)" in message
+        assert integrity(disk) == "ok"  # even full, the database is sound
+
+        filled[0].unlink()  # the rep frees space; RepDrill starts again
+        with Store(disk) as store:
+            startup = store.startup()
+            assert [(t.drill_id, t.number) for t in startup.recovered] == [(drill_id, 2)]
+            kept = assert_kept_and_consistent(store, run, [(1, "scored"), (2, "recovered")])
+            recorded = soundfile.info(str(kept))
+            turn_2 = store.drill(drill_id).turns[1]
+            # the line (~3 s) and the answer's first words were written before the disk filled
+            assert recorded.duration > 1.0
+            assert f"({recorded.duration:.1f} s)" in message
+            assert store.drill(drill_id).turns[0].score is not None and turn_2.score is None
+    finally:
+        unmount()
