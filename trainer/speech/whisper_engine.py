@@ -91,6 +91,9 @@ class WhisperEngine:
             vad_filter=True,
             vad_parameters=VAD_PARAMETERS,
             condition_on_previous_text=False,
+            # Greedy/beam only: faster-whisper's default falls back to sampling at higher
+            # temperatures on hard audio, so the same answer could score differently twice.
+            temperature=0.0,
         )
         segments = list(segments)  # the generator does the work
         text = " ".join(s.text.strip() for s in segments if s.text.strip())
