@@ -25,10 +25,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[whisper,test]'
 	touch $(STAMP)
 
-BENCHES ?= bench/asr.py bench/score.py bench/turns.py
+BENCHES ?= bench/asr.py bench/score.py bench/turns.py bench/startup.py
 
 bench: $(STAMP)
 	for script in $(BENCHES); do $(BIN)/python $$script || exit 1; done
+
+# The README's pictures of the app: real drills in a throwaway data folder, under a virtual X display.
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1440x1300x24" $(BIN)/python scripts/screenshots.py docs/screenshots
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -18,9 +18,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before the QApplication exists
 
 from demo_drills import DemoDrill, populate  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QEvent  # noqa: E402
 
 from trainer.speech.whisper_engine import WhisperEngine  # noqa: E402
+from trainer.ui.app import dispose  # noqa: E402
 from trainer.ui.app_settings import AppSettings  # noqa: E402
 from trainer.ui.context import AppContext  # noqa: E402
 from trainer.ui.main_window import MainWindow  # noqa: E402
@@ -64,8 +64,7 @@ def make_window(qtbot, app):
     yield make
     for window in windows:
         window.close()  # stops a drill, waits for background jobs, closes the store
-        window.deleteLater()  # deleted while the QApplication lives (not at interpreter exit)
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        dispose(window)
 
 
 @contextmanager

@@ -2,8 +2,8 @@
 
 `run_drill` runs one drill on a virtual clock (as `trainer drill --fast` does);
 `populate` runs a series of them dated over past weeks (the store's clock is moved
-back) and records their progress as the app does (schedule, ladder, the takes
-offered saved to the bank), so Today, Review, Bank and Progress have a believable
+back); the runner records their progress (schedule, ladder) and every take it
+offers is saved to the bank, so Today, Review, Bank and Progress have a believable
 history. Answers come in
 three qualities: a model answer said promptly, a hedged one with fillers, and a
 late, short, apologetic one.
@@ -25,7 +25,6 @@ from trainer.speech.audio import AudioClock
 from trainer.speech.audio_out import FileOutput
 from trainer.store.bank import add_from_turn
 from trainer.store.db import Store
-from trainer.store.progress import record_progress
 
 WEAK = "Sorry, I just wanted to say, um, maybe we could, I guess, talk about it later."
 
@@ -94,10 +93,8 @@ def populate(data_dir: Path, engine, work: Path, history=HISTORY, now: datetime 
             folder = work / f"drill-{n:02d}"
             answers = write_answers(folder / "answers", demo.pack_id, demo.objection_id, list(demo.qualities))
             result = run_drill(store, engine, demo.pack_id, demo.objection_id, demo.level, answers, folder, seed=n)
-            pack = find_pack(demo.pack_id)
-            progress = record_progress(store, pack, result.drill_id)  # what the app does after a drill
-            for offer in progress.offers:  # the rep keeps every take offered for the bank
-                add_from_turn(store, offer.turn_id, pack)
+            for offer in result.progress.offers:  # the rep keeps every take offered for the bank
+                add_from_turn(store, offer.turn_id, find_pack(demo.pack_id))
             before, after = demo.suds
             if before is not None or after is not None:
                 store.rate_suds(result.drill_id, before=before, after=after)

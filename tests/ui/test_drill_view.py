@@ -47,6 +47,7 @@ def drill_window(make_window, qtbot, tmp_path):
     folder = tmp_path / "answers"
     write_answers(folder, PACK, OBJECTION, ["good"])
     window = make_window(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(folder)))
+    qtbot.waitUntil(lambda: window.ctx.loaded_engine() is not None, timeout=30_000)  # the app preloads it
     view = window.views["drill"]
     with qtbot.waitSignal(view.loaded):
         window.go("drill", {"pack_id": PACK, "objection_id": OBJECTION, "level": 1})
@@ -150,3 +151,41 @@ def test_a_missing_answers_folder_is_said_on_the_setup_and_nothing_starts(make_w
     assert view.stage == "setup" and view.session is None
     with Store() as store:
         assert store.drills() == []
+
+
+RAMBLE = [0.5, "We help distributors stop paying overtime for last minute driver swaps", 0.4,
+          "and most of our clients saw the difference within the first month of using it", 0.4,
+          "which is why I would love to show you how it works for a team like yours"]
+
+
+def test_with_the_microphone_space_ends_the_answer_and_the_prospect_plays_on_the_speakers(
+        make_window, qtbot, pulse_rig, tmp_path):
+    from pulse_rig import MIC_SINK
+    from tts_speech import compose
+
+    answer = compose(RAMBLE, tmp_path / "ramble.wav")
+    pulse_rig.use_source(f"{MIC_SINK}.monitor")
+    window = make_window(AppSettings())  # the microphone, the default speaker
+    view = window.views["drill"]
+    with qtbot.waitSignal(view.loaded):
+        window.go("drill", {"pack_id": PACK, "objection_id": "competitor-is-cheaper", "level": 3})  # no preparation
+    ready, ends = [], []
+    view.bridge.session_ready.connect(ready.append)
+    view.bridge.turn_did_end.connect(lambda event: ends.append((time.monotonic(), event)))
+    with qtbot.waitSignal(view.bridge.line_did_play, timeout=60_000):
+        view.start()
+    assert ready[0].prospect_to.startswith("played on ") and ready[0].answers_from == "the microphone"
+    speaker = pulse_rig.play_into_mic(answer.path)
+    try:
+        qtbot.waitUntil(lambda: view.stage == "speaking", timeout=10_000)
+        qtbot.wait(2500)  # two seconds into the answer (of about ten)
+        pressed = time.monotonic()
+        with qtbot.waitSignal(view.drill_finished, timeout=60_000) as finished:
+            qtbot.keyClick(view, Qt.Key.Key_Space)  # I'm done
+    finally:
+        speaker.kill()
+    ended_at, ended = ends[0]
+    assert ended.reason == "silence" and ended_at - pressed < 1.5  # the endpoint's 700 ms of silence, and no more
+    [turn] = finished.args[0].turns
+    assert turn.transcript.lower().startswith("we help") and "show you" not in turn.transcript.lower()
+    assert 1.5 < turn.assessment.metrics.talk_s < 4.5  # the ~2.5 s said before Space, not the whole 10 s answer

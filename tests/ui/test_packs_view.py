@@ -88,3 +88,20 @@ def test_due_dates_read_as_words():
     assert due_text(today, today) == ("due today", "warn")
     assert due_text(date(2026, 3, 20), today) == ("due in 10 days", "muted")
     assert due_text(None, today) == ("no due date", "muted")
+
+
+def test_parsed_packs_are_cached_until_a_pack_file_changes(tmp_path):
+    from trainer.core.packs import discover_packs
+    from trainer.ui import pack_cache
+
+    first = pack_cache.installed_packs()
+    assert (paths.cache_dir() / pack_cache.CACHE_NAME).is_file()
+    assert [p for _, p in first] == [p for _, p in discover_packs()]
+    mine = paths.user_packs_dir() / "practice-demo.yaml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text(pack_text())
+    again = pack_cache.installed_packs()  # a new file: parsed again, not the stale list
+    assert "practice-demo" in [p.id for _, p in again] and len(again) == len(first) + 1
+    mine.write_text(pack_text().replace("Practice demo", "Practice demo, edited"))
+    edited = dict((p.id, p) for _, p in pack_cache.installed_packs())
+    assert edited["practice-demo"].title == "Practice demo, edited"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from trainer.ui.app_settings import apply_data_dir, load_settings
@@ -33,4 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(argv)
     window = MainWindow(AppContext(settings))
     window.show()
-    return app.exec()
+    code = app.exec()
+    dispose(window)
+    return code
+
+
+def dispose(window: MainWindow) -> None:
+    """Delete the closed window now, while the QApplication exists (not at interpreter exit, which crashes)."""
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

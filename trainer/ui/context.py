@@ -17,11 +17,12 @@ from typing import Callable, TypeVar
 
 from trainer.core.errors import TrainerError
 from trainer.core.pack_model import Pack
-from trainer.core.packs import PackError, default_pack_dirs, discover_packs
+from trainer.core.packs import PackError, default_pack_dirs
 from trainer.speech.asr import Engine
 from trainer.speech.engines import load_engine
 from trainer.store.db import Startup, Store
 from trainer.ui.app_settings import AppSettings, save_settings
+from trainer.ui.pack_cache import installed_packs as cached_installed_packs
 
 T = TypeVar("T")
 LOAD_NICENESS = 10  # Linux nice value of the engine's threads (the UI's is 0)
@@ -109,11 +110,11 @@ class AppContext:
     # -- packs ----------------------------------------------------------------------------
 
     def installed_packs(self, reload: bool = False) -> list[InstalledPack]:
-        """Every pack file in the built-in and the user's folders (parsed once; `reload` after an import)."""
+        """Every pack file in the built-in and the user's folders (parsed once and cached; `reload` looks again)."""
         with self._packs_lock:
             if self._packs is None or reload:
                 builtin_dir = default_pack_dirs()[0]
-                found = discover_packs()
+                found = cached_installed_packs()
                 winners = {item.id: path for path, item in found if isinstance(item, Pack)}
                 self._packs = [
                     InstalledPack(

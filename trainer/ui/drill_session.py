@@ -112,11 +112,15 @@ class DrillSession:
     """Runs one planned drill on a thread of its own; `on_event` gets every runner event plus the session's own."""
 
     def __init__(self, ctx: AppContext, plan: DrillPlan, on_event: Callable[[object], None],
-                 answers: list[Path] | None = None) -> None:
-        """`answers`: WAV files standing in for the microphone (demos, tests); None: the chosen microphone."""
+                 answers: list[Path] | None = None, suds_before: int | None = None) -> None:
+        """`answers`: WAV files standing in for the microphone (demos, tests); None: the chosen microphone.
+
+        `suds_before`: the rep's anxiety rating as the drill starts, stored with it.
+        """
         self.ctx = ctx
         self.plan = plan
         self.answers = answers
+        self.suds_before = suds_before
         self._on_event = on_event
         self._runner: DrillRunner | None = None
         self._input = None
@@ -184,7 +188,7 @@ class DrillSession:
                     return
                 self._runner = DrillRunner(self.plan, store=self.ctx.store, engine=engine, audio_in=self._input,
                                            audio_out=self._output, clock=clock, on_event=forward,
-                                           mode="answers" if self.answers else "mic")
+                                           mode="answers" if self.answers else "mic", suds_before=self.suds_before)
             self._on_event(SessionReady(engine.name, prospect_to, answers_from))
             self._runner.run()
         except TrainerError as error:
@@ -216,7 +220,7 @@ class DrillSession:
 
     def _open_input(self, clock: AudioClock):
         if self.answers:
-            return AnswerFiles(self.answers, clock), f"answer files in {self.answers[0].parent}"
+            return AnswerFiles(self.answers, clock), f"answer files ({self.answers[0].parent.name})"
         microphone = MicrophoneWithDone(MicrophoneInput(self.ctx.settings.input_device))
         return microphone, "the microphone"
 
@@ -228,4 +232,4 @@ class DrillSession:
             stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
             folder = paths.cache_dir() / "played" / stamp
             log.info("no speaker (%s): the prospect's lines go to %s", error, folder)
-            return FileOutput(folder, clock), f"no speaker found, so the lines are written to {folder}"
+            return FileOutput(folder, clock), f"written to files, no speaker found ({folder.parent})"

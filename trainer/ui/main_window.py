@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -32,6 +32,7 @@ from trainer.ui.widgets.common import Banner, label
 from trainer.ui.widgets.icons import icon
 
 log = logging.getLogger(__name__)
+PRELOAD_AFTER_MS = 1500  # the speech engine loads this long after the window is usable
 
 
 def view_classes() -> list[type]:
@@ -84,6 +85,8 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, view.key)
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._row_changed)
+        first = next(iter(self.views.values()))
+        first.loaded.connect(self._schedule_preload)
 
         sidebar = QWidget()
         sidebar.setObjectName("Sidebar")
@@ -175,6 +178,16 @@ class MainWindow(QMainWindow):
         else:
             self.notice.hide()
         self.health_checked.emit(health)
+
+    def _schedule_preload(self) -> None:
+        """Once the first view is on screen, load the speech engine in the background (once)."""
+        next(iter(self.views.values())).loaded.disconnect(self._schedule_preload)
+        QTimer.singleShot(PRELOAD_AFTER_MS, self._preload_engine)
+
+    def _preload_engine(self) -> None:
+        # a drill then starts without waiting for the model; a missing engine is the health banner's to say
+        tasks.run_in_background(self.ctx.engine, on_error=lambda error: log.info("engine not loaded: %s", error),
+                                owner=self)
 
     def _started(self, startup) -> None:
         if startup.recovered:

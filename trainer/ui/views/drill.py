@@ -24,7 +24,7 @@ from trainer.core.bank import MODEL_ANSWER
 from trainer.core.errors import TrainerError
 from trainer.drill_events import DrillResult
 from trainer.store.bank import add_from_turn
-from trainer.store.progress import record_progress, set_level
+from trainer.store.progress import set_level
 from trainer.ui import tasks
 from trainer.ui.drill_bridge import DrillBridge
 from trainer.ui.drill_plan import PlannedDrill, current_levels, plan_for
@@ -113,7 +113,6 @@ class DrillView(View):
     def _connect_bridge(self) -> None:
         b = self.bridge
         b.session_ready.connect(self._session_ready)
-        b.drill_did_start.connect(self._drill_started)
         b.line_will_play.connect(self._line_will_play)
         b.line_did_play.connect(self._line_did_play)
         b.speech_did_start.connect(lambda e: self._set_stage("speaking"))
@@ -188,10 +187,7 @@ class DrillView(View):
         self.persona_name = planned.persona.name if planned.persona else "The prospect"
         self.persona.set_persona(planned.persona)
         self.level_pill.setText(f"Level {rules.level} · {rules.name}")
-        help = planned.help
-        self.stage_card.help.setVisible(bool(help.text))
-        self.stage_card.help_title.setText("MODEL ANSWER" if help.kind == MODEL_ANSWER else "YOUR OPENER")
-        self.stage_card.help_text.setText(help.text + (f"\n\nTip: {help.tip}" if help.tip else ""))
+        self._show_help(planned.help)
         self.stage_card.line.setText(f"“{objection.lines[0]}”" if rules.script_visible and not rules.random_lines
                                      else f"{self.persona_name} will speak first. Listen, then answer out loud.")
         if rules.prep_s > 0:
@@ -223,28 +219,29 @@ class DrillView(View):
         else:
             tasks.report_error(error)
 
+    def _show_help(self, help) -> None:
+        self.stage_card.help.setVisible(bool(help.text))
+        self.stage_card.help_title.setText("MODEL ANSWER" if help.kind == MODEL_ANSWER else "YOUR OPENER")
+        self.stage_card.help_text.setText(help.text + (f"\n\nTip: {help.tip}" if help.tip else ""))
+
     def _maybe_launch(self) -> None:
         if (self.stage not in ("prep", "starting") or self.plan is None or self._prepared is None
                 or time.monotonic() < self._prep_until):
             return
         self._set_stage("starting")
         self.stage_card.hints.setText("Esc  end the drill")
-        self.session = DrillSession(self.ctx, self.plan, self.bridge, self._prepared or None)
+        self.session = DrillSession(self.ctx, self.plan, self.bridge, self._prepared or None, self.choice.suds_before)
         self.session.start()
 
     def _session_ready(self, event) -> None:
         self.route.setText(f"The prospect: {event.prospect_to} · your answers: {event.answers_from} · "
-                           f"speech engine: {event.engine}")
-
-    def _drill_started(self, event) -> None:
-        rating = self.choice.suds_before if self.choice else None
-        if rating is not None:
-            drill_id = event.drill_id
-            tasks.run_in_background(lambda: self.ctx.store.rate_suds(drill_id, before=rating), owner=self)
+                           f"speech engine: {event.engine.capitalize()}")
 
     # -- the turns ------------------------------------------------------------------------
 
     def _line_will_play(self, event) -> None:
+        if event.help is not None:  # what the level shows with this line (a follow-up's own model answer ...)
+            self._show_help(event.help)
         visible = self.plan.rules.script_visible
         self.stage_card.line.setText(f"“{event.line}”" if visible else f"Listen to {event.persona}…")
         self.stage_card.partial.setText("")
@@ -274,13 +271,11 @@ class DrillView(View):
         self.result_panel.show_result(result, pack)
         self.pages.setCurrentWidget(self.result_panel)
         self._set_stage("finished")
+        if result.progress is not None:  # the runner rescheduled, moved the ladder and chose takes to offer
+            self.result_panel.show_progress(result.progress, pack)
         self.drill_finished.emit(result)
-        ctx = self.ctx
-        tasks.run_in_background(lambda: record_progress(ctx.store, pack, result.drill_id), self._progress, owner=self)
-
-    def _progress(self, progress) -> None:
-        self.result_panel.show_progress(progress, self.plan.pack)
-        self.progress_recorded.emit(progress)
+        if result.progress is not None:
+            self.progress_recorded.emit(result.progress)
 
     def save_take(self, turn_id: int) -> None:
         """Put a take of the drill into the rep's opener bank (its own copy of the audio)."""

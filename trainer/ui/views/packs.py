@@ -15,11 +15,13 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QListWidget, QProgressBar
 
+from trainer.core.levels import ladder_for
 from trainer.core.pack_model import Pack
 from trainer.core.packs import PackError
 from trainer.core.paths import user_packs_dir
 from trainer.ui import tasks
 from trainer.ui.context import InstalledPack
+from trainer.ui.drill_plan import current_levels
 from trainer.ui.pack_import import ImportedPack, import_pack
 from trainer.ui.views.base import View
 from trainer.ui.widgets.charts import LevelBars
@@ -109,20 +111,20 @@ class PacksView(View):
 
     def load(self):
         packs = self.ctx.installed_packs(reload=True)
-        return packs, assignment_progress(self.ctx, packs)
+        return packs, assignment_progress(self.ctx, packs), current_levels(self.ctx.store, self.ctx.packs())
 
     def show_data(self, data) -> None:
-        packs, assignments = data
+        packs, assignments, levels = data
         self._show_assignments(assignments)
         clear_layout(self.grid)
         self.pack_cards = {}
         for index, item in enumerate(packs):
-            card = self._pack_card(item) if item.pack else self._broken_card(item)
+            card = self._pack_card(item, levels.get(item.pack.id)) if item.pack else self._broken_card(item)
             if item.pack:
                 self.pack_cards[item.pack.id] = card
             self.grid.addWidget(card, index // 2, index % 2)
 
-    def _pack_card(self, item: InstalledPack) -> Card:
+    def _pack_card(self, item: InstalledPack, level: int | None) -> Card:
         pack = item.pack
         card = Card()
         where = pill("built-in", "muted") if item.builtin else pill("yours")
@@ -140,6 +142,12 @@ class PacksView(View):
         card.body.addWidget(LevelBars(dict(levels)))
         if item.replaced:
             card.body.addWidget(label("Replaced by your own pack with the same id.", "faint"))
+        elif level is not None:
+            rules = ladder_for(pack).levels.get(level)
+            drill = button("Drill this pack →", "link", lambda _=False, p=pack.id: self.navigate.emit(
+                "drill", {"pack_id": p}))
+            card.body.addLayout(hbox(label(f"You are at level {level}" + (f" · {rules.name}" if rules else ""),
+                                           "muted"), None, drill))
         return card
 
     def _broken_card(self, item: InstalledPack) -> Card:

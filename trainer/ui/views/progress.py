@@ -39,25 +39,35 @@ class ChartCard(Card):
         self.setMinimumHeight(250)
 
     def set_data(self, dates, series: Sequence[Series], band=None, note: str = "") -> None:
-        """Show the series; the headline is the first series' latest value."""
+        """Show the series; the headline is the first series' latest value, compared with the drills before it."""
         self.chart.set_data(dates, series, band)
         values = [v for v in series[0].values if v is not None] if series else []
         self.value.setText(f"{values[-1]:.{self.decimals}f}{self.unit}" if values else "–")
-        text, better = (note, False) if note else self._trend(values)
+        text, better = (note, False) if note else self._trend(values, band)
         self.trend.setText(text)
         set_kind(self.trend, "good" if better else "muted")
 
-    def _trend(self, values: list[float]) -> tuple[str, bool]:
-        """('up 12 on the 3 drills before', better?) for the last three drills against the three before them."""
-        if len(values) < 4:
-            return "latest drill", False
-        k = min(3, len(values) // 2)
-        now, before = mean(values[-k:]), mean(values[-2 * k:-k])
-        change = now - before
+    def _trend(self, values: list[float], band) -> tuple[str, bool]:
+        """('down 1.2 on your previous 3 drills', closer to the target?) for the latest value."""
+        if len(values) < 2:
+            return "your first drill", False
+        k = min(3, len(values) - 1)
+        latest, before = values[-1], mean(values[-1 - k:-1])
+        change = latest - before
         if abs(change) < 10 ** -self.decimals:
-            return f"steady over the last {k} drills", False
+            return f"level with your previous {k} drill{'s' if k > 1 else ''}", False
+        if band is not None:
+            better = _off_band(latest, band) < _off_band(before, band)
+        else:
+            better = (change < 0) == self.lower_is_better
         word = "down" if change < 0 else "up"
-        return f"{word} {abs(change):.{self.decimals}f} on the {k} drills before", (change < 0) == self.lower_is_better
+        return f"{word} {abs(change):.{self.decimals}f} on your previous {k} drill{'s' if k > 1 else ''}", better
+
+
+def _off_band(value: float, band: tuple[float, float]) -> float:
+    """How far a value lies outside a band (0 inside it)."""
+    low, high = band
+    return max(low - value, 0.0, value - high)
 
 
 class ProgressView(View):

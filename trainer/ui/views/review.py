@@ -62,7 +62,7 @@ class TurnView(Card):
         persona = pack.personas.get(objection.persona) if objection else None
         title = f"Turn {turn.number}" + (f" · {objection.category}" if objection else "")
         state = {"scored": None, "recovered": pill("interrupted", "warn"), "recording": pill("not finished", "warn")}
-        self.body.addLayout(hbox(label(title, "section"), None, *[w for w in (state.get(turn.status),) if w]))
+        self.body.addLayout(hbox(label(title.upper(), "section"), None, *[w for w in (state.get(turn.status),) if w]))
         self.play_line_button = button("▶  Line", None, lambda: play(self, LINE))
         who = persona.name if persona else "Prospect"
         self.body.addLayout(hbox((vbox(label(who, "muted"), label(f"“{turn.prospect_line}”", "quote", wrap=True),
@@ -212,7 +212,7 @@ class ReviewView(View):
         header = Card()
         ring = ScoreRing(84)
         ring.set_score(drill.score)
-        facts = [level_name(pack, drill.level), when(drill), f"engine {drill.engine or '?'}"]
+        facts = [level_name(pack, drill.level), when(drill), f"engine {(drill.engine or '?').capitalize()}"]
         m = drill.metrics
         stats = []
         if m.get("talk_share") is not None:

@@ -1,0 +1,124 @@
+"""Screenshots of the app for the README: Today, Drill (mid-answer and the score card), Review, Bank, Progress.
+
+Run by `make screenshots` under Xvfb. Everything shown is real: a fresh data folder is
+filled with drills run from TTS-spoken answers through the bundled Whisper engine
+(tests/ui/demo_drills.py), then the window drives one more drill live from an answer
+file. Nothing from the user's own data folder is read or shown.
+
+Run: `xvfb-run -a python scripts/screenshots.py [OUT_DIR]` (default docs/screenshots).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "ui")]
+WORK = Path(tempfile.mkdtemp(prefix="repdrill-screenshots-"))
+for name in ("DATA", "CACHE", "CONFIG", "MODELS"):
+    os.environ[f"TRAINER_{name}"] = str(WORK / name.lower())
+
+from demo_drills import populate, write_answers  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+
+from trainer.speech.whisper_engine import WhisperEngine  # noqa: E402
+from trainer.ui.app import create_app, dispose  # noqa: E402
+from trainer.ui.app_settings import ANSWER_FILES, AppSettings  # noqa: E402
+from trainer.ui.context import AppContext  # noqa: E402
+from trainer.ui.main_window import MainWindow  # noqa: E402
+
+SIZE = (1280, 820)
+TALL = 1130  # Progress: all six charts
+PACK, OBJECTION = "price-and-budget", "more-than-expected"  # the live drill: level 1, model answer shown
+
+
+def wait(predicate, timeout_s: float = 60.0, what: str = "") -> None:
+    """Run the event loop until `predicate()` holds; exit with a message on timeout."""
+    deadline = time.monotonic() + timeout_s
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: (predicate() or time.monotonic() > deadline) and loop.quit())
+    timer.start()
+    loop.exec()
+    timer.stop()
+    if not predicate():
+        sys.exit(f"screenshots: timed out waiting for {what}")
+
+
+def settle(seconds: float = 0.4) -> None:
+    """Let layouts and repaints finish."""
+    end = time.monotonic() + seconds
+    wait(lambda: time.monotonic() >= end, seconds + 1)
+
+
+def show(window: MainWindow, key: str, options: dict | None = None) -> None:
+    """Go to a view and wait until its data is on screen."""
+    view = window.views[key]
+    done = []
+    view.loaded.connect(lambda: done.append(True))
+    window.go(key, options)
+    wait(lambda: bool(done), what=f"the {key} view")
+    settle()
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"making a history of drills in {WORK} ...", flush=True)
+    populate(Path(os.environ["TRAINER_DATA"]), WhisperEngine(partial_every_s=None), WORK / "work")
+    answers = WORK / "answers"
+    write_answers(answers, PACK, OBJECTION, ["good"])
+
+    app = create_app()
+    window = MainWindow(AppContext(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(answers)), save=False))
+    window.resize(*SIZE)
+    window.show()
+    wait(lambda: window.health is not None, what="the device check")
+    window.notice.hide()  # the build machine has no microphone; a rep's has
+
+    def save(name: str) -> None:
+        window.grab().save(str(out / f"{name}.png"))
+        print(f"  {out / name}.png", flush=True)
+
+    for key in ("today", "review", "bank", "progress"):
+        window.resize(SIZE[0], TALL if key == "progress" else SIZE[1])
+        show(window, key)
+        if key == "review":  # mid-playback: the word being heard is lit
+            review = window.views["review"]
+            wait(lambda: bool(review.turn_views), what="a drill in Review")
+            turn = review.turn_views[0]
+            turn.play_answer_button.click()
+            wait(lambda: (turn.transcript.current or 0) >= 8, 30, "playback to reach the ninth word")
+        save(key)
+        if key == "review":
+            review.player.stop()
+    window.resize(*SIZE)
+
+    drill = window.views["drill"]
+    show(window, "drill", {"pack_id": PACK, "objection_id": OBJECTION, "level": 1})
+    progress = []
+    drill.progress_recorded.connect(progress.append)
+    drill.start()
+    wait(lambda: drill.stage == "prep", what="the preparation")
+    drill.space()
+    wait(lambda: drill.stage == "speaking" and len(drill.stage_card.partial.text().split()) >= 6, 90,
+         "the answer's partial transcript")
+    settle(0.3)
+    save("drill-turn")
+    wait(lambda: bool(progress), 90, "the score card")
+    window.resize(SIZE[0], TALL)  # the drill's score and the answer's score card
+    drill.verticalScrollBar().setValue(0)
+    settle()
+    save("drill-score")
+    window.close()
+    dispose(window)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
