@@ -11,6 +11,7 @@ import pytest
 from demo_drills import write_answers
 from PySide6.QtCore import Qt, QTimer
 
+from trainer.core import paths
 from trainer.store.db import Store
 from trainer.ui.app_settings import ANSWER_FILES, AppSettings
 from trainer.ui.widgets.score_card import MetricTile
@@ -125,11 +126,15 @@ def test_a_drill_runs_in_the_window_and_its_score_card_shows_the_stored_numbers(
     assert "six dollars" in turn_view.transcript.text().lower()
 
 
-def test_escape_ends_the_drill_during_the_answer_and_keeps_what_was_said(drill_window, qtbot):
+def test_r_repeats_the_line_and_escape_ends_the_drill_keeping_what_was_said(drill_window, qtbot):
     window, view = drill_window
     qtbot.mouseClick(view.setup.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.stage == "prep", timeout=10_000)
     with qtbot.waitSignal(view.bridge.speech_did_start, timeout=60_000):
         qtbot.keyClick(view, Qt.Key.Key_Space)
+    played = paths.cache_dir() / "played"
+    qtbot.keyClick(view, Qt.Key.Key_R)  # no speaker here: the lines go to files, so a repeat is a second file
+    qtbot.waitUntil(lambda: len(list(played.rglob("playback-*.wav"))) == 2, timeout=10_000)
     with qtbot.waitSignal(view.drill_finished, timeout=30_000) as finished:
         qtbot.keyClick(view, Qt.Key.Key_Escape)
     result = finished.args[0]
@@ -189,3 +194,19 @@ def test_with_the_microphone_space_ends_the_answer_and_the_prospect_plays_on_the
     [turn] = finished.args[0].turns
     assert turn.transcript.lower().startswith("we help") and "show you" not in turn.transcript.lower()
     assert 1.5 < turn.assessment.metrics.talk_s < 4.5  # the ~2.5 s said before Space, not the whole 10 s answer
+
+
+def test_without_a_microphone_a_drill_says_so_and_stores_nothing(make_window, qtbot):
+    window = make_window(AppSettings())  # answer with the microphone; this machine has none
+    view = window.views["drill"]
+    with qtbot.waitSignal(view.loaded):
+        window.go("drill", {"pack_id": PACK, "objection_id": "competitor-is-cheaper", "level": 3})
+    with qtbot.waitSignal(view.bridge.session_ended, timeout=60_000):
+        view.start()
+    assert view.error.isVisible()
+    assert "no audio input device found: connect a microphone" in view.error.text.text()
+    assert view.stage == "stopped" and view.session is None
+    view.error.action_clicked.emit()  # Back
+    assert view.stage == "setup" and view.pages.currentWidget() is view.setup
+    with Store() as store:
+        assert store.drills() == []

@@ -83,3 +83,38 @@ def test_the_microphone_check_hears_speech_and_plays_it_back(make_window, qtbot,
     assert "works" in view.check_status.text()
     with qtbot.waitSignal(view.player.finished, timeout=20_000):
         view.playback_button.click()
+
+
+def test_a_known_model_is_downloaded_with_a_progress_bar(make_window, qtbot, tmp_path, monkeypatch):
+    from trainer.speech import model_download
+    from trainer.ui.views import settings_speech
+
+    archive = make_vosk_zip(tmp_path, "vosk-model-small-en-us-0.15")
+    known = model_download.KnownModel("vosk-model-small-en-us-0.15", "vosk", "en", archive.as_uri(),
+                                      archive.stat().st_size, 1, None, "US English, small (a local copy)")
+    monkeypatch.setattr(model_download, "known_models", lambda: [known])  # no internet here: a file:// URL
+    monkeypatch.setattr(settings_speech, "known_models", lambda: [known])
+    window, view = open_settings(make_window, qtbot)
+    steps = []
+    view.speech.relay.changed.connect(lambda done, total: steps.append((done, total)))
+    with qtbot.waitSignal(view.loaded, timeout=30_000):
+        view.speech.download(known)
+    assert steps[-1] == (archive.stat().st_size, archive.stat().st_size)
+    assert "Installed vosk-model-small-en-us-0.15" in view.speech.status.text()
+    assert "vosk-model-small-en-us-0.15" in [m.name for m in installed_models()]
+
+
+def test_without_a_speech_model_the_app_says_answers_cannot_be_transcribed(make_window, qtbot):
+    from trainer.ui.app_settings import AppSettings
+
+    window = make_window(AppSettings(engine="vosk"))  # Vosk chosen, and no Vosk model installed
+    qtbot.waitUntil(lambda: window.health is not None)
+    assert window.health.engine is None
+    assert "Answers cannot be transcribed: no Vosk model is installed" in window.notice.text.text()
+
+
+def test_the_data_folder_can_be_moved_for_the_next_start(make_window, qtbot, tmp_path):
+    window, view = open_settings(make_window, qtbot)
+    view.set_data_folder(tmp_path / "elsewhere")
+    assert window.ctx.settings.data_dir == str(tmp_path / "elsewhere")
+    assert "From the next start" in view.data_note.text()

@@ -70,11 +70,6 @@ class MicrophoneWithDone:
     def dropped(self) -> int:
         return self.microphone.dropped
 
-    @property
-    def device_name(self) -> str:
-        """The microphone's name (after start())."""
-        return self.microphone.device.name
-
     def finish_answer(self) -> None:
         """The rep is done: deliver silence from now on (any thread)."""
         self._done.set()
@@ -130,7 +125,6 @@ class DrillSession:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name="drill", daemon=True)
-        self.drill_id: int | None = None
 
     def start(self) -> None:
         """Start the drill's thread."""
@@ -215,8 +209,6 @@ class DrillSession:
             self._line_played = True
         elif isinstance(event, RepTurnStarted) and isinstance(self._input, MicrophoneWithDone):
             self._input.next_answer()
-        if self.drill_id is None and getattr(event, "drill_id", None) is not None:
-            self.drill_id = event.drill_id
 
     def _open_input(self, clock: AudioClock):
         if self.answers:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -50,8 +50,6 @@ def view_classes() -> list[type]:
 
 class MainWindow(QMainWindow):
     """Sidebar + pages. `go(key, **options)` shows a view (and hands it the options)."""
-
-    health_checked = Signal(object)  # Health
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -177,7 +175,6 @@ class MainWindow(QMainWindow):
             self.notice.show_text(" ".join(problems))
         else:
             self.notice.hide()
-        self.health_checked.emit(health)
 
     def _schedule_preload(self) -> None:
         """Once the first view is on screen, load the speech engine in the background (once)."""

@@ -45,11 +45,6 @@ class Player(QObject):
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
 
-    @property
-    def playing(self) -> bool:
-        """True from `play()` until the sound ends."""
-        return self._timer.isActive()
-
     def play(self, sound: Path | tuple[np.ndarray, int]) -> None:
         """Play a WAV file, or (samples, rate); whatever was playing stops."""
         self.stop()

@@ -164,10 +164,9 @@ def verdict(score: float | None) -> str:
 class ScoreCard(QFrame):
     """Score ring and verdict, metric tiles, reasons with the points they cost, covered and missed moves."""
 
-    def __init__(self, *, compact: bool = False) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.compact = compact
-        self.ring = ScoreRing(72 if compact else 92)
+        self.ring = ScoreRing(92)
         self.headline = label("", "quote")
         self.detail = label("", "muted", wrap=True)
         self.tiles = QGridLayout()
@@ -197,7 +196,7 @@ class ScoreCard(QFrame):
         self.moves.addStretch(1)
         clear_layout(self.tiles)
         for i, gauge in enumerate(gauges(m, summary.targets)):
-            self.tiles.addWidget(MetricTile(gauge), 0 if not self.compact else i // 2, i if not self.compact else i % 2)
+            self.tiles.addWidget(MetricTile(gauge), 0, i)
         clear_layout(self.reasons)
         if summary.reasons:
             self.reasons.addWidget(label("WHAT WOULD HAVE EARNED MORE", "section"))
