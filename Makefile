@@ -25,14 +25,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[whisper,test]'
 	touch $(STAMP)
 
-BENCHES ?= bench/asr.py bench/score.py bench/turns.py bench/startup.py
+BENCHES ?= bench/asr.py bench/score.py bench/turns.py bench/startup.py bench/memory.py
 
 bench: $(STAMP)
 	for script in $(BENCHES); do $(BIN)/python $$script || exit 1; done
 
+# An hour of drill from answer files (virtual clock, ~6 min): memory, input frames, threads, files.
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py
+
 # The README's pictures of the app: real drills in a throwaway data folder, under a virtual X display.
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1440x1300x24" $(BIN)/python scripts/screenshots.py docs/screenshots
+	REPDRILL_SCREENSHOTS=docs/screenshots scripts/with-test-env $(BIN)/python -m pytest -q -p no:cacheprovider tests/ui/test_report_render.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -63,3 +63,11 @@ def write_section(name: str, title: str, about: str, body: Sequence[str]) -> Non
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     RESULTS.write_text(text)
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+def rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident memory in MB (Linux /proc): `VmRSS` now, or `VmHWM` at its peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")

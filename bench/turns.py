@@ -52,11 +52,12 @@ STATES = "We save teams like yours five hours every single week."
 TOPICS = ["the price", "the timing", "your current vendor", "the contract"]
 
 
-def bench_pack() -> Pack:
-    """Four objections, each a chain of DEPTH prospect turns branching on the `ask` move."""
+def bench_pack(count: int = OBJECTIONS) -> Pack:
+    """`count` objections (four by default), each a chain of DEPTH prospect turns branching on the `ask` move."""
     ask = (Move("ask", ("can i ask", "what matters")),)
     objections = []
-    for o, topic in enumerate(TOPICS, 1):
+    for o in range(1, count + 1):
+        topic = TOPICS[(o - 1) % len(TOPICS)]
         def node(depth: int, branch: str) -> Node:
             lines = (f"Objection {o}, step {depth}{branch}: I still have doubts about {topic}.",
                      f"Step {depth}{branch} of objection {o}. Tell me more about {topic}.")
@@ -77,10 +78,10 @@ def bench_pack() -> Pack:
 
 
 def percentiles(values: list[float]) -> str:
-    """p50 / p90 / max in milliseconds."""
+    """p50 / p95 / max in milliseconds (p95 by linear interpolation between the nearest turns)."""
     ordered = sorted(values)
-    p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
-    return f"p50 {statistics.median(ordered) * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms"
+    p95 = statistics.quantiles(ordered, n=20, method="inclusive")[-1] if len(ordered) > 1 else ordered[0]
+    return f"p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms"
 
 
 def run_drill(label: str, engine, answers: list[Path], folder: Path, turns: int) -> list[tuple[str, str, str, str]]:
