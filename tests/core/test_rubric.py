@@ -116,3 +116,11 @@ def test_no_rubric_and_empty_answers():
     empty = check_rubric(RUBRIC, [])
     assert empty.coverage == 0.0 and empty.as_json() == dict.fromkeys(["acknowledge", "ask", "reframe", "next_step"], False)
     assert not check_move(Move("x", ("",)), timed("hello")).covered  # a cue without words never matches
+
+
+def test_a_dropped_i_still_matches_a_longer_cue_but_not_a_short_one():
+    ask = Move("ask", ("can i ask",))
+    assert check_rubric([ask], "Can ask how you plan your shifts today?").covered == {"ask"}
+    assert check_rubric([ask], "You can tell me later").covered == frozenset()
+    short = Move("ack", ("i see",))  # two words: "see" alone is too little to go on
+    assert check_rubric([short], "see the numbers").covered == frozenset()

@@ -12,8 +12,10 @@ words (0-100; Levenshtein rather than Indel so a dropped word costs its full len
 reaches FUZZY_THRESHOLD and every short cue word (<= 3 letters: "i", "you", "if",
 "why") appears in that window exactly, since one wrong letter changes a short word's
 meaning ("what if" is not "what is"). A cue shorter than EXACT_BELOW_CHARS characters
-must match exactly. The matched words are returned as evidence (word indices and the
-engine's times) for highlighting.
+must match exactly. Engines often drop the word "I" ("can ask how" for "can I ask
+how"), so a cue of three or more words that has "i" also matches without it. The
+matched words are returned as evidence (word indices and the engine's times) for
+highlighting.
 """
 
 from __future__ import annotations
@@ -105,26 +107,41 @@ def check_move(move: Move, words: Sequence[Word]) -> MoveResult:
     answer, owner = word_tokens(words)
     best: MoveResult = MoveResult(move, covered=False)
     for cue in move.cues:
-        cue_tokens = tokens(cue)
-        if not cue_tokens:
-            continue
-        score, start, end = cue_similarity(cue_tokens, answer)
-        if score <= best.similarity:
-            continue
-        if score >= FUZZY_THRESHOLD - 1e-9:  # 1 - 2/10 must count as 80
-            first, last = owner[start], owner[end - 1]
-            best = MoveResult(
-                move,
-                covered=True,
-                cue=cue,
-                similarity=score,
-                word_range=range(first, last + 1),
-                evidence=" ".join(w.text.strip() for w in words[first : last + 1]),
-                start=words[first].start,
-                end=words[last].end,
-            )
-        elif not best.covered:
-            best = MoveResult(move, covered=False, similarity=score)
+        for cue_tokens in _cue_forms(tokens(cue)):
+            best = _better(best, move, cue, cue_tokens, answer, owner, words)
+    return best
+
+
+def _cue_forms(cue_tokens: list[str]) -> list[list[str]]:
+    """The cue's tokens, and for a cue of 3+ words with "i", the same without it (engines drop it)."""
+    if not cue_tokens:
+        return []
+    forms = [cue_tokens]
+    if len(cue_tokens) >= 3 and "i" in cue_tokens:
+        forms.append([t for t in cue_tokens if t != "i"])
+    return forms
+
+
+def _better(best: MoveResult, move: Move, cue: str, cue_tokens: list[str], answer: list[str],
+            owner: list[int], words: Sequence[Word]) -> MoveResult:
+    """`best`, or the result of this cue form when it matches better."""
+    score, start, end = cue_similarity(cue_tokens, answer)
+    if score <= best.similarity:
+        return best
+    if score >= FUZZY_THRESHOLD - 1e-9:  # 1 - 2/10 must count as 80
+        first, last = owner[start], owner[end - 1]
+        return MoveResult(
+            move,
+            covered=True,
+            cue=cue,
+            similarity=score,
+            word_range=range(first, last + 1),
+            evidence=" ".join(w.text.strip() for w in words[first : last + 1]),
+            start=words[first].start,
+            end=words[last].end,
+        )
+    if not best.covered:
+        return MoveResult(move, covered=False, similarity=score)
     return best
 
 
