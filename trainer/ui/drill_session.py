@@ -27,7 +27,8 @@ import numpy as np
 from trainer.answer_source import AnswerFiles
 from trainer.core import paths
 from trainer.core.errors import TrainerError
-from trainer.drill import DrillPlan, DrillRunner
+from trainer.drill import DrillRunner
+from trainer.drill_plan import DrillPlan
 from trainer.drill_events import DrillError, LineDidPlay, LineWillPlay, RepTurnStarted
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioChunk, Level, MicrophoneInput
