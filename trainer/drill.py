@@ -392,8 +392,8 @@ def _return_freed_memory() -> None:
     """Hand the memory a turn freed back to the system.
 
     Each turn's engine thread allocates in a glibc arena of its own, which keeps what
-    it frees: over an hour's drill RSS crept up 9% after the warm-up (bench/soak.py),
-    with it 2%. It takes ~4 ms, after the commit, while the next line plays.
+    it frees: over an hour's drill RSS crept up 8% after the warm-up (bench/soak.py),
+    with this 2%. It takes ~4 ms, after the commit, while the next line plays.
     """
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)

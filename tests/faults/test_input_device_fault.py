@@ -113,6 +113,6 @@ def test_the_microphone_hanging_mid_answer(tmp_path, pack, whisper, pulse_rig):
     device = microphone.device
     assert message.startswith(f"audio input device {device.index} ({device.name}) delivered no sound for 2 s: "
                               "check that it is still connected")
-    assert 2.0 <= noticed < 3.5  # STALL_SECONDS after the last block, plus closing the drill
+    assert 1.9 <= noticed < 3.5  # STALL_SECONDS after the last block (which may precede pactl returning), plus closing
     samples = soundfile.read(str(kept), dtype="int16")[0]
     assert np.abs(samples).max() > 1000 and f"({len(samples) / 16_000:.1f} s)" in message
