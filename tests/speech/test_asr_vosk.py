@@ -71,7 +71,8 @@ def test_partial_results_arrive_while_streaming(streamed, korean_speech):
     assert len(partials) >= 5
     for span in korean_speech.spans:  # new text shows up while each line is still being fed
         assert any(span.start < fed <= span.end for fed, _ in partials), (span, partials)
-    assert len({text for _, text in partials}) == len(partials)  # only changes are reported
+    texts = [text for _, text in partials]
+    assert all(a != b for a, b in zip(texts, texts[1:]))  # only changes are reported (a text may come back later)
     # Partial text keeps what Vosk already closed: the last one covers most of the final words.
     assert len(partials[-1][1].split()) >= len(transcript.words) - 3
 
