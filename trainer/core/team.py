@@ -122,11 +122,20 @@ def column(key: str) -> Column:
 
 
 @dataclass(frozen=True)
+class TeamNote:
+    """Something the coach should know about a file that was read (or set aside for a newer one)."""
+
+    source: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Team:
-    """The merged table: one row per report read, and every file that could not be read with its problems."""
+    """The merged table: one row per report read, every file that could not be read with its problems, and notes."""
 
     rows: tuple[TeamRow, ...]
     errors: tuple[ReportError, ...] = field(default=())
+    notes: tuple[TeamNote, ...] = field(default=())
 
     def sorted(self, key: str = "rep", descending: bool = False) -> list[TeamRow]:
         """Rows sorted by a column; rows without a value in it come last either way."""
