@@ -1,32 +1,75 @@
 """What the Today view shows, gathered in one background job (no Qt): today's short practice block
-(`plan_today`, as `trainer today` plans it), where the rep stands on each pack's ladder, the streak of
-days practised, and how their anxiety is moving.
+(`plan_today`, as `trainer today` plans it), the rep's assignments with their progress (as `trainer
+assignments` counts it), where the rep stands on each pack's ladder, the streak of days practised, and
+how their anxiety is moving.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Iterable
 
+from trainer.core.assignments import (
+    DONE,
+    OVERDUE,
+    AssignmentError,
+    AssignmentProgress,
+    PackAssignment,
+    installed_assignments,
+)
 from trainer.core.ladder import LadderDecision
 from trainer.core.pack_model import Pack
 from trainer.core.schedule import TodayPlan, plan_today
 from trainer.store.db import Store
 from trainer.store.progress import current_level, ladder_status, suds_progress
+from trainer.store.report_data import assignments_progress
 from trainer.store.reviews import schedule_cards
 
 
 @dataclass(frozen=True)
+class RepAssignments:
+    """The rep's assignments on `today`: the readable ones with progress (most urgent first) and broken files."""
+
+    today: date
+    progress: tuple[AssignmentProgress, ...]
+    broken: tuple[AssignmentError, ...]
+
+
+@dataclass(frozen=True)
 class TodayData:
-    """Today's block and the rep's standing."""
+    """Today's block, the rep's assignments and their standing."""
 
     plan: TodayPlan
     packs: dict[str, Pack]
+    assignments: RepAssignments
     standings: tuple[tuple[Pack, LadderDecision], ...]  # packs the rep has practised
     streak: int  # days in a row with a finished drill, up to today (or yesterday)
     drilled_today: int
     finished: int
     suds: tuple[str, ...]
+
+
+def urgency(progress: AssignmentProgress) -> tuple:
+    """Sort key: overdue first, then open ones by due day (none last), done ones at the end."""
+    return progress.status != OVERDUE, progress.status == DONE, progress.due or date.max, progress.pack
+
+
+def rep_assignments(store: Store, packs: Iterable[Pack], today: date) -> RepAssignments:
+    """Every assignment the rep has (imported files and packs' own blocks) with its progress on `today`."""
+    packs = list(packs)
+    found = installed_assignments(packs)
+    valid = [a for a in found if isinstance(a, PackAssignment)]
+    progress = assignments_progress(store, packs, valid, today)
+    return RepAssignments(today, tuple(sorted(progress, key=urgency)),
+                          tuple(a for a in found if isinstance(a, AssignmentError)))
+
+
+def practise_level(progress: AssignmentProgress) -> int:
+    """The level to practise an assignment at: its target once the rep has reached it, else the rep's own level."""
+    if progress.level is None or progress.level >= progress.target_level:
+        return progress.target_level
+    return progress.level
 
 
 def streak(days: set[date], today: date) -> int:
@@ -54,6 +97,7 @@ def today_data(store: Store, packs: dict[str, Pack], now: datetime | None = None
     return TodayData(
         plan=plan,
         packs=packs,
+        assignments=rep_assignments(store, packs.values(), local_today),
         standings=tuple((pack, ladder_status(store, pack)) for pack in practised),
         streak=streak(days, local_today),
         drilled_today=sum(d.started_at.astimezone().date() == local_today for d in finished),

@@ -1,8 +1,11 @@
-"""Packs: the installed scenario packs with their levels and counts, importing a pack, and assignments.
+"""Packs: the installed scenario packs with their levels and counts, importing a pack or an assignment,
+and every assignment with its progress.
 
 An import validates the whole file first: a broken pack shows every problem with
-its line and column and nothing is copied (`trainer.ui.pack_import`). A coach's
-assignment shows its due date and the drills done towards it.
+its line and column and nothing is copied (`trainer.ui.pack_import`); an assignment
+file is checked the same way (`import_assignment`, as `trainer assignments import`
+does). The Assignments card lists imported assignment files and packs' own
+`assignment:` blocks, with the drills done towards each, and names broken files.
 """
 
 from __future__ import annotations
@@ -13,39 +16,68 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QGridLayout, QListWidget, QProgressBar
+from PySide6.QtWidgets import QFileDialog, QGridLayout, QListWidget
 
+from trainer.core.assignments import (
+    OVERDUE,
+    AssignmentError,
+    AssignmentProgress,
+    PackAssignment,
+    assignments_dir,
+    import_assignment,
+)
+from trainer.core.errors import TrainerError
 from trainer.core.levels import ladder_for
-from trainer.core.pack_model import Pack
 from trainer.core.packs import PackError
 from trainer.core.paths import user_packs_dir
+from trainer.store.report_data import assignments_progress
 from trainer.ui import tasks
 from trainer.ui.context import InstalledPack
 from trainer.ui.drill_plan import current_levels
 from trainer.ui.pack_import import ImportedPack, import_pack
+from trainer.ui.today_data import RepAssignments, rep_assignments
 from trainer.ui.views.base import View
+from trainer.ui.widgets.assignment_row import AssignmentRow, BrokenAssignmentRow, day_text, due_words
 from trainer.ui.widgets.charts import LevelBars
-from trainer.ui.widgets.common import Banner, Card, button, clear_layout, hbox, label, pill, vbox
+from trainer.ui.widgets.common import Banner, Card, button, clear_layout, divider, hbox, label, pill, vbox
 
 
 @dataclass(frozen=True)
-class AssignmentProgress:
-    """A pack's assignment and the finished drills at or above its target level."""
+class ImportedAssignment:
+    """An assignment file that was imported, what became of an earlier copy, and the progress so far."""
 
-    pack: Pack
-    drills_done: int
+    item: PackAssignment
+    pack_title: str
+    progress: AssignmentProgress
+    today: date
+    replaced: bool  # an earlier assignment of the same pack and rep was replaced
+    unchanged: bool  # ... by the very same assignment
 
 
-def assignment_progress(ctx, packs: list[InstalledPack]) -> list[AssignmentProgress]:
-    """Every assignment in the packs in use, with the drills done towards it (reads the store)."""
-    out = []
-    for item in packs:
-        if item.pack is None or item.replaced or item.pack.assignment is None:
-            continue
-        target = item.pack.assignment.target_level
-        done = sum(d.level >= target for d in ctx.store.drills(pack_id=item.pack.id, status="finished"))
-        out.append(AssignmentProgress(item.pack, done))
-    return out
+def import_assignment_file(ctx, path: Path) -> ImportedAssignment:
+    """Check `path` and keep a copy among the rep's assignments (all or nothing); reads and writes disk."""
+    packs = ctx.packs()
+    folder = assignments_dir()
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} if folder.is_dir() else {}
+    item, target, replaced = import_assignment(path, packs.values())
+    today = ctx.store.clock().astimezone().date()
+    (progress,) = assignments_progress(ctx.store, packs.values(), [item], today)
+    pack = packs.get(item.pack_id)
+    return ImportedAssignment(item, pack.title if pack else item.pack_id, progress, today, replaced,
+                              before.get(target.name) == target.read_bytes())
+
+
+def imported_text(imported: ImportedAssignment) -> str:
+    """What the banner says: "Kim assigned you “Price and budget”: 5 drills at level 3 or higher by 14 March. ..."."""
+    a, p = imported.item.assignment, imported.progress
+    by = f" by {day_text(a.due, imported.today)}" if a.due else ""
+    what = (f"{a.assigned_by} assigned you “{imported.pack_title}”: {a.drills_required} "
+            f"drill{'s' if a.drills_required != 1 else ''} at level {a.target_level} or higher{by}.")
+    late = f", {due_words(p, imported.today)[0].lower()}" if p.status == OVERDUE else ""
+    so_far = f" So far {min(p.drills_done, a.drills_required)} of {a.drills_required} done{late}."
+    if imported.unchanged:
+        return f"You had this assignment already; nothing changed. {what}{so_far}"
+    return what + so_far + (" It replaces the earlier assignment of this pack." if imported.replaced else "")
 
 
 def shorten(text: str, limit: int = 200) -> str:
@@ -57,30 +89,21 @@ def shorten(text: str, limit: int = 200) -> str:
     return cut[:end + 1] if end > limit // 2 else cut.rsplit(" ", 1)[0] + "…"
 
 
-def due_text(due: date | None, today: date | None = None) -> tuple[str, str]:
-    """('due in 3 days', tone) for an assignment's due date."""
-    if due is None:
-        return "no due date", "muted"
-    days = (due - (today or date.today())).days
-    if days < 0:
-        return f"overdue by {-days} day{'s' if days != -1 else ''}", "bad"
-    if days == 0:
-        return "due today", "warn"
-    return f"due in {days} day{'s' if days != 1 else ''}", "warn" if days <= 3 else "muted"
-
-
 class PacksView(View):
     """The installed packs, assignments, and import."""
 
     key = "packs"
     title_text = "Packs"
-    subtitle_text = "The scenario packs you can drill. Import a pack file a coach sent you; it is checked first."
+    subtitle_text = ("The scenario packs you can drill, and your coach's assignments. Import a file a coach sent "
+                     "you; it is checked first.")
     icon_name = "packs"
-    import_finished = Signal()  # an import ended (imported, or refused with its problems)
+    import_finished = Signal()  # an import (of a pack or an assignment) ended: imported, or refused with its problems
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
+        self.import_assignment_button = button("Import assignment…", None, self.choose_assignment)
         self.import_button = button("Import pack…", "primary", self.choose_file)
+        self.actions.addWidget(self.import_assignment_button)
         self.actions.addWidget(self.import_button)
         self.result_banner = Banner(tone="good", action="Dismiss")
         self.result_banner.action_clicked.connect(self.result_banner.hide)
@@ -95,6 +118,10 @@ class PacksView(View):
                                                 "copied into your packs folder.", "muted", wrap=True))
         self.problems_card.hide()
         self.assignments = Card("Assignments")
+        self.assignment_rows = vbox(spacing=0)
+        self.assignments.body.addLayout(self.assignment_rows)
+        self.assignments.body.addWidget(label(f"Imported assignments are kept in {assignments_dir()}", "faint",
+                                              selectable=True))
         self.assignments.hide()
         self.grid = QGridLayout()
         self.grid.setSpacing(16)
@@ -106,16 +133,22 @@ class PacksView(View):
         self.body.addStretch(1)
         self.pack_cards: dict[str, Card] = {}
         self.imported: ImportedPack | None = None
+        self.imported_assignment: ImportedAssignment | None = None
+        self.assignment_views: list[AssignmentRow] = []
 
     # -- loading ------------------------------------------------------------------------
 
     def load(self):
         packs = self.ctx.installed_packs(reload=True)
-        return packs, assignment_progress(self.ctx, packs), current_levels(self.ctx.store, self.ctx.packs())
+        in_use = self.ctx.packs()
+        today = self.ctx.store.clock().astimezone().date()
+        titles = {pack_id: pack.title for pack_id, pack in in_use.items()}
+        return (packs, rep_assignments(self.ctx.store, in_use.values(), today), titles,
+                current_levels(self.ctx.store, in_use))
 
     def show_data(self, data) -> None:
-        packs, assignments, levels = data
-        self._show_assignments(assignments)
+        packs, assignments, titles, levels = data
+        self._show_assignments(assignments, titles)
         clear_layout(self.grid)
         self.pack_cards = {}
         for index, item in enumerate(packs):
@@ -160,33 +193,18 @@ class PacksView(View):
         card.body.addWidget(label(str(item.path), "faint", selectable=True))
         return card
 
-    def _show_assignments(self, assignments: list[AssignmentProgress]) -> None:
-        while self.assignments.body.count() > 1:  # keep the heading
-            item = self.assignments.body.takeAt(1)
-            if item.widget():
-                item.widget().deleteLater()
-            elif item.layout():
-                clear_layout(item.layout())
-        self.assignments.setVisible(bool(assignments))
-        for entry in assignments:
-            a = entry.pack.assignment
-            due, tone = due_text(a.due)
-            done = min(entry.drills_done, a.drills_required)
-            bar = QProgressBar()
-            bar.setRange(0, a.drills_required)
-            bar.setValue(done)
-            bar.setFixedHeight(8)
-            bar.setMinimumWidth(160)
-            finished = entry.drills_done >= a.drills_required
-            self.assignments.body.addLayout(hbox(
-                vbox(label(f"{entry.pack.title}", "quote"),
-                     label(f"{a.assigned_by} assigned this to {a.assigned_to}: {a.drills_required} drill"
-                           f"{'s' if a.drills_required != 1 else ''} at level {a.target_level} or higher", "muted"),
-                     spacing=2),
-                None,
-                vbox(label(f"{min(entry.drills_done, a.drills_required)} of {a.drills_required} done"), bar, spacing=4),
-                pill("done", "good") if finished else pill(due, tone),
-                spacing=16))
+    def _show_assignments(self, assignments: RepAssignments, titles: dict[str, str]) -> None:
+        clear_layout(self.assignment_rows)
+        rows = [AssignmentRow(p, titles.get(p.pack, p.pack), assignments.today) for p in assignments.progress]
+        for row in rows:
+            row.practise_clicked.connect(lambda pack_id, level: self.navigate.emit(
+                "drill", {"pack_id": pack_id, "level": level}))
+        self.assignment_views = rows
+        for index, row in enumerate([*rows, *map(BrokenAssignmentRow, assignments.broken)]):
+            if index:
+                self.assignment_rows.addWidget(divider())
+            self.assignment_rows.addWidget(row)
+        self.assignments.setVisible(bool(assignments.progress or assignments.broken))
 
     # -- importing ----------------------------------------------------------------------
 
@@ -227,4 +245,39 @@ class PacksView(View):
         for problem in problems:
             self.problem_list.addItem(f"line {problem.line}, column {problem.column}: {problem.message}")
         self.problems_card.show()
+        self.import_finished.emit()
+
+    def choose_assignment(self) -> None:
+        """Ask for an assignment file and import it."""
+        path, _ = QFileDialog.getOpenFileName(self, "Import an assignment from your coach", str(Path.home()),
+                                              "Assignments (*.yaml *.yml);;All files (*)")
+        if path:
+            self.import_assignment(Path(path))
+
+    def import_assignment(self, path: Path) -> None:
+        """Check `path` and keep it among the rep's assignments, in the background; say what came of it."""
+        self.import_assignment_button.setEnabled(False)
+        self.result_banner.hide()
+        self.problems_card.hide()
+        ctx = self.ctx
+        tasks.run_in_background(lambda: import_assignment_file(ctx, path), self._assignment_imported,
+                                self._assignment_failed, owner=self)
+
+    def _assignment_imported(self, imported: ImportedAssignment) -> None:
+        self.import_assignment_button.setEnabled(True)
+        self.imported_assignment = imported
+        self.result_banner.show_text(imported_text(imported), "good")
+        self.import_finished.emit()
+        self.refresh()
+
+    def _assignment_failed(self, error: BaseException) -> None:
+        self.import_assignment_button.setEnabled(True)
+        if isinstance(error, AssignmentError):
+            name = Path(error.problems[0].file).name
+            lines = [f"line {p.line}, column {p.column}: {p.message}" for p in error.problems]
+            self.result_banner.show_text(f"{name} was not imported (nothing was copied):\n" + "\n".join(lines), "error")
+        elif isinstance(error, TrainerError):
+            self.result_banner.show_text(str(error), "error")
+        else:
+            tasks.report_error(error)
         self.import_finished.emit()

@@ -1,5 +1,6 @@
-"""Today: the short practice block for today (due objections first, then a few new ones), the streak,
-where the rep stands on each pack's ladder, and how their anxiety is moving. One click starts a drill.
+"""Today: the coach's assignments with their progress (overdue first), the short practice block for today
+(due objections first, then a few new ones), the streak, where the rep stands on each pack's ladder, and
+how their anxiety is moving. One click starts a drill.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from trainer.core.ladder import PROMOTE, TOP
 from trainer.core.levels import ladder_for
 from trainer.core.schedule import PracticeItem
 from trainer.ui.style import COLORS, set_kind
-from trainer.ui.today_data import TodayData, today_data
+from trainer.ui.today_data import RepAssignments, TodayData, today_data
 from trainer.ui.views.base import View
-from trainer.ui.widgets.common import Card, button, clear_layout, hbox, label, pill, vbox
+from trainer.ui.widgets.assignment_row import AssignmentRow
+from trainer.ui.widgets.common import Card, button, clear_layout, divider, hbox, label, pill, vbox
 from trainer.ui.widgets.icons import pixmap
 
 
@@ -69,6 +71,13 @@ class TodayView(View):
             "said, and keeps the recording. Start at level 1, where the model answer is on screen and the prospect "
             "is warm, and climb when you are ready. Ten minutes a day is enough.", "muted", wrap=True))
         self.welcome.hide()
+        self.assignments = Card("Assignments")
+        self.assignment_rows = vbox(spacing=0)
+        self.assignments.body.addLayout(self.assignment_rows)
+        self.broken_note = hbox(spacing=4)
+        self.assignments.body.addLayout(self.broken_note)
+        self.assignments.hide()
+        self.assignment_views: list[AssignmentRow] = []
         self.block = Card("Today's practice")
         self.items = vbox(spacing=0)
         self.block.body.addLayout(self.items)
@@ -82,6 +91,7 @@ class TodayView(View):
         self.feeling.body.addStretch(1)
         self.body.addLayout(stats)
         self.body.addWidget(self.welcome)
+        self.body.addWidget(self.assignments)
         self.body.addWidget(self.block)
         self.body.addLayout(hbox((self.standing, 3), (self.feeling, 2), spacing=16))
         self.body.addStretch(1)
@@ -102,12 +112,32 @@ class TodayView(View):
         self.stats["due"].show_value(str(due), "due for another go")
         self.stats["done"].show_value(str(data.finished), f"drills done · {data.drilled_today} today")
         self.welcome.setVisible(data.finished == 0)
+        self._show_assignments(data.assignments)
         self._show_items(plan.items)
         self.start_button.setEnabled(bool(plan.items))
         self._show_standing(data)
         self.feeling_text.setText("\n".join(s[0].upper() + s[1:] + "." for s in data.suds) or
                                   "Rate how anxious you feel before and after a drill (0-100). As a level gets "
                                   "familiar the number falls; seeing that is part of the reward.")
+
+    def _show_assignments(self, assignments: RepAssignments) -> None:
+        clear_layout(self.assignment_rows)
+        clear_layout(self.broken_note)
+        self.assignment_views = []
+        for index, progress in enumerate(assignments.progress):
+            pack = self.data.packs.get(progress.pack)
+            row = AssignmentRow(progress, pack.title if pack else progress.pack, assignments.today)
+            row.practise_clicked.connect(self.practise)
+            if index:
+                self.assignment_rows.addWidget(divider())
+            self.assignment_rows.addWidget(row)
+            self.assignment_views.append(row)
+        if broken := len(assignments.broken):
+            self.broken_note.addWidget(label(f"{broken} assignment file{'s' if broken != 1 else ''} cannot be read.",
+                                             "error"))
+            self.broken_note.addWidget(button("See Packs →", "link", lambda: self.navigate.emit("packs", None)))
+            self.broken_note.addStretch(1)
+        self.assignments.setVisible(bool(assignments.progress or assignments.broken))
 
     def _show_items(self, items: tuple[PracticeItem, ...]) -> None:
         clear_layout(self.items)
@@ -147,6 +177,10 @@ class TodayView(View):
     def start(self, item: PracticeItem) -> None:
         """Open the drill for one item of today's block."""
         self.navigate.emit("drill", {"pack_id": item.pack_id, "objection_id": item.objection_id, "level": item.level})
+
+    def practise(self, pack_id: str, level: int) -> None:
+        """Open the drill setup for an assigned pack at this level."""
+        self.navigate.emit("drill", {"pack_id": pack_id, "level": level})
 
     def start_first(self) -> None:
         """Start with the first item of today's block."""
