@@ -7,8 +7,10 @@ before drills falls from 70 to 35.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, timedelta, timezone
 
+from trainer import __version__
 from trainer.core.assignments import DONE, OVERDUE, AssignmentProgress
 from trainer.core.report_model import (
     REPORT_FORMAT,
@@ -37,12 +39,15 @@ def sample_drills(start: datetime = datetime(2025, 3, 9, 9, tzinfo=timezone.utc)
     )
 
 
-def sample_report(rep: str = "Sam Lee", drills=None, until: date = UNTIL) -> Report:
-    """A whole report: two assignments (one done, one overdue), two levels, bank highlights."""
+def sample_report(rep: str = "Sam Lee", drills=None, until: date = UNTIL, rep_id: str | None = None) -> Report:
+    """A whole report by this RepDrill: two assignments (one done, one overdue), two levels, bank highlights.
+
+    The rep id is made from the name unless given.
+    """
     drills = sample_drills() if drills is None else tuple(drills)
     return Report(
-        format=REPORT_FORMAT, rep=rep, generated_at=datetime(2025, 3, 20, 17, 30, tzinfo=timezone.utc),
-        app_version="0.1.0", since=date(2025, 3, 1), until=until, pack=None,
+        format=REPORT_FORMAT, rep=rep, rep_id=rep_id or hashlib.md5(rep.encode()).hexdigest(),
+        generated_at=datetime(2025, 3, 20, 17, 30, tzinfo=timezone.utc), app_version=__version__, since=date(2025, 3, 1), until=until, pack=None,
         summary=summarise(drills, abandoned=1, minutes=sum(d.minutes for d in drills) + 1.5, until=until),
         levels=(LevelReached("price-and-budget", "Price and budget", None, 3, "Live"),
                 LevelReached("cold-call-brush-offs", "Cold-call brush-offs", None, 1, "Warm-up")),

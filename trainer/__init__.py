@@ -1,3 +1,3 @@
 """RepDrill: an offline role-play practice trainer for salespeople."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

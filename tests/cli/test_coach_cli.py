@@ -2,10 +2,12 @@
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from report_samples import sample_report
@@ -16,6 +18,8 @@ from trainer.core.assignments import assignments_dir
 from trainer.core.packs import find_pack
 from trainer.core.report_model import dump_report, load_report_text, report_json
 from trainer.store.db import DATABASE_NAME
+
+OLD_REPORT = Path(__file__).parent.parent / "data" / "report-0.1.0.json"  # written by RepDrill 0.1.0 (no rep_id)
 
 ANSWER = ("I understand, it's a real number for three shops. Can I ask what you had in mind? "
           "It pays for itself in a few hours a week.")
@@ -73,6 +77,7 @@ def test_assign_import_drill_report_numbers_match_the_database(tmp_path, capsys)
         rows = db.execute("SELECT * FROM drills WHERE status = 'finished' ORDER BY started_at").fetchall()
         answers = db.execute("SELECT count(*) FROM turns WHERE status = 'scored'").fetchone()[0]
         minutes = db.execute("SELECT sum((julianday(ended_at) - julianday(started_at)) * 1440) FROM drills").fetchone()[0]
+        rep_id = db.execute("SELECT value FROM meta WHERE key = 'rep_id'").fetchone()[0]
     assert [d.id for d in report.drills] == [r["id"] for r in rows] == ids
     assert [(d.level, d.score, d.talk_share, d.hesitations, d.suds_before, d.suds_after) for d in report.drills] == [
         (r["level"], r["score"], json.loads(r["metrics"])["talk_share"], json.loads(r["metrics"])["hesitations"],
@@ -84,6 +89,7 @@ def test_assign_import_drill_report_numbers_match_the_database(tmp_path, capsys)
     assert s.hesitations == sum(json.loads(r["metrics"])["hesitations"] for r in rows) == 0  # answered after 0.6 s
     assert s.drills_last_7_days == 3
     assert report.rep == "Sam Lee"  # the name the assignment gives
+    assert report.rep_id == rep_id and len(rep_id) == 32
     (progress,) = report.assignments
     assert (progress.drills_done, progress.status, progress.due, progress.assigned) == (2, "done", due, today())
     assert [(lv.pack, lv.level) for lv in report.levels] == [("price-and-budget", 1)]
@@ -94,21 +100,20 @@ def test_assign_import_drill_report_numbers_match_the_database(tmp_path, capsys)
     assert "Pages:           3" in pages
     assert (reports / "sam.csv").read_text().count("\n") == 4  # header and three drills
 
-    # The coach merges it with another rep's report, an old-version one and a malformed one.
-    other = reports / "bo.json"
-    other.write_text(dump_report(sample_report("Bo Chen")))
+    # The coach merges it with a report from RepDrill 0.1.0 and a malformed one.
     old = reports / "ana.json"
-    old.write_text(json.dumps(report_json(sample_report("Ana Diaz")) | {"format": "repdrill-report/0"}))
+    shutil.copy(OLD_REPORT, old)
     broken = reports / "cy.json"
     broken.write_text((reports / "sam.json").read_text().replace('"drills": 3,', '"drills": "three",'))
-    code, out, err = run(capsys, "team", reports / "sam.json", other, old, broken, "--sort", "week", "--reverse")
+    code, out, err = run(capsys, "team", reports / "sam.json", old, broken, "--sort", "week", "--reverse")
     assert code == 1
-    assert [line.split("  ")[0] for line in out.splitlines()] == ["Rep", "Sam Lee", "Bo Chen"]
+    table, notes = out.splitlines()[:3], out.splitlines()[3:]
+    assert [line.split("  ")[0] for line in table] == ["Rep", "Sam Lee", "Ana Diaz"]  # 3 drills this week, then 0
+    assert notes == [f"note: {old}: made by RepDrill 0.1.0, before reports carried a rep id: matched to other "
+                     "reports by name"]
     assert err.splitlines() == [
-        f"{old}: made by an older RepDrill (format repdrill-report/0); this RepDrill reads repdrill-report/1 - ask "
-        "Ana Diaz to update RepDrill and export the report again",
         f"{broken}: summary.drills: 'three' is not of type 'integer'",
-        "trainer: error: merged 2 of 4 report(s); 2 could not be read (listed above)",
+        "trainer: error: merged 2 of 3 report(s); 1 could not be read (listed above)",
     ]
 
 
@@ -188,6 +193,28 @@ def test_report_format_comes_from_the_file_name_or_is_asked_for(tmp_path, capsys
     assert code == 1 and "cannot write the report (No such file or directory)" in err
 
 
+def test_team_names_other_format_versions_and_sets_older_reports_aside(tmp_path, capsys):
+    sam, older_sam, ana = tmp_path / "sam.json", tmp_path / "sam-old.json", tmp_path / "ana.json"
+    sam.write_text(dump_report(sample_report("Sam Lee")))
+    older_sam.write_text(dump_report(sample_report("Sam Lee", until=date(2025, 3, 13))))
+    ana.write_text(json.dumps(report_json(sample_report("Ana Diaz")) | {"format": "repdrill-report/0"}))
+    code, out, err = run(capsys, "team", older_sam, sam, ana)
+    assert code == 1
+    assert [line.split("  ")[0] for line in out.splitlines()[:2]] == ["Rep", "Sam Lee"]
+    assert out.splitlines()[2:] == [f"note: {older_sam}: an older report of Sam Lee (to 2025-03-13), set aside: "
+                                    f"{sam} (to 2025-03-20) is shown"]
+    assert err.splitlines() == [
+        f"{ana}: made by an older RepDrill (format repdrill-report/0); this RepDrill reads repdrill-report/1 - ask "
+        "Ana Diaz to update RepDrill and export the report again",
+        "trainer: error: merged 1 of 3 report(s) (1 older report(s) of the same reps set aside); 1 could not be read "
+        "(listed above)",
+    ]
+    code, out, err = run(capsys, "team", older_sam, sam, "--json")
+    assert (code, err) == (0, "") and json.loads(out)["notes"] == [
+        {"file": str(older_sam), "note": f"an older report of Sam Lee (to 2025-03-13), set aside: {sam} (to 2025-03-20) "
+                                         "is shown"}]
+
+
 def test_team_of_good_reports_exits_0_and_writes_csv(tmp_path, capsys):
     files = []
     for name in ("Sam Lee", "Ana Diaz"):
@@ -199,7 +226,7 @@ def test_team_of_good_reports_exits_0_and_writes_csv(tmp_path, capsys):
     assert lines[0].split()[:2] == ["Rep", "Assignments"] and [line[:8].strip() for line in lines[1:3]] == [
         "Ana Diaz", "Sam Lee"]
     assert lines[-1] == f"merged 2 of 2 report(s); CSV written to {tmp_path / 'team.csv'}"
-    assert (tmp_path / "team.csv").read_text().splitlines()[0].startswith("rep,report_day,assignments")
+    assert (tmp_path / "team.csv").read_text().splitlines()[0].startswith("rep,rep_id,report_day,assignments")
     code, out, _ = run(capsys, "team", *files, "--json", "--sort", "rep", "--reverse")
     rows = json.loads(out)["rows"]
     assert code == 0 and [r["rep"] for r in rows] == ["Sam Lee", "Ana Diaz"] and rows[0]["assignments"].endswith("OVERDUE")

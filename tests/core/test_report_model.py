@@ -25,7 +25,7 @@ def test_json_round_trip_gives_the_same_report():
     text = dump_report(report)
     assert load_report_text(text, "r.json") == report
     data = json.loads(text)
-    assert list(data)[:3] == ["format", "rep", "generated_at"] and data["format"] == REPORT_FORMAT == "repdrill-report/1"
+    assert list(data)[:4] == ["format", "rep", "rep_id", "generated_at"] and data["format"] == REPORT_FORMAT == "repdrill-report/1"
     assert data["generated_at"] == "2025-03-20T17:30:00+00:00" and data["since"] == "2025-03-01"
     assert data["assignments"][1] == {
         "pack": "cold-call-brush-offs", "assigned_by": "Kim Ortiz", "assigned_to": "Sam Lee", "assigned": "2025-03-03",
@@ -119,9 +119,12 @@ def test_times_must_be_real_and_carry_their_offset():
 
 def test_text_that_is_not_json_says_where():
     text = dump_report(sample_report())
-    cut = failure(text[:200])
-    assert cut.problems == ["line 9 column 3: not valid JSON (Unterminated string starting at) - was the file cut short "
-                            "or edited?"]  # the 200th character is inside the key on line 9
+    key = text.index('"summary"')  # cut inside this key
+    line, column = text.count("\n", 0, key) + 1, key - text.rindex("\n", 0, key)
+    cut = failure(text[:key + 3])
+    assert cut.problems == [f"line {line} column {column}: not valid JSON (Unterminated string starting at) - was the "
+                            "file cut short or edited?"]
+    assert (line, column) == (10, 3)  # the count above is the one an editor shows
     assert failure(b"\xff\xfe{").problems == ["not UTF-8 text - is it the JSON report (`trainer report --format json`)?"]
 
 

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 import pytest
 from report_samples import sample_drills, sample_report
 
+from trainer import __version__
 from trainer.core.report_model import report_json
 from trainer.reports.csv import COLUMNS, render_csv
 from trainer.reports.html import render_html
@@ -62,7 +63,7 @@ def test_html_is_self_contained_with_three_charts_and_every_section():
                      "\u2191 up", "25%", "67"):
         assert expected in text, expected
     assert text[1] == "All packs, 2025-03-01 to 2025-03-20. Made " + local(sample_report().generated_at) + \
-        " with RepDrill 0.1.0."
+        f" with RepDrill {__version__}."
     assert "Your anxiety before level-1 drills fell from 70 to 63 over 2 drills." in text
     assert "\u2605 \u201cI understand, it's a real number. Can I ask what you had in mind?\u201d " \
            "(price-and-budget / more-than-expected, score 88)" in text
@@ -107,7 +108,7 @@ def test_pdf_has_the_summary_the_charts_and_the_details_as_text(tmp_path):
     for page in (summary, charts, details):
         assert "recordings stay on the rep's computer" in page  # the footer
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    assert "Practice report: Sam Lee" in info and "RepDrill 0.1.0" in info
+    assert "Practice report: Sam Lee" in info and f"RepDrill {__version__}" in info
 
 
 def test_a_long_drill_list_continues_on_new_pages_with_its_header(tmp_path):

@@ -37,22 +37,25 @@ def test_reopening_does_not_migrate_again(store):
 def test_a_database_from_a_newer_version_is_refused_with_the_fix(store):
     store._conn.execute(f"PRAGMA user_version = {migrations.SCHEMA_VERSION + 1}")
     store.close()
-    with pytest.raises(TrainerError, match=r"newer RepDrill \(schema 2, this version knows up to 1\); update RepDrill"):
+    known = migrations.SCHEMA_VERSION
+    with pytest.raises(TrainerError, match=rf"newer RepDrill \(schema {known + 1}, this version knows up to {known}\); "
+                                           "update RepDrill"):
         Store()
 
 
 def test_a_pending_migration_is_applied_after_a_backup(store, monkeypatch):
     drill_id = store.start_drill("sales-basics", 2)
     store.close()
+    shipped = len(migrations.MIGRATIONS)
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, "ALTER TABLE drills ADD COLUMN note TEXT;"])
     monkeypatch.setattr(migrations, "SCHEMA_VERSION", len(migrations.MIGRATIONS))
     with Store() as upgraded:
-        assert migrations.schema_version(upgraded._conn) == 2
+        assert migrations.schema_version(upgraded._conn) == shipped + 1
         assert upgraded.query("SELECT note FROM drills WHERE id = ?", (drill_id,))[0][0] is None
         backups = sorted(upgraded.backups_dir.iterdir())
         assert len(backups) == 1
         old = sqlite3.connect(backups[0])
-        assert old.execute("PRAGMA user_version").fetchone()[0] == 1  # the copy predates the upgrade
+        assert old.execute("PRAGMA user_version").fetchone()[0] == shipped  # the copy predates the upgrade
         old.close()
 
 
@@ -68,7 +71,7 @@ def test_a_failing_migration_leaves_the_previous_version_intact(store, monkeypat
     monkeypatch.setattr(migrations, "MIGRATIONS", shipped)
     monkeypatch.setattr(migrations, "SCHEMA_VERSION", len(shipped))
     with Store() as reopened:
-        assert migrations.schema_version(reopened._conn) == 1
+        assert migrations.schema_version(reopened._conn) == len(shipped)
         columns = [row["name"] for row in reopened.query("PRAGMA table_info(drills)")]
         assert "note" not in columns  # the half-applied script was rolled back
         assert len(reopened.drills()) == 1

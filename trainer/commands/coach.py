@@ -227,7 +227,7 @@ def _table_lines(rows: list[TeamRow]) -> list[str]:
 
 
 def run_team(args: argparse.Namespace) -> int:
-    """Merge the reports, print the table (and CSV), list every file that could not be merged."""
+    """Merge the reports, print the table (and CSV) and notes, list every file that could not be merged."""
     team = merge_reports(args.reports, date.today())
     rows = team.sorted(args.sort, args.reverse)
     if args.csv:
@@ -237,10 +237,15 @@ def run_team(args: argparse.Namespace) -> int:
             raise TrainerError(f"{args.csv}: cannot write the CSV ({error.strerror or error})") from None
     if args.json:
         print(json.dumps({"rows": [{c.key: c.cell(r) for c in TEAM_COLUMNS} | {"file": r.source} for r in rows],
-                          "errors": [{"file": e.source, "problems": e.problems} for e in team.errors]}, indent=2))
-    elif rows:
-        print("\n".join(_table_lines(rows)))
+                          "errors": [{"file": e.source, "problems": e.problems} for e in team.errors],
+                          "notes": [{"file": n.source, "note": n.message} for n in team.notes]}, indent=2))
+    else:
+        lines = (_table_lines(rows) if rows else []) + [f"note: {n.source}: {n.message}" for n in team.notes]
+        if lines:
+            print("\n".join(lines))
     merged = f"merged {len(rows)} of {len(args.reports)} report(s)"
+    if set_aside := len(args.reports) - len(rows) - len(team.errors):
+        merged += f" ({set_aside} older report(s) of the same reps set aside)"
     if team.errors:
         for error in team.errors:
             for problem in error.problems:

@@ -266,14 +266,17 @@ def assignment_progress(item: PackAssignment, drills: Iterable[DrillLike], today
     """Where the rep stands with `item` on `today`, from their stored drills (and current level, if known)."""
     a = item.assignment
     done = drills_done(item, drills)
-    if done >= a.drills_required:
-        status = DONE
-    elif a.due is not None and today > a.due:
-        status = OVERDUE
-    else:
-        status = OPEN
     return AssignmentProgress(item.pack_id, a.assigned_by, a.assigned_to, item.assigned, a.due, a.target_level,
-                              a.drills_required, done, level, status)
+                              a.drills_required, done, level, status_on(done, a.drills_required, a.due, today))
+
+
+def status_on(done: int, required: int, due: date | None, today: date) -> str:
+    """DONE once `done` reaches `required` (late or not), OVERDUE when `due` passed before that, else OPEN."""
+    if done >= required:
+        return DONE
+    if due is not None and today > due:
+        return OVERDUE
+    return OPEN
 
 
 def _days(due: date, today: date) -> str:

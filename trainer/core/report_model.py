@@ -5,7 +5,9 @@ The JSON form (`trainer report --format json`, docs/report-format.md, schema in
 read; the HTML, PDF and CSV forms are drawn from the same tree. It holds numbers and
 text only, never a recording. Reading a report checks its format version first (an
 older or newer one is named as such), then every field against the schema; all
-problems of a file come back together in one `ReportError`.
+problems of a file come back together in one `ReportError`. A report from an older
+RepDrill of the same format is read with the fields added since filled in
+(trainer/core/report_upgrade.py), and a note saying so.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any, Sequence
 from trainer.core import paths
 from trainer.core.assignments import AssignmentProgress
 from trainer.core.errors import TrainerError
+from trainer.core.report_upgrade import upgrade
 from trainer.core.suds import STEADY_POINTS
 from trainer.core.suds import trend_ends  # the same ends as the SUDS trend: means of the first/last few
 
@@ -143,6 +146,7 @@ class Report:
 
     format: str
     rep: str
+    rep_id: str | None  # the rep's data folder's id; None in reports from RepDrill 0.1
     generated_at: datetime
     app_version: str
     since: date | None
@@ -298,12 +302,16 @@ def _build(kind: Any, value: Any, path: tuple, problems: list[str]) -> Any:
     return value
 
 
-def read_report(data: Any, source: str = "<report>") -> Report:
-    """The report in already-parsed JSON `data`; ReportError with the version problem or every broken field."""
+def read_report(data: Any, source: str = "<report>", notes: list[str] | None = None) -> Report:
+    """The report in already-parsed JSON `data`; ReportError with the version problem or every broken field.
+
+    What was filled in for an older RepDrill is added to `notes`.
+    """
     from jsonschema import Draft202012Validator
 
     if problem := _version_problem(data):
         raise ReportError(source, [problem])
+    data = upgrade(data, [] if notes is None else notes)
     validator = Draft202012Validator(report_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
     failures = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
     problems = [f"{_where(e.absolute_path)}: {e.message}" for e in failures]
@@ -315,8 +323,11 @@ def read_report(data: Any, source: str = "<report>") -> Report:
     return report
 
 
-def load_report_text(text: str | bytes, source: str = "<report>") -> Report:
-    """The report in JSON text; ReportError for text that is not JSON, another format version or broken fields."""
+def load_report_text(text: str | bytes, source: str = "<report>", notes: list[str] | None = None) -> Report:
+    """The report in JSON text; ReportError for text that is not JSON, another format version or broken fields.
+
+    What was filled in for an older RepDrill is added to `notes`.
+    """
     try:
         data = json.loads(text.decode("utf-8-sig") if isinstance(text, bytes) else text)
     except UnicodeDecodeError:
@@ -324,4 +335,4 @@ def load_report_text(text: str | bytes, source: str = "<report>") -> Report:
     except json.JSONDecodeError as error:
         raise ReportError(source, [f"line {error.lineno} column {error.colno}: not valid JSON ({error.msg}) - "
                                    "was the file cut short or edited?"]) from None
-    return read_report(data, source)
+    return read_report(data, source, notes)

@@ -1,10 +1,13 @@
 """A coach's team table: several reps' JSON reports merged into one row per report.
 
-Each row says how far the rep is with their assignments, how many drills they did in
-the 7 days up to the team's day, their level, their recent score and hesitation rate
-with trend arrows, and their anxiety trend. A file that cannot be read (not JSON,
-another report format version, broken fields) is never dropped quietly: it comes
-back in `Team.errors` with every problem found in it.
+Each row says how far the rep is with their assignments (overdue as of the team's
+day), how many drills they did in the 7 days up to that day, their level, their recent
+score and hesitation rate with trend arrows, and their anxiety trend. One rep is one
+row: of several reports of the same rep (the same rep id, or the same name for
+reports from before rep ids) the newest is shown and the others are named in
+`Team.notes`, as are reports read from an older RepDrill. A file that cannot be read
+(not JSON, another report format version, broken fields) is never dropped quietly: it
+comes back in `Team.errors` with every problem found in it.
 
 For a table view: `TEAM_COLUMNS` gives the headers, `column.cell(row)` the text and
 `column.sort_value(row)` the value to sort by; `Team.sorted(key)` sorts rows (missing
@@ -20,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from trainer.core.assignments import DONE, OVERDUE
+from trainer.core.assignments import DONE, OVERDUE, status_on
 from trainer.core.report_model import Report, ReportError, Trend, drills_in_week, load_report_text
 
 MAX_REPORT_BYTES = 20_000_000
@@ -31,6 +34,7 @@ class TeamRow:
     """One rep's line in the team table, from one report."""
 
     rep: str
+    rep_id: str | None  # None in reports from RepDrill 0.1
     source: str  # the report file
     report_day: date  # the last day the report covers
     assignments: int
@@ -56,14 +60,15 @@ class TeamRow:
 
 
 def team_row(report: Report, source: str, today: date) -> TeamRow:
-    """A report's row in the team table on `today`."""
+    """A report's row in the team table on `today` (an assignment open on the report's day may be overdue now)."""
     top = max(report.levels, key=lambda lv: lv.level, default=None)
     score, hesitation, anxiety = (report.trend(m) for m in ("score", "hesitation_rate", "suds_before"))
+    status = [status_on(a.drills_done, a.drills_required, a.due, today) for a in report.assignments]
     return TeamRow(
-        rep=report.rep, source=source, report_day=report.until,
+        rep=report.rep, rep_id=report.rep_id, source=source, report_day=report.until,
         assignments=len(report.assignments),
-        assignments_done=sum(a.status == DONE for a in report.assignments),
-        overdue=sum(a.status == OVERDUE for a in report.assignments),
+        assignments_done=status.count(DONE),
+        overdue=status.count(OVERDUE),
         drills_done=sum(min(a.drills_done, a.drills_required) for a in report.assignments),
         drills_required=sum(a.drills_required for a in report.assignments),
         week_drills=drills_in_week(report.drills, today), drills=report.summary.drills,
@@ -145,8 +150,11 @@ class Team:
         return sorted(present, key=value, reverse=descending) + missing
 
 
-def read_report_file(path: str | Path) -> Report:
-    """The report in a JSON file; ReportError when it cannot be read or is not a report this version reads."""
+def read_report_file(path: str | Path, notes: list[str] | None = None) -> Report:
+    """The report in a JSON file; ReportError when it cannot be read or is not a report this version reads.
+
+    What was filled in for an older RepDrill is added to `notes`.
+    """
     path = Path(path)
     try:
         if path.stat().st_size > MAX_REPORT_BYTES:
@@ -154,21 +162,42 @@ def read_report_file(path: str | Path) -> Report:
         raw = path.read_bytes()
     except OSError as error:
         raise ReportError(str(path), [f"cannot read the file: {error.strerror or error}"]) from None
-    return load_report_text(raw, str(path))
+    return load_report_text(raw, str(path), notes)
+
+
+def same_rep(a: Report, b: Report) -> bool:
+    """Whether two reports are of one rep: the same rep id, or the same name when one has no id (RepDrill 0.1)."""
+    if a.rep_id and b.rep_id:
+        return a.rep_id == b.rep_id
+    return a.rep.casefold() == b.rep.casefold()
 
 
 def merge_reports(paths: Iterable[str | Path], today: date) -> Team:
-    """The team table from report files on `today` (errors collected per file, in the order given)."""
-    rows, errors = [], []
+    """The team table from report files on `today`: one row per rep (their newest report), in the order given;
+    errors collected per file."""
+    kept: list[tuple[Report, str]] = []
+    errors, notes = [], []
     for path in paths:
+        read: list[str] = []
         try:
-            rows.append(team_row(read_report_file(path), str(path), today))
+            report = read_report_file(path, read)
         except ReportError as error:
             errors.append(error)
-    return Team(tuple(rows), tuple(errors))
+            continue
+        notes += [TeamNote(str(path), note) for note in read]
+        at = next((i for i, (other, _) in enumerate(kept) if same_rep(report, other)), None)
+        if at is None:
+            kept.append((report, str(path)))
+            continue
+        (older, older_source), (newer, newer_source) = sorted(
+            [kept[at], (report, str(path))], key=lambda pair: (pair[0].until, pair[0].generated_at))
+        kept[at] = (newer, newer_source)
+        notes.append(TeamNote(older_source, f"an older report of {older.rep} (to {older.until.isoformat()}), "
+                                            f"set aside: {newer_source} (to {newer.until.isoformat()}) is shown"))
+    return Team(tuple(team_row(r, source, today) for r, source in kept), tuple(errors), tuple(notes))
 
 
-CSV_COLUMNS = ("rep", "report_day", "assignments", "assignments_done", "overdue", "drills_done", "drills_required",
+CSV_COLUMNS = ("rep", "rep_id", "report_day", "assignments", "assignments_done", "overdue", "drills_done", "drills_required",
                "week_drills", "drills", "level", "level_pack", "score", "score_trend", "hesitation_rate",
                "hesitation_trend", "anxiety", "anxiety_trend", "source")
 

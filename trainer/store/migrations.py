@@ -138,6 +138,13 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (pack_id, category)
     );
     """,
+    # 2: facts about the data folder itself, such as the rep's id on their reports.
+    """
+    CREATE TABLE meta (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -30,6 +30,7 @@ from trainer.core.report_model import (
 from trainer.core.suds import suds_lines
 from trainer.store.bank import bank_entries
 from trainer.store.db import Store
+from trainer.store.identity import rep_id
 from trainer.store.progress import WHOLE_PACK, current_level
 from trainer.store.records import DrillRecord
 
@@ -142,6 +143,7 @@ def collect_report(
     return Report(
         format=REPORT_FORMAT,
         rep=rep,
+        rep_id=rep_id(store),
         generated_at=now,
         app_version=__version__,
         since=since,
