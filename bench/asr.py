@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
-from results import machine, table, versions, write_section  # noqa: E402
+from results import machine, rss_mb, table, versions, write_section  # noqa: E402
 from tts_speech import compose  # noqa: E402
 
 from trainer.core.text import tokens  # noqa: E402
@@ -54,14 +54,6 @@ KOREAN = [
     "이메일로 자료를 보내 주세요",
     "지금은 시간이 없습니다",
 ]
-
-
-def rss_mb() -> float:
-    """Resident memory of this process (Linux), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def speech_of(lines: list[str], voice: str, folder: Path, name: str):

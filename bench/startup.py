@@ -24,20 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "ui")]
 
-from results import machine, table, versions, write_section  # noqa: E402
+from results import machine, rss_mb, table, versions, write_section  # noqa: E402
 
 RUNS = 5
 START_GOAL_S = 2.0
 RSS_GOAL_MB = 450
 HISTORY_DRILLS = 4
-
-
-def rss_mb() -> float:
-    """Resident memory of this process (Linux), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def child(spawned_at: float, engine: str | None, model: str | None) -> None:
