@@ -2,6 +2,7 @@
 
 Score, talk share, pace, response time (with hesitations), fillers and anxiety (SUDS
 before and after), one point per finished drill, and the anxiety trend in words.
+The rep's report for their coach starts here too ("Report for your coach...").
 """
 
 from __future__ import annotations
@@ -9,14 +10,18 @@ from __future__ import annotations
 from statistics import mean
 from typing import Sequence
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout
 
+from trainer.core.errors import TrainerError
 from trainer.core.levels import default_ladder
+from trainer.ui import tasks
 from trainer.ui.progress_data import ProgressSeries, progress_series
 from trainer.ui.style import set_kind
 from trainer.ui.views.base import View
+from trainer.ui.views.report_export import ReportBanner, ReportDialog, ReportRequest, SavedReport, make_report
 from trainer.ui.widgets.charts import LineChart, Series
-from trainer.ui.widgets.common import Card, EmptyState, hbox, label
+from trainer.ui.widgets.common import Card, EmptyState, button, hbox, label
 
 PASS_BAND = (70.0, 100.0)  # the ladder's pass mark (levels.yaml: pass_score) up to a perfect score
 
@@ -77,6 +82,8 @@ class ProgressView(View):
     title_text = "Progress"
     subtitle_text = "How your answers change over time. The green band is where you are aiming."
     icon_name = "progress"
+    report_finished = Signal(object)  # SavedReport, or the error that stopped it
+    REPORT_BUTTON = "Report for your coach…"
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -90,6 +97,15 @@ class ProgressView(View):
         self.level_filter.activated.connect(self.refresh)
         self.actions.addWidget(self.pack_filter)
         self.actions.addWidget(self.level_filter)
+        self.report_button = button(self.REPORT_BUTTON, "primary", self.open_report_dialog,
+                                    tooltip="Save your progress as a file for your coach (JSON), to read (HTML, PDF) "
+                                            "or for a spreadsheet (CSV)")
+        self.report_button.setMinimumWidth(self.report_button.sizeHint().width())  # the same while it is busy
+        self.actions.addWidget(self.report_button)
+        self.report_banner = ReportBanner()
+        self.report_banner.choose_again.connect(self.open_report_dialog)
+        self.last_report_kind = "json"  # the last report's format and folder are offered again
+        self.last_report_folder = None
         self.cards = {
             "score": ChartCard("Drill score", ""),
             "talk_share": ChartCard("Talk share", "%"),
@@ -108,6 +124,7 @@ class ProgressView(View):
                                 "each against its target.", "Start a drill")
         self.empty.action_clicked.connect(lambda: self.navigate.emit("drill", None))
         self.count = label("", "muted")
+        self.body.addWidget(self.report_banner)
         self.body.addWidget(self.count)
         self.body.addWidget(self.empty)
         self.body.addLayout(grid)
@@ -144,6 +161,43 @@ class ProgressView(View):
         self.cards["suds"].set_data(d, [Series("Before", series.suds_before),
                                         Series("After", series.suds_after, "good")])
         self.suds_note.setText("  ·  ".join(s[0].upper() + s[1:] for s in series.suds_sentences))
+
+    # -- the report for the coach ---------------------------------------------------------
+
+    def open_report_dialog(self) -> ReportDialog:
+        """Open the report dialog (not blocking), offering the pack on screen and the last format and folder."""
+        dialog = ReportDialog(self.ctx, self, pack_id=self.pack_filter.currentData(), kind=self.last_report_kind,
+                              folder=self.last_report_folder)
+        dialog.requested.connect(self.make_report)
+        dialog.open()
+        return dialog
+
+    def make_report(self, request: ReportRequest) -> None:
+        """Collect and write the report in the background; the button says so until it is done."""
+        self.last_report_kind, self.last_report_folder = request.kind, request.path.parent
+        self.report_banner.hide()
+        self.report_button.setEnabled(False)
+        self.report_button.setText("Making the report…")
+        ctx = self.ctx
+        tasks.run_in_background(lambda: make_report(ctx, request), self._report_saved, self._report_failed,
+                                owner=self)
+
+    def _report_done(self) -> None:
+        self.report_button.setEnabled(True)
+        self.report_button.setText(self.REPORT_BUTTON)
+
+    def _report_saved(self, saved: SavedReport) -> None:
+        self._report_done()
+        self.report_banner.show_saved(saved)
+        self.report_finished.emit(saved)
+
+    def _report_failed(self, error: BaseException) -> None:
+        self._report_done()
+        if isinstance(error, TrainerError):
+            self.report_banner.show_failed(str(error))
+        else:
+            tasks.report_error(error)
+        self.report_finished.emit(error)
 
     def _fill_packs(self, packs) -> None:
         current = self.pack_filter.currentData()
