@@ -38,6 +38,7 @@ class AppSettings:
     answer_source: str = MICROPHONE  # MICROPHONE, or ANSWER_FILES for demos
     answer_folder: str | None = None  # WAV answers used when answer_source is ANSWER_FILES
     last_pack: str | None = None
+    team_reports: tuple[str, ...] = ()  # the reps' report files the Team view merges (a coach's list)
 
 
 def config_dir() -> Path:
@@ -67,6 +68,9 @@ def load_settings(path: Path | None = None) -> AppSettings:
         return AppSettings()
     known = {f.name: f for f in fields(AppSettings)}
     values = {k: v for k, v in data.items() if k in known and (v is None or isinstance(v, str))}
+    reports = data.get("team_reports")
+    if isinstance(reports, list) and all(isinstance(p, str) for p in reports):
+        values["team_reports"] = tuple(reports)
     return replace(AppSettings(), **values)
 
 

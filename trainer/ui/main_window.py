@@ -43,9 +43,10 @@ def view_classes() -> list[type]:
     from trainer.ui.views.progress import ProgressView
     from trainer.ui.views.review import ReviewView
     from trainer.ui.views.settings import SettingsView
+    from trainer.ui.views.team import TeamView
     from trainer.ui.views.today import TodayView
 
-    return [TodayView, DrillView, ReviewView, BankView, ProgressView, PacksView, SettingsView]
+    return [TodayView, DrillView, ReviewView, BankView, ProgressView, PacksView, TeamView, SettingsView]
 
 
 class MainWindow(QMainWindow):

@@ -20,6 +20,8 @@ SHAPES = {
     "bank": '<path d="M6 3h12a1 1 0 0 1 1 1v17l-7-4-7 4V4a1 1 0 0 1 1-1z"/>',
     "progress": '<path d="M3 3v18h18"/><path d="M7 15l4-5 3 3 5-7"/>',
     "packs": '<path d="M12 2.5l9.5 5-9.5 5-9.5-5z"/><path d="M2.5 12l9.5 5 9.5-5"/><path d="M2.5 16.5l9.5 5 9.5-5"/>',
+    "team": '<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20.5c0-3.6 2.9-6.5 6.5-6.5s6.5 2.9 6.5 6.5"/>'
+            '<path d="M16 4.7a3.5 3.5 0 0 1 0 6.6M18.5 14.4c1.8.9 3 2.9 3 6.1"/>',
     "settings": '<path d="M4 6h9M17 6h3M4 12h3M11 12h9M4 18h11M19 18h1"/>'
                 '<circle cx="15" cy="6" r="2"/><circle cx="9" cy="12" r="2"/><circle cx="17" cy="18" r="2"/>',
     "play": '<path d="M7 4.5v15l12-7.5z" fill="currentColor"/>',
