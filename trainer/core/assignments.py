@@ -19,9 +19,7 @@ due day has passed before that. Drill dates are the rep's local calendar days.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -36,6 +34,7 @@ from trainer.core.pack_problems import Problem
 from trainer.core.pack_schema import schema_messages as worded_schema_failures  # the pack's wording
 from trainer.core.pack_schema import pack_schema
 from trainer.core.pack_yaml import Located, decode, read_document, too_large
+from trainer.core.whole_files import written_whole
 
 ASSIGNMENT_FORMAT = "repdrill-assignment/1"
 DONE, OPEN, OVERDUE = "done", "open", "overdue"
@@ -209,14 +208,8 @@ def assignment_file_name(item: PackAssignment) -> str:
 def write_assignment(item: PackAssignment, path: Path) -> None:
     """Write the assignment file at `path` whole or not at all (a temporary file renamed into place)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".assignment-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(assignment_text(item))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with written_whole(path) as partial:
+        partial.write_text(assignment_text(item), encoding="utf-8")
 
 
 def import_assignment(path: str | Path, packs: Iterable[Pack], folder: Path | None = None) -> tuple[PackAssignment, Path, bool]:

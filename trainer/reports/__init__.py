@@ -11,6 +11,7 @@ from pathlib import Path
 
 from trainer.core.errors import TrainerError
 from trainer.core.report_model import Report, dump_report
+from trainer.core.whole_files import written_whole
 
 REPORT_FORMATS = ("html", "pdf", "csv", "json")
 
@@ -41,14 +42,16 @@ def report_text(report: Report, kind: str) -> str:
 
 
 def write_report(report: Report, kind: str, path: str | Path) -> None:
-    """Write the report to `path` in `kind` (one of REPORT_FORMATS); TrainerError naming the file if it cannot."""
+    """Write the report to `path` in `kind` (one of REPORT_FORMATS), whole or not at all; TrainerError naming the
+    file if it cannot (an earlier file of that name is then left as it was)."""
     path = Path(path)
     try:
-        if kind == "pdf":
-            from trainer.reports.pdf import write_pdf
+        with written_whole(path) as partial:
+            if kind == "pdf":
+                from trainer.reports.pdf import write_pdf
 
-            write_pdf(report, path)
-        else:
-            path.write_text(report_text(report, kind), encoding="utf-8")
+                write_pdf(report, partial)
+            else:
+                partial.write_text(report_text(report, kind), encoding="utf-8")
     except OSError as error:
         raise TrainerError(f"{path}: cannot write the report ({error.strerror or error}); choose another file") from None

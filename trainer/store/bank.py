@@ -9,7 +9,6 @@ twice, or importing a file twice, never makes a duplicate.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 from contextlib import suppress
@@ -22,6 +21,7 @@ from trainer.core.bank import BankEntry, PromptHelp, clean_tags, clean_text, pro
 from trainer.core.errors import TrainerError
 from trainer.core.levels import LevelRules
 from trainer.core.pack_model import Node, Objection, Pack
+from trainer.core.whole_files import written_whole
 from trainer.store.db import Store
 from trainer.store.failures import STORAGE_ERRORS, storage_error
 from trainer.store.recordings import RECORDINGS_DIR, fsync_path
@@ -216,16 +216,13 @@ def import_entries(store: Store, entries: Iterable[BankEntry]) -> ImportResult:
 def _copy_recording(store: Store, source: Path, relative: str) -> Path:
     """Copy a take into the bank folder durably (temporary file, fsync, rename)."""
     target = store.resolve(relative)
-    partial = target.with_name(target.name + ".partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, partial)
-        fsync_path(partial)
-        os.replace(partial, target)
+        with written_whole(target) as partial:
+            shutil.copyfile(source, partial)
+            fsync_path(partial)
         fsync_path(target.parent)
     except STORAGE_ERRORS as error:
-        with suppress(OSError):
-            partial.unlink(missing_ok=True)
         raise storage_error(error, target.parent, f"copying the take to {relative}") from None
     return target
 

@@ -9,13 +9,13 @@ cached (its problems are shown, and reading it again is cheap next to fixing it)
 
 from __future__ import annotations
 
-import os
 import pickle
 from pathlib import Path
 
 from trainer.core import paths
 from trainer.core.pack_model import Pack
 from trainer.core.packs import PACK_SUFFIXES, PackError, default_pack_dirs, discover_packs
+from trainer.core.whole_files import written_whole
 
 CACHE_NAME = "packs.pickle"
 READERS = ("pack_model.py", "packs.py", "pack_validate.py", "pack_schema.py", "pack_yaml.py", "targets.py",
@@ -49,9 +49,8 @@ def installed_packs() -> list[tuple[Path, Pack | PackError]]:
     if all(isinstance(item, Pack) for _, item in found):
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            partial = cache.with_name(f"{CACHE_NAME}.{os.getpid()}.partial")
-            partial.write_bytes(pickle.dumps((key, found)))
-            os.replace(partial, cache)
+            with written_whole(cache) as partial:
+                partial.write_bytes(pickle.dumps((key, found)))
         except OSError:
             pass  # a read-only cache folder only costs the parse
     return found
