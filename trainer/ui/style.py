@@ -112,8 +112,8 @@ QPushButton[kind="link"] { background: transparent; border: none; color: %(accen
 QPushButton[kind="link"]:hover { text-decoration: underline; }
 QPushButton[kind="round"] { border-radius: 15px; min-width: 30px; max-width: 30px; min-height: 30px; max-height: 30px; padding: 0; }
 
-QLineEdit, QComboBox, QSpinBox, QPlainTextEdit, QTextEdit { background: %(surface)s; border: 1px solid #d5d9e2; border-radius: 8px; padding: 6px 9px; selection-background-color: %(accent)s; }
-QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus { border-color: %(accent)s; }
+QLineEdit, QComboBox, QSpinBox, QDateEdit, QPlainTextEdit, QTextEdit { background: %(surface)s; border: 1px solid #d5d9e2; border-radius: 8px; padding: 6px 9px; selection-background-color: %(accent)s; }
+QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateEdit:focus, QPlainTextEdit:focus { border-color: %(accent)s; }
 QComboBox { min-width: 110px; }
 QComboBox::drop-down { border: none; width: 22px; }
 QComboBox QAbstractItemView { background: %(surface)s; border: 1px solid %(border)s; selection-background-color: %(accent_soft)s; selection-color: %(text)s; outline: none; }
