@@ -1,9 +1,11 @@
-"""Screenshots of the app for the README: Today, Drill (mid-answer and the score card), Review, Bank, Progress.
+"""Screenshots of the app for the README: Today, Drill (mid-answer and the score card), Review, Bank, Progress, Team.
 
 Run by `make screenshots` under Xvfb. Everything shown is real: a fresh data folder is
 filled with drills run from TTS-spoken answers through the bundled Whisper engine
 (tests/ui/demo_drills.py), then the window drives one more drill live from an answer
-file. Nothing from the user's own data folder is read or shown.
+file. The Team view merges that rep's own JSON report with two made like the tests'
+(tests/report_samples.py) and one file cut short in the mail. Nothing from the user's
+own data folder is read or shown.
 
 Run: `xvfb-run -a python scripts/screenshots.py [OUT_DIR]` (default docs/screenshots).
 """
@@ -22,10 +24,20 @@ WORK = Path(tempfile.mkdtemp(prefix="repdrill-screenshots-"))
 for name in ("DATA", "CACHE", "CONFIG", "MODELS"):
     os.environ[f"TRAINER_{name}"] = str(WORK / name.lower())
 
+import dataclasses  # noqa: E402
+from datetime import date, datetime, timedelta, timezone  # noqa: E402
+
 from demo_drills import populate, write_answers  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from report_samples import sample_drills, sample_report  # noqa: E402
 
+from trainer.core.assignments import installed_assignments  # noqa: E402
+from trainer.core.pack_model import Pack  # noqa: E402
+from trainer.core.packs import discover_packs  # noqa: E402
+from trainer.core.report_model import dump_report  # noqa: E402
 from trainer.speech.whisper_engine import WhisperEngine  # noqa: E402
+from trainer.store.db import Store  # noqa: E402
+from trainer.store.report_data import collect_report  # noqa: E402
 from trainer.ui.app import create_app, dispose  # noqa: E402
 from trainer.ui.app_settings import ANSWER_FILES, AppSettings  # noqa: E402
 from trainer.ui.context import AppContext  # noqa: E402
@@ -66,6 +78,26 @@ def show(window: MainWindow, key: str, options: dict | None = None) -> None:
     settle()
 
 
+def team_reports(folder: Path) -> list[str]:
+    """Four files a coach got back: this data folder's own report, two more reps (Ana has an overdue assignment,
+    Dev's scores are slipping) and one cut short in the mail."""
+    folder.mkdir(parents=True, exist_ok=True)
+    packs = [p for _, p in discover_packs() if isinstance(p, Pack)]
+    with Store() as store:
+        own = collect_report(store, packs, installed_assignments(packs), rep="Jordan Blake")
+    start = datetime.now(timezone.utc) - timedelta(days=11)
+    ana = sample_report("Ana Ruiz", drills=sample_drills(start), until=date.today())
+    slipping = [dataclasses.replace(d, score=s, hesitations=h) for d, s, h in
+                zip(sample_drills(start, 1.5), (81, 78, 74, 70, 66, 61), (0, 0, 1, 1, 1, 2))]
+    dev = sample_report("Dev Patel", drills=slipping, until=date.today())
+    dev = dataclasses.replace(dev, assignments=dev.assignments[:1])  # the one he finished
+    files = {"jordan.json": dump_report(own), "ana.json": dump_report(ana), "dev.json": dump_report(dev),
+             "chris.json": dump_report(sample_report("Chris Moss"))[:1800]}
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return [str(folder / name) for name in files]
+
+
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
@@ -75,7 +107,9 @@ def main() -> int:
     write_answers(answers, PACK, OBJECTION, ["good"])
 
     app = create_app()
-    window = MainWindow(AppContext(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(answers)), save=False))
+    reports = tuple(team_reports(WORK / "reports"))
+    window = MainWindow(AppContext(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(answers),
+                                               team_reports=reports), save=False))
     window.resize(*SIZE)
     window.show()
     wait(lambda: window.health is not None, what="the device check")
@@ -98,6 +132,11 @@ def main() -> int:
         if key == "review":
             review.player.stop()
     window.resize(*SIZE)
+
+    show(window, "team")
+    window.views["team"].model.sort_by("score", descending=True)
+    settle()
+    save("team")
 
     drill = window.views["drill"]
     show(window, "drill", {"pack_id": PACK, "objection_id": OBJECTION, "level": 1})
