@@ -152,11 +152,13 @@ def test_an_imported_assignment_is_listed_with_its_progress_and_reimporting_says
 def test_overdue_assignments_come_first_and_practise_opens_the_drill_at_the_rep_s_level(make_window, qtbot, history,
                                                                                        tmp_path):
     window, view = open_packs(make_window, qtbot)
-    for path in (write_from_coach(tmp_path, "price-and-budget", target=1, required=2, due_in=10, assigned_ago=5),
-                 write_from_coach(tmp_path, "cold-call-brush-offs", target=2, required=3, due_in=-2, assigned_ago=10)):
+    for path, said in ((write_from_coach(tmp_path, "price-and-budget", target=1, required=2, due_in=10,
+                                         assigned_ago=5), "Already done: 2 of 2."),
+                       (write_from_coach(tmp_path, "cold-call-brush-offs", target=2, required=3, due_in=-2,
+                                         assigned_ago=10), "So far 0 of 3 done, 2 days overdue.")):
         with qtbot.waitSignal(view.loaded, timeout=20_000):
             view.import_assignment(path)
-    assert "2 days overdue" in view.result_banner.text.text()
+        assert view.result_banner.text.text().endswith(said)
     late, done = view.assignment_views
     assert (late.progress.pack, late.progress.status, late.progress.drills_done) == ("cold-call-brush-offs", OVERDUE, 0)
     assert late.due.text() == "2 days OVERDUE" and late.due.property("kind") == "pill_bad"

@@ -19,6 +19,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QListWidget
 
 from trainer.core.assignments import (
+    DONE,
     OVERDUE,
     AssignmentError,
     AssignmentProgress,
@@ -74,7 +75,8 @@ def imported_text(imported: ImportedAssignment) -> str:
     what = (f"{a.assigned_by} assigned you “{imported.pack_title}”: {a.drills_required} "
             f"drill{'s' if a.drills_required != 1 else ''} at level {a.target_level} or higher{by}.")
     late = f", {due_words(p, imported.today)[0].lower()}" if p.status == OVERDUE else ""
-    so_far = f" So far {min(p.drills_done, a.drills_required)} of {a.drills_required} done{late}."
+    so_far = (f" Already done: {a.drills_required} of {a.drills_required}." if p.status == DONE else
+              f" So far {p.drills_done} of {a.drills_required} done{late}.")
     if imported.unchanged:
         return f"You had this assignment already; nothing changed. {what}{so_far}"
     return what + so_far + (" It replaces the earlier assignment of this pack." if imported.replaced else "")
