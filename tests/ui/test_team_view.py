@@ -73,7 +73,7 @@ def color_of(view, row, key):
 
 
 def error_texts(view):
-    return [w.text() for w in view.errors_card.findChildren(QLabel)]
+    return [w.text() for w in view.errors_card.findChildren(QLabel) if w.isVisible()]
 
 
 def click_header(view, qtbot, key):
@@ -259,3 +259,16 @@ def test_double_click_opens_the_reports_folder(make_window, qtbot, reports, monk
     QTest.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # Qt 6 wants the press
     QTest.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert opened == [str(folder)]
+
+
+def test_an_older_report_of_the_same_rep_is_set_aside_with_a_note(make_window, qtbot, tmp_path):
+    older = write(tmp_path, "sam-march.json", sample_report("Sam Lee", until=date(2025, 3, 20)))
+    newer = write(tmp_path, "sam-april.json", sample_report("Sam Lee", drills=falling(), until=date(2025, 4, 20)))
+    window = make_window()
+    view = open_team(window, qtbot)
+    add(view, qtbot, [older, newer])
+    assert cells(view, "rep") == ["Sam Lee"] and cells(view, "report") == ["2025-04-20"]
+    [note] = [w for w in view.notes_list.findChildren(QLabel) if w.text() != "note"]
+    assert note.isVisible() and note.text().startswith("sam-march.json: ") and "set aside" in note.text()
+    assert note.toolTip() == older
+    assert view.count.text() == "1 rep from 2 files"

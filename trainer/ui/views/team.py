@@ -21,10 +21,11 @@ from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QTabl
 
 from trainer.core.errors import TrainerError
 from trainer.core.team import TEAM_COLUMNS, Team, TeamRow, merge_reports, team_csv
+from trainer.core.whole_files import written_whole
 from trainer.ui import tasks
 from trainer.ui.style import COLORS
 from trainer.ui.views.base import View
-from trainer.ui.widgets.common import Banner, Card, EmptyState, button, hbox, label, vbox
+from trainer.ui.widgets.common import Banner, Card, EmptyState, button, hbox, label, pill, vbox
 
 TREND_OF_COLUMN = {"score": "score_trend", "hesitation": "hesitation_trend", "anxiety": "anxiety_trend"}
 TREND_COLOR = {True: "good", False: "bad"}
@@ -97,12 +98,10 @@ class TeamModel(QAbstractTableModel):
 
 def write_csv(path: Path, text: str) -> Path:
     """Write the CSV text to `path` whole or not at all; a TrainerError naming the file and the fix when it cannot."""
-    partial = path.with_name(path.name + ".partial")
     try:
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
+        with written_whole(path) as partial:
+            partial.write_text(text, encoding="utf-8")
     except OSError as error:
-        partial.unlink(missing_ok=True)
         raise TrainerError(f"{path}: cannot write the CSV ({error.strerror or error}); pick another folder") from None
     return path
 
@@ -209,9 +208,12 @@ class TeamView(View):
         self.errors_card.setVisible(bool(team.errors))
         notes = []
         for note in team.notes:
-            notes.append(label(f"ⓘ  {Path(note.source).name}: {note.message}", "muted", wrap=True))
-            notes[-1].setToolTip(note.source)
-        self.notes_list = self._replace(self.notes_list, vbox(*notes, spacing=4))
+            line = label(f"{Path(note.source).name}: {note.message}", "muted", wrap=True)
+            line.setToolTip(note.source)
+            tag = pill("note", "muted")
+            notes.append(hbox(tag, (line, 1), spacing=10))
+            notes[-1].setAlignment(tag, Qt.AlignmentFlag.AlignTop)
+        self.notes_list = self._replace(self.notes_list, vbox(*notes, spacing=6))
 
     @staticmethod
     def _replace(old: QWidget, layout) -> QWidget:
@@ -219,6 +221,7 @@ class TeamView(View):
         new = QWidget()
         new.setLayout(layout)
         old.parentWidget().layout().replaceWidget(old, new)
+        new.show()  # now, not when the layout's queued show comes round
         old.setParent(None)
         old.deleteLater()
         return new
