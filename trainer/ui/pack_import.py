@@ -8,7 +8,6 @@ temporary file renamed into place, so a failed import leaves the folder as it wa
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from trainer.core import paths
 from trainer.core.errors import TrainerError
 from trainer.core.pack_model import Pack
 from trainer.core.packs import discover_packs, load_pack
+from trainer.core.whole_files import written_whole
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,11 @@ def import_pack(source: str | Path) -> ImportedPack:
     if source.resolve() == target.resolve():
         raise TrainerError(f"{source} is already installed (it is in your packs folder)")
     builtin = any(isinstance(item, Pack) and item.id == pack.id for _, item in discover_packs([paths.BUILTIN_SCENARIOS]))
-    partial = target.with_name(f".{target.name}.partial")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, partial)
-        os.replace(partial, target)
+        with written_whole(target) as partial:
+            shutil.copyfile(source, partial)
     except OSError as error:
-        partial.unlink(missing_ok=True)
         raise TrainerError(f"cannot copy {source} into {folder} ({error.strerror or error}); "
                            "check that the folder is writable") from None
     return ImportedPack(load_pack(target), target, bool(earlier), builtin)
