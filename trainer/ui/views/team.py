@@ -33,7 +33,8 @@ SORT_MARKS = {False: "\u25b4", True: "\u25be"}  # small up/down triangles after 
 MAX_TABLE_ROWS = 14  # the table grows with the team up to this many rows, then scrolls
 ASK_FOR_REPORTS = (
     "Ask each rep for their report as JSON, then add the files they send you here.\n"
-    "In RepDrill: Progress → Report for your coach… → JSON.  In a terminal: trainer report --format json --out NAME.json\n"
+    "In RepDrill: Progress → Report for your coach… → JSON.  "
+    "In a terminal: trainer report --format json --out NAME.json\n"
     "The list is kept: each file is read again whenever you open Team, so a newer file from a rep shows at once."
 )
 
@@ -59,7 +60,8 @@ class TeamModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
         return 0 if parent.isValid() else len(TEAM_COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt's name
+                   role: int = Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         column = TEAM_COLUMNS[section]
