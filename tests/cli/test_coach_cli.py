@@ -202,7 +202,7 @@ def test_team_names_other_format_versions_and_sets_older_reports_aside(tmp_path,
     assert code == 1
     assert [line.split("  ")[0] for line in out.splitlines()[:2]] == ["Rep", "Sam Lee"]
     assert out.splitlines()[2:] == [f"note: {older_sam}: an older report of Sam Lee (to 2025-03-13), set aside: "
-                                    f"{sam} (to 2025-03-20) is shown"]
+                                    f"{sam.name} (to 2025-03-20) is shown"]
     assert err.splitlines() == [
         f"{ana}: made by an older RepDrill (format repdrill-report/0); this RepDrill reads repdrill-report/1 - ask "
         "Ana Diaz to update RepDrill and export the report again",
@@ -211,7 +211,7 @@ def test_team_names_other_format_versions_and_sets_older_reports_aside(tmp_path,
     ]
     code, out, err = run(capsys, "team", older_sam, sam, "--json")
     assert (code, err) == (0, "") and json.loads(out)["notes"] == [
-        {"file": str(older_sam), "note": f"an older report of Sam Lee (to 2025-03-13), set aside: {sam} (to 2025-03-20) "
+        {"file": str(older_sam), "note": f"an older report of Sam Lee (to 2025-03-13), set aside: {sam.name} (to 2025-03-20) "
                                          "is shown"}]
 
 

@@ -88,9 +88,9 @@ def test_one_row_per_rep_the_newest_report_with_the_others_named(tmp_path):
         ("Sam Lee", str(files[0])), ("Sam Lee", str(files[2])), ("ana diaz", str(files[4]))]
     assert [r.drills for r in team.rows] == [6, 6, 6] and old_ana["until"] == "2025-03-20"
     assert [(n.source, n.message) for n in team.notes] == [
-        (str(files[1]), f"an older report of Sam Lee (to 2025-03-13), set aside: {files[0]} (to 2025-03-20) is shown"),
+        (str(files[1]), f"an older report of Sam Lee (to 2025-03-13), set aside: {files[0].name} (to 2025-03-20) is shown"),
         (str(OLD_REPORT), "made by RepDrill 0.1.0, before reports carried a rep id: matched to other reports by name"),
-        (str(OLD_REPORT), f"an older report of Ana Diaz (to 2025-03-20), set aside: {files[4]} (to 2025-03-20) is shown"),
+        (str(OLD_REPORT), f"an older report of Ana Diaz (to 2025-03-20), set aside: {files[4].name} (to 2025-03-20) is shown"),
     ]
 
 

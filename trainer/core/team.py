@@ -192,8 +192,8 @@ def merge_reports(paths: Iterable[str | Path], today: date) -> Team:
         (older, older_source), (newer, newer_source) = sorted(
             [kept[at], (report, str(path))], key=lambda pair: (pair[0].until, pair[0].generated_at))
         kept[at] = (newer, newer_source)
-        notes.append(TeamNote(older_source, f"an older report of {older.rep} (to {older.until.isoformat()}), "
-                                            f"set aside: {newer_source} (to {newer.until.isoformat()}) is shown"))
+        notes.append(TeamNote(older_source, f"an older report of {older.rep} (to {older.until.isoformat()}), set "
+                                            f"aside: {Path(newer_source).name} (to {newer.until.isoformat()}) is shown"))
     return Team(tuple(team_row(r, source, today) for r, source in kept), tuple(errors), tuple(notes))
 
 

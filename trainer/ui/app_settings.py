@@ -18,6 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from trainer.core.paths import APP_NAME
+from trainer.core.whole_files import written_whole
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +81,8 @@ def save_settings(settings: AppSettings, path: Path | None = None) -> None:
     default = asdict(AppSettings())
     changed = {k: v for k, v in asdict(settings).items() if v != default[k]}
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(changed, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(partial, path)
+    with written_whole(path) as partial:
+        partial.write_text(json.dumps(changed, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def apply_data_dir(settings: AppSettings) -> None:
