@@ -1,4 +1,5 @@
-"""Screenshots of the app for the README: Today, Drill (mid-answer and the score card), Review, Bank, Progress, Team.
+"""Screenshots of the app for the README: Today (with a coach's assignments), Drill (mid-answer and the score card),
+Review, Bank, Progress (and the report for the coach), Team.
 
 Run by `make screenshots` under Xvfb. Everything shown is real: a fresh data folder is
 filled with drills run from TTS-spoken answers through the bundled Whisper engine
@@ -31,8 +32,14 @@ from demo_drills import populate, write_answers  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from report_samples import sample_drills, sample_report  # noqa: E402
 
-from trainer.core.assignments import installed_assignments  # noqa: E402
-from trainer.core.pack_model import Pack  # noqa: E402
+from trainer.core.assignments import (  # noqa: E402
+    PackAssignment,
+    assignment_file_name,
+    assignments_dir,
+    installed_assignments,
+    write_assignment,
+)
+from trainer.core.pack_model import Assignment, Pack  # noqa: E402
 from trainer.core.packs import discover_packs  # noqa: E402
 from trainer.core.report_model import dump_report  # noqa: E402
 from trainer.speech.whisper_engine import WhisperEngine  # noqa: E402
@@ -78,6 +85,35 @@ def show(window: MainWindow, key: str, options: dict | None = None) -> None:
     settle()
 
 
+def assign() -> None:
+    """Two assignments from the coach, as if imported: one due in four days, one two days overdue."""
+    today = date.today()
+    for item in (
+        PackAssignment("price-and-budget", Assignment("Kim Ortiz", "Jordan Blake", today + timedelta(days=4), 1, 5),
+                       today - timedelta(days=7)),
+        PackAssignment("cold-call-brush-offs", Assignment("Kim Ortiz", "Jordan Blake", today - timedelta(days=2), 2, 3),
+                       today - timedelta(days=10)),
+    ):
+        write_assignment(item, assignments_dir() / assignment_file_name(item))
+
+
+def report_dialog(window: MainWindow, out: Path) -> None:
+    """The rep's report dialog (saved as report-dialog.png), then Progress with the 'saved' banner."""
+    view = window.views["progress"]
+    dialog = view.open_report_dialog()
+    ready, finished = [], []
+    dialog.ready.connect(lambda: ready.append(True))
+    wait(lambda: bool(ready), what="the report dialog")
+    settle()
+    dialog.grab().save(str(out / "report-dialog.png"))
+    print(f"  {out / 'report-dialog'}.png", flush=True)
+    view.report_finished.connect(finished.append)
+    dialog.save_to(WORK / "repdrill-report.json")
+    wait(lambda: bool(finished), 60, "the report")
+    view.verticalScrollBar().setValue(0)
+    settle()
+
+
 def team_reports(folder: Path) -> list[str]:
     """Four files a coach got back: this data folder's own report, two more reps (Ana has an overdue assignment,
     Dev's scores are slipping) and one cut short in the mail."""
@@ -105,6 +141,7 @@ def main() -> int:
     populate(Path(os.environ["TRAINER_DATA"]), WhisperEngine(partial_every_s=None), WORK / "work")
     answers = WORK / "answers"
     write_answers(answers, PACK, OBJECTION, ["good"])
+    assign()
 
     app = create_app()
     reports = tuple(team_reports(WORK / "reports"))
@@ -131,6 +168,9 @@ def main() -> int:
         save(key)
         if key == "review":
             review.player.stop()
+        if key == "progress":
+            report_dialog(window, out)
+            save("report-saved")
     window.resize(*SIZE)
 
     show(window, "team")

@@ -1,6 +1,7 @@
 """The report's JSON form: round trip, totals and trends, and every way a file can be unreadable."""
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -142,3 +143,8 @@ def test_week_count_uses_local_days():
     drills = sample_drills(every_days=1.0)  # the 9th to the 14th
     assert sample_report(drills=drills, until=date(2025, 3, 14)).summary.drills_last_7_days == 6
     assert sample_report(drills=drills, until=date(2025, 3, 21)).summary.drills_last_7_days == 0
+
+
+def test_time_practised_reads_as_a_person_would_say_it():
+    said = [replace(sample_report().summary, minutes=m).time_practised for m in (0, 0.4, 1.4, 59.6, 70, 125.2)]
+    assert said == ["0 min", "under a minute", "1 min", "1 h", "1 h 10 min", "2 h 5 min"]

@@ -212,7 +212,7 @@ def run_report(args: argparse.Namespace) -> int:
         return 0
     write_report(report, kind, args.out)
     s = report.summary
-    print(f"wrote {args.out} ({kind}): {s.drills} drill(s), {s.minutes:.0f} min practised, "
+    print(f"wrote {args.out} ({kind}): {s.drills} drill(s), {s.time_practised} practised, "
           f"{len(report.assignments)} assignment(s); no recordings included")
     return 0
 

@@ -94,6 +94,16 @@ class Summary:
     best_score: float | None
     drills_last_7_days: int  # finished drills in the 7 days up to the report's day
 
+    @property
+    def time_practised(self) -> str:
+        """The practice time in words: '25 min', '1 h 10 min', 'under a minute' (not '0 min' after some practice)."""
+        if 0 < self.minutes < 1:
+            return "under a minute"
+        hours, minutes = divmod(round(self.minutes), 60)
+        if not hours:
+            return f"{minutes} min"
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
 
 @dataclass(frozen=True)
 class LevelReached:

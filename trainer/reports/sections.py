@@ -50,7 +50,7 @@ def headline(report: Report) -> list[tuple[str, str]]:
     stopped = f" ({s.abandoned} stopped early)" if s.abandoned else ""
     return [
         (str(s.drills), f"drills done{stopped}"),
-        (f"{s.minutes:.0f} min", "practised"),
+        (s.time_practised, "practised"),
         (_number(s.mean_score), f"mean score (best {_number(s.best_score)})"),
         (_number(rate, 0, "%"), f"answers with a hesitation ({s.hesitations} of {s.answers})"),
         (str(s.drills_last_7_days), "drills in the last 7 days"),

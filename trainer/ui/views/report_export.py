@@ -277,7 +277,7 @@ class ReportBanner(Banner):
         send = " Send it to your coach." if saved.kind == "json" else ""
         self._set_mode(saved=True)
         self.show_text(f"Saved {saved.path}: {s.drills} drill{'s' if s.drills != 1 else ''}, "
-                       f"{s.minutes:.0f} min practised, no recordings.{send}", "good")
+                       f"{s.time_practised} practised, no recordings.{send}", "good")
 
     def show_failed(self, message: str) -> None:
         """Say why the report was not written (the message names the file and what to do)."""
