@@ -227,6 +227,11 @@ def test_team_of_good_reports_exits_0_and_writes_csv(tmp_path, capsys):
         "Ana Diaz", "Sam Lee"]
     assert lines[-1] == f"merged 2 of 2 report(s); CSV written to {tmp_path / 'team.csv'}"
     assert (tmp_path / "team.csv").read_text().splitlines()[0].startswith("rep,rep_id,report_day,assignments")
+    nowhere = tmp_path / "no-such-folder" / "team.csv"
+    code, out, err = run(capsys, "team", *files, "--csv", nowhere)
+    assert code == 1 and err == (f"trainer: error: {nowhere}: cannot write the CSV (No such file or directory); "
+                                 "choose another file\n")
+    assert not nowhere.parent.exists()
     code, out, _ = run(capsys, "team", *files, "--json", "--sort", "rep", "--reverse")
     rows = json.loads(out)["rows"]
     assert code == 0 and [r["rep"] for r in rows] == ["Sam Lee", "Ana Diaz"] and rows[0]["assignments"].endswith("OVERDUE")

@@ -177,7 +177,7 @@ def test_csv_export_writes_the_rows_in_the_order_shown(make_window, qtbot, repor
     with qtbot.waitSignal(view.csv_written, timeout=10_000) as failed:
         view.export_csv(missing)
     assert isinstance(failed.args[0], Exception)
-    assert str(missing) in view.banner.text.text() and "pick another folder" in view.banner.text.text()
+    assert str(missing) in view.banner.text.text() and "choose another file" in view.banner.text.text()
     assert not (tmp_path / "gone").exists()
 
 

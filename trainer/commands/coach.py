@@ -34,7 +34,7 @@ from trainer.core.errors import TrainerError
 from trainer.core.levels import ladder_for
 from trainer.core.pack_model import Assignment, Pack
 from trainer.core.packs import discover_packs, resolve_pack
-from trainer.core.team import COLUMN_KEYS, TEAM_COLUMNS, TeamRow, merge_reports, team_csv
+from trainer.core.team import COLUMN_KEYS, TEAM_COLUMNS, TeamRow, merge_reports, write_team_csv
 from trainer.store.db import Store
 from trainer.reports import REPORT_FORMATS, report_format, report_text, write_report
 from trainer.store.report_data import assignments_progress, collect_report, default_rep_name
@@ -231,10 +231,7 @@ def run_team(args: argparse.Namespace) -> int:
     team = merge_reports(args.reports, date.today())
     rows = team.sorted(args.sort, args.reverse)
     if args.csv:
-        try:
-            args.csv.write_text(team_csv(rows), encoding="utf-8")
-        except OSError as error:
-            raise TrainerError(f"{args.csv}: cannot write the CSV ({error.strerror or error})") from None
+        write_team_csv(rows, args.csv)
     if args.json:
         print(json.dumps({"rows": [{c.key: c.cell(r) for c in TEAM_COLUMNS} | {"file": r.source} for r in rows],
                           "errors": [{"file": e.source, "problems": e.problems} for e in team.errors],

@@ -11,7 +11,7 @@ comes back in `Team.errors` with every problem found in it.
 
 For a table view: `TEAM_COLUMNS` gives the headers, `column.cell(row)` the text and
 `column.sort_value(row)` the value to sort by; `Team.sorted(key)` sorts rows (missing
-values last) and `team_csv` exports them.
+values last) and `team_csv` / `write_team_csv` export them.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from trainer.core.assignments import DONE, OVERDUE, status_on
+from trainer.core.errors import TrainerError
 from trainer.core.report_model import Report, ReportError, Trend, drills_in_week, load_report_text
+from trainer.core.whole_files import written_whole
 
 MAX_REPORT_BYTES = 20_000_000
 
@@ -218,3 +220,14 @@ def team_csv(rows: Iterable[TeamRow]) -> str:
             values.append("" if value is None else value)
         writer.writerow(values)
     return out.getvalue()
+
+
+def write_team_csv(rows: Iterable[TeamRow], path: str | Path) -> Path:
+    """The rows as CSV at `path`, whole or not at all; TrainerError naming the file and the fix when it cannot."""
+    path = Path(path)
+    try:
+        with written_whole(path) as partial:
+            partial.write_text(team_csv(rows), encoding="utf-8")
+    except OSError as error:
+        raise TrainerError(f"{path}: cannot write the CSV ({error.strerror or error}); choose another file") from None
+    return path

@@ -20,8 +20,7 @@ from PySide6.QtGui import QColor, QDesktopServices, QFont
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QTableView, QWidget
 
 from trainer.core.errors import TrainerError
-from trainer.core.team import TEAM_COLUMNS, Team, TeamRow, merge_reports, team_csv
-from trainer.core.whole_files import written_whole
+from trainer.core.team import TEAM_COLUMNS, Team, TeamRow, merge_reports, write_team_csv
 from trainer.ui import tasks
 from trainer.ui.style import COLORS
 from trainer.ui.views.base import View
@@ -96,16 +95,6 @@ class TeamModel(QAbstractTableModel):
         self.rows = self.team.sorted(key, descending)
         self.layoutChanged.emit()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(TEAM_COLUMNS) - 1)
-
-
-def write_csv(path: Path, text: str) -> Path:
-    """Write the CSV text to `path` whole or not at all; a TrainerError naming the file and the fix when it cannot."""
-    try:
-        with written_whole(path) as partial:
-            partial.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise TrainerError(f"{path}: cannot write the CSV ({error.strerror or error}); pick another folder") from None
-    return path
 
 
 def json_files(folder: Path) -> list[str]:
@@ -339,4 +328,4 @@ class TeamView(View):
                 tasks.report_error(error)
             self.csv_written.emit(error)
 
-        tasks.run_in_background(lambda: write_csv(path, team_csv(rows)), written, failed, owner=self)
+        tasks.run_in_background(lambda: write_team_csv(rows, path), written, failed, owner=self)
