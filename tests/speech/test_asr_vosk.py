@@ -110,9 +110,12 @@ def test_corrupt_model_is_a_clear_error(tmp_path):
 def test_file_input_streamed_in_chunks_gives_the_one_shot_words(vosk, korean_speech):
     """The file input (a microphone stand-in, 20 ms chunks) delivers the file exactly and the engine hears the same.
 
-    Vosk with this model is not repeatable to the word on espeak's Korean: two identical runs
-    differ in 1-3 of ~15 words, the first word too (measured), so the words are compared by
-    similarity and placed in the speech, the samples compared exactly.
+    Vosk with this model is not repeatable to the word on espeak's Korean: within one process
+    each run depends on the runs before it (a fresh model does not reset it), and two runs of
+    the same audio were measured at word similarity 0.71-1.0 on an idle machine and 0.55 in a
+    CI run. Audio delivered wrongly (half the samples) scores 0.05 against every run. So the
+    samples are compared exactly, the words by similarity (>= 0.4, between the two) and by
+    where they fall in the speech.
     """
     source = FileInput(korean_speech.path, clock=AudioClock(virtual=True))
     source.start()
@@ -130,7 +133,7 @@ def test_file_input_streamed_in_chunks_gives_the_one_shot_words(vosk, korean_spe
     reference = engines.transcribe_file(vosk, korean_speech.path)
     assert len(reference.words) >= 5, "the model heard nothing at all"
     similarity = Levenshtein.normalized_similarity([w.text for w in streamed.words], [w.text for w in reference.words])
-    assert similarity >= 0.6, (streamed.text, reference.text)
+    assert similarity >= 0.4, (streamed.text, reference.text)
     first, last = korean_speech.spans[0].start, korean_speech.spans[-1].end
     for word in streamed.words:  # times on the file's clock: inside the speech, as the direct run's are
         assert first - TIME_TOLERANCE_S <= word.start <= word.end <= last + TIME_TOLERANCE_S, word
