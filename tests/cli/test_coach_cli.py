@@ -227,6 +227,13 @@ def test_team_of_good_reports_exits_0_and_writes_csv(tmp_path, capsys):
         "Ana Diaz", "Sam Lee"]
     assert lines[-1] == f"merged 2 of 2 report(s); CSV written to {tmp_path / 'team.csv'}"
     assert (tmp_path / "team.csv").read_text().splitlines()[0].startswith("rep,rep_id,report_day,assignments")
+    code, out, _ = run(capsys, "team", tmp_path)  # a folder: its .json files
+    assert code == 0 and out.splitlines()[-1] == "merged 2 of 2 report(s)"
+    code, _, err = run(capsys, "team", tmp_path / "no-such-folder")
+    assert code == 1 and "cannot read the file: No such file or directory" in err
+    (tmp_path / "empty").mkdir()
+    code, _, err = run(capsys, "team", tmp_path / "empty")
+    assert code == 1 and err.startswith(f"trainer: error: no .json reports in {tmp_path / 'empty'} - reps make them")
     nowhere = tmp_path / "no-such-folder" / "team.csv"
     code, out, err = run(capsys, "team", *files, "--csv", nowhere)
     assert code == 1 and err == (f"trainer: error: {nowhere}: cannot write the CSV (No such file or directory); "

@@ -34,7 +34,7 @@ from trainer.core.errors import TrainerError
 from trainer.core.levels import ladder_for
 from trainer.core.pack_model import Assignment, Pack
 from trainer.core.packs import discover_packs, resolve_pack
-from trainer.core.team import COLUMN_KEYS, TEAM_COLUMNS, TeamRow, merge_reports, write_team_csv
+from trainer.core.team import COLUMN_KEYS, TEAM_COLUMNS, TeamRow, json_files, merge_reports, write_team_csv
 from trainer.store.db import Store
 from trainer.reports import REPORT_FORMATS, report_format, report_text, write_report
 from trainer.store.report_data import assignments_progress, collect_report, default_rep_name
@@ -96,11 +96,11 @@ def register(subparsers) -> None:
     team = subparsers.add_parser(
         "team",
         help="(coach) merge reps' JSON reports into one table",
-        description="One row per report: assignment progress, drills in the last 7 days, level, recent score and "
-        "hesitation rate with trend arrows, anxiety. Exit 0 when every file was merged, 1 when any could not be "
-        "read (each problem is listed).",
+        description="One row per rep (their newest report): assignment progress, drills in the last 7 days, level, "
+        "recent score and hesitation rate with trend arrows, anxiety. A folder stands for the .json files in it. "
+        "Exit 0 when every file was merged, 1 when any could not be read (each problem is listed).",
     )
-    team.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json")
+    team.add_argument("reports", nargs="+", type=Path, metavar="REPORT.json|FOLDER")
     team.add_argument("--sort", choices=COLUMN_KEYS, default="rep", metavar="COLUMN",
                       help=f"sort by a column: {', '.join(COLUMN_KEYS)} (default rep)")
     team.add_argument("--reverse", action="store_true", help="sort from high to low")
@@ -228,7 +228,11 @@ def _table_lines(rows: list[TeamRow]) -> list[str]:
 
 def run_team(args: argparse.Namespace) -> int:
     """Merge the reports, print the table (and CSV) and notes, list every file that could not be merged."""
-    team = merge_reports(args.reports, date.today())
+    files = [found for path in args.reports for found in (json_files(path) if path.is_dir() else [path])]
+    if not files:
+        raise TrainerError(f"no .json reports in {', '.join(map(str, args.reports))} - reps make them with "
+                           "`trainer report --format json` (or Progress -> Report for your coach in the app)")
+    team = merge_reports(files, date.today())
     rows = team.sorted(args.sort, args.reverse)
     if args.csv:
         write_team_csv(rows, args.csv)
@@ -240,8 +244,8 @@ def run_team(args: argparse.Namespace) -> int:
         lines = (_table_lines(rows) if rows else []) + [f"note: {n.source}: {n.message}" for n in team.notes]
         if lines:
             print("\n".join(lines))
-    merged = f"merged {len(rows)} of {len(args.reports)} report(s)"
-    if set_aside := len(args.reports) - len(rows) - len(team.errors):
+    merged = f"merged {len(rows)} of {len(files)} report(s)"
+    if set_aside := len(files) - len(rows) - len(team.errors):
         merged += f" ({set_aside} older report(s) of the same reps set aside)"
     if team.errors:
         for error in team.errors:

@@ -167,6 +167,15 @@ def read_report_file(path: str | Path, notes: list[str] | None = None) -> Report
     return load_report_text(raw, str(path), notes)
 
 
+def json_files(folder: str | Path) -> list[Path]:
+    """The *.json files in a folder, by name (how a folder of reports is read); TrainerError if it cannot be read."""
+    folder = Path(folder)
+    try:
+        return [p for p in sorted(folder.glob("*.json")) if p.is_file()]
+    except OSError as error:
+        raise TrainerError(f"{folder}: cannot read the folder ({error.strerror or error})") from None
+
+
 def same_rep(a: Report, b: Report) -> bool:
     """Whether two reports are of one rep: the same rep id, or the same name when one has no id (RepDrill 0.1)."""
     if a.rep_id and b.rep_id:

@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QDesktopServices, QFont
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHeaderView, QTableView, QWidget
 
 from trainer.core.errors import TrainerError
-from trainer.core.team import TEAM_COLUMNS, Team, TeamRow, merge_reports, write_team_csv
+from trainer.core.team import TEAM_COLUMNS, Team, TeamRow, json_files, merge_reports, write_team_csv
 from trainer.ui import tasks
 from trainer.ui.style import COLORS
 from trainer.ui.views.base import View
@@ -95,14 +95,6 @@ class TeamModel(QAbstractTableModel):
         self.rows = self.team.sorted(key, descending)
         self.layoutChanged.emit()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(TEAM_COLUMNS) - 1)
-
-
-def json_files(folder: Path) -> list[str]:
-    """The *.json files in a folder, by name."""
-    try:
-        return [str(p) for p in sorted(folder.glob("*.json")) if p.is_file()]
-    except OSError as error:
-        raise TrainerError(f"{folder}: cannot read the folder ({error.strerror or error})") from None
 
 
 class TeamView(View):
@@ -272,7 +264,7 @@ class TeamView(View):
             else:
                 self.banner.show_text(f"No .json files in {folder}. Reports for the team table are JSON files.")
 
-        tasks.run_in_background(lambda: json_files(folder), found, owner=self)
+        tasks.run_in_background(lambda: [str(p) for p in json_files(folder)], found, owner=self)
 
     def remove(self, sources) -> None:
         """Take files off the list (the files themselves stay)."""
