@@ -13,6 +13,7 @@ from trainer.core.assignments import (
     PackAssignment,
     assignments_dir,
     import_assignment,
+    urgency,
     write_assignment,
 )
 from trainer.core.pack_model import Assignment
@@ -21,7 +22,7 @@ from trainer.core.schedule import plan_today
 from trainer.store.db import Store
 from trainer.store.progress import current_level, set_level
 from trainer.store.reviews import schedule_cards
-from trainer.ui.today_data import practise_level, streak, urgency
+from trainer.ui.today_data import practise_level, streak
 from trainer.ui.widgets.assignment_row import due_words
 
 

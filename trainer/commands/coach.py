@@ -19,7 +19,6 @@ from pathlib import Path
 
 from trainer.core import paths
 from trainer.core.assignments import (
-    OVERDUE,
     AssignmentError,
     PackAssignment,
     assignment_file_name,
@@ -28,6 +27,7 @@ from trainer.core.assignments import (
     import_assignment,
     installed_assignments,
     load_assignment_text,
+    urgency,
     write_assignment,
 )
 from trainer.core.errors import TrainerError
@@ -186,7 +186,7 @@ def run_assignments(args: argparse.Namespace) -> int:
         print(f"no assignments: import one from your coach with `trainer assignments import FILE` "
               f"(kept in {assignments_dir()})")
         return 0
-    for item in sorted(progress, key=lambda p: (p.status != OVERDUE, p.due or date.max)):
+    for item in sorted(progress, key=urgency):
         print(item.line(today))
     for error in broken:
         print(f"! {error.problems[0].file}: broken - {error.problems[0].message}; import a good copy again")

@@ -263,6 +263,11 @@ def assignment_progress(item: PackAssignment, drills: Iterable[DrillLike], today
                               a.drills_required, done, level, status_on(done, a.drills_required, a.due, today))
 
 
+def urgency(progress: AssignmentProgress) -> tuple:
+    """Sort key for a rep's list: overdue first, then open ones by due day (none last), done ones at the end."""
+    return progress.status != OVERDUE, progress.status == DONE, progress.due or date.max, progress.pack
+
+
 def status_on(done: int, required: int, due: date | None, today: date) -> str:
     """DONE once `done` reaches `required` (late or not), OVERDUE when `due` passed before that, else OPEN."""
     if done >= required:

@@ -11,12 +11,11 @@ from datetime import date, datetime, timedelta
 from typing import Iterable
 
 from trainer.core.assignments import (
-    DONE,
-    OVERDUE,
     AssignmentError,
     AssignmentProgress,
     PackAssignment,
     installed_assignments,
+    urgency,
 )
 from trainer.core.ladder import LadderDecision
 from trainer.core.pack_model import Pack
@@ -48,11 +47,6 @@ class TodayData:
     drilled_today: int
     finished: int
     suds: tuple[str, ...]
-
-
-def urgency(progress: AssignmentProgress) -> tuple:
-    """Sort key: overdue first, then open ones by due day (none last), done ones at the end."""
-    return progress.status != OVERDUE, progress.status == DONE, progress.due or date.max, progress.pack
 
 
 def rep_assignments(store: Store, packs: Iterable[Pack], today: date) -> RepAssignments:
