@@ -8,21 +8,19 @@ same way as the rep's audio, because prospect talk time is defined on it.
 
 pyttsx3 facts this module is built around (DESIGN.md): one `runAndWait` per file,
 the espeak driver prints "Audio saved to ..." on stdout, and espeak-ng is one
-process-wide library. So every engine call runs on one worker thread that owns the
-engine; callers wait for it with a timeout, which turns a hung engine into a
-`TrainerError` instead of a frozen drill.
+process-wide library that has crashed. So the engine runs in its own process
+(trainer/speech/tts_worker.py, driven by trainer/speech/tts_process.py); callers wait
+for it with a timeout, and a hung or crashed engine becomes a `TrainerError` or a
+restart instead of a frozen or vanished app.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import hashlib
 import importlib
 import importlib.metadata
 import json
-import logging
 import os
-import queue
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -33,8 +31,8 @@ import soundfile
 from trainer.core import paths
 from trainer.core.errors import TrainerError
 from trainer.speech import vad, wavs
+from trainer.speech.tts_process import TtsProcess
 
-log = logging.getLogger(__name__)
 
 DEFAULT_VOICE = "en-us"
 DEFAULT_RATE = 170  # words per minute
@@ -70,140 +68,20 @@ class RenderedLine:
         return self.speech_end_s - self.speech_start_s
 
 
-class _Speaker:
-    """Owns the pyttsx3 engine; only ever used on the render thread."""
-
-    def __init__(self) -> None:
-        import pyttsx3
-
-        self.engine = pyttsx3.init()
-        self.driver = self.engine.driver_name
-        self.errors: list[Exception] = []
-        # Driver errors are reported through this callback, not raised.
-        self.engine.connect("error", lambda exception, **_: self.errors.append(exception))
-        # The espeak driver announces every saved file with print(); send it to the log.
-        driver_module = importlib.import_module(f"pyttsx3.drivers.{self.driver}")
-        driver_module.print = lambda *args, **_: log.debug(" ".join(map(str, args)))
-        # A new engine queues property changes until its first loop runs; an empty run
-        # flushes them now, so later changes apply at once (before `_wait_until_idle`).
-        self._wait_until_idle()
-        self.engine.runAndWait()
-
-    def voices(self) -> list[VoiceInfo]:
-        """The driver's voices, without MBROLA ones (no mbrola binary: they cannot speak)."""
-        return [
-            VoiceInfo(v.id, v.name, tuple(v.languages or ()), (v.gender or "").lower() or None)
-            for v in self.engine.getProperty("voices")
-            if not v.id.startswith("mb/")
-        ]
-
-    def variants(self) -> list[str]:
-        """espeak timbre variants (`+f2`, `+m3` ...); none on other drivers."""
-        if self.driver != "espeak":
-            return []
-        from pyttsx3.drivers import _espeak
-
-        found = _espeak.ListVoices(_espeak.VOICE(languages=b"variant"))
-        return [v.identifier.decode().removeprefix("!v/") for v in found]
-
-    def _wait_until_idle(self) -> None:
-        """Wait until espeak-ng's own synthesis thread has run every command sent so far.
-
-        espeak-ng runs voice/rate/pitch changes and synthesis on its own thread. When
-        `runAndWait` starts while that thread is still busy (e.g. applying a voice
-        change), the espeak driver takes it for speech in progress, cancels it, and the
-        line is written with no audio (measured: ~1 render in 7 without this wait).
-        """
-        if self.driver == "espeak":
-            from pyttsx3.drivers import _espeak
-
-            _espeak.Synchronize()
-
-    def save(self, text: str, voice_id: str, rate: int, pitch: int, path: Path) -> None:
-        """Render `text` into `path` (one runAndWait per file: queued saves keep only the last)."""
-        self.errors.clear()
-        # espeak-ng resets pitch on a voice change and ignores an unchanged value,
-        # so pitch is set on both sides of the voice (measured: otherwise ~1 in 3 is wrong).
-        for name, value in (("pitch", pitch), ("rate", rate), ("voice", voice_id), ("pitch", pitch), ("rate", rate)):
-            self.engine.setProperty(name, value)
-        self.engine.save_to_file(text, str(path))
-        self._wait_until_idle()
-        self.engine.runAndWait()
-        if self.errors:
-            raise TrainerError(f"text-to-speech ({self.driver}) failed on voice {voice_id}: {self.errors[0]}")
-
-
-class _RenderThread:
-    """One worker thread that runs every engine call, and notices when it hangs.
-
-    A daemon thread rather than a ThreadPoolExecutor: the interpreter joins an
-    executor's threads at exit, so a hung engine would keep the app from closing.
-    """
-
-    def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._speaker: _Speaker | None = None
-        self._stuck: concurrent.futures.Future | None = None
-        self._lock = threading.Lock()
-
-    def run(self, job, timeout_s: float, what: str):
-        """Run `job(speaker)` on the render thread; TrainerError if it takes longer than `timeout_s`."""
-        with self._lock:
-            if self._stuck is not None and not self._stuck.done():
-                raise TrainerError(
-                    "text-to-speech engine is still stuck on an earlier line; "
-                    "check that `espeak-ng \"test\"` speaks, then restart RepDrill"
-                )
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._serve, name="tts", daemon=True)
-                self._thread.start()
-            future: concurrent.futures.Future = concurrent.futures.Future()
-            self._jobs.put((job, future))
-        try:
-            return future.result(timeout=timeout_s)
-        except concurrent.futures.TimeoutError:
-            with self._lock:
-                self._stuck = future
-            raise TrainerError(
-                f"text-to-speech engine did not finish {what} within {timeout_s:g} s; "
-                "check that `espeak-ng \"test\"` speaks, then restart RepDrill"
-            ) from None
-
-    def _serve(self) -> None:
-        while True:
-            job, future = self._jobs.get()
-            future.set_running_or_notify_cancel()
-            try:
-                future.set_result(self._call(job))
-            except Exception as error:  # handed to the waiting caller
-                future.set_exception(error)
-
-    def _call(self, job):
-        if self._speaker is None:
-            try:
-                self._speaker = _Speaker()
-            except (ImportError, RuntimeError, OSError) as error:
-                raise TrainerError(
-                    f"text-to-speech engine cannot start ({error}); on Linux install espeak-ng "
-                    "(`sudo apt-get install espeak-ng`)"
-                ) from None
-        return job(self._speaker)
-
-
-_render_thread = _RenderThread()
+_engine = TtsProcess()
 
 
 @cache
 def list_voices() -> list[VoiceInfo]:
     """Every usable voice of the platform's TTS engine (listed once per process)."""
-    return _render_thread.run(lambda speaker: speaker.voices(), RENDER_TIMEOUT_S, "listing voices")
+    found = _engine.call({"op": "voices"}, RENDER_TIMEOUT_S, "listing voices")
+    return [VoiceInfo(v["id"], v["name"], tuple(v["languages"]), v["gender"]) for v in found]
 
 
 @cache
 def list_variants() -> list[str]:
     """Timbre variants that can follow a voice after `+` (espeak only)."""
-    return _render_thread.run(lambda speaker: speaker.variants(), RENDER_TIMEOUT_S, "listing variants")
+    return _engine.call({"op": "variants"}, RENDER_TIMEOUT_S, "listing variants")
 
 
 def resolve_voice(voice: str = DEFAULT_VOICE, gender: str | None = None) -> str:
@@ -277,11 +155,8 @@ def render(
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.stem}.{threading.get_ident()}.part.wav")
-        _render_thread.run(
-            lambda speaker: speaker.save(text, voice_id, rate, pitch, partial),
-            timeout_s,
-            f"the line {text[:40]!r}",
-        )
+        request = {"op": "save", "text": text, "voice": voice_id, "rate": rate, "pitch": pitch, "path": str(partial)}
+        _engine.call(request, timeout_s, f"the line {text[:40]!r}")
         if not partial.is_file() or partial.stat().st_size <= 44:
             partial.unlink(missing_ok=True)
             raise TrainerError(f"text-to-speech wrote no audio for {text[:40]!r} with voice {voice_id}")
@@ -308,15 +183,7 @@ def _cache_path(text: str, voice_id: str, rate: int, pitch: int) -> Path:
 def _engine_version() -> str:
     """pyttsx3 version plus the espeak-ng library version when that is the driver."""
     version = f"pyttsx3-{importlib.metadata.version('pyttsx3')}"
-
-    def espeak_version(speaker: _Speaker) -> str:
-        if speaker.driver != "espeak":
-            return speaker.driver
-        from pyttsx3.drivers import _espeak
-
-        return f"espeak-ng-{_espeak.Info(None).decode()}"
-
-    return f"{version}/{_render_thread.run(espeak_version, RENDER_TIMEOUT_S, 'reading its version')}"
+    return f"{version}/{_engine.call({'op': 'version'}, RENDER_TIMEOUT_S, 'reading its version')}"
 
 
 def _measure(path: Path) -> RenderedLine:

@@ -1,0 +1,141 @@
+"""The text-to-speech engine's own process: pyttsx3 runs here, away from the app.
+
+espeak-ng is C code loaded into the process that calls it, and it has crashed
+(a segmentation fault inside `espeak_Synth`, seen once in a dozen CI runs while
+Whisper decoded on another thread). In the app's process such a crash would end the
+drill and the window with it. Here it ends only this process; `trainer.speech.tts`
+notices, starts a new one and asks again.
+
+Protocol: one JSON object per line. On start the process writes `{"ready": true}` or
+`{"error": ...}`; then each request on stdin (`{"op": "save", ...}`, `{"op":
+"voices"}`, `{"op": "variants"}`, `{"op": "version"}`) gets one reply on stdout,
+`{"ok": value}` or `{"error": message}`. It exits when stdin closes (the app is gone).
+Anything else written to stdout (pyttsx3's espeak driver prints) goes to stderr.
+
+Run as `python -m trainer.speech.tts_worker`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+log = logging.getLogger(__name__)
+
+
+class Speaker:
+    """Owns the pyttsx3 engine (one per process: espeak-ng is one process-wide library)."""
+
+    def __init__(self) -> None:
+        import pyttsx3
+
+        self.engine = pyttsx3.init()
+        self.driver = self.engine.driver_name
+        self.errors: list[Exception] = []
+        # Driver errors are reported through this callback, not raised.
+        self.engine.connect("error", lambda exception, **_: self.errors.append(exception))
+        # The espeak driver announces every saved file with print(); send it to the log.
+        driver_module = importlib.import_module(f"pyttsx3.drivers.{self.driver}")
+        driver_module.print = lambda *args, **_: log.debug(" ".join(map(str, args)))
+        # A new engine queues property changes until its first loop runs; an empty run
+        # flushes them now, so later changes apply at once (before `_wait_until_idle`).
+        self._wait_until_idle()
+        self.engine.runAndWait()
+
+    def voices(self) -> list[dict[str, Any]]:
+        """The driver's voices, without MBROLA ones (no mbrola binary: they cannot speak)."""
+        return [
+            {"id": v.id, "name": v.name, "languages": list(v.languages or ()), "gender": (v.gender or "").lower() or None}
+            for v in self.engine.getProperty("voices")
+            if not v.id.startswith("mb/")
+        ]
+
+    def variants(self) -> list[str]:
+        """espeak timbre variants (`+f2`, `+m3` ...); none on other drivers."""
+        if self.driver != "espeak":
+            return []
+        from pyttsx3.drivers import _espeak
+
+        found = _espeak.ListVoices(_espeak.VOICE(languages=b"variant"))
+        return [v.identifier.decode().removeprefix("!v/") for v in found]
+
+    def version(self) -> str:
+        """The driver, or the espeak-ng library's version when that is the driver (it changes the audio)."""
+        if self.driver != "espeak":
+            return self.driver
+        from pyttsx3.drivers import _espeak
+
+        return f"espeak-ng-{_espeak.Info(None).decode()}"
+
+    def _wait_until_idle(self) -> None:
+        """Wait until espeak-ng's own synthesis thread has run every command sent so far.
+
+        espeak-ng runs voice/rate/pitch changes and synthesis on its own thread. When
+        `runAndWait` starts while that thread is still busy (e.g. applying a voice
+        change), the espeak driver takes it for speech in progress, cancels it, and the
+        line is written with no audio (measured: ~1 render in 7 without this wait).
+        """
+        if self.driver == "espeak":
+            from pyttsx3.drivers import _espeak
+
+            _espeak.Synchronize()
+
+    def save(self, text: str, voice: str, rate: int, pitch: int, path: str) -> None:
+        """Render `text` into `path` (one runAndWait per file: queued saves keep only the last)."""
+        self.errors.clear()
+        # espeak-ng resets pitch on a voice change and ignores an unchanged value,
+        # so pitch is set on both sides of the voice (measured: otherwise ~1 in 3 is wrong).
+        for name, value in (("pitch", pitch), ("rate", rate), ("voice", voice), ("pitch", pitch), ("rate", rate)):
+            self.engine.setProperty(name, value)
+        self.engine.save_to_file(text, str(Path(path)))
+        self._wait_until_idle()
+        self.engine.runAndWait()
+        if self.errors:
+            raise RuntimeError(f"text-to-speech ({self.driver}) failed on voice {voice}: {self.errors[0]}")
+
+
+def answer(speaker: Speaker, request: dict[str, Any]) -> Any:
+    """What one request asks of the engine."""
+    op = request.get("op")
+    if op == "save":
+        return speaker.save(request["text"], request["voice"], request["rate"], request["pitch"], request["path"])
+    if op in ("voices", "variants", "version"):
+        return getattr(speaker, op)()
+    raise ValueError(f"unknown request {op!r}")
+
+
+def serve(requests: TextIO, replies: TextIO) -> None:
+    """Start the engine, then answer requests until `requests` ends."""
+
+    def reply(message: dict[str, Any]) -> None:
+        replies.write(json.dumps(message) + "\n")
+        replies.flush()
+
+    try:
+        speaker = Speaker()
+    except (ImportError, RuntimeError, OSError) as error:
+        reply({"error": f"text-to-speech engine cannot start ({error}); on Linux install espeak-ng "
+                        "(`sudo apt-get install espeak-ng`)"})
+        return
+    reply({"ready": True})
+    for line in requests:
+        try:
+            reply({"ok": answer(speaker, json.loads(line))})
+        except Exception as error:  # handed back to the app, which raises it there
+            reply({"error": str(error)})
+
+
+def main() -> None:
+    """Serve on stdin/stdout, with everything else that writes to stdout sent to stderr."""
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    serve(sys.stdin, replies)
+
+
+if __name__ == "__main__":
+    main()
