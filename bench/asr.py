@@ -100,7 +100,9 @@ def bench_tts() -> list[tuple[str, str, str, str]]:
         cached.append(time.perf_counter() - t)
     ms = lambda values: f"median {statistics.median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms"  # noqa: E731
     return [
-        ("TTS engine start (pyttsx3 + espeak-ng, first line)", f"{start_s * 1000:.0f} ms", "", ""),
+        ("TTS engine start (its own process: Python, pyttsx3, espeak-ng; first line)", f"{start_s * 1000:.0f} ms",
+         "", ""),
+        ("TTS engine process: peak RSS", f"{rss_mb('VmHWM', tts.engine_pid()):.0f} MB", "", ""),
         (f"TTS render, uncached ({len(lines)} lines, incl. VAD)", ms(cold), "<= 50 ms/line",
          "ok" if statistics.median(cold) <= 0.05 else "MISSED"),
         ("TTS render, cached", ms(cached), "", ""),

@@ -65,9 +65,9 @@ def write_section(name: str, title: str, about: str, body: Sequence[str]) -> Non
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
 
 
-def rss_mb(field: str = "VmRSS") -> float:
-    """This process's resident memory in MB (Linux /proc): `VmRSS` now, or `VmHWM` at its peak."""
-    for line in Path("/proc/self/status").read_text().splitlines():
+def rss_mb(field: str = "VmRSS", pid: int | str = "self") -> float:
+    """A process's resident memory in MB (Linux /proc; this one by default): `VmRSS` now, or `VmHWM` at its peak."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")

@@ -71,6 +71,11 @@ class RenderedLine:
 _engine = TtsProcess()
 
 
+def engine_pid() -> int | None:
+    """The voice engine's process id (None before its first use), for measuring it."""
+    return _engine.pid
+
+
 @cache
 def list_voices() -> list[VoiceInfo]:
     """Every usable voice of the platform's TTS engine (listed once per process)."""
