@@ -22,7 +22,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 from results import machine, rss_mb, table, versions, write_section  # noqa: E402
-from tts_speech import compose  # noqa: E402
+from tts_speech import SALES_SENTENCES, compose  # noqa: E402
 
 from trainer.core.text import tokens  # noqa: E402
 from trainer.speech import tts  # noqa: E402
@@ -32,20 +32,6 @@ from trainer.speech.whisper_engine import PARTIAL_EVERY_S, WhisperEngine  # noqa
 
 CHUNK_S = 0.25
 MIN_SPEECH_S = 60.0
-ENGLISH = [
-    "We already have a vendor for that.",
-    "Your price is too high for a company our size.",
-    "Just send me an email and I will look at it.",
-    "I am not the right person to talk to about this.",
-    "We tried something like this last year and it did not work.",
-    "Call me back next quarter when the budget is approved.",
-    "How is your product different from what we use today?",
-    "I do not have time for this right now.",
-    "Our contract with the current supplier runs until December.",
-    "What kind of results have other customers seen?",
-    "Can you give me a discount if we sign this month?",
-    "I need to talk to my manager before we decide anything.",
-]
 KOREAN = [
     "안녕하세요 만나서 반갑습니다",
     "가격이 너무 비쌉니다",
@@ -89,7 +75,7 @@ def bench_tts() -> list[tuple[str, str, str, str]]:
     tts.render("Warm up.")
     start_s = time.perf_counter() - started
     cold, cached = [], []
-    lines = [f"{line} Take {i}." for i in range(5) for line in ENGLISH]
+    lines = [f"{line} Take {i}." for i in range(5) for line in SALES_SENTENCES]
     for line in lines:
         t = time.perf_counter()
         tts.render(line)
@@ -137,7 +123,7 @@ def main() -> int:
         folder = Path(scratch)
         os.environ["TRAINER_CACHE"] = str(folder / "cache")  # cold cache, and the user's stays untouched
         rows = bench_tts()
-        english, english_text = speech_of(ENGLISH, "en-us", folder, "english")
+        english, english_text = speech_of(SALES_SENTENCES, "en-us", folder, "english")
         korean, _ = speech_of(KOREAN, "ko", folder, "korean")
 
         whisper, whisper_rows = bench_engine(

@@ -19,6 +19,21 @@ from trainer.core.transcript import Span
 from trainer.speech import tts, wavs
 
 RATE = wavs.ENGINE_RATE
+# Short objections and answers with known words, spoken by espeak for the ASR tests and bench/asr.py.
+SALES_SENTENCES = [
+    "We already have a vendor for that.",
+    "Your price is too high for a company our size.",
+    "Just send me an email and I will look at it.",
+    "I am not the right person to talk to about this.",
+    "We tried something like this last year and it did not work.",
+    "Call me back next quarter when the budget is approved.",
+    "How is your product different from what we use today?",
+    "I do not have time for this right now.",
+    "Our contract with the current supplier runs until December.",
+    "What kind of results have other customers seen?",
+    "Can you give me a discount if we sign this month?",
+    "I need to talk to my manager before we decide anything.",
+]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from rapidfuzz.distance import Levenshtein
-from tts_speech import compose
+from tts_speech import SALES_SENTENCES, compose
 
 from trainer.core.errors import TrainerError
 from trainer.speech.audio import AudioClock
@@ -13,20 +13,6 @@ from trainer.speech import engines
 from trainer.speech.whisper_engine import WhisperEngine
 
 TIME_TOLERANCE_S = 0.3  # Whisper word times vs the known speech spans (measured here: at most 0.26 s off)
-SALES_ANSWERS = [
-    "We already have a vendor for that.",
-    "Your price is too high for a company our size.",
-    "Just send me an email and I will look at it.",
-    "I am not the right person to talk to about this.",
-    "We tried something like this last year and it did not work.",
-    "Call me back next quarter when the budget is approved.",
-    "How is your product different from what we use today?",
-    "I do not have time for this right now.",
-    "Our contract with the current supplier runs until December.",
-    "What kind of results have other customers seen?",
-    "Can you give me a discount if we sign this month?",
-    "I need to talk to my manager before we decide anything.",
-]
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +28,7 @@ def round_trip(whisper, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TRAINER_CACHE", str(folder / "cache"))
         results = []
-        for i, answer in enumerate(SALES_ANSWERS):
+        for i, answer in enumerate(SALES_SENTENCES):
             speech = compose([0.3 + 0.15 * (i % 4), answer, 0.7], folder / f"{i}.wav", rate=[150, 170, 190][i % 3])
             results.append((answer, speech, engines.transcribe_file(whisper, speech.path)))
     return results
@@ -78,7 +64,7 @@ def test_round_trip_word_times_fall_inside_the_speech(round_trip):
 
 
 def test_speech_after_a_long_pause_is_kept_and_placed(whisper, tmp_path):
-    first, second = SALES_ANSWERS[7], SALES_ANSWERS[10]
+    first, second = SALES_SENTENCES[7], SALES_SENTENCES[10]
     speech = compose([0.5, first, 2.5, second, 0.5], tmp_path / "pause.wav")
     transcript = engines.transcribe_file(whisper, speech.path)
     assert word_error_rate([(f"{first} {second}", transcript.text)]) <= 0.20, transcript.text
@@ -89,7 +75,7 @@ def test_speech_after_a_long_pause_is_kept_and_placed(whisper, tmp_path):
 
 def test_partial_text_arrives_while_streaming(whisper, tmp_path, monkeypatch):
     monkeypatch.setattr(whisper, "partial_every_s", 1.5)
-    speech = compose([0.3, SALES_ANSWERS[1], 0.4, SALES_ANSWERS[11], 0.5], tmp_path / "live.wav")
+    speech = compose([0.3, SALES_SENTENCES[1], 0.4, SALES_SENTENCES[11], 0.5], tmp_path / "live.wav")
     partials = []
     transcript = engines.transcribe(whisper, speech.samples, 0.25, lambda fed, text: partials.append((fed, text)))
     # A pass after 1.5 s, then after max(1.5 s, 3x the last pass's time) of new audio (~7 s here).
@@ -117,7 +103,7 @@ def test_a_folder_without_a_model_is_a_clear_error(tmp_path):
 
 def test_file_input_streamed_in_chunks_gives_the_one_shot_words(whisper, tmp_path):
     """The file input (a microphone stand-in) streaming to the engine hears what one transcription of the file hears."""
-    speech = compose([0.6, SALES_ANSWERS[0], 1.0, SALES_ANSWERS[5], 0.5], tmp_path / "two.wav")
+    speech = compose([0.6, SALES_SENTENCES[0], 1.0, SALES_SENTENCES[5], 0.5], tmp_path / "two.wav")
     source = FileInput(speech.path, clock=AudioClock(virtual=True))
     source.start()
     recognizer = whisper.recognizer()
