@@ -21,7 +21,7 @@ import numpy as np
 
 from trainer.core.errors import TrainerError
 from trainer.speech.audio import AudioClock
-from trainer.speech.audio_in import CHUNK_SECONDS, AudioChunk, PacedInput
+from trainer.speech.audio_in import CHUNK_SECONDS, PacedInput
 from trainer.speech.wavs import ENGINE_RATE, read_engine_audio
 
 ANSWER_SUFFIXES = (".wav",)
@@ -40,6 +40,8 @@ def answer_files(folder: str | Path) -> list[Path]:
 
 class AnswerFiles(PacedInput):
     """A drill-long input of silence into which answer files are played, one per rep turn."""
+
+    what = "answers"
 
     def __init__(self, paths: Sequence[str | Path], clock: AudioClock | None = None,
                  chunk_seconds: float = CHUNK_SECONDS) -> None:
@@ -71,22 +73,7 @@ class AnswerFiles(PacedInput):
         self.used += 1
         return self.paths[self.used - 1]
 
-    def start(self) -> None:
-        """Start the input's timeline at the clock's current time."""
-        self._origin = self.clock.now()
-
-    def read(self, timeout: float | None = None) -> AudioChunk | None:
-        """The next chunk once it has been 'captured'; None on timeout or once closed."""
-        if self._origin is None:
-            raise RuntimeError("start() the answers before reading")
-        index = self._position
-        captured_at = self._origin + index / ENGINE_RATE
-        ready_at = captured_at + self.chunk_frames / ENGINE_RATE
-        if timeout is not None and not self.clock.virtual and ready_at - self.clock.now() > timeout:
-            self.clock.wait_until(self.clock.now() + timeout, self._closed)
-            return None
-        if not self.clock.wait_until(ready_at, self._closed):
-            return None
+    def _samples_at(self, index: int) -> np.ndarray:
         samples = np.zeros(self.chunk_frames, np.int16)
         if self._playing is not None:
             start, answer = self._playing
@@ -95,9 +82,7 @@ class AnswerFiles(PacedInput):
                 samples[first - index:last - index] = answer[first - start:last - start]
             elif index >= start + len(answer):
                 self._playing = None
-        self._position += self.chunk_frames
-        self._latest = samples
-        return AudioChunk(samples, captured_at, index)
+        return samples
 
     @property
     def ended(self) -> bool:

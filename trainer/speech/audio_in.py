@@ -269,9 +269,12 @@ class MicrophoneInput:
 class PacedInput:
     """What inputs that are not a sound card share: fixed chunks paced by a clock, a level, close.
 
-    Subclasses implement `read()`; with a real clock a chunk is returned when its last
-    sample would have been spoken, with a virtual clock at once.
+    Subclasses say what is heard from a sample index on (`_samples_at`) and when the
+    input has `ended`; with a real clock a chunk is returned when its last sample would
+    have been spoken, with a virtual clock at once.
     """
+
+    what = "input"  # for the message when read() comes before start()
 
     def __init__(self, clock: AudioClock | None, chunk_seconds: float) -> None:
         self.clock = clock or AudioClock()
@@ -283,8 +286,36 @@ class PacedInput:
         self._closed = threading.Event()
         self._latest: np.ndarray | None = None
 
+    def start(self) -> None:
+        """Start the input's timeline at the clock's current time."""
+        self._origin = self.clock.now()
+
     def read(self, timeout: float | None = None) -> AudioChunk | None:
-        """The next chunk, or None once closed (or at the end, where there is one)."""
+        """The next chunk once it has been 'captured'; None at the end, once closed, or on timeout."""
+        if self._origin is None:
+            raise RuntimeError(f"start() the {self.what} before reading")
+        if self.ended:
+            return None
+        index = self._position
+        captured_at = self._origin + index / ENGINE_RATE
+        ready_at = captured_at + self.chunk_frames / ENGINE_RATE
+        if timeout is not None and not self.clock.virtual and ready_at - self.clock.now() > timeout:
+            self.clock.wait_until(self.clock.now() + timeout, self._closed)
+            return None
+        if not self.clock.wait_until(ready_at, self._closed):
+            return None
+        samples = self._samples_at(index)
+        self._position += self.chunk_frames
+        self._latest = samples
+        return AudioChunk(samples, captured_at, index)
+
+    def _samples_at(self, index: int) -> np.ndarray:
+        """The chunk's samples (int16, `chunk_frames` long) from sample `index` of the timeline."""
+        raise NotImplementedError
+
+    @property
+    def ended(self) -> bool:
+        """True once no chunk will come any more."""
         raise NotImplementedError
 
     def chunks(self) -> Iterator[AudioChunk]:
@@ -310,35 +341,18 @@ class FileInput(PacedInput):
     chunk is padded with silence to the fixed size.
     """
 
+    what = "file input"
+
     def __init__(self, path: str | Path, clock: AudioClock | None = None, chunk_seconds: float = CHUNK_SECONDS) -> None:
         super().__init__(clock, chunk_seconds)
         self.path = Path(path)
         self.samples = read_engine_audio(self.path)
 
-    def start(self) -> None:
-        """Start the file's timeline at the clock's current time."""
-        self._origin = self.clock.now()
-
-    def read(self, timeout: float | None = None) -> AudioChunk | None:
-        """The next chunk once it has been 'captured'; None at the end or on timeout."""
-        if self._origin is None:
-            raise RuntimeError("start() the file input before reading")
-        if self.ended:
-            return None
-        index = self._position
-        captured_at = self._origin + index / ENGINE_RATE
-        ready_at = captured_at + self.chunk_frames / ENGINE_RATE
-        if timeout is not None and not self.clock.virtual and ready_at - self.clock.now() > timeout:
-            self.clock.wait_until(self.clock.now() + timeout, self._closed)
-            return None
-        if not self.clock.wait_until(ready_at, self._closed):
-            return None
+    def _samples_at(self, index: int) -> np.ndarray:
         samples = self.samples[index:index + self.chunk_frames]
         if len(samples) < self.chunk_frames:
             samples = np.concatenate([samples, np.zeros(self.chunk_frames - len(samples), np.int16)])
-        self._position += self.chunk_frames
-        self._latest = samples
-        return AudioChunk(samples, captured_at, index)
+        return samples
 
     @property
     def ended(self) -> bool:
