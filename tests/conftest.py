@@ -17,3 +17,9 @@ def isolated_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("TRAINER_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("TRAINER_MODELS", str(tmp_path / "models"))
     return tmp_path
+
+
+@pytest.fixture
+def models_dir(isolated_dirs):
+    """This test's empty `$TRAINER_MODELS` folder, so only its own models (and bundled ones) are seen."""
+    return isolated_dirs / "models"

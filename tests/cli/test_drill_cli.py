@@ -11,6 +11,7 @@ import time
 
 import pytest
 import soundfile
+from tmpfs import mount_tmpfs
 from tts_speech import compose
 
 from trainer.cli import main
@@ -283,14 +284,6 @@ def test_a_data_dir_that_cannot_be_written(tmp_path, capsys):
     assert main(["--data-dir", str(blocker / "data"), "drill", *PACK, "--answers", str(folder), "--fast"]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"trainer: error: {blocker / 'data'}: cannot write there") and err.count("\n") == 1
-
-
-def mount_tmpfs(path, options):
-    path.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"mounting a tmpfs needs root with CAP_SYS_ADMIN ({done.stderr.strip()})")
-    return lambda: subprocess.run(["umount", "-l", str(path)], check=True)
 
 
 def test_a_read_only_data_dir(tmp_path, capsys):

@@ -12,14 +12,6 @@ from trainer.cli import main
 NAME = "vosk-model-small-en-us-test"
 
 
-@pytest.fixture
-def models_dir(tmp_path, monkeypatch):
-    """An empty `$TRAINER_MODELS` folder for this test."""
-    folder = tmp_path / "models"
-    monkeypatch.setenv("TRAINER_MODELS", str(folder))
-    return folder
-
-
 def test_list_stars_the_default_model_and_names_folders(models_dir, capsys):
     make_vosk_model(models_dir / NAME)
     (models_dir / "unzipped-wrong").mkdir()

@@ -1,13 +1,7 @@
 """Fixtures for the fault tests: the real Whisper engine, the drill's pack, a private sound server."""
 
-import sys
-from pathlib import Path
-
 import pytest
 from pulse_rig import PulseRig, RigUnavailable
-
-# store_helpers (tests/store) mounts the small filesystems the disk faults need
-sys.path.append(str(Path(__file__).parents[1] / "store"))
 
 from trainer.core.packs import find_pack
 from trainer.speech.whisper_engine import WhisperEngine

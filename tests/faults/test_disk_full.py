@@ -13,7 +13,7 @@ import os
 import pytest
 import soundfile
 from fault_drills import ASKS, LONG_ANSWER, answers, assert_kept_and_consistent, integrity, run_drill
-from store_helpers import mount_tmpfs
+from tmpfs import mount_tmpfs
 
 from trainer.answer_source import AnswerFiles
 from trainer.drill_events import SpeechDidStart

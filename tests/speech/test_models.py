@@ -27,14 +27,6 @@ NAME = "vosk-model-small-en-us-test"
 
 
 @pytest.fixture
-def models_dir(tmp_path, monkeypatch):
-    """An empty `$TRAINER_MODELS` folder, so only this test's models (and bundled ones) are seen."""
-    folder = tmp_path / "models"
-    monkeypatch.setenv("TRAINER_MODELS", str(folder))
-    return folder
-
-
-@pytest.fixture
 def big_zip(tmp_path):
     """A ~2.3 MB model zip, so a download takes several 1 MiB chunks."""
     return make_vosk_zip(tmp_path, NAME, big_file_bytes=400_000).read_bytes()

@@ -1,7 +1,7 @@
 """Store fixtures: a store in the test's data folder, and real tiny or read-only filesystems."""
 
 import pytest
-from store_helpers import mount_tmpfs
+from tmpfs import mount_tmpfs
 
 from trainer.store.db import Store
 

@@ -1,20 +1,8 @@
-"""Helpers for the store tests: audio to record, a recorded turn, mounting small filesystems."""
-
-import subprocess
+"""Helpers for the store tests: audio to record and a recorded turn."""
 
 import numpy as np
-import pytest
 
 from trainer.store.recordings import RecordingWriter
-
-
-def mount_tmpfs(path, options):
-    """Mount a tmpfs at `path` (skips the test when this machine does not allow it); returns an unmount function."""
-    path.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"mounting a tmpfs needs root with CAP_SYS_ADMIN ({done.stderr.strip()})")
-    return lambda: subprocess.run(["umount", "-l", str(path)], check=True)
 
 
 def tone(seconds, value=1000, rate=16_000):
