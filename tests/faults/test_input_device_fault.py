@@ -33,7 +33,9 @@ pytestmark = pytest.mark.slow
 
 
 def test_the_sound_server_dying_mid_answer(tmp_path, private_rig):
-    spoken = answers(tmp_path / "answers", LONG_ANSWER, lead=3.0)  # starts after the line (2.2 s)
+    # The answer starts 5 s after "Turn 1" is printed: the line (2.2 s) starts once the output stream is open,
+    # which took up to a second on a loaded CI machine (3 s of lead was heard over the prospect once).
+    spoken = answers(tmp_path / "answers", LONG_ANSWER, lead=5.0)
     private_rig.use_source(f"{MIC_SINK}.monitor")
     child = subprocess.Popen(
         [sys.executable, "-m", "trainer", "drill", "--pack", "price-and-budget", "--objection", "more-than-expected",
