@@ -13,9 +13,13 @@ import platformdirs
 
 APP_NAME = "repdrill"
 REPO_ROOT = Path(__file__).resolve().parents[2]
-BUILTIN_SCENARIOS = REPO_ROOT / "scenarios"
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+# A source checkout (what `make` installs, editable) has the repository around the package;
+# an installed wheel carries the built-in packs inside it as `trainer/scenarios`.
+SOURCE_CHECKOUT = (REPO_ROOT / "pyproject.toml").is_file()
+BUILTIN_SCENARIOS = (REPO_ROOT if SOURCE_CHECKOUT else PACKAGE_ROOT) / "scenarios"
 PACK_SCHEMA = BUILTIN_SCENARIOS / "pack.schema.json"
-PACKAGE_DATA = Path(__file__).resolve().parents[1] / "data"
+PACKAGE_DATA = PACKAGE_ROOT / "data"
 
 
 def data_dir() -> Path:
@@ -33,13 +37,14 @@ def cache_dir() -> Path:
 def model_dirs() -> list[Path]:
     """Folders searched for speech models, in order.
 
-    `$TRAINER_MODELS` alone when set; otherwise the repository's `models/` folder,
-    then `<data dir>/models`.
+    `$TRAINER_MODELS` alone when set; otherwise the repository's `models/` folder (in a source
+    checkout), then `<data dir>/models`.
     """
     override = os.environ.get("TRAINER_MODELS")
     if override:
         return [Path(override)]
-    return [REPO_ROOT / "models", data_dir() / "models"]
+    checkout = [REPO_ROOT / "models"] if SOURCE_CHECKOUT else []
+    return checkout + [data_dir() / "models"]
 
 
 def user_packs_dir() -> Path:
