@@ -4,6 +4,7 @@ import concurrent.futures
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -178,3 +179,33 @@ def test_an_engine_that_dies_during_a_line_is_asked_again_and_the_line_speaks():
     asking.join(30)
     (line,) = results
     assert line.speech_duration_s > 1.5 and tts._engine.pid not in (None, dying)
+
+
+def test_an_engine_that_dies_twice_on_one_line_is_a_clear_error_and_the_next_line_speaks():
+    tts.render("Warm up the engine first.")
+    first = tts._engine.pid
+    os.kill(first, signal.SIGSTOP)  # it gets the request but cannot answer
+    long_line = " ".join(["The price is more than we budgeted for this quarter."] * 40)  # ~1 s to render
+    errors = []
+
+    def ask():
+        try:
+            tts.render(long_line)
+        except TrainerError as error:
+            errors.append(str(error))
+
+    asking = threading.Thread(target=ask)
+    asking.start()
+    assert tts._engine.busy.wait(10)
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while tts._engine.pid in (None, first) or not tts._engine.busy.is_set():  # started again, the line asked again
+        assert time.monotonic() < deadline, "the engine was not started again"
+        time.sleep(0.002)
+    second = tts._engine.pid
+    os.kill(second, signal.SIGKILL)  # the same line crashes the new engine too
+    asking.join(30)
+    assert errors == [f"text-to-speech engine crashed twice on the line {long_line[:40]!r} (killed by signal 9); "
+                      "check that `espeak-ng \"test\"` speaks, then try again"]
+    assert tts.render("After two crashes, speech again.").speech_duration_s > 1.0
+    assert tts._engine.pid not in (None, first, second)
