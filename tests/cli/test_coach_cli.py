@@ -61,6 +61,9 @@ def test_assign_import_drill_report_numbers_match_the_database(tmp_path, capsys)
     code, out, _ = run(capsys, "assignments", "import", assignment)
     assert code == 0 and (assignments_dir() / "price-and-budget--sam-lee.yaml").is_file()
     assert f"price-and-budget: 0 of 2 drills at level 2+ (you are at level 1) due {due} (in 7 days)" in out
+    code, out, _ = run(capsys, "assignments", "import", assignment)  # imported twice: said, and still one copy
+    assert code == 0 and out.splitlines()[0].endswith(" (you had this one already; nothing changed)")
+    assert len(list(assignments_dir().iterdir())) == 1
 
     ids = [drill(capsys, tmp_path / "a1", 2, suds=60), drill(capsys, tmp_path / "a2", 1), drill(capsys, tmp_path / "a3", 2)]
     assert run(capsys, "suds", ids[0], "--after", 35)[0] == 0

@@ -9,7 +9,10 @@ from trainer.core import paths
 from trainer.core.assignments import (
     DONE,
     OPEN,
+    NEW,
     OVERDUE,
+    REPLACED,
+    UNCHANGED,
     AssignmentError,
     PackAssignment,
     assignment_file_name,
@@ -168,9 +171,10 @@ def test_import_keeps_a_checked_copy_and_a_newer_one_replaces_it(tmp_path):
         import_assignment(sent, PACKS, folder)
     assert not folder.exists()  # nothing imported
     sent.write_text(GOOD)
-    item, kept, replaced = import_assignment(sent, PACKS, folder)
-    assert (kept, replaced, item.source) == (folder / "price-and-budget--sam-lee.yaml", False, str(kept))
+    item, kept, outcome = import_assignment(sent, PACKS, folder)
+    assert (kept, outcome, item.source) == (folder / "price-and-budget--sam-lee.yaml", NEW, str(kept))
     assert load_assignment(kept, PACKS) == item
     sent.write_text(GOOD.replace("drills_required: 2", "drills_required: 4"))
-    item, kept, replaced = import_assignment(sent, PACKS, folder)
-    assert (replaced, item.assignment.drills_required, len(list(folder.iterdir()))) == (True, 4, 1)
+    item, kept, outcome = import_assignment(sent, PACKS, folder)
+    assert (outcome, item.assignment.drills_required, len(list(folder.iterdir()))) == (REPLACED, 4, 1)
+    assert import_assignment(sent, PACKS, folder)[2] == UNCHANGED  # the very same one again

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from trainer.core import paths
 from trainer.core.assignments import (
+    REPLACED,
+    UNCHANGED,
     AssignmentError,
     PackAssignment,
     assignment_file_name,
@@ -151,13 +153,14 @@ def run_import(args: argparse.Namespace) -> int:
     """Check an assignment file completely, then copy it into the assignments folder (or import nothing)."""
     packs = installed_packs()
     try:
-        item, target, replaced = import_assignment(args.file, packs)
+        item, target, outcome = import_assignment(args.file, packs)
     except AssignmentError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print(f"trainer: error: {args.file}: {len(error.problems)} problem(s); nothing imported", file=sys.stderr)
         return 1
-    print(f"imported {args.file} -> {target}{' (replaces the earlier one)' if replaced else ''}")
+    said = {REPLACED: " (replaces the earlier one)", UNCHANGED: " (you had this one already; nothing changed)"}
+    print(f"imported {args.file} -> {target}{said.get(outcome, '')}")
     with Store() as store:
         today = store.clock().astimezone().date()
         (progress,) = assignments_progress(store, packs, [item], today)

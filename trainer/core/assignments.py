@@ -212,22 +212,27 @@ def write_assignment(item: PackAssignment, path: Path) -> None:
         partial.write_text(assignment_text(item), encoding="utf-8")
 
 
-def import_assignment(path: str | Path, packs: Iterable[Pack], folder: Path | None = None) -> tuple[PackAssignment, Path, bool]:
+NEW, REPLACED, UNCHANGED = "new", "replaced", "unchanged"  # what an import did to the rep's copy
+
+
+def import_assignment(path: str | Path, packs: Iterable[Pack],
+                      folder: Path | None = None) -> tuple[PackAssignment, Path, str]:
     """Check the file at `path` completely, then keep a copy in the assignments folder (all or nothing).
 
-    Returns the assignment, where it is kept, and whether it replaced an earlier one
-    of the same pack and rep. AssignmentError with every problem, and nothing
-    written, when the file is not good.
+    Returns the assignment, where it is kept, and what became of the rep's copy of the
+    same pack's assignment: NEW, REPLACED, or UNCHANGED (the very same one again).
+    AssignmentError with every problem, and nothing written, when the file is not good.
     """
     item = load_assignment(path, packs)
     target = (assignments_dir() if folder is None else folder) / assignment_file_name(item)
-    replaced = target.exists()
     try:
+        before = target.read_bytes() if target.exists() else None
         write_assignment(item, target)
+        outcome = NEW if before is None else UNCHANGED if target.read_bytes() == before else REPLACED
     except OSError as error:
         raise TrainerError(f"{target}: cannot save the assignment ({error.strerror or error}); "
                            "check the data folder's disk and permissions") from None
-    return replace(item, source=str(target)), target, replaced
+    return replace(item, source=str(target)), target, outcome
 
 
 def installed_assignments(packs: Iterable[Pack], folder: Path | None = None) -> list[PackAssignment | AssignmentError]:

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import QFileDialog, QGridLayout, QListWidget
 from trainer.core.assignments import (
     DONE,
     OVERDUE,
+    REPLACED,
+    UNCHANGED,
     AssignmentError,
     AssignmentProgress,
     PackAssignment,
@@ -51,21 +53,17 @@ class ImportedAssignment:
     pack_title: str
     progress: AssignmentProgress
     today: date
-    replaced: bool  # an earlier assignment of the same pack and rep was replaced
-    unchanged: bool  # ... by the very same assignment
+    outcome: str  # what became of an earlier copy: NEW, REPLACED or UNCHANGED (trainer.core.assignments)
 
 
 def import_assignment_file(ctx, path: Path) -> ImportedAssignment:
     """Check `path` and keep a copy among the rep's assignments (all or nothing); reads and writes disk."""
     packs = ctx.packs()
-    folder = assignments_dir()
-    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} if folder.is_dir() else {}
-    item, target, replaced = import_assignment(path, packs.values())
+    item, _, outcome = import_assignment(path, packs.values())
     today = ctx.store.clock().astimezone().date()
     (progress,) = assignments_progress(ctx.store, packs.values(), [item], today)
     pack = packs.get(item.pack_id)
-    return ImportedAssignment(item, pack.title if pack else item.pack_id, progress, today, replaced,
-                              before.get(target.name) == target.read_bytes())
+    return ImportedAssignment(item, pack.title if pack else item.pack_id, progress, today, outcome)
 
 
 def imported_text(imported: ImportedAssignment) -> str:
@@ -77,9 +75,9 @@ def imported_text(imported: ImportedAssignment) -> str:
     late = f", {due_words(p, imported.today)[0].lower()}" if p.status == OVERDUE else ""
     so_far = (f" Already done: {a.drills_required} of {a.drills_required}." if p.status == DONE else
               f" So far {p.drills_done} of {a.drills_required} done{late}.")
-    if imported.unchanged:
+    if imported.outcome == UNCHANGED:
         return f"You had this assignment already; nothing changed. {what}{so_far}"
-    return what + so_far + (" It replaces the earlier assignment of this pack." if imported.replaced else "")
+    return what + so_far + (" It replaces the earlier assignment of this pack." if imported.outcome == REPLACED else "")
 
 
 def shorten(text: str, limit: int = 200) -> str:
