@@ -79,9 +79,10 @@ def streak(days: set[date], today: date) -> int:
 def today_data(store: Store, packs: dict[str, Pack], now: datetime | None = None) -> TodayData:
     """Everything Today shows. Packs the rep has met plan the block; a new rep gets every pack."""
     now = now or store.clock()
-    finished = store.drills(status="finished")
+    drills = store.drills()
+    finished = [d for d in drills if d.status == "finished"]
     cards = schedule_cards(store)
-    met = {d.pack_id for d in store.drills()} | {pack_id for pack_id, _ in cards}
+    met = {d.pack_id for d in drills} | {pack_id for pack_id, _ in cards}
     practised = [pack for pack_id, pack in packs.items() if pack_id in met]
     plan = plan_today(practised or list(packs.values()), lambda pack, category: current_level(store, pack, category),
                       cards, now)
