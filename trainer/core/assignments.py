@@ -33,7 +33,7 @@ from trainer.core.pack_model import Assignment, Pack
 from trainer.core.pack_problems import Problem
 from trainer.core.pack_schema import schema_messages as worded_schema_failures  # the pack's wording
 from trainer.core.pack_schema import pack_schema
-from trainer.core.pack_yaml import Located, decode, read_document, too_large
+from trainer.core.pack_yaml import Located, read_document
 from trainer.core.whole_files import written_whole
 
 ASSIGNMENT_FORMAT = "repdrill-assignment/1"
@@ -135,12 +135,6 @@ def load_assignment_text(text: str | bytes, source: str = "<text>", packs: Itera
         return AssignmentError([Problem(source, p.line, p.column, p.message.replace("the pack is", "the file is"))
                                 for p in located])
 
-    if isinstance(text, bytes):
-        if problem := too_large(len(text)):
-            raise fail([problem])
-        text, problem = decode(text)
-        if problem:
-            raise fail([problem])
     document = read_document(text)
     if document.problems or document.data is None:
         raise fail(document.problems)

@@ -133,7 +133,7 @@ def too_large(size: int) -> Located | None:
     return Located(1, 1, f"file is {size:,} bytes - a pack may be at most {MAX_FILE_BYTES:,} bytes; split it into several packs")
 
 
-def decode(raw: bytes) -> tuple[str | None, Located | None]:
+def _decode(raw: bytes) -> tuple[str | None, Located | None]:
     """UTF-8 text of a pack file (BOM allowed), or the problem that prevents it."""
     if problem := too_large(len(raw)):
         return None, problem
@@ -154,9 +154,14 @@ def _compose(text: str):
         loader.dispose()
 
 
-def read_document(text: str) -> Document:
-    """Parse pack text into plain data with positions; never raises for bad input."""
+def read_document(text: str | bytes) -> Document:
+    """Parse pack text (or a file's bytes: UTF-8, BOM allowed) into plain data with positions;
+    never raises for bad input."""
     source_map = SourceMap()
+    if isinstance(text, bytes):
+        text, problem = _decode(text)
+        if problem:
+            return Document(None, source_map, [problem])
     if problem := too_large(len(text.encode("utf-8", "surrogatepass"))):
         return Document(None, source_map, [problem])
     try:

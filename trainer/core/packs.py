@@ -19,7 +19,7 @@ from trainer.core.pack_model import Assignment, Move, Node, Objection, Pack, Per
 from trainer.core.pack_problems import PackError, Problem
 from trainer.core.pack_schema import did_you_mean, schema_problems
 from trainer.core.pack_validate import meaning_problems
-from trainer.core.pack_yaml import Located, decode, read_document, too_large
+from trainer.core.pack_yaml import Located, read_document, too_large
 from trainer.core.targets import Targets
 
 __all__ = [
@@ -44,10 +44,6 @@ def load_pack_text(text: str | bytes, source: str = "<text>") -> Pack:
     def fail(located: list[Located]):
         return PackError([Problem(source, p.line, p.column, p.message) for p in located])
 
-    if isinstance(text, bytes):
-        text, problem = decode(text)
-        if problem:
-            raise fail([problem])
     document = read_document(text)
     if document.problems or document.data is None:
         raise fail(document.problems)
