@@ -14,6 +14,7 @@ from trainer.core.assignments import (
     REPLACED,
     UNCHANGED,
     AssignmentError,
+    AssignmentValueError,
     PackAssignment,
     assignment_file_name,
     assignment_progress,
@@ -22,10 +23,13 @@ from trainer.core.assignments import (
     installed_assignments,
     load_assignment,
     load_assignment_text,
+    new_assignment,
+    pack_file_to_send,
+    sent_file_name,
     write_assignment,
 )
 from trainer.core.pack_model import Assignment
-from trainer.core.packs import find_pack, load_pack_text
+from trainer.core.packs import find_pack, load_pack, load_pack_text
 
 PACKS = [find_pack("price-and-budget"), find_pack("cold-call-brush-offs")]
 ITEM = PackAssignment("price-and-budget", Assignment("Kim Ortiz", "Sam Lee", date(2025, 3, 14), 3, 2), date(2025, 3, 3))
@@ -178,3 +182,50 @@ def test_import_keeps_a_checked_copy_and_a_newer_one_replaces_it(tmp_path):
     item, kept, outcome = import_assignment(sent, PACKS, folder)
     assert (outcome, item.assignment.drills_required, len(list(folder.iterdir()))) == (REPLACED, 4, 1)
     assert import_assignment(sent, PACKS, folder)[2] == UNCHANGED  # the very same one again
+
+
+# -- a coach's new assignment (`trainer assign` and the app's Assign dialog) ---------------------
+
+TODAY = date(2025, 3, 10)
+
+
+def test_a_new_assignment_is_the_file_the_rep_imports():
+    item = new_assignment(PACKS[0], "  Sam Lee ", " Kim Ortiz", date(2025, 3, 14), 3, 2, TODAY)
+    assert item == PackAssignment("price-and-budget", Assignment("Kim Ortiz", "Sam Lee", date(2025, 3, 14), 3, 2),
+                                  TODAY)
+    assert load_assignment_text(assignment_text(item), "sent.yaml", PACKS) == PackAssignment(**{**vars(item),
+                                                                                              "source": "sent.yaml"})
+    assert sent_file_name(item) == "price-and-budget--sam-lee.assignment.yaml"
+    edges = new_assignment(PACKS[0], "Sam", "Kim", TODAY, 5, 1000, TODAY)  # due today, the top level, 1000 drills
+    assert (edges.assignment.due, edges.assignment.target_level, edges.assignment.drills_required) == (TODAY, 5, 1000)
+
+
+@pytest.mark.parametrize("change, field, message", [
+    ({"to": "  "}, "to", "to: give the rep's name"),
+    ({"by": ""}, "by", "by: give your name (the rep sees who assigned it)"),
+    ({"due": date(2025, 3, 9)}, "due", "due 2025-03-09 is in the past; give a day from 2025-03-10 on"),
+    ({"level": 6}, "level", "level 6: pack 'price-and-budget' has levels 1-5"),
+    ({"level": 0}, "level", "level 0: pack 'price-and-budget' has levels 1-5"),
+    ({"drills": 0}, "drills", "drills 0: give 1 to 1000 drills"),
+    ({"drills": 1001}, "drills", "drills 1001: give 1 to 1000 drills"),
+])
+def test_a_new_assignment_refuses_a_bad_value_and_names_it(change, field, message):
+    values = {"to": "Sam", "by": "Kim", "due": date(2025, 3, 14), "level": 3, "drills": 2} | change
+    with pytest.raises(AssignmentValueError) as caught:
+        new_assignment(PACKS[0], today=TODAY, **values)
+    assert (caught.value.field, str(caught.value)) == (field, message)
+    assert caught.value.reason and caught.value.reason[0].isupper()  # a sentence for a form
+
+
+def test_a_new_assignment_that_would_not_load_is_refused_as_the_import_would():
+    with pytest.raises(AssignmentError) as caught:
+        new_assignment(PACKS[0], "S" * 201, "Kim", date(2025, 3, 14), 3, 2, TODAY)
+    (problem,) = caught.value.problems
+    assert problem.file == f"price-and-budget--{'s' * 201}.assignment.yaml" and "assigned_to" in problem.message
+
+
+def test_only_a_pack_that_is_not_built_in_must_go_along(tmp_path):
+    assert pack_file_to_send(PACKS[0]) is None
+    own = tmp_path / "own.yaml"
+    own.write_text(open(find_pack("referrals").source).read().replace("id: referrals", "id: coach-own"))
+    assert pack_file_to_send(load_pack(own)) == own

@@ -17,24 +17,23 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from trainer.core import paths
 from trainer.core.assignments import (
     REPLACED,
     UNCHANGED,
     AssignmentError,
+    AssignmentValueError,
     PackAssignment,
-    assignment_file_name,
-    assignment_text,
     assignments_dir,
     import_assignment,
     installed_assignments,
-    load_assignment_text,
+    new_assignment,
+    pack_file_to_send,
+    sent_file_name,
     urgency,
     write_assignment,
 )
 from trainer.core.errors import TrainerError
-from trainer.core.levels import ladder_for
-from trainer.core.pack_model import Assignment, Pack
+from trainer.core.pack_model import Pack
 from trainer.core.packs import discover_packs, resolve_pack
 from trainer.core.team import COLUMN_KEYS, TEAM_COLUMNS, TeamRow, json_files, merge_reports, write_team_csv
 from trainer.store.db import Store
@@ -122,27 +121,22 @@ def installed_packs() -> list[Pack]:
 def run_assign(args: argparse.Namespace) -> int:
     """Write the assignment file and say what to do with it."""
     pack = resolve_pack(args.pack)
-    top = ladder_for(pack).top
-    if not 1 <= args.level <= top:
-        raise TrainerError(f"--level {args.level}: pack '{pack.id}' has levels 1-{top}")
-    if not 1 <= args.drills <= 1000:
-        raise TrainerError(f"--drills {args.drills}: give 1 to 1000 drills")
-    today = date.today()
-    if args.due < today:
-        raise TrainerError(f"--due {args.due.isoformat()} is in the past; give a day from {today.isoformat()} on")
-    item = PackAssignment(pack.id, Assignment(args.by or getpass.getuser(), args.to, args.due, args.level, args.drills),
-                          today)
-    out = args.out or Path(assignment_file_name(item).replace(".yaml", ".assignment.yaml"))
-    load_assignment_text(assignment_text(item), str(out))  # what the rep will import must load
+    try:
+        item = new_assignment(pack, args.to, args.by or getpass.getuser(), args.due, args.level, args.drills,
+                              date.today())
+    except AssignmentValueError as error:
+        raise TrainerError(f"--{error}") from None  # the message starts with the value's name: its flag
+    out = args.out or Path(sent_file_name(item))
     try:
         write_assignment(item, out)
     except OSError as error:
         raise TrainerError(f"{out}: cannot write the assignment ({error.strerror or error}); pick another --out") from None
-    print(f"wrote {out}: {args.to} does {args.drills} drill(s) of '{pack.id}' at level {args.level} or above "
-          f"by {args.due.isoformat()}")
-    print(f"send it to {args.to}, who runs: trainer assignments import {out.name}")
-    if pack.source and Path(pack.source).resolve().parent != paths.BUILTIN_SCENARIOS.resolve():
-        print(f"'{pack.id}' is not a built-in pack: send {pack.source} along (it goes in the rep's packs folder)")
+    a = item.assignment
+    print(f"wrote {out}: {a.assigned_to} does {a.drills_required} drill(s) of '{pack.id}' at level {a.target_level} "
+          f"or above by {a.due.isoformat()}")
+    print(f"send it to {a.assigned_to}, who runs: trainer assignments import {out.name}")
+    if (pack_file := pack_file_to_send(pack)) is not None:
+        print(f"'{pack.id}' is not a built-in pack: send {pack_file} along (it goes in the rep's packs folder)")
     return 0
 
 

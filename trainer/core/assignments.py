@@ -29,6 +29,7 @@ import yaml
 
 from trainer.core import paths
 from trainer.core.errors import TrainerError
+from trainer.core.levels import ladder_for
 from trainer.core.pack_model import Assignment, Pack
 from trainer.core.pack_problems import Problem
 from trainer.core.pack_schema import schema_messages as worded_schema_failures  # the pack's wording
@@ -37,6 +38,8 @@ from trainer.core.pack_yaml import Located, read_document
 from trainer.core.whole_files import written_whole
 
 ASSIGNMENT_FORMAT = "repdrill-assignment/1"
+SENT_SUFFIX = ".assignment.yaml"  # the file a coach sends: `<pack>--<rep>.assignment.yaml`
+MAX_DRILLS = 1000  # the schema's `drills_required` maximum
 DONE, OPEN, OVERDUE = "done", "open", "overdue"
 _DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
@@ -204,6 +207,59 @@ def write_assignment(item: PackAssignment, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with written_whole(path) as partial:
         partial.write_text(assignment_text(item), encoding="utf-8")
+
+
+class AssignmentValueError(TrainerError):
+    """A value `new_assignment` refuses, and which one.
+
+    `field` is the value's name in `trainer assign` (to, by, due, level, drills); the
+    message starts with it, so the CLI words it as its flag (`--level 9: ...`). `reason`
+    says the same for a form, next to the field.
+    """
+
+    def __init__(self, field: str, message: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(message)
+
+
+def new_assignment(pack: Pack, to: str, by: str, due: date, level: int, drills: int, today: date) -> PackAssignment:
+    """A coach's new assignment of `pack`, assigned `today`, checked before anything is written (CLI and app).
+
+    Names are trimmed. AssignmentValueError for the first value refused: an empty name, a
+    level off the pack's ladder, drills outside 1-1000, a due day before `today`. And the
+    file it makes must load as the rep's import will load it (AssignmentError if not).
+    """
+    to, by = to.strip(), by.strip()
+    top = ladder_for(pack).top
+    refused = (
+        ("to", not to, "to: give the rep's name", "Give the rep's name."),
+        ("due", due < today, f"due {due.isoformat()} is in the past; give a day from {today.isoformat()} on",
+         "This day has passed: pick today or a later day."),
+        ("level", not 1 <= level <= top, f"level {level}: pack '{pack.id}' has levels 1-{top}",
+         f"This pack has levels 1 to {top}."),
+        ("drills", not 1 <= drills <= MAX_DRILLS, f"drills {drills}: give 1 to {MAX_DRILLS} drills",
+         f"Give 1 to {MAX_DRILLS} drills."),
+        ("by", not by, "by: give your name (the rep sees who assigned it)", "Give your name: the rep sees it."),
+    )
+    for field, bad, message, reason in refused:
+        if bad:
+            raise AssignmentValueError(field, message, reason)
+    item = PackAssignment(pack.id, Assignment(by, to, due, level, drills), today)
+    load_assignment_text(assignment_text(item), sent_file_name(item))  # what the rep will import must load
+    return item
+
+
+def sent_file_name(item: PackAssignment) -> str:
+    """The file a coach sends: `<pack>--<rep>.assignment.yaml` (the rep keeps it as `assignment_file_name`)."""
+    return assignment_file_name(item).removesuffix(".yaml") + SENT_SUFFIX
+
+
+def pack_file_to_send(pack: Pack) -> Path | None:
+    """The pack's file when it must go along with an assignment; None for a built-in pack (every rep has those)."""
+    if pack.source and Path(pack.source).resolve().parent != paths.BUILTIN_SCENARIOS.resolve():
+        return Path(pack.source)
+    return None
 
 
 NEW, REPLACED, UNCHANGED = "new", "replaced", "unchanged"  # what an import did to the rep's copy
