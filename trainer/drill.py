@@ -68,7 +68,7 @@ from trainer.store.bank import help_for
 from trainer.store.db import Store
 from trainer.store.progress import Progress, record_progress
 from trainer.store.recordings import RecordingWriter
-from trainer.store.records import TurnHandle, TurnTimings
+from trainer.store.records import TurnTimings
 
 INPUT_START_TIMEOUT_S = 5.0  # a microphone's first block comes 1.2-1.9 s after it starts
 OUTPUT_READY_TIMEOUT_S = 5.0  # so does an output stream's first sound
@@ -79,7 +79,6 @@ class _Scored:
     """A scored turn waiting to be committed once the next line has started."""
 
     result: TurnResult
-    handle: TurnHandle
     writer: RecordingWriter
 
 
@@ -116,6 +115,7 @@ class DrillRunner:
         self._renders: dict[tuple[str, Voice], Future] = {}
         self._renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prerender")
         self._writer: RecordingWriter | None = None
+        self._scored: _Scored | None = None  # the last turn, scored, committed once the next line starts
         self._transcriber: Transcriber | None = None
         self._results: list[TurnResult] = []
         self.drill_id: int | None = None
@@ -152,7 +152,6 @@ class DrillRunner:
         plan = self.plan
         rng = random.Random(plan.seed) if plan.rules.random_lines else None
         conversation = Conversation(plan.objections, rng, plan.rules.max_answers)
-        scored: _Scored | None = None
         stop_reason = None
         while (prompt := conversation.current) is not None:
             if self._stop.is_set():
@@ -168,9 +167,7 @@ class DrillRunner:
                                     prompt.line, rendered.path, shown))
             opened = self.clock.now()
             playback = self.audio_out.play(rendered.path)
-            if scored is not None:
-                self._commit(scored, playback.started_at)
-                scored = None
+            self._commit_scored(playback.started_at)
             handle = self.store.begin_turn(
                 self.drill_id, objection_id=prompt.objection.id, node_id=prompt.node.id,
                 prospect_line=prompt.line, prospect_audio=_cache_relative(rendered.path),
@@ -224,13 +221,15 @@ class DrillRunner:
             )
             self._results.append(result)
             self._emit(TurnScored(result))
-            scored = _Scored(result, handle, self._writer)
-        if scored is not None:
-            self._commit(scored, None)
+            self._scored = _Scored(result, self._writer)
+        self._commit_scored(None)
         return self._finish(conversation, stop_reason)
 
-    def _commit(self, scored: _Scored, next_audio_start: float | None) -> None:
-        """Make the turn's recording durable, then store its result in one transaction."""
+    def _commit_scored(self, next_audio_start: float | None) -> None:
+        """Make the scored turn's recording durable, then store its result in one transaction."""
+        scored, self._scored = self._scored, None
+        if scored is None:
+            return
         result = scored.result
         if next_audio_start is not None:
             result = self._set_next_audio(result.number, next_audio_start)
@@ -288,6 +287,8 @@ class DrillRunner:
         """
         if self._transcriber is not None:
             self._transcriber.abandon()
+        with suppress(TrainerError):  # an error before the next line started: the scored turn is stored as scored
+            self._commit_scored(None)
         answer = None
         if self._writer is not None and not self._writer.closed:  # a turn was being recorded
             answer = self._writer

@@ -17,7 +17,9 @@ Run as `python -m trainer.speech.tts_worker`.
 
 from __future__ import annotations
 
+import errno
 import importlib
+import io
 import json
 import logging
 import os
@@ -92,11 +94,28 @@ class Speaker:
         # so pitch is set on both sides of the voice (measured: otherwise ~1 in 3 is wrong).
         for name, value in (("pitch", pitch), ("rate", rate), ("voice", voice), ("pitch", pitch), ("rate", rate)):
             self.engine.setProperty(name, value)
-        self.engine.save_to_file(text, str(Path(path)))
+        # The espeak driver writes the file inside espeak's callback, where an error (a full
+        # disk) is swallowed and the engine never finishes: it writes to memory here instead.
+        target = io.BytesIO() if self.driver == "espeak" else str(Path(path))
+        self.engine.save_to_file(text, target)
         self._wait_until_idle()
         self.engine.runAndWait()
         if self.errors:
             raise RuntimeError(f"text-to-speech ({self.driver}) failed on voice {voice}: {self.errors[0]}")
+        if isinstance(target, io.BytesIO):
+            try:
+                Path(path).write_bytes(target.getvalue())
+            except OSError as error:
+                Path(path).unlink(missing_ok=True)
+                raise RuntimeError(_cannot_save(error, Path(path).parent)) from None
+
+
+def _cannot_save(error: OSError, folder: Path) -> str:
+    """The message for a rendered line that could not be written to the cache folder."""
+    where = "or move the cache with $TRAINER_CACHE"
+    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"{folder}: the disk is full (saving the prospect's line); free some space on it, {where}"
+    return f"{folder}: cannot save the prospect's line ({error.strerror or error}); make the folder writable, {where}"
 
 
 def answer(speaker: Speaker, request: dict[str, Any]) -> Any:
