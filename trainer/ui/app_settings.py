@@ -40,6 +40,7 @@ class AppSettings:
     answer_folder: str | None = None  # WAV answers used when answer_source is ANSWER_FILES
     last_pack: str | None = None
     team_reports: tuple[str, ...] = ()  # the reps' report files the Team view merges (a coach's list)
+    coach_name: str | None = None  # the name a coach signs assignments with (Team -> Assign a pack...)
 
 
 def config_dir() -> Path:

@@ -23,6 +23,7 @@ from trainer.core.errors import TrainerError
 from trainer.core.team import TEAM_COLUMNS, Team, TeamRow, json_files, merge_reports, write_team_csv
 from trainer.ui import tasks
 from trainer.ui.style import COLORS
+from trainer.ui.views.assign_dialog import AssignDialog
 from trainer.ui.views.base import View
 from trainer.ui.widgets.common import Banner, Card, EmptyState, button, hbox, label, pill, vbox
 
@@ -109,6 +110,9 @@ class TeamView(View):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.paths: tuple[str, ...] = tuple(ctx.settings.team_reports)
+        self.assign_folder: Path | None = None  # where the last assignment was saved: offered again
+        self.actions.addWidget(button("Assign a pack…", None, self.open_assign_dialog,
+                                      tooltip="Write an assignment file for a rep: a pack, a level, drills, a due day"))
         self.actions.addWidget(button("Add folder…", None, self.choose_folder,
                                       tooltip="Add every .json report in a folder"))
         self.actions.addWidget(button("Add reports…", "primary", self.choose_reports))
@@ -290,6 +294,19 @@ class TeamView(View):
 
     def _selection_changed(self, *_) -> None:
         self.remove_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+
+    # -- assigning ----------------------------------------------------------------------
+
+    def open_assign_dialog(self) -> AssignDialog:
+        """Open the "Assign a pack" dialog (not blocking), in the folder the last assignment went to."""
+        dialog = AssignDialog(self.ctx, self, folder=self.assign_folder)
+
+        def closed(_result: int) -> None:
+            self.assign_folder = dialog.folder
+
+        dialog.finished.connect(closed)
+        dialog.open()
+        return dialog
 
     # -- rows and files -----------------------------------------------------------------
 
