@@ -143,6 +143,8 @@ def test_bad_values_are_said_by_their_field_and_nothing_is_written(team, qtbot, 
     error = save(dialog, qtbot, outbox / "x.yaml")
     assert isinstance(error, AssignmentValueError)
     assert shown_errors(dialog) == {"to": "Give the rep's name."} and not dialog.banner.isVisible()
+    dialog.rep.setText("Sam")
+    assert shown_errors(dialog) == {}  # the note goes once the value is changed
     fill(dialog, coach="")
     save(dialog, qtbot, outbox / "x.yaml")
     assert shown_errors(dialog) == {"by": "Give your name: the rep sees it."}

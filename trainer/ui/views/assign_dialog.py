@@ -123,15 +123,39 @@ class AssignDialog(QDialog):
     ready = Signal()  # the packs are filled in
     save_finished = Signal(object)  # SentAssignment, or the error that stopped it
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, folder: Path | None = None,
-                 pack_id: str | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, folder: Path | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.folder = folder or report_folder()
-        self._pack_id = pack_id
         self._choices: dict[str, PackChoice] = {}
         self.setWindowTitle("Assign a pack")
 
+        card = self._form()
+        self.banner = AssignBanner()
+        self.banner.choose_again.connect(self.choose_file)
+        self.save_button = button("Save assignment…", "primary", self.choose_file)
+        self.save_button.setDefault(True)
+        self.save_button.setEnabled(False)
+        layout = vbox(
+            vbox(label("Assign a pack", "title"),
+                 label("A file for one rep: what to practise, at which level, by when.", "subtitle", wrap=True),
+                 spacing=2),
+            card, self.banner,
+            hbox(None, button("Close", None, self.reject), self.save_button),
+            spacing=14, margins=24)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)  # fits the form, its errors and the banner
+        self.setLayout(layout)
+        for changed in (self.rep.textChanged, self.coach.textChanged, self.drills.valueChanged,
+                        self.due.dateChanged):
+            changed.connect(self._update_summary)
+        self.due.dateChanged.connect(self._due_changed)
+        self._due_changed()
+        tasks.run_in_background(self._load, self._show_loaded, owner=self)
+
+    # -- filling in ---------------------------------------------------------------------
+
+    def _form(self) -> Card:
+        """The card of fields, each with a row for the note said when its value is refused."""
         self.rep = QLineEdit()
         self.rep.setPlaceholderText("The rep's name, as they will see it")
         self.rep.setMinimumWidth(460)  # the form's width; the dialog grows to fit it and the banner
@@ -150,7 +174,7 @@ class AssignDialog(QDialog):
         self.due.setDisplayFormat("ddd d MMM yyyy")
         self.due.setMinimumDate(today)
         self.due_hint = label("", "muted")
-        self.coach = QLineEdit(ctx.settings.coach_name or "")
+        self.coach = QLineEdit(self.ctx.settings.coach_name or "")
         self.coach.setPlaceholderText("Your name, as your reps know you")
         for spin in (self.level, self.drills):  # flat like the app's other fields: typed, or stepped with arrow keys
             spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
@@ -185,29 +209,11 @@ class AssignDialog(QDialog):
         card.body.addLayout(grid)
         card.body.addSpacing(4)
         card.body.addWidget(self.summary)
-
-        self.banner = AssignBanner()
-        self.banner.choose_again.connect(self.choose_file)
-        self.save_button = button("Save assignment…", "primary", self.choose_file)
-        self.save_button.setDefault(True)
-        self.save_button.setEnabled(False)
-        layout = vbox(
-            vbox(label("Assign a pack", "title"),
-                 label(f"A small file for one rep: drills of a pack at a level, by a day. They import it in "
-                       f"{IMPORT_STEP} and see their progress on Today.", "subtitle", wrap=True), spacing=2),
-            card, self.banner,
-            hbox(None, button("Close", None, self.reject), self.save_button),
-            spacing=14, margins=24)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)  # fits the form, its errors and the banner
-        self.setLayout(layout)
-        for changed in (self.rep.textChanged, self.coach.textChanged, self.drills.valueChanged,
-                        self.due.dateChanged):
-            changed.connect(self._update_summary)
-        self.due.dateChanged.connect(self._due_changed)
-        self._due_changed()
-        tasks.run_in_background(self._load, self._show_loaded, owner=self)
-
-    # -- filling in ---------------------------------------------------------------------
+        for field, changed in (("to", self.rep.textChanged), ("by", self.coach.textChanged),
+                               ("level", self.level.valueChanged), ("drills", self.drills.valueChanged),
+                               ("due", self.due.dateChanged)):
+            changed.connect(self.errors[field].hide)  # a refused value's note goes once it is changed
+        return card
 
     def _load(self) -> list[PackChoice]:
         return [PackChoice(p, ladder_for(p), pack_file_to_send(p)) for p in self.ctx.packs().values()]
@@ -217,7 +223,6 @@ class AssignDialog(QDialog):
         self.pack.blockSignals(True)
         for choice in choices:
             self.pack.addItem(choice.pack.title, choice.pack.id)
-        self.pack.setCurrentIndex(max(0, self.pack.findData(self._pack_id)))
         self.pack.blockSignals(False)
         self._pack_changed()
         self.save_button.setEnabled(bool(choices))
