@@ -1,5 +1,5 @@
 """Screenshots of the app for the README: Today (with a coach's assignments), Drill (mid-answer and the score card),
-Review, Bank, Progress (and the report for the coach), Team.
+Review, Bank, Progress (and the report for the coach), Team (and the coach's Assign a pack dialog).
 
 Run by `make screenshots` under Xvfb. Everything shown is real: a fresh data folder is
 filled with drills run from TTS-spoken answers through the bundled Whisper engine
@@ -114,6 +114,24 @@ def report_dialog(window: MainWindow, out: Path) -> None:
     settle()
 
 
+def assign_dialog(window: MainWindow, out: Path) -> None:
+    """The coach's Assign a pack dialog from Team, filled in for a rep (saved as assign-dialog.png)."""
+    dialog = window.views["team"].open_assign_dialog()
+    ready = []
+    dialog.ready.connect(lambda: ready.append(True))
+    wait(lambda: bool(ready), what="the assign dialog")
+    dialog.pack.setCurrentIndex(dialog.pack.findData(PACK))
+    dialog.rep.setText("Ana Ruiz")
+    dialog.level.setValue(3)
+    dialog.drills.setValue(5)
+    dialog.due.setDate(dialog.due.date().addDays(3))  # ten days from today
+    dialog.coach.setText("Kim Ortiz")
+    settle()
+    dialog.grab().save(str(out / "assign-dialog.png"))
+    print(f"  {out / 'assign-dialog'}.png", flush=True)
+    dialog.close()
+
+
 def team_reports(folder: Path) -> list[str]:
     """Four files a coach got back: this data folder's own report, two more reps (Ana has an overdue assignment,
     Dev's scores are slipping) and one cut short in the mail."""
@@ -177,6 +195,7 @@ def main() -> int:
     window.views["team"].model.sort_by("score", descending=True)
     settle()
     save("team")
+    assign_dialog(window, out)
 
     drill = window.views["drill"]
     show(window, "drill", {"pack_id": PACK, "objection_id": OBJECTION, "level": 1})
