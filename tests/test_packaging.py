@@ -5,6 +5,7 @@ someone who installs the wheel has no checkout, so the packs must ship inside it
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -28,14 +29,19 @@ def test_every_package_of_the_source_tree_is_listed_for_the_wheel():
 
 @pytest.mark.slow
 def test_an_installed_wheel_finds_its_packs_and_keeps_models_out_of_site_packages(tmp_path):
-    dist, target, data = tmp_path / "dist", tmp_path / "site", tmp_path / "data"
+    source, dist, target, data = tmp_path / "source", tmp_path / "dist", tmp_path / "site", tmp_path / "data"
+    # a copy without earlier build leftovers (an egg-info's file list would add files the config leaves out)
+    shutil.copytree(paths.REPO_ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(dist),
-                    str(paths.REPO_ROOT)], check=True, capture_output=True)
+                    str(source)], check=True, capture_output=True)
     (wheel,) = dist.glob("repdrill-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     packs = sorted(p.name for p in paths.BUILTIN_SCENARIOS.iterdir() if p.suffix in (".yaml", ".json"))
     assert {f"trainer/scenarios/{name}" for name in packs} <= names
-    assert {f"trainer/data/{p.name}" for p in paths.PACKAGE_DATA.iterdir()} <= names
+    package_files = {p.relative_to(paths.REPO_ROOT).as_posix() for p in (paths.REPO_ROOT / "trainer").rglob("*")
+                     if p.is_file() and "__pycache__" not in p.parts}
+    assert package_files - names == set()  # code, data, the stylesheet's images
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
                    check=True, capture_output=True)
 

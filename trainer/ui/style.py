@@ -8,6 +8,8 @@ the level meter, the score ring) read the same colours from `COLORS`.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -33,6 +35,8 @@ COLORS = {
     "sidebar_active": "#2e3650",
     "band": "#1f9d68",
 }
+
+ASSETS = Path(__file__).resolve().parent / "assets"  # the stylesheet's arrow images
 
 FONT_FAMILIES = ["Inter", "Segoe UI", "SF Pro Text", "Helvetica Neue", "Cantarell", "Nimbus Sans", "DejaVu Sans"]
 BASE_POINT_SIZE = 10
@@ -115,7 +119,8 @@ QPushButton[kind="round"] { border-radius: 15px; min-width: 30px; max-width: 30p
 QLineEdit, QComboBox, QSpinBox, QDateEdit, QPlainTextEdit, QTextEdit { background: %(surface)s; border: 1px solid #d5d9e2; border-radius: 8px; padding: 6px 9px; selection-background-color: %(accent)s; }
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateEdit:focus, QPlainTextEdit:focus { border-color: %(accent)s; }
 QComboBox { min-width: 110px; }
-QComboBox::drop-down { border: none; width: 22px; }
+QComboBox::drop-down, QDateEdit::drop-down { border: none; width: 24px; }
+QComboBox::down-arrow, QDateEdit::down-arrow { image: url(%(down_arrow)s); width: 12px; height: 12px; }
 QComboBox QAbstractItemView { background: %(surface)s; border: 1px solid %(border)s; selection-background-color: %(accent_soft)s; selection-color: %(text)s; outline: none; }
 QCheckBox { spacing: 7px; }
 
@@ -141,7 +146,7 @@ QScrollBar::handle:horizontal { background: #cfd4de; border-radius: 4px; min-wid
 QScrollBar::add-line:horizontal, QScrollBar::sub-line:horizontal { width: 0; }
 QStatusBar { background: %(surface)s; color: %(muted)s; border-top: 1px solid %(border)s; }
 QMessageBox QLabel { font-size: 10pt; }
-""" % COLORS
+""" % {**COLORS, "down_arrow": (ASSETS / "chevron-down.svg").as_posix()}
 
 
 def apply_style(app: QApplication) -> None:
