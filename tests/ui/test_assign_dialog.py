@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from open_view import open_view
 from PySide6.QtCore import QDate
 
 from trainer.core import paths
@@ -24,11 +25,7 @@ OWN_LEVEL_2 = "Own words, no notes"  # the coach's own pack renames level 2
 @pytest.fixture
 def team(make_window, qtbot):
     """The Team view of a new window, loaded."""
-    window = make_window()
-    view = window.views["team"]
-    with qtbot.waitSignal(view.loaded, timeout=20_000):
-        window.go("team")
-    return view
+    return open_view(make_window(), qtbot, "team")
 
 
 @pytest.fixture

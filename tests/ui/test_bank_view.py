@@ -1,6 +1,7 @@
 """Bank: search and filters, editing words, tags and stars in place, retiring, practising, export and import."""
 
 import pytest
+from open_view import open_view
 from PySide6.QtCore import Qt
 
 from trainer.core.bank import BankEntry
@@ -24,10 +25,7 @@ def bank(make_window, qtbot):
         for entry in ENTRIES:
             add_entry(store, entry)
     window = make_window()
-    view = window.views["bank"]
-    with qtbot.waitSignal(view.loaded, timeout=20_000):
-        window.go("bank")
-    return window, view
+    return window, open_view(window, qtbot, "bank")
 
 
 def shown_texts(view):
@@ -121,9 +119,7 @@ def test_export_then_import_adds_nothing_twice(bank, qtbot, tmp_path):
 
 def test_an_empty_bank_says_how_it_fills(make_window, qtbot):
     window = make_window()
-    view = window.views["bank"]
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
-        window.go("bank")
+    view = open_view(window, qtbot, "bank")
     assert view.empty.isVisible() and view.table.isHidden()
     assert "80" in view.empty.text.text()
     with qtbot.waitSignal(window.views["drill"].loaded, timeout=10_000):

@@ -4,6 +4,7 @@ every assignment with its progress."""
 from datetime import date, timedelta
 
 import pytest
+from open_view import open_view
 from practice_pack import pack_text
 
 from trainer.core import paths
@@ -44,10 +45,7 @@ objections:
 
 def open_packs(make_window, qtbot):
     window = make_window()
-    view = window.views["packs"]
-    with qtbot.waitSignal(view.loaded, timeout=20_000):
-        window.go("packs")
-    return window, view
+    return window, open_view(window, qtbot, "packs")
 
 
 def test_installed_packs_show_their_objections_per_level(make_window, qtbot):

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from open_view import open_view
 from PySide6.QtCore import QDate, QObject, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
@@ -25,11 +26,7 @@ PACK = "price-and-budget"
 @pytest.fixture
 def progress(make_window, qtbot):
     """The Progress view of a new window, loaded."""
-    window = make_window()
-    view = window.views["progress"]
-    with qtbot.waitSignal(view.loaded, timeout=20_000):
-        window.go("progress")
-    return view
+    return open_view(make_window(), qtbot, "progress")
 
 
 def report_dialog(view, qtbot) -> ReportDialog:

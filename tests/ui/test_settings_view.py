@@ -3,6 +3,7 @@ check through a real sound server (the PulseAudio rig) hears speech and plays it
 
 import pytest
 from fake_models import make_vosk_zip
+from open_view import open_view
 from pulse_rig import MIC_SINK
 from tts_speech import compose
 
@@ -12,10 +13,7 @@ from trainer.speech.models import installed_models
 
 def open_settings(make_window, qtbot):
     window = make_window()
-    view = window.views["settings"]
-    with qtbot.waitSignal(view.loaded, timeout=20_000):
-        window.go("settings")
-    return window, view
+    return window, open_view(window, qtbot, "settings")
 
 
 def test_without_devices_the_app_says_so_and_still_works(make_window, qtbot):

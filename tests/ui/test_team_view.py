@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from open_view import open_view
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtTest import QTest
@@ -52,10 +53,7 @@ def reports(tmp_path):
 
 
 def open_team(window, qtbot):
-    view = window.views["team"]
-    with qtbot.waitSignal(view.loaded, timeout=20_000):
-        window.go("team")
-    return view
+    return open_view(window, qtbot, "team")
 
 
 def add(view, qtbot, paths):

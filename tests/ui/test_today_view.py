@@ -4,6 +4,7 @@ and one click to drill."""
 from datetime import date, timedelta
 
 import pytest
+from open_view import open_view
 
 from trainer.core.assignments import (
     DONE,
@@ -28,10 +29,7 @@ from trainer.ui.widgets.assignment_row import due_words
 
 def open_today(make_window, qtbot):
     window = make_window()
-    view = window.views["today"]
-    with qtbot.waitSignal(view.loaded, timeout=20_000):
-        window.go("today")
-    return window, view
+    return window, open_view(window, qtbot, "today")
 
 
 def test_a_new_rep_is_welcomed_and_offered_level_1_objections(make_window, qtbot):
