@@ -49,11 +49,23 @@ class Speech:
         return len(self.samples) / RATE
 
 
+# espeak-ng's audio for a line depends on the lines its process rendered before (two takes of
+# one line differ from 0.1 s on; the first take in a new process is always the same), and
+# Whisper hears different takes differently. So each test line is rendered once per session
+# by a newly started engine: the same samples in every run, whatever ran before.
+_TAKES: dict[tuple, np.ndarray] = {}
+
+
 def spoken(text: str, voice: str = "en-us", rate: int = tts.DEFAULT_RATE, **voice_options) -> np.ndarray:
-    """The line rendered by the project's TTS, cut to its speech region, as 16 kHz int16."""
-    line = tts.render(text, voice, rate=rate, **voice_options)
-    samples = wavs.read_engine_audio(line.path)
-    return samples[int(line.speech_start_s * RATE) : int(line.speech_end_s * RATE)]
+    """The line rendered by the project's TTS, cut to its speech region, as 16 kHz int16 (the same in every run)."""
+    key = (text, voice, rate, tuple(sorted(voice_options.items())))
+    if key not in _TAKES:
+        tts._engine.close()  # the next render starts a new engine process
+        line = tts.render(text, voice, rate=rate, **voice_options)
+        samples = wavs.read_engine_audio(line.path)
+        _TAKES[key] = samples[int(line.speech_start_s * RATE) : int(line.speech_end_s * RATE)]
+        _TAKES[key].flags.writeable = False
+    return _TAKES[key]
 
 
 def speak(text: str, path: Path, voice: str = "en-us", rate: int = tts.DEFAULT_RATE, **voice_options) -> Speech:
