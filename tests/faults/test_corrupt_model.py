@@ -42,11 +42,13 @@ def damaged_copy(source: Path, target: Path, damaged: str, keep: float | None) -
                                       "reinstall it: install a model with `trainer models install PATH_OR_ZIP`"),
         ("vosk", "am/final.mdl", None, "{model} is not a Vosk model folder (missing am/final.mdl); "
                                        "install a model with `trainer models install PATH_OR_ZIP`"),
+        ("vosk", "conf/model.conf", 0.0, "{model} is not a Vosk model folder (empty conf/model.conf); "
+                                         "install a model with `trainer models install PATH_OR_ZIP`"),
         ("vosk", "graph/HCLr.fst", 0.3, "Vosk model in {model} is corrupt or incomplete "
                                         "(Failed to create a recognizer); reinstall it"),
         ("whisper", "model.bin", 0.5, "Whisper model in {model} cannot be loaded"),
     ],
-    ids=["vosk-truncated-acoustic-model", "vosk-acoustic-model-deleted", "vosk-truncated-graph",
+    ids=["vosk-truncated-acoustic-model", "vosk-acoustic-model-deleted", "vosk-empty-config", "vosk-truncated-graph",
          "whisper-truncated-weights"],
 )
 def test_a_damaged_model_stops_the_drill_before_it_starts(tmp_path, capsys, engine, damaged, keep, message):

