@@ -213,7 +213,7 @@ def main() -> int:
     drill.verticalScrollBar().setValue(0)
     settle()
     save("drill-score")
-    window.close()
+    app.closeAllWindows()  # the main window and any dialog a shot left open
     dispose(window)
     return 0
 
