@@ -22,6 +22,9 @@ def test_without_devices_the_app_says_so_and_still_works(make_window, qtbot):
     assert not view.check_button.isEnabled()
     qtbot.waitUntil(lambda: window.health is not None)
     assert window.notice.isVisible() and "No microphone found" in window.notice.text.text()
+    assert window.notice.action.isHidden()  # Settings is open already: no link to it
+    window.go("today")
+    assert window.notice.action.isVisible()
     assert window.health.engine == "Whisper tiny.en (bundled)"  # no Vosk model here: the fallback
 
 

@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
     def _row_changed(self, row: int) -> None:
         view = list(self.views.values())[row]
         self.pages.setCurrentWidget(view)
+        self.notice.action.setVisible(view is not self.views.get("settings"))  # no "Open Settings" on Settings
         view.refresh()
 
     # -- notices ------------------------------------------------------------------------
