@@ -60,7 +60,8 @@ def spoken(text: str, voice: str = "en-us", rate: int = tts.DEFAULT_RATE, **voic
     """The line rendered by the project's TTS, cut to its speech region, as 16 kHz int16 (the same in every run)."""
     key = (text, voice, rate, tuple(sorted(voice_options.items())))
     if key not in _TAKES:
-        tts._engine.close()  # the next render starts a new engine process
+        with tts._engine._lock:  # after any line another thread (a drill) is having rendered
+            tts._engine.close()  # the next render starts a new engine process
         line = tts.render(text, voice, rate=rate, **voice_options)
         samples = wavs.read_engine_audio(line.path)
         _TAKES[key] = samples[int(line.speech_start_s * RATE) : int(line.speech_end_s * RATE)]
