@@ -10,8 +10,11 @@ STAMP  := $(VENV)/.installed
 run: $(STAMP)
 	$(BIN)/trainer
 
+# The English Vosk model is fetched once (Maven Central, mvn) into ~/.cache/repdrill-test-models;
+# -rs prints every skip reason, so a green run never hides a skipped area.
 test: $(STAMP)
-	scripts/with-test-env $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	scripts/fetch-test-models $(BIN)/trainer
+	scripts/with-test-env $(BIN)/python -m pytest -q -rs -p no:cacheprovider $(PYTEST_ARGS)
 
 setup: $(STAMP)
 

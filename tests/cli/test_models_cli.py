@@ -38,9 +38,33 @@ def test_install_zip_shows_progress_and_installs(tmp_path, models_dir, capsys):
     zip_path = make_vosk_zip(tmp_path, NAME)
     assert main(["models", "install", str(zip_path)]) == 0
     captured = capsys.readouterr()
-    assert f"Installed {NAME} (vosk," in captured.out and str(models_dir / NAME) in captured.out
+    assert f"Installed {NAME}: vosk, language en, " in captured.out and str(models_dir / NAME) in captured.out
+    assert f"{NAME} is now the default Vosk model." in captured.out
     assert "Unpacking [" in captured.err and captured.err.rstrip().endswith("MB") and "100%" in captured.err
     assert [path.name for path in models_dir.iterdir()] == [NAME]
+
+
+def test_install_aar_says_what_it_found_and_lists_it_as_the_default(models_dir, english_vosk_aar, capsys):
+    assert main(["models", "install", str(english_vosk_aar)]) == 0
+    out = capsys.readouterr().out
+    name = "vosk-model-small-en-us-0.15"
+    assert out.splitlines() == [
+        f"Installed {name} (found at assets/model-en-us in the archive): vosk, language en, 71 MB, "
+        f"at {models_dir / name}",
+        f"{name} is now the default Vosk model.",
+    ]
+    assert main(["models", "list"]) == 0
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if str(models_dir / name) in line)
+    assert line.split()[:6] == ["*", name, "vosk", "en", "71", "MB"]  # default, language, size
+    assert "installed" in next(line for line in out.splitlines() if line.split()[:1] == [name])
+
+
+def test_install_aar_without_a_model_is_one_clear_line(models_dir, english_vosk_aar_without_model, capsys):
+    assert main(["models", "install", str(english_vosk_aar_without_model)]) == 1
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith(f"trainer: error: {english_vosk_aar_without_model}: this Android archive (.aar) holds no")
+    assert folder_entries(models_dir) == []
 
 
 def test_install_folder_into_dest(tmp_path, models_dir, capsys):
@@ -85,7 +109,7 @@ def _corrupt_zip(tmp_path):
     "make_args, reason",
     [
         (lambda tmp: ["install", str(tmp / "missing.zip")], "no such file or folder"),
-        (lambda tmp: ["install", str(_write(tmp / "notes.txt", "hello"))], "not a zip file or a folder"),
+        (lambda tmp: ["install", str(_write(tmp / "notes.txt", "hello"))], "not a zip file (.zip or .aar) or a folder"),
         (lambda tmp: ["install", str(tmp)], "not a Vosk or Whisper model folder"),
         (lambda tmp: ["install", str(_corrupt_zip(tmp))], "the zip is damaged"),
         (lambda tmp: ["install", str(_evil_zip(tmp))], "refusing to unpack member '../evil.txt'"),

@@ -1,4 +1,8 @@
-"""`trainer models list | install PATH_OR_ZIP | download NAME [--url URL]`: the speech models on this machine."""
+"""`trainer models list | install PATH_OR_ZIP | download NAME [--url URL]`: the speech models on this machine.
+
+`install` takes a .zip, an Android .aar (Maven Central's `com.alphacephei:vosk-model-en`)
+or an unpacked folder.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from pathlib import Path
 
 from trainer.core.paths import model_dirs
 from trainer.speech.model_download import download_model, known_models
-from trainer.speech.models import find_vosk_model, ignored_folders, install_model, installed_models
+from trainer.speech.models import InstalledModel, find_vosk_model, ignored_folders, install_model, installed_models
 
 
 class ProgressBar:
@@ -91,11 +95,22 @@ def list_models(args) -> int:
     return 0
 
 
+def _say_installed(model: InstalledModel) -> None:
+    """One line on what was installed, where from inside an archive, and whether it is now the default."""
+    inside = f" (found at {model.found_at} in the archive)" if model.found_at else ""
+    print(
+        f"Installed {model.name}{inside}: {model.engine}, language {model.language or 'unknown'}, "
+        f"{_human_size(model.size)}, at {model.path}"
+    )
+    if model.engine == "vosk" and find_vosk_model() == model.path:
+        print(f"{model.name} is now the default Vosk model.")
+
+
 def install(args) -> int:
-    """Install a model from a zip or folder."""
+    """Install a model from a zip, an Android .aar or a folder."""
     with ProgressBar("Unpacking") as bar:
         model = install_model(args.path, dest_dir=args.dest, progress=bar)
-    print(f"Installed {model.name} ({model.engine}, {_human_size(model.size)}) at {model.path}")
+    _say_installed(model)
     return 0
 
 
@@ -103,7 +118,7 @@ def download(args) -> int:
     """Download a known model (or one from --url) and install it."""
     with ProgressBar(f"Downloading {args.name}") as bar:
         model = download_model(args.name, url=args.url, dest_dir=args.dest, progress=bar)
-    print(f"Installed {model.name} ({model.engine}, {_human_size(model.size)}) at {model.path}")
+    _say_installed(model)
     return 0
 
 
@@ -113,7 +128,9 @@ def register(subparsers) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="installed models, where they are searched, known downloads")
     listing.set_defaults(func=list_models)
-    installing = actions.add_parser("install", help="install a model from a .zip or an unpacked folder")
+    installing = actions.add_parser(
+        "install", help="install a model from a .zip, an Android .aar (com.alphacephei:vosk-model-en) or a folder"
+    )
     installing.add_argument("path", type=Path, metavar="PATH_OR_ZIP")
     installing.add_argument("--dest", type=Path, help="models folder to install into (default: the first writable one)")
     installing.set_defaults(func=install)

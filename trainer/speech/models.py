@@ -13,10 +13,18 @@ Search order (when two folders hold the same name, the first wins):
 Installing unpacks or copies into a hidden staging folder beside the destination, checks
 the result there and renames it into place, so a failure never leaves a half model where
 the engines look. Nothing here touches the network (see `model_download`).
+
+Three kinds of source install: an unpacked folder, a zip (alphacephei's, one top folder),
+and an Android archive (.aar, a zip too) such as Maven Central's
+`com.alphacephei:vosk-model-en`, whose model folder sits under `assets/` with a name of
+its own (`assets/model-en-us`). An archive's model is named after what its files are:
+a README the manifest knows ("identify" in `trainer/data/models.json`) gives the model's
+published name, else the folder's own name.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -37,6 +45,8 @@ VOSK_REQUIRED_FILES = ("am/final.mdl", "conf/model.conf", "graph/phones/word_bou
 WHISPER_REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
 _VOSK_LANGUAGE = re.compile(r"^vosk-model-(?:small-)?([a-z]{2,3})(?:-|$)")
 _INSTALL_HINT = "get one with `trainer models download vosk-model-small-en-us-0.15` or `trainer models install PATH`"
+# What marks an unpacked zip as an Android archive: its manifest, and assets/ where a model would be.
+_AAR_MARKERS = ("AndroidManifest.xml", "assets")
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,7 @@ class InstalledModel:
     size: int  # bytes on disk
     source: str  # the search folder it was found in, or "package <distribution>"
     language: str | None  # ISO 639-1 code when known
+    found_at: str | None = None  # for a model just installed from an archive: its folder inside the archive
 
     @property
     def bundled(self) -> bool:
@@ -213,6 +224,57 @@ def _model_root(unpacked: Path) -> Path:
     return unpacked
 
 
+def is_android_archive(unpacked: Path) -> bool:
+    """True when an unpacked zip is an Android archive (.aar): AndroidManifest.xml beside assets/."""
+    return all((unpacked / marker).exists() for marker in _AAR_MARKERS)
+
+
+def _android_model_root(source: Path, unpacked: Path) -> Path:
+    """The one model folder under an unpacked Android archive's `assets/`; a clear error when there is none.
+
+    Maven Central's `com.alphacephei:vosk-model-en` carries it as `assets/model-en-us`, but
+    not in every release: 0.3.75 holds only its README and uuid (measured), so the message
+    names what each folder lacks and a release that has the model.
+    """
+    assets = unpacked / "assets"
+    folders = sorted(child for child in assets.iterdir() if child.is_dir()) if assets.is_dir() else []
+    found = [folder for folder in folders if detect_engine(folder)[0] is not None]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        names = ", ".join(f"assets/{folder.name}" for folder in found)
+        raise TrainerError(
+            f"{source}: holds several models ({names}); unpack it and install the one you want with "
+            "`trainer models install FOLDER`"
+        )
+    lacking = "; ".join(f"assets/{folder.name}: {detect_engine(folder)[1]}" for folder in folders)
+    known = [entry["seen_in"] for entry in load_manifest()["identify"]]
+    fix = f"fetch a release that carries the model files ({', '.join(known)} does)" if known else _INSTALL_HINT
+    raise TrainerError(
+        f"{source}: this Android archive (.aar) holds no speech model ({lacking or 'assets/ has no folder'}); "
+        f"{fix}"
+    )
+
+
+def _readme_sha256(folder: Path) -> str | None:
+    readme = folder / "README"
+    return hashlib.sha256(readme.read_bytes()).hexdigest() if readme.is_file() else None
+
+
+def archive_model_name(folder: Path) -> str:
+    """The name a model found in an Android archive is installed under, from its own files.
+
+    A README the manifest knows names the model it belongs to (the AAR's `model-en-us`
+    has vosk-model-small-en-us-0.15's README word for word); otherwise the folder's name,
+    prefixed with "vosk-" so that its language can still be read from it.
+    """
+    readme = _readme_sha256(folder)
+    for entry in load_manifest()["identify"]:
+        if readme is not None and entry["readme_sha256"] == readme:
+            return entry["name"]
+    return folder.name if folder.name.startswith("vosk-") else f"vosk-{folder.name}"
+
+
 def _copy_folder(source: Path, target: Path, progress: Progress | None) -> None:
     total = _folder_size(source)
     done = 0
@@ -233,21 +295,24 @@ def install_model(
     progress: Progress | None = None,
     name: str | None = None,
 ) -> InstalledModel:
-    """Install a model from a .zip or an unpacked folder into `dest_dir` (default: `default_install_dir()`).
+    """Install a model from a .zip, an Android .aar or an unpacked folder into `dest_dir`
+    (default: `default_install_dir()`).
 
-    The model is named after the folder (the zip's top folder, else the zip's file name)
-    unless `name` is given. `progress(bytes done, total)` follows the unpacking or copying.
-    Either the model ends up complete at `dest_dir/name`, or nothing is left behind.
+    The model is named after the folder (the zip's top folder, else the zip's file name; for
+    an .aar, see `archive_model_name`) unless `name` is given. `progress(bytes done, total)`
+    follows the unpacking or copying. Either the model ends up complete at `dest_dir/name`,
+    or nothing is left behind.
     """
     source = Path(path_or_zip).expanduser()
     if not source.exists():
-        raise TrainerError(f"{source}: no such file or folder; give a model .zip or an unpacked model folder")
+        raise TrainerError(f"{source}: no such file or folder; give a model .zip or .aar, or an unpacked model folder")
     if source.is_dir():
         engine, problem = detect_engine(source)
         if engine is None:
             raise TrainerError(f"{source}: not a Vosk or Whisper model folder ({problem}); {_INSTALL_HINT}")
     elif not zipfile.is_zipfile(source):
-        raise TrainerError(f"{source}: not a zip file or a folder (or the zip is damaged); {_INSTALL_HINT}")
+        again = "fetch the .aar again" if source.suffix.lower() == ".aar" else _INSTALL_HINT
+        raise TrainerError(f"{source}: not a zip file (.zip or .aar) or a folder, or the archive is damaged; {again}")
     dest = Path(dest_dir).expanduser() if dest_dir else default_install_dir()
     if source.is_dir() or name:
         check_new_model_path(dest, name or source.name)  # fail before copying gigabytes
@@ -258,6 +323,7 @@ def install_model(
         raise TrainerError(
             f"{dest}: cannot write models there ({error.strerror}); choose another with --dest"
         ) from None
+    found_at = None
     try:
         unpacked = staging / "unpacked"
         if source.is_dir():
@@ -266,8 +332,12 @@ def install_model(
         else:
             unpacked.mkdir()
             extract_zip(source, unpacked, progress)
-            root = _model_root(unpacked)
-            default_name = root.name if root != unpacked else source.stem
+            if is_android_archive(unpacked):
+                root = _android_model_root(source, unpacked)
+                default_name, found_at = archive_model_name(root), root.relative_to(unpacked).as_posix()
+            else:
+                root = _model_root(unpacked)
+                default_name = root.name if root != unpacked else source.stem
         engine, problem = detect_engine(root)
         if engine is None:
             raise TrainerError(f"{source}: does not hold a Vosk or Whisper model ({problem}); {_INSTALL_HINT}")
@@ -278,4 +348,6 @@ def install_model(
         raise TrainerError(f"installing {source} into {dest} failed ({error}); nothing was installed") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return InstalledModel(name, engine, final, _folder_size(final), str(dest), language_of(name, engine))
+    return InstalledModel(
+        name, engine, final, _folder_size(final), str(dest), language_of(name, engine), found_at=found_at
+    )
