@@ -36,10 +36,16 @@ class Persona:
 
 @dataclass(frozen=True)
 class Move:
-    """A required move of an answer (acknowledge, ask, reframe, next step ...) and its cue phrases."""
+    """A required move of an answer (acknowledge, ask, reframe, next step ...), its cue phrases and example sentences.
+
+    Cues are examples of wording, not the only accepted wording: the meaning recogniser
+    (`trainer.core.meaning`) credits the move in the rep's own words. `examples` are
+    the pack's optional whole sentences that make the move (the node's `examples:`).
+    """
 
     id: str
     cues: tuple[str, ...]
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,12 @@ class _Checker:
         """Check a node's rules; return its (goto target, path of the goto) edges."""
         rubric = node.get("rubric")
         moves = list(rubric) if isinstance(rubric, dict) else None
+        examples = node.get("examples")
+        if moves is not None and isinstance(examples, dict):
+            for move in examples:
+                if move not in moves:
+                    hint = did_you_mean(move, moves) or f" - the rubric has: {', '.join(moves)}"
+                    self.at(node_path + ("examples", move), f"examples for move '{move}', which is not in this turn's rubric{hint}", key=True)
         edges = []
         rules = _items(node, "next")
         for position, (index, rule) in enumerate(rules):

@@ -54,9 +54,10 @@ class MoveResult:
 
 @dataclass(frozen=True)
 class RubricResult:
-    """Coverage of a prospect turn's rubric by one answer."""
+    """Coverage of a prospect turn's rubric by one answer, and how it was judged ("meaning" or "cues")."""
 
     moves: tuple[MoveResult, ...]
+    method: str = "cues"
 
     @property
     def coverage(self) -> float | None:
