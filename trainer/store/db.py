@@ -31,6 +31,7 @@ from trainer.store.recordings import drill_recordings_dir, rep_recording_path
 from trainer.store.recovery import recover
 from trainer.store.records import (
     DrillRecord,
+    MoveMark,
     TurnHandle,
     TurnRecord,
     TurnTimings,
@@ -328,6 +329,8 @@ class Store:
         components: Mapping[str, Any] | None = None,
         metrics: Mapping[str, Any] | None = None,
         covered: Iterable[str] = (),
+        moves: Iterable[MoveMark] = (),
+        rubric_method: str | None = None,
         rep_start: float | None = None,
         rep_end: float | None = None,
         prospect_start: float | None = None,
@@ -337,18 +340,20 @@ class Store:
         """Store a turn's result in one transaction and mark it 'scored'.
 
         `reasons` are the scoring module's `Reason`s (or mappings with `points_lost`,
-        `text` and optionally `component`). A 'recovered' turn can be
+        `text` and optionally `component`). `moves` keep each rubric move's evidence
+        (word numbers as in `words`, 1-based). A 'recovered' turn can be
         committed too, once its recording has been scored after the fact.
         """
         with self.transaction("saving the turn") as conn:
             changed = conn.execute(
                 "UPDATE turns SET transcript = ?, score = ?, components = ?, metrics = ?, covered = ?,"
+                " moves = ?, rubric_method = ?,"
                 " rep_start = ?, rep_end = ?, prospect_start = coalesce(?, prospect_start),"
                 " prospect_end = coalesce(?, prospect_end), end_of_turn_at = ?, transcript_final_at = ?,"
                 " score_ready_at = ?, next_audio_at = ?, status = 'scored'"
                 " WHERE id = ? AND status IN ('recording', 'recovered')",
                 (transcript, score, to_json(dict(components or {})), to_json(dict(metrics or {})),
-                 to_json(sorted(covered)), rep_start, rep_end, prospect_start, prospect_end,
+                 to_json(sorted(covered)), to_json([m.as_json() for m in moves]), rubric_method, rep_start, rep_end, prospect_start, prospect_end,
                  timings.end_of_turn, timings.transcript_final, timings.score_ready, timings.next_audio_start,
                  turn_id),
             ).rowcount

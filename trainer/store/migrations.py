@@ -145,6 +145,11 @@ MIGRATIONS: list[str] = [
         value  TEXT NOT NULL
     );
     """,
+    # 3: each turn's moves with the words that earned them (evidence), and how they were judged.
+    """
+    ALTER TABLE turns ADD COLUMN moves TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE turns ADD COLUMN rubric_method TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -29,6 +29,24 @@ class TurnHandle:
 
 
 @dataclass(frozen=True)
+class MoveMark:
+    """One rubric move of a stored turn: covered or not, and the answer words that earned it (1-based, inclusive)."""
+
+    id: str
+    covered: bool
+    first_word: int | None = None
+    last_word: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "covered": self.covered, "words": None if self.first_word is None else [self.first_word, self.last_word]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "MoveMark":
+        words = data.get("words") or (None, None)
+        return cls(str(data["id"]), bool(data["covered"]), words[0], words[1])
+
+
+@dataclass(frozen=True)
 class TurnTimings:
     """Drill-clock seconds at which the turn's pipeline steps happened (latency accounting)."""
 
@@ -64,6 +82,15 @@ class TurnRecord:
     created_at: datetime
     words: tuple[Word, ...] = ()
     reasons: tuple[Reason, ...] = ()
+    moves: tuple[MoveMark, ...] = ()  # in rubric order, with evidence; () for turns stored before it was kept
+    rubric_method: str | None = None  # "meaning" or "cues"; None before it was kept
+
+    def evidence(self, move_id: str) -> str:
+        """The words that earned a move, as the engine wrote them ('' when none are known)."""
+        for mark in self.moves:
+            if mark.id == move_id and mark.first_word is not None:
+                return " ".join(w.text.strip() for w in self.words[mark.first_word - 1 : mark.last_word])
+        return ""
 
 
 @dataclass(frozen=True)
@@ -166,6 +193,8 @@ def turn_record(
         components=_from_json(row["components"], {}),
         metrics=_from_json(row["metrics"], {}),
         covered=tuple(_from_json(row["covered"], [])),
+        moves=tuple(MoveMark.from_json(m) for m in _from_json(row["moves"], [])),
+        rubric_method=row["rubric_method"],
         timings=TurnTimings(
             row["end_of_turn_at"], row["transcript_final_at"], row["score_ready_at"], row["next_audio_at"]
         ),
