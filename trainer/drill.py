@@ -200,7 +200,8 @@ class DrillRunner:
             heard = turn.hear()
             transcript_final = self.clock.now()
             line_end = self._drill(turn.line_end)
-            assessment = assess_answer(heard.transcript.words, heard.spans, line_end, prompt.node, plan.pack)
+            assessment = assess_answer(heard.transcript.words, heard.spans, line_end, prompt.node, plan.pack,
+                                       prospect_start=self._drill(turn.line_start), level=plan.rules.level)
             covered = assessment.rubric.covered
             objections_done = len(conversation.outcomes)
             following = conversation.answer(covered)
@@ -257,9 +258,11 @@ class DrillRunner:
         for r in self._results:
             turns.append(Turn(PROSPECT, r.prospect_start, r.prospect_end, r.line))
             turns.append(Turn(REP, r.rep_start, r.rep_end, r.transcript, r.words, r.spans))
-        metrics = drill_metrics(turns, lexicon_for(pack.lexicon, pack.source or pack.id), pack.targets.hesitation_s)
+        targets = pack.targets.at_level(self.plan.rules.level)
+        metrics = drill_metrics(turns, lexicon_for(pack.lexicon, pack.source or pack.id), targets.hesitation_s,
+                                [r.assessment.metrics.model_answer_s for r in self._results])
         cards = [r.assessment.card for r in self._results if r.assessment.card is not None]
-        card = score_drill(cards, metrics, pack.targets) if cards else None
+        card = score_drill(cards, metrics, targets) if cards else None
         status = "finished" if conversation.finished else "abandoned"
         self.store.finish_drill(
             self.drill_id, outcome=conversation.outcome, score=card.score if card else None,

@@ -10,6 +10,7 @@ from trainer.core.metrics import (
     drill_metrics,
     join_spans,
     longest_monologue,
+    model_answer_seconds,
     place_words,
     question_clauses,
     turn_metrics,
@@ -93,8 +94,11 @@ def test_latency_uses_speech_spans_not_word_times():
 
 def test_no_words_and_no_spans():
     m = turn_metrics([], [], prospect_end=1.0)
-    assert (m.words, m.talk_s, m.speaking_s, m.wpm, m.longest_monologue_s) == (0, 0.0, 0.0, 0.0, 0.0)
-    assert (m.fillers, m.fillers_per_min, m.hedges, m.questions) == (0, 0.0, 0, 0)
+    assert (m.words, m.talk_s, m.speaking_s, m.wpm, m.longest_monologue_s) == (0, 0.0, 0.0, None, 0.0)
+    assert (m.fillers, m.fillers_per_min, m.hedges, m.questions) == (0, None, 0, 0)  # no speech: no rate, not 0
+    assert (m.airtime_ratio, m.ask_then_stop_s) == (None, None)
+    data = m.as_json()
+    assert (data["wpm"], data["fillers_per_min"], data["airtime_ratio"]) == (None, None, None)
     assert m.latency_s is None
     assert m.hesitation  # a prospect line went unanswered
     assert not turn_metrics([], [], prospect_end=None).hesitation  # nothing to answer
@@ -102,7 +106,8 @@ def test_no_words_and_no_spans():
 
 def test_spans_without_words_count_talk_but_no_pace():
     m = turn_metrics([], spans((1.0, 2.0)), prospect_end=0.5)
-    assert (m.talk_s, m.wpm, m.latency_s) == (pytest.approx(1.0), 0.0, pytest.approx(0.5))
+    assert (m.talk_s, m.wpm, m.latency_s) == (pytest.approx(1.0), None, pytest.approx(0.5))
+    assert m.fillers_per_min == 0.0  # there was speech, and no filler in it
 
 
 def test_one_word():
@@ -218,10 +223,12 @@ def test_turn_metrics_json_has_the_issue_shape():
     assert list(data) == [
         "talk_s", "wpm", "latency_s", "hesitation", "longest_monologue_s",
         "fillers", "fillers_per_min", "hedges", "questions",
+        "model_answer_s", "airtime_ratio", "ask_then_stop_s", "talk_over", "talk_over_s",
     ]
     assert data == {
         "talk_s": 1.5, "wpm": 200.0, "latency_s": 1.0, "hesitation": False, "longest_monologue_s": 1.5,
         "fillers": 1, "fillers_per_min": 40.0, "hedges": 0, "questions": 1,
+        "model_answer_s": None, "airtime_ratio": None, "ask_then_stop_s": 0.05, "talk_over": 0, "talk_over_s": 0.0,
     }
     assert turn_metrics([], [], None).as_json()["latency_s"] is None
 
@@ -250,6 +257,59 @@ def test_drill_metrics_pool_turns_and_measure_talk_share():
 
 def test_drill_without_speech_and_bad_speaker():
     empty = drill_metrics([])
-    assert (empty.talk_share, empty.listen_share, empty.wpm, empty.turns) == (None, None, 0.0, ())
+    assert (empty.talk_share, empty.listen_share, empty.wpm, empty.turns) == (None, None, None, ())
+    assert (empty.fillers_per_min, empty.airtime_ratio, empty.script_talk_share) == (None, None, None)
     with pytest.raises(ValueError, match="coach"):
         drill_metrics([Turn("coach", 0, 1)])
+
+
+# --- listening in a role-play: airtime, ask then stop, talk-over --------------------------------
+
+
+def test_model_answer_airtime_is_its_words_at_150_wpm():
+    assert model_answer_seconds("one two three four five six seven eight nine ten") == pytest.approx(4.0)
+    assert model_answer_seconds("") is None
+
+
+def test_airtime_ratio_is_rep_talk_over_the_model_answer():
+    m = turn_metrics(say("fair enough what's driving that", 1.0), spans((1.0, 3.0)), 0.0, model_answer_s=4.0)
+    assert (m.model_answer_s, m.airtime_ratio) == (4.0, pytest.approx(0.5))
+    assert turn_metrics([], [], 0.0, model_answer_s=4.0).airtime_ratio is None  # no speech: no ratio
+
+
+def test_ask_then_stop_counts_speech_after_the_last_question():
+    # unpunctuated (Vosk): pauses cut "fair enough | what's driving that | we help teams like yours"
+    words = say("fair enough what's driving that we help teams like yours", 1.0, step=0.4, pauses={2: 0.6, 5: 0.6})
+    m = turn_metrics(words, spans((1.0, 6.0)), 0.0)
+    assert m.questions == 1
+    assert m.ask_then_stop_s == pytest.approx(6.0 - words[4].end)
+    asked = say("I hear you. What's driving that?", 1.0)
+    stopped = turn_metrics(asked, spans((1.0, 2.8)), 0.0)
+    assert stopped.ask_then_stop_s == pytest.approx(2.8 - asked[-1].end)  # only the word's own tail
+    assert turn_metrics(say("I hear you.", 1.0), spans((1.0, 2.0)), 0.0).ask_then_stop_s is None  # no question
+
+
+def test_ask_then_stop_ignores_silence_after_the_question():
+    words = say("What's driving that? We help teams like yours.", 1.0, step=0.3, pauses={3: 2.0})  # "that?" ends 1.85
+    m = turn_metrics(words, spans((1.0, 1.9), (3.9, 5.7)), 0.0)
+    assert m.ask_then_stop_s == pytest.approx(0.05 + 1.8)  # the word's tail and the second span, not the pause
+
+
+def test_talk_over_is_speech_while_the_prospect_speaks():
+    m = turn_metrics(say("sorry go on what's driving that", 2.0), spans((2.0, 3.0), (4.0, 6.0)), 3.5,
+                     prospect_start=1.0)
+    assert (m.talk_over_count, m.talk_over_s) == (1, pytest.approx(1.0))
+    assert m.latency_s == pytest.approx(-1.5)
+    clean = turn_metrics(say("what's driving that", 4.0), spans((4.0, 5.0)), 3.5, prospect_start=1.0)
+    assert (clean.talk_over_count, clean.talk_over_s) == (0, 0.0)
+
+
+def test_drill_metrics_give_the_script_talk_share_and_airtime():
+    turns = [
+        Turn(PROSPECT, 0.0, 3.0, "We're happy."),
+        Turn(REP, 3.0, 12.0, words=tuple(say("i hear you what's working well", 3.5)), spans=tuple(spans((3.5, 9.5)))),
+    ]
+    d = drill_metrics(turns, model_answers_s=[6.0])
+    assert d.script_talk_share == pytest.approx(100 * 6.0 / 9.0)
+    assert d.airtime_ratio == pytest.approx(1.0)
+    assert drill_metrics(turns).script_talk_share is None

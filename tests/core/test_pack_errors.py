@@ -7,7 +7,7 @@ import pytest
 
 from trainer.core import paths
 from trainer.core.pack_yaml import MAX_FILE_BYTES
-from trainer.core.packs import PackError, load_pack, load_pack_text
+from trainer.core.packs import PackError, dump_pack, load_pack, load_pack_text
 
 # A small valid pack; each case below changes one thing in it.
 BASE = """\
@@ -282,3 +282,15 @@ def test_weights_that_switch_the_whole_turn_score_off_are_refused():
     assert "every turn-score weight is 0" in problem.message and problem.line == line_of(text, "  weights:")
     with_questions = text.replace("length: 0}", "length: 0, questions: 10}")
     assert load_pack_text(with_questions, "w.yaml").targets.weights["questions"] == 10
+
+
+def test_targets_per_level_load_round_trip_and_a_level_given_twice_is_refused():
+    block = "targets:\n  airtime_band: [0.6, 1.8]\n  levels:\n    - {level: 1, airtime_band: [0.5, 3]}\nobjections:\n"
+    pack = load_pack_text(replace("objections:\n", block), "t.yaml")
+    assert pack.targets.airtime_band == (0.6, 1.8)
+    assert pack.targets.at_level(1).airtime_band == (0.5, 3)
+    assert load_pack_text(dump_pack(pack), "again.yaml").targets == pack.targets
+    twice = block.replace("objections:\n", "    - {level: 1, ask_then_stop_s: 3}\nobjections:\n")
+    with pytest.raises(PackError) as caught:
+        load_pack_text(replace("objections:\n", twice), "t.yaml")
+    assert "level 1 has targets twice" in str(caught.value)

@@ -63,39 +63,51 @@ def test_good_answer_scores_full_marks_with_no_reasons():
     assert card.score == 100
     assert card.reasons == ()
     assert {c.name: c.possible for c in card.components} == {
-        "rubric": 40.0, "pace": 15.0, "latency": 15.0, "clean_speech": 15.0, "length": 15.0
+        "rubric": 40.0, "pace": 15.0, "latency": 10.0, "clean_speech": 15.0, "length": 10.0, "ask_then_stop": 10.0
     }
 
 
 def test_bad_answer_scores_low_with_the_right_reasons():
     metrics, rubric, card = answer(BAD, start=0.5, seconds=3.6)  # 200 wpm, 3.6 s
     assert (metrics.fillers, metrics.hedges, rubric.coverage) == (1, 3, 0.0)
-    assert card.score == 28  # 15 for starting on time, 13.5 for length
+    # no question asked: ask-then-stop drops out and the other 90 weight points make the 100
+    assert card.score == 21  # 11.1 for starting on time, 10 for length
     reasons = lost(card)
-    assert reasons["Missed: acknowledge - try 'I hear you'"] == 10.0
-    assert reasons["Missed: ask - try 'what's driving that'"] == 10.0
-    assert reasons["Missed: reframe - try 'what if we looked at it as'"] == 10.0
-    assert reasons["Missed: next step - try 'could we find fifteen minutes'"] == 10.0
-    assert reasons["You spoke at 200 wpm - slow down to 120-160 wpm and breathe between sentences"] == 15.0
-    assert reasons["1 filler ('uh') = 17/min - pause silently instead (aim for 5/min or fewer)"] == 7.5
-    assert reasons["Hedging ('sorry to bother', 'I guess', 'just') - drop them and say it plainly"] == 7.5
-    assert reasons["Your answer lasted 3.6 s - say more (aim for 4-45 s)"] == 1.5
+    assert reasons["Missed: acknowledge - try 'I hear you'"] == 11.11
+    assert reasons["Missed: ask - try 'what's driving that'"] == 11.11
+    assert reasons["Missed: reframe - try 'what if we looked at it as'"] == 11.11
+    assert reasons["Missed: next step - try 'could we find fifteen minutes'"] == 11.11
+    assert reasons["You spoke at 200 wpm - slow down to 120-160 wpm and breathe between sentences"] == 16.67
+    assert reasons["1 filler ('uh') = 17/min - pause silently instead (aim for 5/min or fewer)"] == 8.33
+    assert reasons["Hedging ('sorry to bother', 'I guess', 'just') - drop them and say it plainly"] == 8.33
+    assert reasons["Your answer lasted 3.6 s - say more (aim for 4-45 s)"] == 1.11
     assert_every_point_has_a_reason(card)
     # even at an easy pace it stays far below the promotion bar of 70
-    assert answer(BAD, start=0.5, seconds=at_wpm(BAD, 140))[2].score == 45
+    assert answer(BAD, start=0.5, seconds=at_wpm(BAD, 140))[2].score == 39
 
 
 def test_slow_start_loses_latency_points_with_the_time_in_the_reason():
     _, _, card = answer(GOOD, start=3.4, seconds=at_wpm(GOOD, 140))
-    assert lost(card) == {"You took 3.4 s to start - aim to answer within 2 s": 10.5}  # 15 * 1.4 / 2
-    assert card.score == 90
+    assert lost(card) == {"You took 3.4 s to start - aim to answer within 2 s": 7.0}  # 10 * 1.4 / 2
+    assert card.score == 93
     _, _, too_late = answer(GOOD, start=4.5, seconds=at_wpm(GOOD, 140))
     assert {c.name: c.earned for c in too_late.components}["latency"] == 0.0
 
 
-def test_talking_over_the_prospect_loses_latency_points():
+def test_talking_over_the_prospect_loses_latency_points_below_level_five():
     _, _, card = answer(GOOD, start=1.4, seconds=at_wpm(GOOD, 140), prospect_end=2.0)
-    assert lost(card) == {"You started 0.6 s before the prospect finished - let them finish, then answer": 9.0}
+    assert lost(card) == {"You talked over the prospect for 0.6 s - let them finish, then answer": 6.0}
+    texts = GOOD.split()
+    step = at_wpm(GOOD, 140) / len(texts)
+    words = [Word(w, 1.4 + i * step, 1.4 + (i + 0.8) * step) for i, w in enumerate(texts)]
+    metrics = turn_metrics(words, [Span(1.4, 1.4 + at_wpm(GOOD, 140))], 2.0, prospect_start=0.0)
+    assert (metrics.talk_over_count, metrics.talk_over_s) == (1, pytest.approx(0.6))
+    rubric = check_rubric(RUBRIC, words)
+    assert lost(score_turn(metrics, rubric, Targets(), level=4)) == lost(card)
+    gauntlet = score_turn(metrics, rubric, Targets(), level=5)  # the prospect cuts in there, and so may the rep
+    assert gauntlet.score == 100 and gauntlet.reasons == ()
+    late = Targets().with_overrides({"talk_over_free_from_level": 6})
+    assert score_turn(metrics, rubric, late, level=5).score == 94
 
 
 def test_pace_just_outside_the_band_loses_little():
@@ -113,7 +125,7 @@ def test_weights_from_targets_change_the_score():
     heavy = Targets().with_overrides({"weights": {"rubric": 90, "latency": 0}})
     components = answer(BAD, 0.5, 3.6, targets=heavy)[2].components
     assert {c.name: round(c.possible, 2) for c in components} == {
-        "rubric": 66.67, "pace": 11.11, "clean_speech": 11.11, "length": 11.11
+        "rubric": 69.23, "pace": 11.54, "clean_speech": 11.54, "length": 7.69
     }
     assert answer(BAD, 0.5, 3.6, targets=heavy)[2].score < default.score
 
@@ -123,7 +135,8 @@ def test_questions_component_applies_when_a_pack_weighs_it():
     _, _, card = answer("I hear you and a lot of our clients felt the same way last year honestly", 0.8, 7.0,
                         targets=targets)
     assert "No question asked - ask one to learn why" in lost(card)
-    assert lost(card)["No question asked - ask one to learn why"] == pytest.approx(100 * 10 / 110, abs=0.01)
+    # no question: ask-then-stop drops out, so questions weighs 10 of 100
+    assert lost(card)["No question asked - ask one to learn why"] == pytest.approx(10.0, abs=0.01)
     _, _, asked = answer(GOOD, 0.8, at_wpm(GOOD, 140), targets=targets)
     assert asked.score == 100
 
@@ -134,7 +147,7 @@ def test_monologue_limit_applies_to_the_length_component():
     seconds = at_wpm(text, 140)
     _, _, card = answer(text, 0.8, seconds, targets=targets)
     reason = "You talked 39 s without a pause - stop within 20 s and check in with a question"
-    assert lost(card) == {reason: pytest.approx(15 * (seconds - 20) / 20, abs=0.01)}
+    assert lost(card) == {reason: pytest.approx(10 * (seconds - 20) / 20, abs=0.01)}
 
 
 def test_long_answer_loses_length_points():
@@ -143,7 +156,7 @@ def test_long_answer_loses_length_points():
     _, _, card = answer(text, 0.8, seconds)
     # the 64 s run also passes the 60 s monologue limit; only the larger of the two losses counts
     assert lost(card) == {
-        "Your answer ran 64 s - keep it under 45 s and hand the turn back": pytest.approx(15 * (seconds - 45) / 45, abs=0.01)
+        "Your answer ran 64 s - keep it under 45 s and hand the turn back": pytest.approx(10 * (seconds - 45) / 45, abs=0.01)
     }
 
 
@@ -152,8 +165,8 @@ def test_no_answer_scores_zero_with_one_merged_reason():
     card = score_turn(metrics, check_rubric(RUBRIC, []))
     assert card.score == 0
     reasons = lost(card)
-    assert reasons[NO_ANSWER] == 45.0  # pace + clean speech + length
-    assert reasons["You did not start answering - aim to answer within 2 s"] == 15.0
+    assert reasons[NO_ANSWER] == 44.44  # pace + clean speech + length, of 90 (no question: no ask-then-stop)
+    assert reasons["You did not start answering - aim to answer within 2 s"] == 11.11
     assert_every_point_has_a_reason(card)
 
 
@@ -161,8 +174,8 @@ def test_without_rubric_or_prospect_line_those_components_drop_out():
     words = [Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(GOOD.split())]
     metrics = turn_metrics(words, [Span(0.0, 12.4)], prospect_end=None)
     card = score_turn(metrics, None)
-    assert [c.name for c in card.components] == ["pace", "clean_speech", "length"]
-    assert [c.possible for c in card.components] == pytest.approx([100 / 3] * 3)
+    assert [c.name for c in card.components] == ["pace", "clean_speech", "length", "ask_then_stop"]
+    assert [c.possible for c in card.components] == pytest.approx([30, 30, 20, 20])
     assert card.score == 100
     assert card.as_json()["score"] == 100 and card.as_json()["reasons"] == []
 
@@ -173,21 +186,40 @@ def test_all_zero_weights_are_refused():
         score_turn(turn_metrics([], [], None), None, zero)
 
 
-def test_drill_score_mixes_turn_scores_and_talk_share():
+def drill_of_two():
     good_words = tuple(Word(w, 3.8 + i * 0.4, 4.1 + i * 0.4) for i, w in enumerate(GOOD.split()))
     bad_words = tuple(Word(w, 22.0 + i * 0.3, 22.2 + i * 0.3) for i, w in enumerate(BAD.split()))
-    turns = [
+    return [
         Turn(PROSPECT, 0.0, 3.0), Turn(REP, 3.0, 17.0, words=good_words, spans=(Span(3.8, 16.2),)),
         Turn(PROSPECT, 17.0, 21.5), Turn(REP, 21.5, 27.0, words=bad_words, spans=(Span(22.0, 25.6),)),
     ]
-    drill = drill_metrics(turns)
-    assert drill.talk_share == pytest.approx(100 * 16.0 / 23.5)  # 68%: above the 40-60 band
+
+
+def test_drill_score_is_the_mean_turn_score_and_talk_share_is_information():
+    turns = drill_of_two()
+    drill = drill_metrics(turns, model_answers_s=[12.0, 12.0])
+    assert drill.talk_share == pytest.approx(100 * 16.0 / 23.5)  # 68%: what a scripted drill gives
+    assert drill.script_talk_share == pytest.approx(100 * 24.0 / 31.5)  # the model answers would give 76%
+    cards = [score_turn(metrics, check_rubric(RUBRIC, turn.words)) for metrics, turn in zip(drill.turns, turns[1::2])]
+    card = score_drill(cards, drill)
+    assert [c.name for c in card.components] == ["turns"]
+    assert card.points == pytest.approx((cards[0].points + cards[1].points) / 2)
+    assert not any("of the time" in r.text for r in card.reasons)  # never the call band
+    assert_every_point_has_a_reason(card)
+
+
+def test_drill_talk_share_counts_when_a_pack_weighs_it():
+    turns = drill_of_two()
+    drill = drill_metrics(turns, model_answers_s=[12.0, 12.0])
     cards = [score_turn(metrics, check_rubric(RUBRIC, turn.words)) for metrics, turn in zip(drill.turns, turns[1::2])]
     assert cards[0].score == 100
-    card = score_drill(cards, drill)
+    weighted = Targets().with_overrides({"weights": {"talk_share": 20}})
+    card = score_drill(cards, drill, weighted)  # band from the script: 76% +/- 10, and 68% is inside
+    assert {c.name: c.earned for c in card.components}["talk_share"] == pytest.approx(100 * 20 / 120)
+    explicit = weighted.with_overrides({"talk_share_band": [40, 60]})
+    card = score_drill(cards, drill, explicit)
     components = {c.name: c for c in card.components}
     assert components["turns"].possible == pytest.approx(100 * 100 / 120)
-    assert components["turns"].earned == pytest.approx((cards[0].points + cards[1].points) / 2 * 100 / 120)
     share_credit = 1 - (100 * 16.0 / 23.5 - 60) / 20
     assert components["talk_share"].earned == pytest.approx(100 * 20 / 120 * share_credit)
     texts = [r.text for r in card.reasons]
@@ -200,4 +232,19 @@ def test_drill_score_mixes_turn_scores_and_talk_share():
 def test_drill_without_answers():
     card = score_drill([], drill_metrics([Turn(PROSPECT, 0.0, 3.0)]))
     assert card.score == 0
-    assert lost(card)[NO_ANSWER] == pytest.approx(100 * 100 / 120, abs=0.01)
+    assert lost(card)[NO_ANSWER] == pytest.approx(100, abs=0.01)
+
+
+def test_targets_per_level_override_the_pack_targets():
+    targets = Targets().with_overrides({"airtime_band": [0.6, 1.8], "levels": [{"level": 1, "airtime_band": [0.5, 3]}]})
+    assert targets.at_level(1).airtime_band == (0.5, 3)
+    assert targets.at_level(2).airtime_band == (0.6, 1.8)
+    assert targets.at_level(None) is targets
+
+
+def test_airtime_against_the_model_answer_replaces_the_length_band():
+    texts = GOOD.split()
+    words = [Word(w, 0.8 + i * 0.1, 0.85 + i * 0.1) for i, w in enumerate(texts)]
+    metrics = turn_metrics(words, [Span(0.8, 3.8)], 0.0, model_answer_s=12.0)  # 3 s against 12 s: 0.25x
+    card = score_turn(metrics, check_rubric(RUBRIC, words))
+    assert "Your answer lasted 3.0 s, 0.2x the model answer - say more (aim for 6-24 s)" in lost(card)

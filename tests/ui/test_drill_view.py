@@ -90,7 +90,8 @@ def test_a_drill_runs_in_the_window_and_its_score_card_shows_the_stored_numbers(
     tiles = {t.gauge.name: t.gauge for t in card.score_card.findChildren(MetricTile)}
     assert tiles["Pace"].text == f"{turn.metrics['wpm']:.0f} wpm"
     assert tiles["Response time"].text == f"{turn.metrics['latency_s']:.1f} s"
-    assert tiles["Talk time"].text == f"{turn.metrics['talk_s']:.1f} s"
+    assert tiles["Airtime"].text == f"{turn.metrics['airtime_ratio']:.1f}×"  # against the model answer
+    assert tiles["Airtime"].target == "target 0.5-2×"
     shown_reasons = [text for text, _ in card.score_card.summary.reasons]
     assert shown_reasons == [r.text for r in turn.reasons]
     assert dict(card.score_card.summary.moves) == {"range": True, "ask": True, "reason": True}

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from trainer.core.lexicon import default_lexicon, lexicon_for
-from trainer.core.metrics import TurnMetrics, turn_metrics
-from trainer.core.pack_model import Node, Pack
+from trainer.core.metrics import TurnMetrics, model_answer_seconds, turn_metrics
+from trainer.core.pack_model import Node, Objection, Pack
 from trainer.core.rubric import RubricResult, check_rubric
 from trainer.core.scoring import ScoreCard, score_turn
 from trainer.core.targets import Targets
@@ -44,12 +44,27 @@ def assess_answer(
     prospect_end: float | None,
     node: Node | None = None,
     pack: Pack | None = None,
+    *,
+    prospect_start: float | None = None,
+    level: int | None = None,
 ) -> Assessment:
-    """Score an answer to `node` against `pack`'s targets and lexicon (defaults without a pack)."""
+    """Score an answer to `node` against `pack`'s targets and lexicon (defaults without a pack).
+
+    `level` is the ladder level drilled (its target overrides apply; talk-over may be free);
+    without it an objection is scored at its own level and a bare answer charges talk-over.
+    `prospect_start` (with `prospect_end`) bounds the line, for talk-over.
+    """
     targets = pack.targets if pack else Targets()
+    if level is None and isinstance(node, Objection):
+        targets = targets.at_level(node.level)
+    else:
+        targets = targets.at_level(level)
     lexicon = lexicon_for(pack.lexicon, pack.source or pack.id) if pack else default_lexicon()
-    metrics = turn_metrics(words, spans, prospect_end, lexicon, targets.hesitation_s)
+    metrics = turn_metrics(
+        words, spans, prospect_end, lexicon, targets.hesitation_s, prospect_start=prospect_start,
+        model_answer_s=model_answer_seconds(node.model_answer) if node is not None else None,
+    )
     if node is None:
         return Assessment(metrics)
     rubric = check_rubric(node.rubric, words)
-    return Assessment(metrics, rubric, score_turn(metrics, rubric, targets))
+    return Assessment(metrics, rubric, score_turn(metrics, rubric, targets, level))

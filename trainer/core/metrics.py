@@ -10,6 +10,13 @@ between speech spans, or >= 0.5 s between word times) and before a connector ("a
 "so", "but" ...); a clause is a question when, after leading connectors and fillers,
 it opens with a question opener (a wh-word or an inverted auxiliary: "do you",
 "could", "is" ...). Free relatives such as "what we do is" are lexicon exceptions.
+
+Listening, as a scripted role-play can measure it (the prospect's lines are fixed and
+short, so a call's talk share cannot be met): answer airtime against the node's model
+answer spoken at MODEL_ANSWER_WPM, "ask, then stop" (how long the rep kept talking
+after their last question clause) and talk-over (speech while the prospect's line was
+still playing). A metric that needs speech is None, not 0, when there was none: an
+answer nobody heard has no pace and no filler rate.
 """
 
 from __future__ import annotations
@@ -20,12 +27,13 @@ from typing import Any, Iterable, Sequence
 
 from trainer.core.lexicon import Lexicon, PhraseMatch, default_lexicon
 from trainer.core.targets import Targets
-from trainer.core.text import CLAUSE_END, SENTENCE_END, trailing_punctuation, word_tokens
+from trainer.core.text import CLAUSE_END, SENTENCE_END, tokens, trailing_punctuation, word_tokens
 from trainer.core.transcript import PROSPECT, REP, Span, Turn, Word
 
 JOIN_GAP_S = 0.5  # voiced stretches closer than this form one speech span
 MONOLOGUE_GAP_S = 1.5  # a silence this long ends a monologue
 PAUSE_SPLIT_S = 0.5  # a gap between word times this long ends a clause (unpunctuated engines)
+MODEL_ANSWER_WPM = 150.0  # the calm pace a model answer's airtime is measured at (middle of the pace band)
 
 
 def join_spans(stretches: Iterable[Span], max_gap_s: float = JOIN_GAP_S) -> list[Span]:
@@ -50,10 +58,46 @@ def speaking_length(spans: Sequence[Span]) -> float:
     return spans[-1].end - spans[0].start if spans else 0.0
 
 
-def pace_wpm(word_count: int, spans: Sequence[Span]) -> float:
-    """Words per minute over a turn's speaking length (0 when there is no speech or no word)."""
+def pace_wpm(word_count: int, spans: Sequence[Span]) -> float | None:
+    """Words per minute over a turn's speaking length (None when there is no speech or no word)."""
     length = speaking_length(spans)
-    return 60.0 * word_count / length if length > 0 else 0.0
+    return 60.0 * word_count / length if length > 0 and word_count > 0 else None
+
+
+def per_minute(count: int, talk_s: float) -> float | None:
+    """`count` per minute of rep talk (None without talk: a rate of nothing is not zero)."""
+    return count / (talk_s / 60.0) if talk_s > 0 else None
+
+
+def model_answer_seconds(text: str) -> float | None:
+    """How long the model answer lasts spoken at MODEL_ANSWER_WPM (None without one)."""
+    count = len(tokens(text))
+    return 60.0 * count / MODEL_ANSWER_WPM if count else None
+
+
+def talk_over(spans: Sequence[Span], prospect: Span | None) -> tuple[int, float]:
+    """Rep speech while the prospect's line was playing: (speech spans that overlap it, seconds of overlap)."""
+    if prospect is None:
+        return 0, 0.0
+    overlaps = [min(s.end, prospect.end) - max(s.start, prospect.start) for s in join_spans(spans)]
+    overlaps = [o for o in overlaps if o > 0]
+    return len(overlaps), sum(overlaps)
+
+
+def ask_then_stop(words: Sequence[Word], spans: Sequence[Span], questions: Sequence[range]) -> float | None:
+    """Seconds of rep speech after the end of their last question clause (None without a question).
+
+    The question's end is its last word's end time, kept inside the speech span that holds
+    the word (engine word times are approximate, DESIGN.md); what follows is counted on
+    the speech spans, so a silent pause after the question costs nothing.
+    """
+    spans = join_spans(spans)
+    if not questions or not spans:
+        return None
+    last = questions[-1][-1]
+    span = spans[place_words([words[last]], spans)[0]]
+    asked_at = min(max(words[last].end, span.start), span.end)
+    return sum(max(0.0, s.end - max(s.start, asked_at)) for s in spans)
 
 
 def response_latency(spans: Sequence[Span], prospect_end: float | None) -> float | None:
@@ -164,14 +208,19 @@ class TurnMetrics:
     words: int  # words the engine heard
     talk_s: float  # rep talk time: summed speech spans
     speaking_s: float  # first span start to last span end (pace denominator)
-    wpm: float
+    wpm: float | None  # None: no speech or no word heard
     latency_s: float | None
     hesitation: bool
     longest_monologue_s: float
     fillers: int
-    fillers_per_min: float
+    fillers_per_min: float | None  # None: no speech
     hedges: int
     questions: int
+    model_answer_s: float | None = None  # the node's model answer at MODEL_ANSWER_WPM
+    airtime_ratio: float | None = None  # talk_s / model_answer_s; None without speech or model answer
+    ask_then_stop_s: float | None = None  # speech after the last question clause; None without a question
+    talk_over_count: int = 0  # speech spans that started or ran while the prospect was speaking
+    talk_over_s: float = 0.0
     spans: tuple[Span, ...] = ()
     filler_matches: tuple[PhraseMatch, ...] = ()  # word index ranges
     hedge_matches: tuple[PhraseMatch, ...] = ()
@@ -181,15 +230,24 @@ class TurnMetrics:
         """The `metrics` object of `trainer score --json` (issue 4 shape)."""
         return {
             "talk_s": round(self.talk_s, 3),
-            "wpm": round(self.wpm, 1),
-            "latency_s": None if self.latency_s is None else round(self.latency_s, 3),
+            "wpm": _rounded(self.wpm, 1),
+            "latency_s": _rounded(self.latency_s, 3),
             "hesitation": self.hesitation,
             "longest_monologue_s": round(self.longest_monologue_s, 3),
             "fillers": self.fillers,
-            "fillers_per_min": round(self.fillers_per_min, 2),
+            "fillers_per_min": _rounded(self.fillers_per_min, 2),
             "hedges": self.hedges,
             "questions": self.questions,
+            "model_answer_s": _rounded(self.model_answer_s, 2),
+            "airtime_ratio": _rounded(self.airtime_ratio, 2),
+            "ask_then_stop_s": _rounded(self.ask_then_stop_s, 2),
+            "talk_over": self.talk_over_count,
+            "talk_over_s": round(self.talk_over_s, 2),
         }
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 def turn_metrics(
@@ -198,11 +256,15 @@ def turn_metrics(
     prospect_end: float | None,
     lexicon: Lexicon | None = None,
     hesitation_s: float = Targets.hesitation_s,
+    *,
+    prospect_start: float | None = None,
+    model_answer_s: float | None = None,
 ) -> TurnMetrics:
-    """Metrics of one answer from its words, its speech spans and when the prospect's line ended.
+    """Metrics of one answer from its words, its speech spans and when the prospect's line ran.
 
     A hesitation is a latency above `hesitation_s`; an answer that never started after a
-    prospect line also counts as one.
+    prospect line also counts as one. Talk-over needs the line's start (`prospect_start`),
+    airtime the model answer's length (`model_answer_s`).
     """
     lexicon = lexicon or default_lexicon()
     joined = join_spans(spans)
@@ -212,6 +274,8 @@ def turn_metrics(
     fillers = find_in_words(lexicon, "fillers", words)
     hedges = find_in_words(lexicon, "hedges", words)
     questions = question_clauses(words, joined, lexicon)
+    line = Span(prospect_start, prospect_end) if prospect_start is not None and prospect_end is not None else None
+    over_count, over_s = talk_over(joined, line)
     return TurnMetrics(
         words=heard,
         talk_s=talk,
@@ -221,9 +285,14 @@ def turn_metrics(
         hesitation=(latency > hesitation_s) if latency is not None else prospect_end is not None,
         longest_monologue_s=longest_monologue(joined),
         fillers=len(fillers),
-        fillers_per_min=len(fillers) / (talk / 60.0) if talk > 0 else 0.0,
+        fillers_per_min=per_minute(len(fillers), talk),
         hedges=len(hedges),
         questions=len(questions),
+        model_answer_s=model_answer_s,
+        airtime_ratio=talk / model_answer_s if model_answer_s and talk > 0 else None,
+        ask_then_stop_s=ask_then_stop(words, joined, questions),
+        talk_over_count=over_count,
+        talk_over_s=over_s,
         spans=tuple(joined),
         filler_matches=tuple(fillers),
         hedge_matches=tuple(hedges),
@@ -233,53 +302,76 @@ def turn_metrics(
 
 @dataclass(frozen=True)
 class DrillMetrics:
-    """Metrics over a whole drill: talk share and the turn metrics pooled."""
+    """Metrics over a whole drill: talk share and the turn metrics pooled (None where nothing was said)."""
 
     turns: tuple[TurnMetrics, ...]
     rep_talk_s: float
     prospect_talk_s: float
     talk_share: float | None  # % of all talk that was the rep's
     listen_share: float | None
-    wpm: float  # 60 x all words / summed turn speaking lengths
+    wpm: float | None  # 60 x all words / summed turn speaking lengths
     hesitations: int
     longest_monologue_s: float
     fillers: int
-    fillers_per_min: float
+    fillers_per_min: float | None
     hedges: int
     questions: int
+    script_talk_share: float | None = None  # the talk share the model answers would give against these lines
+    airtime_ratio: float | None = None  # rep talk / model answers' airtime, over answers that have one
+    talk_over: int = 0
+    talk_over_s: float = 0.0
 
 
 def drill_metrics(
-    turns: Sequence[Turn], lexicon: Lexicon | None = None, hesitation_s: float = Targets.hesitation_s
+    turns: Sequence[Turn],
+    lexicon: Lexicon | None = None,
+    hesitation_s: float = Targets.hesitation_s,
+    model_answers_s: Sequence[float | None] = (),
 ) -> DrillMetrics:
-    """Metrics of a drill from its turns in order; each answer's latency is measured from the line before it."""
+    """Metrics of a drill from its turns in order; each answer's latency is measured from the line before it.
+
+    `model_answers_s` gives, per rep turn in order, its node's model answer airtime (see
+    `model_answer_seconds`); without it there is no airtime ratio and no script talk share.
+    """
     answers: list[TurnMetrics] = []
     prospect_talk = 0.0
-    last_line_end: float | None = None
+    line: Turn | None = None
     for turn in turns:
         if turn.speaker == PROSPECT:
             prospect_talk += max(turn.end - turn.start, 0.0)
-            last_line_end = turn.end
+            line = turn
         elif turn.speaker == REP:
-            answers.append(turn_metrics(turn.words, turn.spans, last_line_end, lexicon, hesitation_s))
-            last_line_end = None
+            model = model_answers_s[len(answers)] if len(answers) < len(model_answers_s) else None
+            answers.append(turn_metrics(
+                turn.words, turn.spans, line.end if line else None, lexicon, hesitation_s,
+                prospect_start=line.start if line else None, model_answer_s=model,
+            ))
+            line = None
         else:
             raise ValueError(f"unknown speaker {turn.speaker!r}")
     rep_talk = sum(a.talk_s for a in answers)
     speaking = sum(a.speaking_s for a in answers)
+    words = sum(a.words for a in answers)
     share = talk_share(rep_talk, prospect_talk)
     fillers = sum(a.fillers for a in answers)
+    modelled = [a for a in answers if a.model_answer_s]
+    model_total = sum(a.model_answer_s for a in modelled)
+    modelled_talk = sum(a.talk_s for a in modelled)
     return DrillMetrics(
         turns=tuple(answers),
         rep_talk_s=rep_talk,
         prospect_talk_s=prospect_talk,
         talk_share=share,
         listen_share=None if share is None else 100.0 - share,
-        wpm=60.0 * sum(a.words for a in answers) / speaking if speaking > 0 else 0.0,
+        wpm=60.0 * words / speaking if speaking > 0 and words > 0 else None,
         hesitations=sum(a.hesitation for a in answers),
         longest_monologue_s=max((a.longest_monologue_s for a in answers), default=0.0),
         fillers=fillers,
-        fillers_per_min=fillers / (rep_talk / 60.0) if rep_talk > 0 else 0.0,
+        fillers_per_min=per_minute(fillers, rep_talk),
         hedges=sum(a.hedges for a in answers),
         questions=sum(a.questions for a in answers),
+        script_talk_share=talk_share(model_total, prospect_talk) if model_total > 0 else None,
+        airtime_ratio=modelled_talk / model_total if model_total > 0 and modelled_talk > 0 else None,
+        talk_over=sum(a.talk_over_count for a in answers),
+        talk_over_s=sum(a.talk_over_s for a in answers),
     )

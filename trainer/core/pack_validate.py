@@ -157,13 +157,24 @@ class _Checker:
                 low, high = value
                 if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
                     self.at(("targets", key), f"'{key}' is [{low}, {high}] - write it as [low, high]")
+        seen: dict[int, int] = {}
+        for index, item in _items(targets, "levels"):
+            level = item.get("level")
+            if isinstance(level, int) and level in seen:
+                self.at(("targets", "levels", index, "level"), f"level {level} has targets twice (first in item {seen[level] + 1}) - merge the two")
+            seen.setdefault(level, index)
+            for key, value in item.items():
+                if key.endswith("_band") and isinstance(value, list) and len(value) == 2:
+                    low, high = value
+                    if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
+                        self.at(("targets", "levels", index, key), f"'{key}' is [{low}, {high}] - write it as [low, high]")
         share = targets.get("talk_share_band")
         if isinstance(share, list) and any(isinstance(v, (int, float)) and v > 100 for v in share):
             self.at(("targets", "talk_share_band"), "'talk_share_band' is a percentage - use values from 0 to 100")
         weights = targets.get("weights")
         if isinstance(weights, dict):
             merged = DEFAULT_WEIGHTS | {k: v for k, v in weights.items() if isinstance(v, (int, float))}
-            if not any(merged[k] for k in TURN_COMPONENTS):
+            if not any(merged[k] for k in TURN_COMPONENTS if k != "ask_then_stop"):  # it needs a question asked
                 self.at(("targets", "weights"), "every turn-score weight is 0 - at least one part of the score must count")
 
     def assignment(self) -> None:

@@ -150,17 +150,28 @@ def _node_data(node: Node) -> dict[str, Any]:
     return data
 
 
+TARGET_VALUES = (
+    "talk_share_band", "pace_band", "hesitation_s", "monologue_limit_s", "fillers_per_min_max",
+    "answer_length_band_s", "airtime_band", "ask_then_stop_s", "talk_over_free_from_level",
+)
+
+
 def targets_overrides(targets: Targets) -> dict[str, Any]:
     """The `targets:` block that gives `targets`: only what differs from the defaults."""
     default = Targets()
     data: dict[str, Any] = {}
-    for name in ("talk_share_band", "pace_band", "hesitation_s", "monologue_limit_s", "fillers_per_min_max", "answer_length_band_s"):
+    for name in TARGET_VALUES:
         value = getattr(targets, name)
         if value != getattr(default, name):
             data[name] = list(value) if isinstance(value, tuple) else value
     weights = {k: v for k, v in targets.weights.items() if default.weights.get(k) != v}
     if weights:
         data["weights"] = weights
+    if targets.levels:
+        data["levels"] = [
+            {"level": level, **{k: list(v) if isinstance(v, tuple) else v for k, v in over.items()}}
+            for level, over in sorted(targets.levels.items())
+        ]
     return data
 
 

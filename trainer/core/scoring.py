@@ -1,16 +1,20 @@
 """Turn and drill scores (0-100) from the metrics, the rubric and the pack's targets.
 
 A turn score is the weighted sum of components (Targets.weights): rubric coverage,
-pace band, latency, clean speech (fillers per minute and hedges), answer length (with
-the monologue limit) and, when a pack gives it a weight, questions asked. Each
+pace band, latency (starting on time, and not over the prospect below the level where
+talk-over becomes free), clean speech (fillers per minute and hedges), answer length
+(airtime against the node's model answer, with the monologue limit), "ask, then stop"
+(speech after the last question asked) and, when a pack gives it a weight, questions
+asked. Each
 component earns a fraction of its points; credit fades linearly outside a band rather
 than dropping at its edge, so 162 wpm loses little and 200 wpm loses everything. Every
 point lost carries a one-line reason the rep can act on; reasons come sorted by points
-lost. Components that cannot apply (no rubric, no prospect line before the answer)
-are left out and the others share their points.
+lost. Components that cannot apply (no rubric, no prospect line before the answer,
+no question asked) are left out and the others share their points.
 
-A drill score is the mean turn score plus the drill's talk share band, weighted by the
-sum of the turn weights against the `talk_share` weight.
+A drill score is the mean turn score; the drill's talk share counts only when a pack
+gives `talk_share` a weight (then against its band, by default the script's own share
++/- 10 points: never the call-level band, which a scripted role-play cannot meet).
 """
 
 from __future__ import annotations
@@ -24,10 +28,11 @@ from trainer.core.rubric import RubricResult
 from trainer.core.targets import Targets
 
 _CAPITAL_I = re.compile(r"\bi\b")
-TURN_COMPONENTS = ("rubric", "pace", "latency", "clean_speech", "length", "questions")
+TURN_COMPONENTS = ("rubric", "pace", "latency", "clean_speech", "length", "ask_then_stop", "questions")
 TALK_SHARE = "talk_share"
 PACE_FADE = 0.25  # credit reaches 0 this fraction of the band edge outside it (90 / 200 wpm)
 OVERLAP_FADE_S = 1.0  # talking over the prospect by this much loses all latency points
+ASK_THEN_STOP_FADE = 1.0  # talking on this many times the limit past it loses all ask-then-stop points
 HEDGES_TO_ZERO = 3  # this many hedges lose all of the hedge half of clean speech
 TALK_SHARE_FADE = 20.0  # percentage points outside the band where credit reaches 0
 NO_ANSWER = "No answer heard - say your answer out loud, even one sentence"
@@ -112,7 +117,7 @@ def _rubric(rubric: RubricResult) -> _Part:
 
 def _pace(metrics: TurnMetrics, targets: Targets) -> _Part:
     low, high = targets.pace_band
-    if metrics.words == 0 or metrics.speaking_s <= 0:
+    if metrics.wpm is None:
         return _Part(0.0, "no words", ((1.0, NO_ANSWER),))
     wpm = metrics.wpm
     credit = band_credit(wpm, low, high, PACE_FADE * low, PACE_FADE * high)
@@ -123,19 +128,20 @@ def _pace(metrics: TurnMetrics, targets: Targets) -> _Part:
     return _Part(credit, f"{wpm:.0f} wpm (target {low:g}-{high:g})", _lost(credit, advice))
 
 
-def _latency(metrics: TurnMetrics, targets: Targets) -> _Part | None:
+def _latency(metrics: TurnMetrics, targets: Targets, level: int | None) -> _Part | None:
     limit = targets.hesitation_s
     latency = metrics.latency_s
     if latency is None:
         if not metrics.hesitation:
             return None  # no prospect line before the answer
         return _Part(0.0, "did not start", ((1.0, f"You did not start answering - aim to answer within {limit:g} s"),))
-    if latency < 0:
-        credit = max(0.0, 1.0 + latency / OVERLAP_FADE_S)
-        advice = f"You started {-latency:.1f} s before the prospect finished - let them finish, then answer"
-    else:
-        credit = band_credit(latency, 0.0, limit, 0.0, limit)
-        advice = f"You took {latency:.1f} s to start - aim to answer within {limit:g} s"
+    over = metrics.talk_over_s if metrics.talk_over_count else max(0.0, -latency)
+    if over > 0 and targets.charges_talk_over(level):
+        credit = max(0.0, 1.0 - over / OVERLAP_FADE_S)
+        advice = f"You talked over the prospect for {over:.1f} s - let them finish, then answer"
+        return _Part(credit, f"{over:.1f} s over the prospect", _lost(credit, advice))
+    credit = band_credit(max(latency, 0.0), 0.0, limit, 0.0, limit)
+    advice = f"You took {latency:.1f} s to start - aim to answer within {limit:g} s"
     return _Part(credit, f"{latency:.1f} s to start (limit {limit:g} s)", _lost(credit, advice))
 
 
@@ -143,7 +149,8 @@ def _clean_speech(metrics: TurnMetrics, targets: Targets) -> _Part:
     if metrics.words == 0:
         return _Part(0.0, "no words", ((1.0, NO_ANSWER),))
     limit = targets.fillers_per_min_max
-    filler_credit = band_credit(metrics.fillers_per_min, 0.0, limit, 0.0, limit)
+    per_min = metrics.fillers_per_min or 0.0  # words were heard, so there was speech
+    filler_credit = band_credit(per_min, 0.0, limit, 0.0, limit)
     hedge_credit = max(0.0, 1.0 - metrics.hedges / HEDGES_TO_ZERO)
     fillers = _quoted(m.phrase for m in metrics.filler_matches)
     hedges = _quoted(m.phrase for m in metrics.hedge_matches)
@@ -152,12 +159,12 @@ def _clean_speech(metrics: TurnMetrics, targets: Targets) -> _Part:
         losses += ((
             (1.0 - filler_credit) / 2,
             f"{metrics.fillers} filler{'s' if metrics.fillers != 1 else ''} ({fillers}) = "
-            f"{metrics.fillers_per_min:.0f}/min - pause silently instead (aim for {limit:g}/min or fewer)",
+            f"{per_min:.0f}/min - pause silently instead (aim for {limit:g}/min or fewer)",
         ),)
     if hedge_credit < 1.0:
         them = "them" if len(set(m.phrase for m in metrics.hedge_matches)) > 1 else "it"
         losses += (((1.0 - hedge_credit) / 2, f"Hedging ({hedges}) - drop {them} and say it plainly"),)
-    detail = f"{metrics.fillers_per_min:.1f} fillers/min, {metrics.hedges} hedges"
+    detail = f"{per_min:.1f} fillers/min, {metrics.hedges} hedges"
     return _Part((filler_credit + hedge_credit) / 2, detail, losses)
 
 
@@ -167,23 +174,48 @@ def _quoted(phrases: Iterable[str]) -> str:
 
 
 def _length(metrics: TurnMetrics, targets: Targets) -> _Part:
-    low, high = targets.answer_length_band_s
     talk = metrics.talk_s
     if talk <= 0:
         return _Part(0.0, "no speech", ((1.0, NO_ANSWER),))
-    length_credit = band_credit(talk, low, high, low, high)
-    if talk < low:
-        length_advice = f"Your answer lasted {talk:.1f} s - say more (aim for {low:g}-{high:g} s)"
+    if metrics.airtime_ratio is not None and metrics.model_answer_s:
+        low, high = targets.airtime_band
+        model = metrics.model_answer_s
+        ratio = metrics.airtime_ratio
+        length_credit = band_credit(ratio, low, high, low, high)
+        if ratio < low:
+            length_advice = (f"Your answer lasted {talk:.1f} s, {ratio:.1f}x the model answer - say more "
+                             f"(aim for {low * model:.0f}-{high * model:.0f} s)")
+        else:
+            length_advice = (f"Your answer ran {talk:.0f} s, {ratio:.1f}x the model answer - keep it under "
+                             f"{high * model:.0f} s and hand the turn back")
+        detail = f"{talk:.1f} s of speech = {ratio:.1f}x the model answer (target {low:g}-{high:g}x)"
     else:
-        length_advice = f"Your answer ran {talk:.0f} s - keep it under {high:g} s and hand the turn back"
+        low, high = targets.answer_length_band_s
+        length_credit = band_credit(talk, low, high, low, high)
+        if talk < low:
+            length_advice = f"Your answer lasted {talk:.1f} s - say more (aim for {low:g}-{high:g} s)"
+        else:
+            length_advice = f"Your answer ran {talk:.0f} s - keep it under {high:g} s and hand the turn back"
+        detail = f"{talk:.1f} s of speech (target {low:g}-{high:g})"
     limit = targets.monologue_limit_s
     monologue = metrics.longest_monologue_s
     monologue_credit = band_credit(monologue, 0.0, limit, 0.0, limit)
     monologue_advice = f"You talked {monologue:.0f} s without a pause - stop within {limit:g} s and check in with a question"
-    detail = f"{talk:.1f} s of speech (target {low:g}-{high:g}), longest run {monologue:.1f} s"
+    detail += f", longest run {monologue:.1f} s"
     if monologue_credit < length_credit:
         return _Part(monologue_credit, detail, _lost(monologue_credit, monologue_advice))
     return _Part(length_credit, detail, _lost(length_credit, length_advice))
+
+
+def _ask_then_stop(metrics: TurnMetrics, targets: Targets) -> _Part | None:
+    after = metrics.ask_then_stop_s
+    if after is None:
+        return None  # no question asked: the rubric's ask move says so
+    limit = targets.ask_then_stop_s
+    credit = band_credit(after, 0.0, limit, 0.0, max(limit, 1.0) * ASK_THEN_STOP_FADE)
+    advice = (f"You kept talking {after:.1f} s after your last question - ask, then stop and let the "
+              f"prospect answer (at most {limit:g} s)")
+    return _Part(credit, f"{after:.1f} s after the last question (at most {limit:g} s)", _lost(credit, advice))
 
 
 def _questions(metrics: TurnMetrics) -> _Part:
@@ -215,14 +247,21 @@ def _card(parts: dict[str, tuple[float, _Part]]) -> ScoreCard:
     return ScoreCard(round(sum(c.earned for c in components)), tuple(components), tuple(reasons))
 
 
-def score_turn(metrics: TurnMetrics, rubric: RubricResult | None, targets: Targets = Targets()) -> ScoreCard:
-    """Score one answer 0-100 against the targets; `rubric` is None when the turn has no rubric."""
+def score_turn(
+    metrics: TurnMetrics, rubric: RubricResult | None, targets: Targets = Targets(), level: int | None = None
+) -> ScoreCard:
+    """Score one answer 0-100 against the targets; `rubric` is None when the turn has no rubric.
+
+    `level` is the ladder level drilled (talk-over is free from `targets.talk_over_free_from_level`);
+    None for a single answer outside a drill. `targets` are expected already at that level.
+    """
     makers: dict[str, Callable[[], _Part | None]] = {
         "rubric": lambda: _rubric(rubric) if rubric is not None and rubric.moves else None,
         "pace": lambda: _pace(metrics, targets),
-        "latency": lambda: _latency(metrics, targets),
+        "latency": lambda: _latency(metrics, targets, level),
         "clean_speech": lambda: _clean_speech(metrics, targets),
         "length": lambda: _length(metrics, targets),
+        "ask_then_stop": lambda: _ask_then_stop(metrics, targets),
         "questions": lambda: _questions(metrics),
     }
     parts = {}
@@ -235,20 +274,21 @@ def score_turn(metrics: TurnMetrics, rubric: RubricResult | None, targets: Targe
 
 
 def _talk_share(drill: DrillMetrics, targets: Targets) -> _Part | None:
-    if drill.talk_share is None:
+    band = targets.talk_share_band_for(drill.script_talk_share)
+    if drill.talk_share is None or band is None:
         return None
-    low, high = targets.talk_share_band
+    low, high = band
     share = drill.talk_share
     credit = band_credit(share, low, high, TALK_SHARE_FADE, TALK_SHARE_FADE)
     if share > high:
-        advice = f"You talked {share:.0f}% of the time - aim for {low:g}-{high:g}%: ask, then let the prospect talk"
+        advice = f"You talked {share:.0f}% of the time - aim for {low:.0f}-{high:.0f}%: ask, then let the prospect talk"
     else:
-        advice = f"You talked only {share:.0f}% of the time - aim for {low:g}-{high:g}%: answer fully before handing back"
-    return _Part(credit, f"talk share {share:.0f}% (target {low:g}-{high:g})", _lost(credit, advice))
+        advice = f"You talked only {share:.0f}% of the time - aim for {low:.0f}-{high:.0f}%: answer fully before handing back"
+    return _Part(credit, f"talk share {share:.0f}% (target {low:.0f}-{high:.0f})", _lost(credit, advice))
 
 
 def score_drill(turn_cards: Sequence[ScoreCard], drill: DrillMetrics, targets: Targets = Targets()) -> ScoreCard:
-    """Score a drill 0-100: the mean of its turn scores plus its talk share band.
+    """Score a drill 0-100: the mean of its turn scores (plus its talk share band when the pack weighs it).
 
     Each turn's reasons are kept (prefixed with the turn number) with the points they
     cost the drill, so the drill's reasons also account for every point lost.

@@ -7,7 +7,9 @@ Shown in the drill view right after a turn and in Review for stored turns (both 
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
+from typing import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
@@ -79,9 +81,9 @@ class Gauge:
 
     @property
     def tone(self) -> str:
-        """'good' inside the band, 'warn' just outside (a quarter of the band's width), else 'bad'."""
+        """'good' inside the band, 'warn' just outside (a quarter of the band's width), else 'bad' (or nothing to judge)."""
         if self.value is None:
-            return "bad"
+            return "faint" if self.none_text == "no question" else "bad"
         low, high = self.band
         if low <= self.value <= high:
             return "good"
@@ -90,14 +92,39 @@ class Gauge:
 
 
 def gauges(metrics: dict, targets: Targets) -> list[Gauge]:
-    """The four banded metrics of an answer (DESIGN.md definitions) against the pack's targets."""
+    """The banded metrics of an answer (DESIGN.md definitions) against the pack's targets.
+
+    Nothing heard reads "no answer", never 0: a silent answer has no pace and no filler rate.
+    Airtime is against the model answer when the turn has one, else the answer length band.
+    """
     latency = metrics.get("latency_s")
-    return [
-        Gauge("Pace", metrics.get("wpm") or None, targets.pace_band, (60, 220), " wpm", none_text="no words"),
+    heard = metrics.get("talk_s", 0.0) > 0
+    shown = [
+        Gauge("Pace", metrics.get("wpm") or None, targets.pace_band, (60, 220), " wpm", none_text="no answer"),
         Gauge("Response time", latency, (0.0, targets.hesitation_s), (-1, 5), " s", 1, "no answer"),
-        Gauge("Fillers", metrics.get("fillers_per_min", 0.0), (0, targets.fillers_per_min_max), (0, 15), "/min", 1),
-        Gauge("Talk time", metrics.get("talk_s", 0.0), targets.answer_length_band_s, (0, 60), " s", 1),
+        Gauge("Fillers", metrics.get("fillers_per_min") if heard else None, (0, targets.fillers_per_min_max),
+              (0, 15), "/min", 1, "no answer"),
     ]
+    if metrics.get("model_answer_s"):
+        low, high = targets.airtime_band
+        shown.append(Gauge("Airtime", metrics.get("airtime_ratio"), (low, high), (0, max(3.0, high + 1)), "×", 1,
+                           "no answer"))
+    else:
+        shown.append(Gauge("Talk time", metrics.get("talk_s", 0.0), targets.answer_length_band_s, (0, 60), " s", 1))
+    if "ask_then_stop_s" in metrics:
+        none = "no question" if heard else "no answer"
+        shown.append(Gauge("After your question", metrics.get("ask_then_stop_s"), (0.0, targets.ask_then_stop_s),
+                           (0, 10), " s", 1, none))
+    return shown
+
+
+def talk_over_text(metrics: dict) -> str:
+    """Talk-over in words, shown always ("no talk-over", "talked over the prospect once, 0.6 s")."""
+    count = metrics.get("talk_over") or 0
+    if not count:
+        return "no talk-over"
+    times = "once" if count == 1 else f"{count} times"
+    return f"talked over the prospect {times}, {metrics.get('talk_over_s') or 0:.1f} s"
 
 
 class BandBar(QWidget):
@@ -161,6 +188,20 @@ def verdict(score: float | None) -> str:
     return "Keep practising this one"
 
 
+def evidence_html(evidence: Sequence[tuple[str, str]]) -> str:
+    """Each covered move with the rep's own words that earned it, for the score card."""
+    return "<br>".join(
+        f"<b>{html.escape(move.replace('_', ' '))}</b>: “{html.escape(words)}”" for move, words in evidence
+    )
+
+
+def method_note(method: str | None) -> str:
+    """The score card's small print on how moves were judged."""
+    if method == "meaning":
+        return "Moves judged by meaning: your own words count."
+    return "Moves judged by cue phrases (the meaning model is not installed: run `make run` to add it)."
+
+
 class ScoreCard(QFrame):
     """Score ring and verdict, metric tiles, reasons with the points they cost, covered and missed moves."""
 
@@ -173,10 +214,12 @@ class ScoreCard(QFrame):
         self.tiles.setSpacing(10)
         self.moves = QHBoxLayout()
         self.moves.setSpacing(6)
+        self.evidence = label("", wrap=True)  # the words that earned each covered move
+        self.method = label("", "muted")  # small print: judged by meaning or by cue phrases
         self.reasons = vbox(spacing=6)
         layout = vbox(
-            hbox(self.ring, (vbox(self.headline, self.detail, self.moves, spacing=6), 1), spacing=18),
-            self.tiles, self.reasons, spacing=14)
+            hbox(self.ring, (vbox(self.headline, self.detail, self.moves, self.evidence, spacing=6), 1), spacing=18),
+            self.tiles, self.reasons, self.method, spacing=14)
         self.setLayout(layout)
         self.summary: TurnSummary | None = None
 
@@ -188,12 +231,19 @@ class ScoreCard(QFrame):
         m = summary.metrics
         self.detail.setText(f"{m.get('hedges', 0)} hedge{'s' if m.get('hedges', 0) != 1 else ''} · "
                             f"{m.get('questions', 0)} question{'s' if m.get('questions', 0) != 1 else ''} asked · "
-                            f"longest run {m.get('longest_monologue_s', 0):.0f} s")
+                            f"longest run {m.get('longest_monologue_s', 0):.0f} s · {talk_over_text(m)}")
         clear_layout(self.moves)
+        evidence = dict(summary.evidence)
         for move, covered in summary.moves:
-            self.moves.addWidget(pill(("✓ " if covered else "✗ ") + move.replace("_", " "),
-                                      "good" if covered else "bad"))
+            tag = pill(("✓ " if covered else "✗ ") + move.replace("_", " "), "good" if covered else "bad")
+            if move in evidence:
+                tag.setToolTip(f"You said: “{evidence[move]}”")
+            self.moves.addWidget(tag)
         self.moves.addStretch(1)
+        self.evidence.setText(evidence_html(summary.evidence))
+        self.evidence.setVisible(bool(summary.evidence))
+        self.method.setText(method_note(summary.rubric_method))
+        self.method.setVisible(summary.rubric_method is not None)
         clear_layout(self.tiles)
         for i, gauge in enumerate(gauges(m, summary.targets)):
             self.tiles.addWidget(MetricTile(gauge), 0, i)
