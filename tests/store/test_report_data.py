@@ -166,3 +166,33 @@ def test_an_empty_store_makes_an_empty_report(store):
     report = collect_report(store, PACKS, [], rep="Sam")
     assert (report.summary.drills, report.summary.minutes, report.drills, report.levels) == (0, 0.0, (), ())
     assert load_report_text(dump_report(report)) == report
+
+
+def test_a_drill_with_no_speech_has_no_pace_and_no_filler_rate_never_zero(store, clock, tmp_path):
+    """Null, not zero (issue 14): through the stored metrics, the report JSON, CSV and HTML."""
+    import csv
+    import io
+
+    from trainer.core.metrics import drill_metrics
+    from trainer.core.transcript import PROSPECT, REP, Turn
+    from trainer.drill_events import drill_metrics_json
+    from trainer.reports import report_text
+
+    silent = drill_metrics_json(drill_metrics([Turn(PROSPECT, 0.0, 2.0), Turn(REP, 2.0, 9.0)]))
+    assert (silent["wpm"], silent["fillers_per_min"], silent["airtime_ratio"]) == (None, None, None)
+    legacy = {"hesitations": 1, "talk_share": 0.0, "wpm": 0.0, "fillers_per_min": 0.0, "rep_talk_s": 0.0}
+    for metrics in (silent, legacy):  # a drill stored before issue 14 said 0 for "nothing heard"
+        clock.now = NOW - timedelta(days=1)
+        drill_id = store.start_drill("price-and-budget", 1)
+        store.finish_drill(drill_id, outcome="ok", score=0, metrics=metrics, status="finished")
+    clock.now = NOW
+    assert [d.metrics["wpm"] for d in store.drills()] == [0.0, None]
+    report = collect_report(store, PACKS, [], rep="Alex")
+    assert [(d.wpm, d.fillers_per_min) for d in report.drills] == [(None, None), (None, None)]
+    again = load_report_text(dump_report(report))
+    assert [(d.wpm, d.fillers_per_min) for d in again.drills] == [(None, None), (None, None)]
+    rows = list(csv.DictReader(io.StringIO(report_text(report, "csv"))))
+    assert len(rows) == 2
+    assert all(row[key] == "" for row in rows for key in row if "wpm" in key or "filler" in key), rows
+    html = report_text(report, "html")
+    assert html.count("<td>-</td>") >= 4  # pace and fillers of both drills

@@ -81,7 +81,11 @@ def score_figure(report: Report, into: FigureBase | None = None) -> FigureBase:
 
 
 def metrics_figure(report: Report, into: FigureBase | None = None) -> FigureBase:
-    """Talk share, pace, fillers and hesitations per drill, each against its target band."""
+    """Talk share, pace, fillers and hesitations per drill, each against its target band.
+
+    Talk share has no fixed band: a drill's band comes from its own script (docs/metrics.md),
+    and the 40-60 % of real calls does not apply to a role-play.
+    """
     targets = Targets()
     panels = (
         ("Talk share (%)", [d.talk_share for d in report.drills], targets.talk_share_band, (0, 100)),
@@ -94,7 +98,7 @@ def metrics_figure(report: Report, into: FigureBase | None = None) -> FigureBase
         for number, (title, values, band, limits) in enumerate(panels, 1):
             axes = figure.add_subplot(2, 2, number)
             _style(axes, title, report.drills)
-            if band[1] > band[0]:
+            if band is not None and band[1] > band[0]:
                 axes.axhspan(*band, color=COLOURS["band"], zorder=0, label="target")
             present = [(x, v) for x, v in zip(_xs(report.drills), values) if v is not None]
             if present:
@@ -105,7 +109,8 @@ def metrics_figure(report: Report, into: FigureBase | None = None) -> FigureBase
             if limits:
                 axes.set_ylim(*limits)
             else:
-                top = max([band[1], *(v for _, v in present)]) if present else band[1]
+                high = band[1] if band is not None else 0.0
+                top = max([high, *(v for _, v in present)]) if present else high
                 axes.set_ylim(0, top * 1.15 or 1)
         return figure
 

@@ -58,14 +58,26 @@ def _number(metrics: dict, key: str) -> float | None:
     return None if value is None else float(value)
 
 
+def spoken_rate(metrics: dict, key: str) -> float | None:
+    """A rate over the rep's speech (pace, fillers per minute): None when nothing was said.
+
+    Drills stored before issue 14 wrote 0 for both when the rep said nothing; a 0 there is
+    "no answer", not a pace of 0 or a perfect filler score.
+    """
+    if metrics.get("rep_talk_s", 1.0) == 0:
+        return None
+    value = _number(metrics, key)
+    return None if key == "wpm" and not value else value
+
+
 def drill_point(drill: DrillRecord, answers: int) -> DrillPoint:
     """A finished drill as the report lists it."""
     m = drill.metrics
     return DrillPoint(
         id=drill.id, pack=drill.pack_id, level=drill.level, started_at=drill.started_at,
         minutes=round(_minutes(drill), 3), score=drill.score, answers=answers,
-        hesitations=int(m.get("hesitations") or 0), talk_share=_number(m, "talk_share"), wpm=_number(m, "wpm"),
-        fillers_per_min=_number(m, "fillers_per_min"), hedges=int(m.get("hedges") or 0),
+        hesitations=int(m.get("hesitations") or 0), talk_share=_number(m, "talk_share"), wpm=spoken_rate(m, "wpm"),
+        fillers_per_min=spoken_rate(m, "fillers_per_min"), hedges=int(m.get("hedges") or 0),
         suds_before=drill.suds_before, suds_after=drill.suds_after,
     )
 

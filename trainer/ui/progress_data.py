@@ -16,6 +16,7 @@ from trainer.core.pack_model import Pack
 from trainer.core.suds import suds_lines
 from trainer.core.targets import Targets
 from trainer.store.db import Store
+from trainer.store.report_data import spoken_rate
 from trainer.store.records import DrillRecord
 
 
@@ -73,10 +74,10 @@ def progress_series(store: Store, pack: Pack | None = None, pack_id: str | None 
         dates=tuple(d.started_at for d in drills),
         score=tuple(d.score for d in drills),
         talk_share=tuple(_number(d.metrics, "talk_share") for d in drills),
-        wpm=tuple(_number(d.metrics, "wpm") or None for d in drills),
+        wpm=tuple(spoken_rate(d.metrics, "wpm") for d in drills),
         latency=tuple(latency.get(d.id) for d in drills),
         hesitations=tuple(int(d.metrics.get("hesitations", 0)) for d in drills),
-        fillers_per_min=tuple(_number(d.metrics, "fillers_per_min") for d in drills),
+        fillers_per_min=tuple(spoken_rate(d.metrics, "fillers_per_min") for d in drills),
         suds_before=tuple(d.suds_before for d in drills),
         suds_after=tuple(d.suds_after for d in drills),
         targets=pack.targets if pack else Targets(),
