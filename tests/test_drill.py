@@ -115,7 +115,7 @@ def test_a_branching_drill_follows_the_moves_covered_and_stores_everything(tmp_p
     assert latency == pytest.approx(0.8, abs=0.1)  # the answer file's leading silence
     assert first.spans[0].start == pytest.approx(first.prospect_end + 0.8, abs=0.1)
     assert first.spans[-1].end == pytest.approx(first.prospect_end + spoken[0].spans[0].end, abs=0.1)
-    assert first.rep_end == pytest.approx(first.spans[-1].end + 0.7, abs=0.1)  # endpoint 700 ms
+    assert first.rep_end == pytest.approx(first.spans[-1].end + 0.25, abs=0.1)  # a finished question: 250 ms
     assert all(first.rep_start <= w.start <= w.end <= first.rep_end + 0.05 for w in first.words)
     assert second.prospect_start >= first.rep_end
 

@@ -117,6 +117,7 @@ class DrillRunner:
         self._writer: RecordingWriter | None = None
         self._scored: _Scored | None = None  # the last turn, scored, committed once the next line starts
         self._transcriber: Transcriber | None = None
+        self._endpointer: Endpointer | None = None  # the current turn's
         self._results: list[TurnResult] = []
         self.drill_id: int | None = None
         self._t0 = 0.0
@@ -124,6 +125,12 @@ class DrillRunner:
     def stop(self) -> None:
         """End the drill cleanly at the next chunk (the rep pressed stop, or Ctrl-C); safe from any thread."""
         self._stop.set()
+
+    def finish_answer(self) -> None:
+        """The rep is done answering (Space): end the current turn now, whatever the pause; any thread."""
+        endpointer = self._endpointer
+        if endpointer is not None:
+            endpointer.finish_answer()
 
     def run(self) -> DrillResult:
         """Run the drill to its end (or a stop) and store it; returns the result. Errors are stored first."""
@@ -176,9 +183,10 @@ class DrillRunner:
             self._emit(RepTurnStarted(number, handle.turn_id, handle.recording, self._drill(opened)))
             self._prerender_after(prompt, conversation)
             self._transcriber = Transcriber(self.engine)
+            self._endpointer = Endpointer(self._endpoint_settings())
             turn = RepTurn(
                 number, audio_in=self.audio_in, clock=self.clock, drill_start=self._t0,
-                endpointer=Endpointer(self._endpoint_settings()), writer=self._writer,
+                endpointer=self._endpointer, writer=self._writer,
                 transcriber=self._transcriber, emit=self._emit, stop=self._stop,
                 cut_in=plan.rules.cut_in_after_s is not None,
             )
@@ -186,7 +194,7 @@ class DrillRunner:
             decided = self.clock.now()
             self._emit(TurnDidEnd(number, ended.reason, self._drill(ended.at), self._drill(decided),
                                   None if ended.speech_end is None else self._drill(ended.speech_end),
-                                  turn.endpointer.barge_ins))
+                                  turn.endpointer.barge_ins, ended.why))
             previous = self._results[-1] if self._results else None
             if previous and previous.timings.next_audio_start is None and playback.started_at is not None:
                 # the output learned the line's real start after the previous turn was committed
@@ -217,7 +225,8 @@ class DrillRunner:
                 outcome=conversation.outcomes[-1][1] if ended_objection else None,
                 recording=handle.recording, answer_file=turn.answer_file,
                 timings=TurnTimings(self._drill(decided), self._drill(transcript_final),
-                                    self._drill(self.clock.now())),
+                                    self._drill(self.clock.now()),
+                                    speech_end=None if ended.speech_end is None else self._drill(ended.speech_end)),
                 help=shown,
             )
             self._results.append(result)
@@ -370,6 +379,7 @@ class DrillRunner:
         rules = self.plan.rules
         return EndpointSettings(
             endpoint_ms=self.plan.endpoint_ms,
+            patience_s=rules.patience_s,
             answer_window_s=rules.answer_window_s,
             monologue_limit_s=rules.cut_in_after_s,
         )

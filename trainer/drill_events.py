@@ -89,6 +89,8 @@ class TurnResult:
                 "transcript_final": _round(t.transcript_final),
                 "score_ready": _round(t.score_ready),
                 "next_audio_start": _round(t.next_audio_start),
+                "speech_end": _round(t.speech_end),
+                "gap": _round(t.gap),
             },
         }
 
@@ -189,6 +191,27 @@ class SpeechDidStart:
 
 
 @dataclass(frozen=True)
+class SpeechDidPause:
+    """The rep went quiet mid-answer at `at` and the turn is held open for them (up to `holding_s` of silence)."""
+
+    name: ClassVar[str] = "speech_did_pause"
+    turn: int
+    at: float
+    holding_s: float
+    why: str  # what the end-of-turn model heard ("ends on 'and' (a conjunction), level pitch")
+
+
+@dataclass(frozen=True)
+class SpeechDidResume:
+    """The rep spoke again at `at` after a pause in the same answer."""
+
+    name: ClassVar[str] = "speech_did_resume"
+    turn: int
+    at: float
+    over_prospect: bool
+
+
+@dataclass(frozen=True)
 class PartialTranscript:
     """The engine's text so far changed."""
 
@@ -229,6 +252,7 @@ class TurnDidEnd:
     decided_at: float  # when the runner acted on it
     speech_end: float | None
     barge_ins: int
+    why: str = ""  # for a silence: what the end-of-turn model heard, or the fixed rule
 
 
 @dataclass(frozen=True)

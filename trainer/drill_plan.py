@@ -17,7 +17,6 @@ from trainer.core.levels import LevelRules, level_rules
 from trainer.core.pack_model import Objection, Pack
 from trainer.core.packs import find_objection
 from trainer.core.schedule import choose_objections
-from trainer.speech.endpoint import DEFAULT_ENDPOINT_MS
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class DrillPlan:
     objections: tuple[Objection, ...]
     rules: LevelRules
     seed: int | None = None
-    endpoint_ms: int = DEFAULT_ENDPOINT_MS
+    endpoint_ms: int | None = None  # None: the end-of-turn model; a number: the fixed silence rule
 
 
 def plan_drill(
@@ -36,7 +35,7 @@ def plan_drill(
     level: int | None = None,
     objection_id: str | None = None,
     seed: int | None = None,
-    endpoint_ms: int = DEFAULT_ENDPOINT_MS,
+    endpoint_ms: int | None = None,
     *,
     cards: Mapping[str, Card] | None = None,
     now: datetime | None = None,

@@ -4,7 +4,12 @@
 prospect's line starts until the endpointer ends the turn; each chunk goes to the
 turn's `RecordingWriter` (on disk as it arrives), to the `Endpointer`, and to a
 `Transcriber`, which runs the recognizer on its own thread so a slow engine (a
-Whisper partial pass) never delays the end-of-turn decision. `hear()` then gives
+Whisper partial pass) never delays the end-of-turn decision. The words heard so far
+go back to the endpointer, whose end-of-turn model judges them in the rep's pauses:
+Vosk's live partials; with Whisper, a pass over the answer started at the beginning
+of each pause (the same pass serves as the final result if the turn ends there). On a
+virtual clock (`--fast`, tests) the loop waits for those words in a pause, so a run
+decides exactly as a real-time one would with an instant engine. `hear()` then gives
 the final words and the speech spans, both on the drill clock: spans come from
 `vad.speech_spans` over the recorded turn audio, as in `trainer score`.
 
@@ -27,13 +32,29 @@ import numpy as np
 from trainer.answer_source import AnswerFiles
 from trainer.core.errors import TrainerError
 from trainer.core.transcript import Span, Transcript, Word
-from trainer.drill_events import DrillEvent, LevelMeter, LineDidPlay, PartialTranscript, SpeechDidStart
+from trainer.drill_events import (
+    DrillEvent,
+    LevelMeter,
+    LineDidPlay,
+    PartialTranscript,
+    SpeechDidPause,
+    SpeechDidResume,
+    SpeechDidStart,
+)
 from trainer.speech import vad
 from trainer.speech.asr import Engine
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioInput
 from trainer.speech.audio_out import AudioOutput, Playback
-from trainer.speech.endpoint import CUT_IN, STOPPED, Endpointer, MonologueTooLong, SpeechStarted, TurnEnded
+from trainer.speech.endpoint import (
+    CUT_IN,
+    STOPPED,
+    Endpointer,
+    MonologueTooLong,
+    SpeechPaused,
+    SpeechStarted,
+    TurnEnded,
+)
 from trainer.speech.tts import RenderedLine
 from trainer.speech.wavs import ENGINE_RATE
 from trainer.store.recordings import RecordingWriter
@@ -42,7 +63,15 @@ READ_TIMEOUT_S = 0.1  # how often the loop looks at the stop flag when no audio 
 METER_EVERY_S = 0.05
 # Engines whose final result is a whole-answer pass (Whisper ~0.5 s; Vosk's is ready in ~30 ms).
 SPECULATIVE_ENGINES = ("whisper",)
-SPECULATE_AFTER_S = 0.2  # silence after the answer before its final pass starts (the turn ends at endpoint_ms)
+# Silence after the answer before Whisper's pass starts: its words decide the end of turn, so it
+# starts early; shorter gaps inside words and between them would start passes for nothing.
+SPECULATE_AFTER_S = 0.1
+# A streaming partial's words are taken as final for the audio fed up to this long ago. Vosk's
+# partial (the small English model, 20 ms chunks) on 48 espeak-ng answers (8 answers x 3 voices
+# x 2 rates, endings after 'and', 'um', 'the', 'can I ask' and clean ones) held its final words
+# 0.1 s after the speech ended at the median, 0.29 s for 90%, and ~0.95 s for 4 that revised a
+# word late. 0.3 s costs a finished question 0.05 s over its 0.25 s hold.
+PARTIAL_SETTLE_S = 0.3
 # A line not started this long after play(), or not finished this long after its length, has failed
 # (a hung or suspended output device reports nothing; a sound starts 110-170 ms after play()).
 OUTPUT_STALL_S = 2.0
@@ -61,6 +90,8 @@ class Transcriber:
         """Make a fresh recognizer and start its thread."""
         self.partials: queue.SimpleQueue[str] = queue.SimpleQueue()
         self.speculates = engine.name in SPECULATIVE_ENGINES
+        self.streams_words = not self.speculates  # Vosk's partial covers all audio fed; Whisper's lags behind it
+        self._speculation_covers = 0
         self._engine = engine
         self._speculation: tuple[object, Future] | None = None
         self._speculator: ThreadPoolExecutor | None = None
@@ -69,6 +100,11 @@ class Transcriber:
         except Exception as error:
             raise self._failure(error) from None
         self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
+        self._queued = 0  # samples given to feed()
+        self._processed = 0  # samples the recognizer has taken (under _caught_up)
+        self._taken = 0  # the same, on the recognizer's thread
+        self._caught_up = threading.Condition()
+        self._heard: tuple[str, int] | None = None  # the latest text and the samples it covers
         self._result: Transcript | None = None
         self._error: BaseException | None = None
         self._abandoned = False
@@ -77,7 +113,31 @@ class Transcriber:
 
     def feed(self, samples: np.ndarray) -> None:
         """Queue 16 kHz int16 samples for the recognizer."""
+        self._queued += len(samples)
         self._queue.put(samples)
+
+    def words(self) -> tuple[str, int, bool] | None:
+        """The words heard so far, how many samples (from the first fed) they cover, and whether they
+        are a streaming partial (which may still change for the last samples); None before any.
+
+        The streaming text, or a finished pass started in a pause if that covers more.
+        """
+        heard = self._heard
+        future = self._speculation[1] if self._speculation is not None else None
+        if future is not None and future.done() and future.exception() is None:
+            if heard is None or self._speculation_covers > heard[1]:
+                return future.result().text, self._speculation_covers, False
+        return None if heard is None else (heard[0], heard[1], self.streams_words)
+
+    def catch_up(self) -> None:
+        """Wait until the recognizer has taken every sample fed (or failed); for a virtual clock."""
+        with self._caught_up:
+            self._caught_up.wait_for(lambda: self._processed >= self._queued or not self._thread.is_alive())
+
+    def wait_speculation(self) -> None:
+        """Wait for the pass started by `speculate()` to finish (for a virtual clock)."""
+        if self._speculation is not None:
+            self._speculation[1].exception()
 
     def speculate(self, samples: np.ndarray, key: object) -> bool:
         """Start a final pass over `samples` (the whole answer so far) for the silence `key`; False if one is running."""
@@ -86,6 +146,7 @@ class Transcriber:
         if self._speculator is None:
             self._speculator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="final-pass")
         self._speculation = (key, self._speculator.submit(self._final_pass, samples))
+        self._speculation_covers = len(samples)
         return True
 
     def speculated(self, key: object) -> bool:
@@ -153,13 +214,24 @@ class Transcriber:
                 done = batch[-1] is None
                 samples = [b for b in batch if b is not None]
                 if samples and not self._abandoned:
-                    partial = self._recognizer.feed(np.concatenate(samples))
+                    audio = np.concatenate(samples)
+                    partial = self._recognizer.feed(audio)
                     if partial is not None:
                         self.partials.put(partial)
+                    self._taken += len(audio)
+                    text = partial if partial is not None else self._heard[0] if self._heard else ""
+                    if self.streams_words or partial is not None:
+                        self._heard = (text, self._taken)
+                with self._caught_up:
+                    self._processed += sum(len(b) for b in samples)
+                    self._caught_up.notify_all()
             if not self._abandoned:
                 self._result = self._recognizer.finish()
         except BaseException as error:  # handed to finish() on the runner's thread
             self._error = error
+        finally:
+            with self._caught_up:
+                self._caught_up.notify_all()
 
 
 @dataclass(frozen=True)
@@ -241,11 +313,12 @@ class RepTurn:
             self._chunks.append(chunk.samples)
             self.writer.write(chunk.samples)
             self.transcriber.feed(chunk.samples)
+            self._speculate(chunk.end)
+            self._give_words()
             ended = self._consume(self.endpointer.feed(chunk))
             self._report(chunk.end)
             if ended is not None:
                 return ended
-            self._speculate(chunk.end)
 
     def hear(self) -> Heard:
         """The final transcript and speech spans of the turn, on the drill clock."""
@@ -264,15 +337,35 @@ class RepTurn:
         return self.audio_start + sum(len(c) for c in self._chunks) / ENGINE_RATE
 
     def _speculate(self, now: float) -> None:
-        silent_since = self.endpointer.silent_since
+        """In a pause: start Whisper's pass (its words end the turn, its result is the final one); on a
+        virtual clock, wait for the words the end-of-turn model needs, as an instant engine would give them."""
+        endpointer, transcriber = self.endpointer, self.transcriber
+        silent_since = endpointer.silent_since
+        if self.clock.virtual:
+            if not endpointer.wants_words:
+                return
+            if not transcriber.speculates:
+                transcriber.catch_up()
+            elif now - silent_since >= SPECULATE_AFTER_S and not transcriber.speculated(silent_since):
+                transcriber.wait_speculation()
+                transcriber.speculate(np.concatenate(self._chunks), silent_since)
+                transcriber.wait_speculation()
+            return
         if (
-            self.transcriber.speculates
-            and not self.clock.virtual  # only wall-clock latency is won; a virtual clock does not wait
+            transcriber.speculates
             and silent_since is not None
             and now - silent_since >= SPECULATE_AFTER_S
-            and not self.transcriber.speculated(silent_since)
+            and not transcriber.speculated(silent_since)
         ):
-            self.transcriber.speculate(np.concatenate(self._chunks), silent_since)
+            transcriber.speculate(np.concatenate(self._chunks), silent_since)
+
+    def _give_words(self) -> None:
+        """Hand the endpointer the words heard so far, on its clock."""
+        words = self.transcriber.words()
+        if words is not None and self.audio_start is not None:
+            text, covered, streamed = words
+            settle = PARTIAL_SETTLE_S if streamed else 0.0
+            self.endpointer.hear_words(text, self.audio_start + covered / ENGINE_RATE - settle)
 
     def _line_started(self, playback: Playback, rendered: RenderedLine) -> None:
         self.line_start = playback.started_at + rendered.speech_start_s
@@ -292,6 +385,10 @@ class RepTurn:
             if isinstance(event, SpeechStarted) and not self._spoke:
                 self._spoke = True
                 self.emit(SpeechDidStart(self.number, self._drill(event.at), event.over_prospect))
+            elif isinstance(event, SpeechStarted):
+                self.emit(SpeechDidResume(self.number, self._drill(event.at), event.over_prospect))
+            elif isinstance(event, SpeechPaused):
+                self.emit(SpeechDidPause(self.number, self._drill(event.since), event.holding_s, event.why))
             elif isinstance(event, MonologueTooLong) and self.cut_in:
                 return self.endpointer.end_now(CUT_IN, event.at)
             elif isinstance(event, TurnEnded):

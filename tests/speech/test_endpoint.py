@@ -8,6 +8,8 @@ from tts_speech import compose
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import FileInput
 from trainer.speech.endpoint import (
+    DONE,
+    FIXED_RULE_MS,
     NO_ANSWER,
     SILENCE,
     STOPPED,
@@ -15,6 +17,7 @@ from trainer.speech.endpoint import (
     Endpointer,
     EndpointSettings,
     MonologueTooLong,
+    SpeechPaused,
     SpeechStarted,
     TurnEnded,
 )
@@ -22,6 +25,7 @@ from trainer.speech.vad import speech_spans
 
 TOLERANCE_S = 0.1  # issue 5: a long silence ends the turn within 100 ms of the threshold
 SENTENCE = "We help teams like yours cut overtime by a fifth"
+FIXED_RULE = EndpointSettings(endpoint_ms=FIXED_RULE_MS)
 
 
 def stream(path, endpointer):
@@ -95,7 +99,7 @@ def test_without_a_window_no_answer_comes_after_the_waiting_time(tmp_path):
 def test_talking_over_the_prospect_is_a_barge_in_and_does_not_end_the_turn(tmp_path):
     speech = compose([0.3, "sorry, can I just say", 2.5, SENTENCE, 2.0], tmp_path / "f.wav")
     line_end = speech.spans[0].end + 1.2  # the prospect talks on after the rep's interruption
-    endpointer = Endpointer(prospect_end=line_end)
+    endpointer = Endpointer(FIXED_RULE, prospect_end=line_end)
     found = stream(speech.path, endpointer)
     starts = [e for e, _ in found if isinstance(e, SpeechStarted)]
     assert [s.over_prospect for s in starts] == [True, False]
@@ -108,7 +112,7 @@ def test_talking_over_the_prospect_is_a_barge_in_and_does_not_end_the_turn(tmp_p
 
 def test_no_end_while_the_line_plays_and_a_late_line_end_undoes_a_wrong_barge_in(tmp_path):
     speech = compose([0.5, "absolutely, I hear you", 3.0], tmp_path / "g.wav")
-    endpointer = Endpointer()  # line end not known yet: the prospect counts as talking
+    endpointer = Endpointer(FIXED_RULE)  # line end not known yet: the prospect counts as talking
     source = FileInput(speech.path, AudioClock(virtual=True))
     source.start()
     for chunk in source.chunks():
@@ -124,7 +128,7 @@ def test_no_end_while_the_line_plays_and_a_late_line_end_undoes_a_wrong_barge_in
 
 def test_a_long_monologue_is_reported_once_without_ending_the_turn(tmp_path):
     speech = compose([0.5, SENTENCE, 0.3, SENTENCE, 0.3, SENTENCE, 1.5], tmp_path / "h.wav")
-    endpointer = Endpointer(EndpointSettings(monologue_limit_s=3.0), prospect_end=0.0)
+    endpointer = Endpointer(EndpointSettings(FIXED_RULE_MS, monologue_limit_s=3.0), prospect_end=0.0)
     found = stream(speech.path, endpointer)
     [long] = [e for e, _ in found if isinstance(e, MonologueTooLong)]
     assert long.started_at == pytest.approx(0.5, abs=0.05)
@@ -165,3 +169,89 @@ def test_settings_refuse_nonsense():
         EndpointSettings(endpoint_ms=0)
     with pytest.raises(ValueError):
         EndpointSettings(answer_window_s=-1)
+
+
+# -- the end-of-turn model (issue 15) -------------------------------------------------------
+
+
+def stream_with_words(speech, endpointer, texts):
+    """Stream `speech` as `stream` does, handing the endpointer the words of each spoken part once
+    its audio is in (as an engine with no lag would: `texts[i]` is what was said up to part i)."""
+    source = FileInput(speech.path, AudioClock(virtual=True))
+    source.start()
+    found = []
+    for chunk in source.chunks():
+        said = [text for text, span in zip(texts, speech.spans) if span.end <= chunk.captured_at]
+        if said:
+            endpointer.hear_words(said[-1], chunk.captured_at)
+        found += [(event, chunk.end) for event in endpointer.feed(chunk)]
+        if endpointer.ended:
+            break
+    return found
+
+
+@pytest.mark.parametrize("answer", ["Most of our clients felt the same way.",
+                                    "Can I ask what made you choose your current vendor?"])
+def test_a_finished_sentence_ends_the_turn_after_a_short_silence(tmp_path, answer):
+    speech = compose([0.5, answer, 2.0], tmp_path / "k.wav")
+    endpointer = Endpointer(prospect_end=0.0)
+    [(end, decided)] = ends(stream_with_words(speech, endpointer, [answer]))
+    assert end.reason == SILENCE and "finished" in end.why
+    hold = 0.25 if answer.endswith("?") else 0.4  # a statement may go on with another sentence
+    assert end.at - end.speech_end == pytest.approx(hold, abs=0.011)
+    assert decided - speech.spans[0].end <= hold + 0.05  # VAD tolerance
+
+
+@pytest.mark.parametrize(("before", "pause"), [("I hear you, and", 2.5), ("So what I'd suggest is, um", 1.5),
+                                               ("Before we go on, can I ask", 2.5)])
+def test_a_pause_after_an_unfinished_phrase_does_not_end_the_turn(tmp_path, before, pause):
+    after = "what matters most to you here?"
+    speech = compose([0.5, before, pause, after, 2.0], tmp_path / "l.wav")
+    endpointer = Endpointer(prospect_end=0.0)
+    found = stream_with_words(speech, endpointer, [before, f"{before} {after}"])
+    [(end, _)] = ends(found)
+    assert end.speech_end == pytest.approx(speech.spans[1].end, abs=0.05)  # the whole answer was heard
+    assert end.at - end.speech_end <= 0.3
+    [paused] = [e for e, _ in found if isinstance(e, SpeechPaused)]  # the live view keeps listening
+    assert paused.holding_s == 3.0 and "ends on" in paused.why
+
+
+@pytest.mark.parametrize("patience_s", [3.5, 2.0])
+def test_a_long_silence_after_an_unfinished_phrase_ends_the_turn_at_the_levels_patience(tmp_path, patience_s):
+    speech = compose([0.5, "I hear you, and", 5.0], tmp_path / "m.wav")
+    endpointer = Endpointer(EndpointSettings(patience_s=patience_s), prospect_end=0.0)
+    [(end, _)] = ends(stream_with_words(speech, endpointer, ["I hear you, and"]))
+    assert end.reason == SILENCE
+    assert end.at - end.speech_end == pytest.approx(patience_s, abs=0.02)
+
+
+def test_without_words_the_model_waits_for_them_up_to_its_patience(tmp_path):
+    speech = compose([0.5, SENTENCE, 4.0], tmp_path / "n.wav")
+    [(end, _)] = ends(stream(speech.path, Endpointer(EndpointSettings(patience_s=2.5), prospect_end=0.0)))
+    assert end.reason == SILENCE and 1.0 - 0.02 <= end.at - end.speech_end <= 2.5 + 0.02
+
+
+def test_the_fixed_rule_ignores_the_words(tmp_path):
+    speech = compose([0.5, "I hear you, and", 2.0, SENTENCE, 1.0], tmp_path / "o.wav")
+    endpointer = Endpointer(FIXED_RULE, prospect_end=0.0)
+    [(end, _)] = ends(stream_with_words(speech, endpointer, ["I hear you, and", "I hear you, and " + SENTENCE]))
+    assert end.at == pytest.approx(speech.spans[0].end + 0.7, abs=TOLERANCE_S)  # cut in the thinking pause
+    assert "fixed rule" in end.why
+
+
+def test_finish_answer_ends_the_turn_in_a_pause_at_once(tmp_path):
+    speech = compose([0.5, "I hear you, and", 3.0], tmp_path / "p.wav")
+    endpointer = Endpointer(prospect_end=0.0)
+    source = FileInput(speech.path, AudioClock(virtual=True))
+    source.start()
+    for chunk in source.chunks():
+        endpointer.hear_words("I hear you, and", chunk.captured_at)
+        endpointer.feed(chunk)
+        if chunk.end >= speech.spans[0].end + 0.5:
+            break
+    assert endpointer.ended is None
+    presser = threading.Thread(target=endpointer.finish_answer)
+    presser.start()
+    presser.join()
+    end = next(e for c in source.chunks() for e in endpointer.feed(c) if isinstance(e, TurnEnded))
+    assert end.reason == DONE and end.at == pytest.approx(speech.spans[0].end + 0.5, abs=0.05)

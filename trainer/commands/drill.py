@@ -43,7 +43,7 @@ from trainer.drill_events import (
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import MicrophoneInput
 from trainer.speech.audio_out import FileOutput, SoundDeviceOutput
-from trainer.speech.endpoint import DEFAULT_ENDPOINT_MS, SILENCE
+from trainer.speech.endpoint import FIXED_RULE_MS, SILENCE
 from trainer.speech.engines import ENGINE_NAMES, load_engine
 from trainer.store.db import Store
 from trainer.store.progress import current_level
@@ -54,6 +54,7 @@ END_REASONS = {
     "no_answer": "no answer was heard",
     "cut_in": "the prospect cut in on a long monologue",
     "stopped": "stopped",
+    "done": "you ended your answer",
 }
 
 
@@ -82,8 +83,10 @@ def register(subparsers) -> None:
     parser.add_argument("--engine", choices=ENGINE_NAMES, help="speech engine (default: Vosk if installed, else Whisper)")
     parser.add_argument("--model", type=Path, help="model folder for the engine")
     parser.add_argument("--seed", type=int, metavar="N", help="seed for the objection and line choices (repeatable drills)")
-    parser.add_argument("--endpoint-ms", type=int, default=DEFAULT_ENDPOINT_MS, metavar="MS",
-                        help=f"silence that ends your answer (default {DEFAULT_ENDPOINT_MS})")
+    parser.add_argument("--endpoint-ms", type=int, metavar="MS",
+                        help="end your answer after this much silence, whatever you said (the old fixed rule, "
+                        f"{FIXED_RULE_MS} ms in the first version; default: the end-of-turn model, which waits "
+                        "briefly after a finished sentence and longer after 'and', 'um' or 'can I ask')")
     parser.add_argument("--suds", type=int, metavar="N",
                         help="how anxious you feel now, 0-100, stored with the drill (`trainer suds` rates after)")
     parser.add_argument("--json", action="store_true", help="print the whole drill as one JSON document at the end")
@@ -136,7 +139,7 @@ def _check_flags(args: argparse.Namespace) -> None:
         raise TrainerError("--fast cannot play aloud (it runs faster than real time); drop --play or --fast")
     if args.suds is not None and not 0 <= args.suds <= 100:
         raise TrainerError(f"--suds is 0 (calm) to 100 (the most anxious you can imagine), not {args.suds}")
-    if args.endpoint_ms <= 0:
+    if args.endpoint_ms is not None and args.endpoint_ms <= 0:
         raise TrainerError(f"--endpoint-ms must be a positive number of milliseconds, not {args.endpoint_ms}")
 
 

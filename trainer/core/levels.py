@@ -2,7 +2,8 @@
 
 Read from `trainer/data/levels.yaml`. The drill runner asks `level_rules(n, pack)` for
 the answer window, the follow-up depth, whether line variants are random, how many
-objections a drill strings together, when the prospect cuts in, what help is shown
+objections a drill strings together, when the prospect cuts in, how long the prospect waits
+through the rep's unfinished pauses (`patience_s`), what help is shown
 (model answer or the rep's own bank), the preparation time and how the prospect
 comes across. `Ladder.rules` holds the thresholds for moving up and stepping back
 (used by `trainer.core.ladder`). A pack may override any of it in its `ladder:`
@@ -43,6 +44,7 @@ class LevelRules:
     temperament: str | None = None
     rate_factor: float = 1.0
     minutes_per_objection: float = 2.0
+    patience_s: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def _checked_level(rules: LevelRules, where: str) -> LevelRules:
         raise TrainerError(
             f"{where}: level {rules.level}: prep_s must be >= 0, rate_factor 0.5-2 and minutes_per_objection > 0"
         )
+    if not 0.5 <= rules.patience_s <= 10:
+        raise TrainerError(f"{where}: level {rules.level}: patience_s must be 0.5-10 seconds, not {rules.patience_s}")
     return rules
 
 

@@ -10,11 +10,21 @@ uses for speech spans. It reports, as events returned by `feed()`:
 - `MonologueTooLong`: the rep has talked for `monologue_limit_s` with no silence of
   1.5 s (the monologue definition). It does not end the turn: the runner decides
   (at level 5 the prospect cuts in).
+- `SpeechPaused`: the rep went quiet mid-answer and the turn is held open for them
+  (the end-of-turn model waits longer than `PAUSE_NOTICE_S`): the live view keeps
+  saying it is listening.
 - `TurnEnded`, once, with its reason:
-  - `SILENCE`: speech heard after the line ended, then `endpoint_ms` of silence;
+  - `SILENCE`: speech heard after the line ended, then silence long enough to end the
+    turn. By default the end-of-turn model (`trainer.core.turn_end`) sets how long from
+    the words heard so far (`hear_words()`: Vosk's live partial, Whisper's pass at the
+    start of the pause) and the pitch at the end of the speech (`trainer.speech.pitch`):
+    ~0.25 s after a finished sentence, up to the level's patience (~3 s) after "and",
+    "the", "um" or "can I ask". With `endpoint_ms` set, the fixed rule instead: that
+    much silence, whatever was said (the first version's rule, kept for comparison);
   - `WINDOW`: the answer window ran out while the rep was answering;
   - `NO_ANSWER`: nothing said after the line ended, within the window (or within
     `no_answer_s` when the level has no window);
+  - `DONE`: `finish_answer()` was called (the rep pressed Space: "I'm done");
   - `STOPPED`: `stop()` was called (the rep pressed stop);
   - or whatever reason the runner gives `end_now()` (e.g. `CUT_IN`).
 
@@ -37,7 +47,8 @@ import numpy as np
 import webrtcvad
 
 from trainer.core.metrics import JOIN_GAP_S, MONOLOGUE_GAP_S
-from trainer.speech import vad
+from trainer.core.turn_end import DEFAULT_PATIENCE_S, UNHEARD, UNKNOWN, Judgement, hold_s, judge_words
+from trainer.speech import pitch, vad
 from trainer.speech.audio_in import AudioChunk
 from trainer.speech.wavs import ENGINE_RATE
 
@@ -45,26 +56,36 @@ SILENCE = "silence"
 WINDOW = "window"
 NO_ANSWER = "no_answer"
 STOPPED = "stopped"
+DONE = "done"
 CUT_IN = "cut_in"
 
-DEFAULT_ENDPOINT_MS = 700
+FIXED_RULE_MS = 700  # the first version's fixed silence rule, what `--endpoint-ms` compares against
 DEFAULT_NO_ANSWER_S = 20.0  # without an answer window: give up waiting for a first word after this
 FRAME_S = vad.FRAME_MS / 1000
 MIN_RUN_FRAMES = round(vad.MIN_STRETCH_S / FRAME_S)
+PAUSE_NOTICE_S = 0.4  # a silence held open longer than this is reported as SpeechPaused
+HISTORY_S = pitch.TAIL_S + 0.5  # audio kept for the pitch at the end of the speech
 
 
 @dataclass(frozen=True)
 class EndpointSettings:
-    """When a turn ends: silence after speech, the answer window, waiting for a first word, monologues."""
+    """When a turn ends: silence after speech, the answer window, waiting for a first word, monologues.
 
-    endpoint_ms: int = DEFAULT_ENDPOINT_MS
+    `endpoint_ms` None: the end-of-turn model, waiting at most `patience_s` (the level's);
+    a number: the fixed rule, that much silence ends the turn.
+    """
+
+    endpoint_ms: int | None = None
+    patience_s: float = DEFAULT_PATIENCE_S
     answer_window_s: float | None = None  # from the end of the prospect's line; None: no limit
     no_answer_s: float = DEFAULT_NO_ANSWER_S  # used when there is no answer window
     monologue_limit_s: float | None = None  # report MonologueTooLong past this; None: never
 
     def __post_init__(self) -> None:
-        if self.endpoint_ms <= 0:
-            raise ValueError(f"endpoint_ms must be positive, not {self.endpoint_ms}")
+        if self.endpoint_ms is not None and self.endpoint_ms <= 0:
+            raise ValueError(f"endpoint_ms must be positive or None, not {self.endpoint_ms}")
+        if self.patience_s <= 0:
+            raise ValueError(f"patience_s must be positive, not {self.patience_s}")
         for name in ("answer_window_s", "monologue_limit_s"):
             value = getattr(self, name)
             if value is not None and value <= 0:
@@ -88,15 +109,30 @@ class MonologueTooLong:
 
 
 @dataclass(frozen=True)
+class SpeechPaused:
+    """The rep is silent since `since` mid-answer, and the turn is held open up to `holding_s` after it."""
+
+    at: float
+    since: float
+    holding_s: float
+    why: str
+
+
+@dataclass(frozen=True)
 class TurnEnded:
-    """The turn is over: why, when the rule fired (audio time), and when the rep's speech last ended."""
+    """The turn is over: why, when the rule fired (audio time), and when the rep's speech last ended.
+
+    `why` says, for a SILENCE end, what the end-of-turn model heard ("a finished
+    sentence, falling pitch") or that the fixed rule fired.
+    """
 
     reason: str
     at: float
     speech_end: float | None
+    why: str = ""
 
 
-EndpointEvent = SpeechStarted | MonologueTooLong | TurnEnded
+EndpointEvent = SpeechStarted | MonologueTooLong | SpeechPaused | TurnEnded
 
 
 class Endpointer:
@@ -111,6 +147,7 @@ class Endpointer:
         self.ended: TurnEnded | None = None
         self._vad = webrtcvad.Vad(vad.AGGRESSIVENESS)
         self._stop = threading.Event()
+        self._done = threading.Event()
         self._rest = np.empty(0, np.int16)
         self._rest_at = 0.0
         self._heard_until: float | None = None  # end of the latest frame classified
@@ -121,6 +158,11 @@ class Endpointer:
         self._stretch_barged = False
         self._monologue_start: float | None = None
         self._monologue_reported = False
+        self._words: tuple[str, float] | None = None  # the latest words heard, and the audio time they cover
+        self._history: list[np.ndarray] = []  # the latest audio (for the pitch), ending at _history_end
+        self._history_end = 0.0
+        self._contour: tuple[float, str] | None = None  # (speech end it was measured at, contour)
+        self._paused_reported: float | None = None  # the speech end of the last SpeechPaused
 
     # -- inputs ---------------------------------------------------------------------------
 
@@ -131,20 +173,35 @@ class Endpointer:
             self._stretch_barged = False
             self.barge_ins -= 1
 
+    def hear_words(self, text: str, through: float) -> None:
+        """The words of the answer so far, final for the audio up to `through` (clock time).
+
+        A streaming engine's partial lags the audio it was fed: the caller gives the time
+        its words have settled for (`trainer.drill_turn.PARTIAL_SETTLE_S`).
+        """
+        if self._words is None or through >= self._words[1]:
+            self._words = (text, through)
+
+    def finish_answer(self) -> None:
+        """The rep says they are done: end the turn at the next `feed()` or `poll()` (safe from any thread)."""
+        self._done.set()
+
     def stop(self) -> None:
         """End the turn at the next `feed()` or `poll()` (safe from any thread)."""
         self._stop.set()
 
-    def end_now(self, reason: str, at: float) -> TurnEnded:
+    def end_now(self, reason: str, at: float, why: str = "") -> TurnEnded:
         """End the turn now for a reason of the caller's (e.g. CUT_IN); returns the end (the first one wins)."""
         if self.ended is None:
-            self.ended = TurnEnded(reason, at, self._speech_end)
+            self.ended = TurnEnded(reason, at, self._speech_end, why)
         return self.ended
 
     def poll(self, now: float) -> TurnEnded | None:
         """The end of the turn if `stop()` was called (between chunks, when no audio arrives)."""
         if self.ended is None and self._stop.is_set():
             return self.end_now(STOPPED, self._heard_until if self._heard_until is not None else now)
+        if self.ended is None and self._done.is_set():
+            return self.end_now(DONE, self._heard_until if self._heard_until is not None else now)
         return self.ended
 
     def feed(self, chunk: AudioChunk) -> list[EndpointEvent]:
@@ -153,6 +210,9 @@ class Endpointer:
             return []
         if self._stop.is_set():
             return [self.end_now(STOPPED, chunk.captured_at)]
+        if self._done.is_set():
+            return [self.end_now(DONE, chunk.captured_at)]
+        self._remember(chunk)
         samples = chunk.samples
         if len(self._rest):
             samples = np.concatenate([self._rest, samples])
@@ -192,6 +252,50 @@ class Endpointer:
             return self._speech_end
         return None
 
+    @property
+    def wants_words(self) -> bool:
+        """True while the end-of-turn model waits in a silence for words that cover it (start a pass now)."""
+        silent_since = self.silent_since
+        return (
+            self.settings.endpoint_ms is None and self.ended is None and silent_since is not None
+            and self._judgement(silent_since).state == UNHEARD
+        )
+
+    def holding(self) -> tuple[float, str] | None:
+        """While the rep is silent after answering: the silence that will end the turn and why; else None."""
+        silent_since = self.silent_since
+        if silent_since is None:
+            return None
+        if self.settings.endpoint_ms is not None:
+            return self.settings.endpoint_ms / 1000, f"the fixed rule ({self.settings.endpoint_ms} ms)"
+        judgement = self._judgement(silent_since)
+        contour = self._end_contour(silent_since)
+        why = f"{judgement.why or 'words not heard yet'}, {contour} pitch"
+        return hold_s(judgement, contour, self.settings.patience_s), why
+
+    def _judgement(self, speech_end: float) -> Judgement:
+        """The words' judgement, when the words heard cover the speech up to `speech_end`."""
+        if self._words is None or self._words[1] < speech_end + FRAME_S:
+            return Judgement(UNHEARD)
+        return judge_words(self._words[0])
+
+    def _end_contour(self, speech_end: float) -> str:
+        """The pitch at the end of the speech that ended at `speech_end` (measured once per pause)."""
+        if self._contour is None or self._contour[0] != speech_end:
+            audio = np.concatenate(self._history) if self._history else np.zeros(0, np.int16)
+            cut = len(audio) - max(0, round((self._history_end - speech_end) * ENGINE_RATE))
+            label = pitch.end_contour(audio[:max(0, cut)])[0] if cut > 0 else UNKNOWN
+            self._contour = (speech_end, label)
+        return self._contour[1]
+
+    def _remember(self, chunk: AudioChunk) -> None:
+        """Keep the latest HISTORY_S of audio for the pitch."""
+        self._history.append(chunk.samples)
+        self._history_end = chunk.end
+        kept = sum(len(h) for h in self._history)
+        while len(self._history) > 1 and kept - len(self._history[0]) >= HISTORY_S * ENGINE_RATE:
+            kept -= len(self._history.pop(0))
+
     def _frame(self, at: float, voiced: bool) -> list[EndpointEvent]:
         end = at + FRAME_S
         self._heard_until = end
@@ -210,7 +314,16 @@ class Endpointer:
         ended = self._check_end(end)
         if ended is not None:
             events.append(ended)
+        else:
+            events += self._check_pause(end)
         return events
+
+    def _check_pause(self, now: float) -> list[EndpointEvent]:
+        holding = self.holding()
+        if holding is None or self._paused_reported == self._speech_end or now - self._speech_end < PAUSE_NOTICE_S:
+            return []
+        self._paused_reported = self._speech_end
+        return [SpeechPaused(now, self._speech_end, holding[0], holding[1])]
 
     def _speech_begins(self, at: float) -> list[EndpointEvent]:
         if self.onset is None:
@@ -239,9 +352,12 @@ class Endpointer:
         if line_end is None or now < line_end:
             return None  # never end while the prospect is talking
         settings = self.settings
-        speaking = self._run_frames >= MIN_RUN_FRAMES
-        if self.answered and not speaking and now - self._speech_end >= settings.endpoint_ms / 1000:
-            return self.end_now(SILENCE, self._speech_end + settings.endpoint_ms / 1000)
+        holding = self.holding()
+        if holding is not None:
+            hold, why = holding
+            if now - self._speech_end >= hold - 1e-9:
+                fixed = settings.endpoint_ms is not None
+                return self.end_now(SILENCE, self._speech_end + hold if fixed else now, f"{why}: {hold:.2f} s")
         window = settings.answer_window_s
         if window is not None and now >= line_end + window:
             return self.end_now(WINDOW if self.answered else NO_ANSWER, line_end + window)

@@ -150,6 +150,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE turns ADD COLUMN moves TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE turns ADD COLUMN rubric_method TEXT;
     """,
+    # 4: the rep's last voiced frame of each answer (drill clock): with next_audio_at, the gap the
+    #    rep feels before the prospect answers (issue 15).
+    """
+    ALTER TABLE turns ADD COLUMN speech_end_at REAL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -54,6 +54,14 @@ class TurnTimings:
     transcript_final: float | None = None
     score_ready: float | None = None
     next_audio_start: float | None = None  # the prospect's next line started
+    speech_end: float | None = None  # the rep's last voiced frame of the answer
+
+    @property
+    def gap(self) -> float | None:
+        """The gap the rep feels: from their last voiced frame to the prospect's next audio (seconds)."""
+        if self.speech_end is None or self.next_audio_start is None:
+            return None
+        return self.next_audio_start - self.speech_end
 
 
 @dataclass(frozen=True)
@@ -196,7 +204,8 @@ def turn_record(
         moves=tuple(MoveMark.from_json(m) for m in _from_json(row["moves"], [])),
         rubric_method=row["rubric_method"],
         timings=TurnTimings(
-            row["end_of_turn_at"], row["transcript_final_at"], row["score_ready_at"], row["next_audio_at"]
+            row["end_of_turn_at"], row["transcript_final_at"], row["score_ready_at"], row["next_audio_at"],
+            row["speech_end_at"],
         ),
         status=row["status"],
         created_at=_time(row["created_at"]),

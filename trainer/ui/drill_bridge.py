@@ -19,6 +19,8 @@ class DrillBridge(QObject):
     line_will_play = Signal(object)
     rep_turn_started = Signal(object)
     speech_did_start = Signal(object)
+    speech_did_pause = Signal(object)
+    speech_did_resume = Signal(object)
     partial_transcript = Signal(object)
     level_meter = Signal(object)
     line_did_play = Signal(object)

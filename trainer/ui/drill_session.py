@@ -6,9 +6,9 @@ loading the engine, opening the devices (a microphone takes 1-2 s to start), the
 runner itself, and closing the devices afterwards.
 
 Two controls the rep has during an answer live here too:
-- "I'm done" (Space): from then until the next turn, the microphone delivers
-  silence, so the endpointer ends the answer `endpoint_ms` later, as if the rep had
-  stopped talking. Answer files play to their end (they are the answer).
+- "I'm done" (Space): the answer ends at once, whatever pause the end-of-turn model
+  was waiting through, and from then until the next turn the microphone delivers
+  silence. Answer files play to their end (they are the answer).
 - "Repeat the line" (R): the prospect's line plays again. The answer's latency is
   still measured from the end of the first playing (asking for a repeat costs time).
 """
@@ -142,6 +142,9 @@ class DrillSession:
         """The rep is done answering (microphone only); False when answers come from files."""
         if isinstance(self._input, MicrophoneWithDone):
             self._input.finish_answer()
+            with self._lock:
+                if self._runner is not None:
+                    self._runner.finish_answer()
             return True
         return False
 

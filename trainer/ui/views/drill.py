@@ -116,6 +116,8 @@ class DrillView(View):
         b.line_will_play.connect(self._line_will_play)
         b.line_did_play.connect(self._line_did_play)
         b.speech_did_start.connect(lambda e: self._set_stage("speaking"))
+        b.speech_did_pause.connect(lambda e: self._answer_stage("pausing"))
+        b.speech_did_resume.connect(lambda e: self._answer_stage("speaking"))
         b.partial_transcript.connect(lambda e: self.stage_card.partial.setText(e.text))
         b.level_meter.connect(lambda e: self.stage_card.meter.set_level(e.rms, e.peak))
         b.turn_did_end.connect(lambda e: self._set_stage("scoring"))
@@ -312,7 +314,7 @@ class DrillView(View):
             if left <= 0:
                 self._set_stage("starting")
                 self._maybe_launch()
-        elif self.stage in ("answer", "speaking"):
+        elif self.stage in ("answer", "speaking", "pausing"):
             window = self.plan.rules.answer_window_s
             spent = now - self._answer_from
             self.stage_card.clock.setText(f"{max(0.0, window - spent):.0f} s left" if window
@@ -328,14 +330,14 @@ class DrillView(View):
             self._prep_until = 0.0
             self._set_stage("starting")
             self._maybe_launch()
-        elif self.stage in ("answer", "speaking") and self.session is not None:
+        elif self.stage in ("answer", "speaking", "pausing") and self.session is not None:
             if not self.session.finish_answer():
                 self.stage_card.hints.setText("Your answer comes from a file: it ends by itself.")
 
     def repeat_line(self) -> None:
         """R: hear the prospect's line again."""
         session = self.session
-        if session is not None and self.stage in ("answer", "speaking"):
+        if session is not None and self.stage in ("answer", "speaking", "pausing"):
             tasks.run_in_background(session.repeat_line, owner=self)
 
     def end_drill(self) -> None:
@@ -355,6 +357,11 @@ class DrillView(View):
         self.pages.setCurrentWidget(self.setup)
         self.setup.suds.set_rating(None)
         self.refresh()
+
+    def _answer_stage(self, stage: str) -> None:
+        """Between speaking and pausing in an answer (never over a later stage: events may trail the end)."""
+        if self.stage in ("speaking", "pausing"):
+            self._set_stage(stage)
 
     def _set_stage(self, stage: str) -> None:
         if stage == self.stage:

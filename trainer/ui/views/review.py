@@ -41,6 +41,16 @@ def prospect_audio(turn: TurnRecord, pack: Pack | None) -> Path:
     return tts.render(turn.prospect_line, voice.language, gender=voice.gender, rate=voice.rate, pitch=voice.pitch).path
 
 
+def gap_text(gap: float | None) -> str:
+    """The gap the rep felt after the answer, in words: people answer each other in about 0.2 s."""
+    if gap is None:
+        return ""
+    if gap < 0:
+        return "The prospect came in while you were still talking"
+    feel = "like a conversation" if gap <= 0.7 else "a noticeable wait"
+    return f"The prospect answered {gap:.1f} s after you stopped talking ({feel})"
+
+
 def level_name(pack: Pack | None, level: int) -> str:
     """'Level 3 · Live' (the pack's ladder names the level)."""
     rules = ladder_for(pack).levels.get(level)
@@ -74,6 +84,9 @@ class TurnView(Card):
         self.play_answer_button.setEnabled(has_audio)
         self.body.addLayout(hbox((vbox(label("You", "muted"), self.transcript, spacing=2), 1),
                                  self.play_answer_button, spacing=14))
+        self.gap = label(gap_text(turn.timings.gap), "faint", wrap=True)
+        self.gap.setVisible(turn.timings.gap is not None)
+        self.body.addWidget(self.gap)
         if turn.status == "scored":
             self.score_card = ScoreCard()
             self.score_card.set_summary(from_record(turn, pack))

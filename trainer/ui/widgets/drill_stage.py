@@ -13,6 +13,7 @@ STAGES = {  # stage -> (pill text, pill tone)
     "prospect": ("THE PROSPECT IS SPEAKING", "muted"),
     "answer": ("YOUR TURN", "good"),
     "speaking": ("YOUR TURN · LISTENING", "good"),
+    "pausing": ("YOUR TURN · STILL LISTENING", "good"),  # a pause mid-answer: the turn is held open
     "scoring": ("SCORING YOUR ANSWER", "warn"),
     "stopping": ("ENDING THE DRILL", "muted"),
 }

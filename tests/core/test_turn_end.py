@@ -1,0 +1,80 @@
+"""The end-of-turn model's judgement of the words and the silence it asks for (issue 15)."""
+
+import pytest
+
+from trainer.core.errors import TrainerError
+from trainer.core.levels import default_levels
+from trainer.core.turn_end import (
+    COMPLETE,
+    END_HOLD_S,
+    FALLING,
+    LEVEL,
+    MIN_HOLD_S,
+    RISING,
+    STATEMENT_HOLD_S,
+    UNFINISHED,
+    UNHEARD,
+    UNKNOWN,
+    hold_s,
+    judge_words,
+    load_trailing_words,
+)
+
+
+@pytest.mark.parametrize("text", [
+    "I hear you, and", "because", "we could start with the", "the price is", "So what I'd suggest is, um",
+    "Before we go on, can I ask", "most of our clients, you know", "it depends on", "I think",
+    "I hear you,", "So what we could do...",
+])
+def test_unfinished_phrases(text):
+    assert judge_words(text).state == UNFINISHED
+
+
+@pytest.mark.parametrize("text", [
+    "Most of our clients felt the same way.", "we can fix that", "thank you", "that works for you",
+    "what made you choose your current vendor", "Would a short call on Thursday work?",
+])
+def test_finished_sentences_and_questions(text):
+    assert judge_words(text).state == COMPLETE
+
+
+def test_questions_are_told_with_or_without_punctuation():
+    assert judge_words("Can I ask what you had in mind?").question
+    assert judge_words("that is fair. what matters most to you here").question
+    assert not judge_words("We save teams five hours a week.").question
+
+
+def test_no_words_is_unheard():
+    assert judge_words("").state == judge_words(None).state == UNHEARD
+
+
+def test_the_hold_is_short_after_a_finished_sentence_and_the_patience_after_an_unfinished_one():
+    assert hold_s(judge_words("That makes sense."), FALLING) == STATEMENT_HOLD_S
+    assert hold_s(judge_words("That makes sense."), LEVEL) == STATEMENT_HOLD_S
+    assert hold_s(judge_words("That makes sense."), RISING) > STATEMENT_HOLD_S  # a list may go on
+    assert END_HOLD_S < STATEMENT_HOLD_S <= 0.5
+    assert hold_s(judge_words("Can I ask what you had in mind?"), RISING) == END_HOLD_S  # questions rise
+    assert hold_s(judge_words("I hear you, and"), FALLING, patience_s=2.5) == 2.5
+    assert hold_s(judge_words(""), FALLING, patience_s=3.0) < 3.0
+    assert hold_s(judge_words(""), UNKNOWN, patience_s=3.0) == 3.0
+
+
+def test_never_under_200_ms_and_never_past_the_patience():
+    for text in ("", "and", "That makes sense."):
+        for contour in (FALLING, RISING, LEVEL, UNKNOWN):
+            for patience in (0.05, 0.5, 2.0, 3.5):
+                hold = hold_s(judge_words(text), contour, patience)
+                assert MIN_HOLD_S <= hold <= max(MIN_HOLD_S, patience)
+
+
+def test_level_one_is_the_most_patient_and_level_five_the_briskest():
+    patience = [rules.patience_s for _, rules in sorted(default_levels().items())]
+    assert patience == sorted(patience, reverse=True) and patience[0] > patience[-1]
+    assert all(2.0 <= p <= 3.5 for p in patience)
+
+
+def test_a_broken_word_list_names_the_file(tmp_path):
+    path = tmp_path / "turn_end.yaml"
+    path.write_text("conjunctions: [and]\n", encoding="utf-8")
+    with pytest.raises(TrainerError, match="turn_end.yaml"):
+        load_trailing_words(path)

@@ -1,0 +1,44 @@
+"""A thinking pause mid-answer in the window (issue 15): the live view keeps saying it is listening,
+and the answer is scored once, after the words that follow the pause.
+
+Real time, the real runner and the bundled Whisper engine, the answer from a file.
+"""
+
+import pytest
+from PySide6.QtCore import Qt
+from tts_speech import compose
+
+from trainer.ui.app_settings import ANSWER_FILES, AppSettings
+from trainer.ui.widgets.drill_stage import STAGES
+
+pytestmark = pytest.mark.slow
+
+PACK, OBJECTION = "price-and-budget", "just-give-me-the-price"  # level 1: one answer
+
+
+def test_a_pause_after_and_shows_still_listening_not_scoring(make_window, qtbot, tmp_path):
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    compose([0.6, "I hear you, and", 2.5, "can I ask what you had in mind?", 1.5], folder / "01.wav")
+    window = make_window(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(folder)))
+    qtbot.waitUntil(lambda: window.ctx.loaded_engine() is not None, timeout=30_000)
+    view = window.views["drill"]
+    with qtbot.waitSignal(view.loaded):
+        window.go("drill", {"pack_id": PACK, "objection_id": OBJECTION, "level": 1})
+    stages, pills = [], []
+    view.stage_changed.connect(stages.append)
+    view.stage_changed.connect(lambda stage: pills.append(view.stage_card.state.text()))
+    qtbot.mouseClick(view.setup.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.stage == "prep", timeout=10_000)
+    with qtbot.waitSignal(view.drill_finished, timeout=90_000) as finished:
+        qtbot.keyClick(view, Qt.Key.Key_Space)  # skip the preparation
+
+    answering = stages[stages.index("speaking"):stages.index("scoring") + 1]
+    # no scoring flash in the pause: listening, still listening, listening again (and, with Whisper
+    # under load, still listening while the pass over the finished answer runs), then scoring
+    assert answering[:3] == ["speaking", "pausing", "speaking"] and answering[-1] == "scoring"
+    assert set(answering[3:-1]) <= {"pausing"}
+    assert STAGES["pausing"][0] in pills and "LISTENING" in STAGES["pausing"][0]
+    assert stages.count("scoring") == 1
+    [turn] = finished.args[0].turns
+    assert "in mind" in turn.transcript.lower()

@@ -1,0 +1,174 @@
+"""When the rep is done: how long a silence ends their turn, from what they said and how it ended.
+
+People take the turn about 200 ms after the other has finished (Stivers et al. 2009),
+and they know someone has finished before the silence says so: the words make a
+complete sentence or question, and the voice falls to its end. A pause after "and",
+"because", "the", "um" or "can I ask" is a pause for thought, and a listener waits.
+This module is that judgement, as a pure function of evidence the speech layer
+gathers during the rep's silence:
+
+- the words heard so far (Vosk's live partial; Whisper's pass at the start of the
+  pause), judged by `judge_words()`: UNFINISHED when they end on a conjunction,
+  preposition, article, auxiliary, subject pronoun, filler or an opening such as
+  "can I ask" (`trainer/data/turn_end.yaml` and the fillers of the lexicons),
+  COMPLETE otherwise, UNHEARD when no words cover the end of the speech yet;
+- how the voice ended (`trainer.speech.pitch`): FALLING, RISING, LEVEL or UNKNOWN.
+
+`hold_s()` gives the silence after the last voiced frame that ends the turn: shortest
+after a finished question (the rep has handed the turn over), a little longer after a
+finished statement (another sentence may follow), the level's patience after an
+unfinished one, never under
+`MIN_HOLD_S`. A long silence always ends it (nothing waits longer than the patience).
+The fixed rule it replaces (700 ms whatever was said) stays in `trainer.speech.endpoint`
+for comparison (`--endpoint-ms`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from trainer.core import paths
+from trainer.core.errors import TrainerError
+from trainer.core.lexicon import default_lexicon
+from trainer.core.text import tokens, trailing_punctuation
+
+TURN_END_FILE = paths.PACKAGE_DATA / "turn_end.yaml"
+CATEGORIES = ("conjunctions", "prepositions", "articles", "auxiliaries", "unfinished")
+_NAMES = {"conjunctions": "a conjunction", "prepositions": "a preposition", "articles": "an article",
+          "auxiliaries": "a verb or pronoun waiting for more", "unfinished": "an opening", "fillers": "a filler"}
+
+COMPLETE = "complete"
+UNFINISHED = "unfinished"
+UNHEARD = "unheard"  # no words cover the end of the speech yet
+
+FALLING = "falling"
+RISING = "rising"
+LEVEL = "level"
+UNKNOWN = "unknown"
+
+# Silences after the rep's last voiced frame, in seconds. Chosen on bench/turns.py's answers
+# (espeak-ng, 3 voices x 2 rates; clean ends after statements and questions, thinking pauses
+# of 0.5-3 s after conjunctions, fillers and clause openings; measurements in bench/RESULTS.md):
+MIN_HOLD_S = 0.2  # never sooner: below this, stop consonants and breaths inside a word read as silence
+# After a finished question: the rep has handed the turn over. MEASURE-END-HOLD
+END_HOLD_S = 0.25
+# After a finished statement: the rep may go on with another sentence. espeak-ng pauses
+# 0.15-0.33 s between the sentences of one line (VAD gaps in 3 multi-sentence answers x
+# 3 voices x rates 150-190: 0.33 s at 150 wpm, 0.16 s at 190); ending after 0.25 s cut
+# two-sentence answers after their first sentence. 0.4 s clears those with a margin and
+# stays under the 0.5-1 s people pause between sentences when they go on.
+STATEMENT_HOLD_S = 0.4
+# Pitch on espeak-ng speech tells finished from unfinished fragments apart poorly (measured with
+# trainer.speech.pitch on 7 finished and 10 unfinished fragments x 3 voices x 2 rates: finished
+# ones ended falling 15/42, level 26/42, rising 1/42; unfinished ones falling 24/60, level 33/60,
+# rising 2/60). So the words decide, and pitch only adjusts: a finished statement that ends
+# rising (not a question) waits this long, since a list or an "uptalk" clause may go on, and a
+# falling end counts when the words are not in yet (UNHEARD_FALLING_HOLD_S).
+RISING_HOLD_S = 0.8
+# Words not in yet (Whisper's pass still running): a falling end is taken as final after
+# this long; otherwise the wait is the patience.
+UNHEARD_FALLING_HOLD_S = 1.0
+DEFAULT_PATIENCE_S = 3.0  # the longest silence that ends an unfinished answer (levels.yaml sets it per level)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What the words say about the end of the turn: COMPLETE, UNFINISHED or UNHEARD, why, and if a question."""
+
+    state: str
+    why: str = ""
+    question: bool = False
+
+
+@dataclass(frozen=True)
+class TrailingWords:
+    """The phrases after which a speaker is not done, by category (longest first), and the fillers."""
+
+    lists: dict[str, tuple[tuple[str, ...], ...]]
+
+    def trailing(self, words: list[str]) -> tuple[str, str] | None:
+        """(category, phrase) of the longest listed phrase that `words` end with, else None."""
+        best: tuple[int, str, str] | None = None
+        for category, phrases in self.lists.items():
+            for phrase in phrases:
+                n = len(phrase)
+                if n <= len(words) and tuple(words[-n:]) == phrase and (best is None or n > best[0]):
+                    best = (n, category, " ".join(phrase))
+        return None if best is None else (best[1], best[2])
+
+
+def load_trailing_words(path: Path = TURN_END_FILE) -> TrailingWords:
+    """The word lists in `path` plus the default lexicon's fillers; TrainerError naming the file and the fix."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise TrainerError(f"{path}: cannot read the end-of-turn word lists ({error}); reinstall RepDrill") from None
+    if not isinstance(data, dict) or sorted(data) != sorted(CATEGORIES):
+        raise TrainerError(f"{path}: expected the lists {', '.join(CATEGORIES)}")
+    lists: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for category in CATEGORIES:
+        entries = data[category]
+        if not isinstance(entries, list) or not all(isinstance(e, str) and tokens(e) for e in entries):
+            raise TrainerError(f"{path}: `{category}` must be a list of words or phrases")
+        lists[category] = tuple(tuple(tokens(e)) for e in entries)
+    lists["fillers"] = default_lexicon().phrases("fillers")
+    return TrailingWords(lists)
+
+
+@lru_cache(maxsize=1)
+def trailing_words() -> TrailingWords:
+    """The built-in lists, read once."""
+    return load_trailing_words()
+
+
+_CLAUSES = re.compile(r"[.!?,;:]+(?=\s|$)")
+
+
+def judge_words(text: str | None) -> Judgement:
+    """Whether the words heard so far make a finished turn (see the module docstring)."""
+    if text is None or not tokens(text):
+        return Judgement(UNHEARD)
+    words = tokens(text)
+    question = text.rstrip().endswith("?") or _opens_question(text)
+    found = trailing_words().trailing(words)
+    if found is not None:
+        category, phrase = found
+        return Judgement(UNFINISHED, f"ends on '{phrase}' ({_NAMES[category]})", question)
+    ending = trailing_punctuation(text)
+    if ending.endswith((",", ";", ":", "-", "...", "…")):  # engines that punctuate mark a clause going on
+        return Judgement(UNFINISHED, f"ends on '{ending[-1] if ending[-1] != '.' else '...'}' (the clause goes on)",
+                         question)
+    return Judgement(COMPLETE, "a finished " + ("question" if question else "sentence"), question)
+
+
+def _opens_question(text: str) -> bool:
+    """The last clause opens like a question ("what ...", "and could you ..."), for engines that do not punctuate."""
+    pieces = [p for p in _CLAUSES.split(text) if tokens(p)]
+    if not pieces:
+        return False
+    lexicon = default_lexicon()
+    words = tokens(pieces[-1])
+    at = 0
+    while at < len(words) and (lexicon.starts_with("connectors", words, at) or lexicon.starts_with("fillers", words, at)):
+        at = (lexicon.starts_with("connectors", words, at) or lexicon.starts_with("fillers", words, at)).end
+    return lexicon.starts_with("question_openers", words, at) is not None
+
+
+def hold_s(judgement: Judgement, contour: str, patience_s: float = DEFAULT_PATIENCE_S) -> float:
+    """Seconds of silence after the last voiced frame that end the turn, from the words and the pitch."""
+    patience = max(MIN_HOLD_S, patience_s)
+    if judgement.state == UNFINISHED:
+        hold = patience
+    elif judgement.state == COMPLETE:
+        if judgement.question:
+            hold = END_HOLD_S
+        else:
+            hold = RISING_HOLD_S if contour == RISING else STATEMENT_HOLD_S
+    else:
+        hold = UNHEARD_FALLING_HOLD_S if contour == FALLING else patience
+    return max(MIN_HOLD_S, min(hold, patience))
