@@ -39,6 +39,7 @@ from trainer.core.levels import level_persona
 from trainer.core.lexicon import lexicon_for
 from trainer.core.metrics import drill_metrics
 from trainer.core.pack_model import Objection, Voice
+from trainer.core.rubric import RubricResult
 from trainer.core.scoring import score_drill
 from trainer.core.transcript import PROSPECT, REP, Turn
 from trainer.drill_events import (
@@ -57,6 +58,7 @@ from trainer.drill_events import (
     drill_metrics_json,
 )
 from trainer.drill_plan import DrillPlan
+from trainer.meaning.recogniser import shared_recogniser, warm_up_in_background
 from trainer.drill_turn import RepTurn, Transcriber
 from trainer.speech import tts
 from trainer.speech.asr import Engine
@@ -68,7 +70,7 @@ from trainer.store.bank import help_for
 from trainer.store.db import Store
 from trainer.store.progress import Progress, record_progress
 from trainer.store.recordings import RecordingWriter
-from trainer.store.records import TurnTimings
+from trainer.store.records import MoveMark, TurnTimings
 
 INPUT_START_TIMEOUT_S = 5.0  # a microphone's first block comes 1.2-1.9 s after it starts
 OUTPUT_READY_TIMEOUT_S = 5.0  # so does an output stream's first sound
@@ -135,6 +137,7 @@ class DrillRunner:
     def run(self) -> DrillResult:
         """Run the drill to its end (or a stop) and store it; returns the result. Errors are stored first."""
         pack, rules = self.plan.pack, self.plan.rules
+        warm_up_in_background()  # the meaning model loads while the first line plays
         self._start_input()
         self.drill_id = self.store.start_drill(
             pack.id, rules.level, pack_version=pack.version, engine=self.engine.name, mode=self.mode,
@@ -209,7 +212,8 @@ class DrillRunner:
             transcript_final = self.clock.now()
             line_end = self._drill(turn.line_end)
             assessment = assess_answer(heard.transcript.words, heard.spans, line_end, prompt.node, plan.pack,
-                                       prospect_start=self._drill(turn.line_start), level=plan.rules.level)
+                                       prospect_start=self._drill(turn.line_start), level=plan.rules.level,
+                                       recogniser=shared_recogniser())
             covered = assessment.rubric.covered
             objections_done = len(conversation.outcomes)
             following = conversation.answer(covered)
@@ -249,7 +253,8 @@ class DrillRunner:
             result.turn_id, transcript=result.transcript, words=result.words,
             score=a.card.score if a.card else None, reasons=a.card.reasons if a.card else (),
             components=a.card.as_json()["components"] if a.card else None, metrics=a.metrics.as_json(),
-            covered=result.covered, rep_start=result.rep_start, rep_end=result.rep_end,
+            covered=result.covered, moves=move_marks(a.rubric), rubric_method=a.rubric.method if a.rubric else None,
+            rep_start=result.rep_start, rep_end=result.rep_end,
             prospect_start=result.prospect_start, prospect_end=result.prospect_end, timings=result.timings,
         )
         _return_freed_memory()
@@ -400,6 +405,16 @@ def _malloc_trim():
 
 
 _MALLOC_TRIM = _malloc_trim()
+
+
+def move_marks(rubric: RubricResult | None) -> tuple[MoveMark, ...]:
+    """A rubric result as stored: each move, covered or not, with its evidence as 1-based word numbers."""
+    if rubric is None:
+        return ()
+    return tuple(
+        MoveMark(m.move.id, m.covered, *((m.word_range.start + 1, m.word_range.stop) if m.word_range else (None, None)))
+        for m in rubric.moves
+    )
 
 
 def _return_freed_memory() -> None:

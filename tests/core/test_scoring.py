@@ -73,10 +73,10 @@ def test_bad_answer_scores_low_with_the_right_reasons():
     # no question asked: ask-then-stop drops out and the other 90 weight points make the 100
     assert card.score == 21  # 11.1 for starting on time, 10 for length
     reasons = lost(card)
-    assert reasons["Missed: acknowledge - try 'I hear you'"] == 11.11
-    assert reasons["Missed: ask - try 'what's driving that'"] == 11.11
-    assert reasons["Missed: reframe - try 'what if we looked at it as'"] == 11.11
-    assert reasons["Missed: next step - try 'could we find fifteen minutes'"] == 11.11
+    assert reasons["Missed: acknowledge - in your own words, e.g. 'I hear you'"] == 11.11
+    assert reasons["Missed: ask - in your own words, e.g. 'what's driving that'"] == 11.11
+    assert reasons["Missed: reframe - in your own words, e.g. 'what if we looked at it as'"] == 11.11
+    assert reasons["Missed: next step - in your own words, e.g. 'could we find fifteen minutes'"] == 11.11
     assert reasons["You spoke at 200 wpm - slow down to 120-160 wpm and breathe between sentences"] == 16.67
     assert reasons["1 filler ('uh') = 17/min - pause silently instead (aim for 5/min or fewer)"] == 8.33
     assert reasons["Hedging ('sorry to bother', 'I guess', 'just') - drop them and say it plainly"] == 8.33
@@ -224,7 +224,7 @@ def test_drill_talk_share_counts_when_a_pack_weighs_it():
     assert components["talk_share"].earned == pytest.approx(100 * 20 / 120 * share_credit)
     texts = [r.text for r in card.reasons]
     assert "You talked 68% of the time - aim for 40-60%: ask, then let the prospect talk" in texts
-    assert "Turn 2: Missed: acknowledge - try 'I hear you'" in texts
+    assert "Turn 2: Missed: acknowledge - in your own words, e.g. 'I hear you'" in texts
     assert not any(t.startswith("Turn 1:") for t in texts)
     assert_every_point_has_a_reason(card)
 

@@ -12,7 +12,8 @@ from typing import Any, Sequence
 from trainer.core.lexicon import default_lexicon, lexicon_for
 from trainer.core.metrics import TurnMetrics, model_answer_seconds, turn_metrics
 from trainer.core.pack_model import Node, Objection, Pack
-from trainer.core.rubric import RubricResult, check_rubric
+from trainer.core.meaning import CueRecogniser, Recogniser
+from trainer.core.rubric import RubricResult
 from trainer.core.scoring import ScoreCard, score_turn
 from trainer.core.targets import Targets
 from trainer.core.transcript import Span, Word
@@ -32,6 +33,8 @@ class Assessment:
         return {
             "metrics": self.metrics.as_json(),
             "rubric": self.rubric.as_json() if self.rubric else None,
+            "rubric_method": self.rubric.method if self.rubric else None,
+            "rubric_evidence": {m.move.id: m.evidence or None for m in self.rubric.moves} if self.rubric else None,
             "score": card["score"] if card else None,
             "reasons": card["reasons"] if card else [],
             "components": card["components"] if card else None,
@@ -47,12 +50,15 @@ def assess_answer(
     *,
     prospect_start: float | None = None,
     level: int | None = None,
+    recogniser: Recogniser | None = None,
 ) -> Assessment:
     """Score an answer to `node` against `pack`'s targets and lexicon (defaults without a pack).
 
     `level` is the ladder level drilled (its target overrides apply; talk-over may be free);
     without it an objection is scored at its own level and a bare answer charges talk-over.
     `prospect_start` (with `prospect_end`) bounds the line, for talk-over.
+    `recogniser` judges the rubric's moves (`trainer.meaning.recogniser.shared_recogniser()`:
+    by meaning when the model is installed); without one, by cue phrase.
     """
     targets = pack.targets if pack else Targets()
     if level is None and isinstance(node, Objection):
@@ -66,5 +72,5 @@ def assess_answer(
     )
     if node is None:
         return Assessment(metrics)
-    rubric = check_rubric(node.rubric, words)
+    rubric = (recogniser or CueRecogniser()).check(node, words, spans)
     return Assessment(metrics, rubric, score_turn(metrics, rubric, targets, level))

@@ -22,9 +22,12 @@ from trainer.core.transcript import Span, Word
 
 MIN_LEAD_TOKENS = 2  # a marker or opener cuts only when the piece before it keeps this many words
 # Question openers that also start statements mid-sentence ("it is", "that was", "we can")
-# are not cut at: only a wh-word or an auxiliary followed by a pronoun opens a new question.
+# are not cut at: only "what", "how" or "why", or an auxiliary followed by a pronoun, opens a
+# new question there. "who", "when", "where" and "which" mid-sentence mostly start a relative
+# or time clause ("who sorts out cover for you when a driver phones in sick") and stay joined.
 _PRONOUNS = frozenset({"i", "you", "we", "they", "it", "that", "there", "he", "she", "this", "your"})
-_WH = frozenset({"what", "what's", "whats", "why", "how", "how's", "when", "where", "who", "who's", "which"})
+_WH = frozenset({"what", "what's", "whats", "why", "how", "how's"})
+_RELATIVE = frozenset({"when", "when's", "where", "where's", "who", "who's", "whom", "whose", "which"})
 
 
 @dataclass(frozen=True)
@@ -67,4 +70,6 @@ def _opens_question(toks: Sequence[str], at: int, lexicon: Lexicon) -> bool:
     first = toks[at]
     if first in _WH:
         return True
+    if first in _RELATIVE:
+        return False
     return match.end < len(toks) and (toks[match.end] in _PRONOUNS or match.end - at > 1)

@@ -5,55 +5,68 @@ worries, nobody wants a random call on a Tuesday" acknowledges as well as "fair 
 The answer is cut into clauses (`trainer.core.clauses`); each clause, and each pair of
 neighbouring clauses (a move often spans a cut: "I'm ringing | because ..."), is turned
 into a sentence vector by an encoder (`trainer.meaning.encoder`, injected: this module
-loads no model). A window earns a move when
+loads no model). For each window and move, `FEATURES` describe it:
 
-- it is close to what the move sounds like: the mean cosine of its `TOP_K` nearest
-  positive examples (the move kind's examples in trainer/data/moves.yaml, the pack's
-  cues and `examples:`, and the model answer's clause that makes the move) reaches the
-  kind's threshold, and
-- it is closer to those than to the move's near misses (`not:` in moves.yaml: negations,
-  pitches, vague offers) by at least `NEAR_MISS_MARGIN`.
+- how close it is to the move kind's examples (trainer/data/moves.yaml: the mean cosine
+  of the TOP_K nearest) and to the node's own wording of the move (its cues, `examples:`
+  and the model answer's clause that makes it);
+- how close it is to the move's near misses (`not:` in moves.yaml: negations, pitches,
+  vague offers) and to the nearest *other* move kind, since a bare cosine follows topic
+  more than the act (DESIGN.md), so a move must beat its look-alikes;
+- its shape: a genuine question to the prospect (a wh-word or an inverted auxiliary
+  first, with or without "?", not a pushing "wouldn't you ..."), a negation, a cue phrase.
 
-Two rules from the clause's shape add to the vectors, which follow topic more than the
-act: a genuine question to the prospect (a wh-word or an inverted auxiliary first, with
-or without "?", not a negative pitch question such as "wouldn't you like ...") is an
-`ask`; and a cue phrase of the move found by the cue matcher counts, as before, unless
-its clause is negated. Tricks earn nothing: an answer that is a list of words rather than
-sentences (`is_word_list`) gets no move at all.
-
-Thresholds per kind are calibrated on the labelled calibration set
-(`tests/data/own_words/calibration.yaml`) by `scripts/calibrate-moves` and kept in
-trainer/data/move_thresholds.yaml with the figures that chose them; the held-out set is
-never used for that.
+A small logistic model over these (weights and per-kind biases in
+trainer/data/move_model.yaml, fitted on the labelled calibration set by
+`scripts/calibrate-moves`, never on the held-out set) scores every window; the move is
+credited when its best window scores above 0, and that window is the evidence; a cue
+phrase of the move in a clause that does not negate it also counts, so nothing the cue
+matcher credited is lost (a measured 70% recall on unseen answers is not yet enough to
+drop it: docs/metrics.md). Tricks
+earn nothing: an answer that is a list of words rather than sentences (`is_word_list`)
+gets no move at all, and negation and pitching are features the model weighs against.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Mapping, Protocol, Sequence
 
 import numpy as np
+import yaml
 
 from trainer.core.clauses import Clause, split_clauses
+from trainer.core.errors import TrainerError
 from trainer.core.lexicon import Lexicon, default_lexicon
-from trainer.core.moves import MoveKind, MoveLibrary, default_move_library
+from trainer.core.moves import MoveLibrary, default_move_library
 from trainer.core.pack_model import Move, Node
-from trainer.core.rubric import FUZZY_THRESHOLD, MoveResult, RubricResult, check_move, check_rubric, cue_similarity
+from trainer.core.paths import PACKAGE_DATA
+from trainer.core.rubric import (
+    FUZZY_THRESHOLD,
+    MoveResult,
+    RubricResult,
+    check_move,
+    check_rubric,
+    cue_similarity,
+    with_model_phrases,
+)
 from trainer.core.text import tokens, word_tokens
 from trainer.core.transcript import Span, Word
 
+MOVE_MODEL_FILE = PACKAGE_DATA / "move_model.yaml"
 METHOD_MEANING = "meaning"
 METHOD_CUES = "cues"
-TOP_K = 2  # positives averaged: one neighbour is noisy, many dilute a move with few examples
-NEAR_MISS_MARGIN = 0.0  # a window must be nearer the move than its nearest near miss
-DEFAULT_THRESHOLD = 0.5  # for a pack's own move with no calibrated kind (see move_thresholds.yaml)
+TOP_K = 2  # kind examples averaged: one neighbour is noisy, many dilute a kind with few examples
 ASK_KINDS = frozenset({"ask"})
-# Negation words: a cue phrase inside a negated clause ("I don't hear you") earns nothing.
-_NEGATIONS = frozenset({"not", "no", "never", "don't", "dont", "won't", "can't", "isn't", "aren't",
-                        "doesn't", "didn't", "wouldn't", "shouldn't", "couldn't", "nothing", "nobody"})
+FEATURES = ("kind", "node", "closest", "near_miss", "other_kind", "question", "negated", "cue",
+            "kind_minus_near_miss", "closest_minus_other", "question_x_kind", "negated_x_kind")
+_SECOND_PERSON = frozenset({"you", "your", "you're", "yours", "you've", "you'd", "you'll", "y'all", "ya"})
+# Negation words: "I don't care what you use" is not an acknowledgement, whatever its topic.
+_NEGATIONS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "neither", "nor"})
 # Questions that push rather than ask: "wouldn't you like ...", "don't you want ...", "isn't it time ...".
 _PITCH_QUESTION_OPENERS = frozenset({"wouldn't", "don't", "isn't", "aren't", "doesn't", "won't", "shouldn't",
-                                     "couldn't", "can't", "haven't", "hasn't", "didn't"})
+                                     "couldn't", "can't", "haven't", "hasn't", "didn't", "have you considered"})
 # A spoken sentence has these small words; a list of cue words does not (see is_word_list).
 _GRAMMAR_WORDS = frozenset({
     "i", "you", "we", "they", "he", "she", "it", "me", "us", "them", "my", "your", "our", "their", "its",
@@ -62,7 +75,7 @@ _GRAMMAR_WORDS = frozenset({
     "had", "can", "could", "would", "will", "should", "may", "might", "the", "a", "an", "to", "of", "in",
     "on", "at", "for", "with", "that", "this", "what", "how", "if", "there", "let", "let's", "get", "go",
 })
-WORD_LIST_MIN_TOKENS = 6  # shorter answers ("Fair enough.") are too short to judge
+WORD_LIST_MIN_TOKENS = 5  # shorter answers ("Fair enough.") are too short to judge
 WORD_LIST_MAX_GRAMMAR = 0.2  # share of grammar words under which an answer is a word list
 
 
@@ -73,25 +86,33 @@ class Encoder(Protocol):
 
 
 @dataclass(frozen=True)
-class Calibration:
-    """Per-kind thresholds (cosine 0-1) for the mean of the TOP_K nearest positives."""
+class MoveModel:
+    """The fitted decision: a window earns a move when `weights . features + bias(kind) > 0`."""
 
-    thresholds: Mapping[str, float] = field(default_factory=dict)
-    default: float = DEFAULT_THRESHOLD
+    weights: tuple[float, ...] = (0.0,) * len(FEATURES)
+    bias: float = 0.0
+    kind_bias: Mapping[str, float] = field(default_factory=dict)  # added for kinds with enough labels
 
-    def threshold(self, kind_id: str | None) -> float:
-        """The threshold of a move kind (the default for a pack's own move)."""
-        return self.thresholds.get(kind_id, self.default) if kind_id else self.default
+    def logits(self, features: np.ndarray, kind_id: str | None) -> np.ndarray:
+        """One score per window (rows of `features`, columns as FEATURES)."""
+        return features @ np.asarray(self.weights) + self.bias + self.kind_bias.get(kind_id or "", 0.0)
 
 
-@dataclass(frozen=True)
-class WindowScore:
-    """How close one window of clauses came to a move: positives, near misses, and the words."""
-
-    positive: float
-    near_miss: float
-    words: range
-    text: str
+def load_move_model(path: Path = MOVE_MODEL_FILE) -> MoveModel:
+    """The fitted decision from `scripts/calibrate-moves`; errors name the file and the fix."""
+    fix = "run scripts/calibrate-moves again, or reinstall RepDrill"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise TrainerError(f"{path}: cannot read the move model ({error}); {fix}") from None
+    weights = data.get("weights") if isinstance(data, dict) else None
+    if not isinstance(weights, dict) or set(weights) != set(FEATURES):
+        raise TrainerError(f"{path}: 'weights' must give a number for each of {', '.join(FEATURES)}; {fix}")
+    numbers = [*weights.values(), data.get("bias"), *(data.get("kind_bias") or {}).values()]
+    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers):
+        raise TrainerError(f"{path}: weights and biases must be numbers; {fix}")
+    return MoveModel(tuple(float(weights[f]) for f in FEATURES), float(data["bias"]),
+                     {str(k): float(v) for k, v in (data.get("kind_bias") or {}).items()})
 
 
 class MoveRecogniser:
@@ -100,40 +121,97 @@ class MoveRecogniser:
     method = METHOD_MEANING
 
     def __init__(self, encoder: Encoder, library: MoveLibrary | None = None,
-                 calibration: Calibration | None = None, lexicon: Lexicon | None = None) -> None:
+                 model: MoveModel | None = None, lexicon: Lexicon | None = None) -> None:
         self.encoder = encoder
         self.library = library or default_move_library()
-        self.calibration = calibration or Calibration()
+        self.model = model or MoveModel()
         self.lexicon = lexicon or default_lexicon()
+        self._kinds = list(self.library.kinds.values())
+        self._kind_vectors: list[np.ndarray] | None = None
 
     def warm_up(self) -> None:
         """Encode every library sentence now (a drill calls this in the background before the first answer)."""
-        texts = [t for kind in self.library.kinds.values() for t in (*kind.examples, *kind.near_misses)]
-        self.encoder.encode(texts)
+        self._library_vectors()
+        for kind in self._kinds:
+            if kind.near_misses:
+                self.encoder.encode(kind.near_misses)
 
     def check(self, node: Node, answer: Sequence[Word] | str, spans: Sequence[Span] = ()) -> RubricResult:
         """Which of the node's moves the answer made; `answer` is the engine's words or typed text."""
         words = _as_words(answer)
-        moves = node.rubric
-        if not moves:
-            return RubricResult((), METHOD_MEANING)
-        if not words or is_word_list(words):
-            return RubricResult(tuple(MoveResult(m, covered=False) for m in moves), METHOD_MEANING)
-        windows = self._windows(words, spans)
-        vectors = self.encoder.encode([w.text for w in windows])
+        windows = self._windows(words, spans) if words and not is_word_list(words) else []
         results = []
-        for move in moves:
-            results.append(self._check_move(move, node, words, windows, vectors))
-        return RubricResult(tuple(results), METHOD_MEANING)
+        if windows:
+            features = self.features(node, words, windows)
+            for move in node.rubric:
+                logits = self.model.logits(features[move.id], self._kind_id(move))
+                if self._kind_id(move) in ASK_KINDS:  # an ask is a question or speaks to the prospect's world
+                    addressed = np.array([q or _addresses_prospect(words, w) for q, w in
+                                          zip(features[move.id][:, FEATURES.index("question")], windows)])
+                    logits = np.where(addressed, logits, -np.inf)
+                best = int(np.argmax(logits))
+                if logits[best] <= 0 and (cue := self._clean_cue(move, words, windows)) is not None:
+                    results.append(cue)  # a cue phrase in a clause that does not negate it still counts
+                    continue
+                results.append(_result(move, words, windows[best].words, _probability(max(logits[best], -50.0)), bool(logits[best] > 0)))
+        else:
+            results = [MoveResult(m, covered=False) for m in node.rubric]
+        return with_model_phrases(RubricResult(tuple(results), METHOD_MEANING), node.model_answer)
 
-    def scores(self, node: Node, move: Move, answer: Sequence[Word] | str, spans: Sequence[Span] = ()) -> list[WindowScore]:
-        """Every window's closeness to one move (for calibration and for explaining a decision)."""
-        words = _as_words(answer)
-        windows = self._windows(words, spans)
-        if not windows:
-            return []
+    def features(self, node: Node, words: Sequence[Word], windows: list[Clause]) -> dict[str, np.ndarray]:
+        """Per move of the node, a (windows x FEATURES) matrix (what the model and its fitting read)."""
         vectors = self.encoder.encode([w.text for w in windows])
-        return self._window_scores(move, node, windows, vectors)
+        per_kind = np.stack([_top_k(vectors, kv) for kv in self._library_vectors()])  # kinds x windows
+        questions = np.array([self._genuine_question(words, w) for w in windows], dtype=float)
+        negated = np.array([_has_negation(words, w) for w in windows], dtype=float)
+        out = {}
+        for move in node.rubric:
+            kind_id = self._kind_id(move)
+            index = next((i for i, k in enumerate(self._kinds) if k.id == kind_id), None)
+            own = list(move.examples) + list(move.cues) + model_answer_clauses(node, move, self.lexicon, self.library)
+            node_sim = (vectors @ self.encoder.encode(own).T).max(axis=1) if own else np.full(len(windows), -1.0)
+            if index is None:
+                kind_sim = node_sim
+                near = np.full(len(windows), -1.0)
+                other = per_kind.max(axis=0)
+            else:
+                kind_sim = per_kind[index]
+                misses = self._kinds[index].near_misses
+                near = (vectors @ self.encoder.encode(misses).T).max(axis=1) if misses else np.full(len(windows), -1.0)
+                other = np.delete(per_kind, index, axis=0).max(axis=0)
+            closest = np.maximum(kind_sim, node_sim)
+            asked = questions if kind_id in ASK_KINDS else np.zeros(len(windows))
+            cue = check_move(move, words)
+            cue_in = np.array([cue.covered and cue.word_range is not None and cue.word_range.start in w.words
+                               for w in windows], dtype=float)
+            out[move.id] = np.stack([kind_sim, node_sim, closest, near, other, asked, negated, cue_in,
+                                     kind_sim - near, closest - other, asked * kind_sim, negated * kind_sim], axis=1)
+        return out
+
+    def labelled_features(self, node: Node, answer: Sequence[Word] | str) -> dict[str, np.ndarray] | None:
+        """`features` for an answer as `check` would see it; None when it earns nothing whatever the model."""
+        words = _as_words(answer)
+        if not words or is_word_list(words):
+            return None
+        windows = self._windows(words, ())
+        return self.features(node, words, windows) if windows else None
+
+    def _clean_cue(self, move: Move, words: Sequence[Word], windows: list[Clause]) -> MoveResult | None:
+        """The cue matcher's credit, unless the clause holding the cue is negated ("I don't hear you")."""
+        cue = check_move(move, words)
+        if not cue.covered or cue.word_range is None:
+            return None
+        clause = next((w for w in windows if cue.word_range.start in w.words), None)
+        return None if clause is not None and _has_negation(words, clause) else cue
+
+    def _kind_id(self, move: Move) -> str | None:
+        kind = self.library.kind_of(move.id)
+        return kind.id if kind else None
+
+    def _library_vectors(self) -> list[np.ndarray]:
+        if self._kind_vectors is None:
+            self._kind_vectors = [self.encoder.encode(kind.examples) for kind in self._kinds]
+        return self._kind_vectors
 
     def _windows(self, words: Sequence[Word], spans: Sequence[Span]) -> list[Clause]:
         clauses = split_clauses(words, spans, self.lexicon, self.library.clause_markers)
@@ -143,67 +221,60 @@ class MoveRecogniser:
         ]
         return clauses + pairs
 
-    def _check_move(self, move: Move, node: Node, words: Sequence[Word], windows: list[Clause],
-                    vectors: np.ndarray) -> MoveResult:
-        kind = self.library.kind_of(move.id)
-        threshold = self.calibration.threshold(kind.id if kind else None)
-        scored = self._window_scores(move, node, windows, vectors)
-        earned = [s for s in scored if s.positive >= threshold and s.positive - s.near_miss >= NEAR_MISS_MARGIN]
-        best = max(earned or scored, key=lambda s: s.positive)
-        if earned:
-            return _result(move, words, best.words, best.positive, covered=True)
-        if kind is not None and kind.id in ASK_KINDS:
-            question = self._genuine_question(words, windows)
-            if question is not None:
-                return _result(move, words, question.words, best.positive, covered=True)
-        cue = check_move(move, words)
-        if cue.covered and cue.word_range is not None and not _negated(words, cue.word_range, windows):
-            return cue
-        return MoveResult(move, covered=False, similarity=round(best.positive * 100, 1))
-
-    def _window_scores(self, move: Move, node: Node, windows: list[Clause], vectors: np.ndarray) -> list[WindowScore]:
-        kind = self.library.kind_of(move.id)
-        positives = list(move.examples) + list(move.cues) + model_answer_clauses(node, move, self)
-        near_misses: list[str] = []
-        if kind is not None:
-            positives += list(kind.examples)
-            near_misses = list(kind.near_misses)
-        pos = vectors @ self.encoder.encode(positives).T
-        k = min(TOP_K, pos.shape[1])
-        top = np.sort(pos, axis=1)[:, -k:].mean(axis=1)
-        near = (vectors @ self.encoder.encode(near_misses).T).max(axis=1) if near_misses else np.full(len(windows), -1.0)
-        return [WindowScore(float(p), float(n), w.words, w.text) for p, n, w in zip(top, near, windows)]
-
-    def _genuine_question(self, words: Sequence[Word], windows: list[Clause]) -> Clause | None:
-        """The first single clause shaped as a genuine question to the prospect (not a pitch question)."""
-        for clause in windows:
-            toks, _ = word_tokens([words[i] for i in clause.words])
-            at = 0
-            while at < len(toks):
-                lead = self.lexicon.starts_with("connectors", toks, at) or self.lexicon.starts_with("fillers", toks, at)
-                if lead is None:
-                    break
-                at = lead.end
-            opener = self.lexicon.starts_with("question_openers", toks, at)
-            asked = clause.text.rstrip().endswith("?") or opener is not None
-            if not asked or len(toks) - at < 3:
-                continue
-            if at < len(toks) and toks[at] in _PITCH_QUESTION_OPENERS:
-                continue
-            return clause
-        return None
+    def _genuine_question(self, words: Sequence[Word], clause: Clause) -> bool:
+        """True for a clause shaped as a genuine question to the prospect (not a pushing one)."""
+        toks, _ = word_tokens([words[i] for i in clause.words])
+        at = 0
+        while at < len(toks):
+            lead = self.lexicon.starts_with("connectors", toks, at) or self.lexicon.starts_with("fillers", toks, at)
+            if lead is None:
+                break
+            at = lead.end
+        opener = self.lexicon.starts_with("question_openers", toks, at)
+        asked = clause.text.rstrip().endswith("?") or opener is not None
+        if not asked or len(toks) - at < 3:
+            return False
+        first_two = " ".join(toks[at : at + 3])
+        return toks[at] not in _PITCH_QUESTION_OPENERS and not first_two.startswith("have you considered")
 
 
-def model_answer_clauses(node: Node, move: Move, recogniser: MoveRecogniser) -> list[str]:
+def _top_k(vectors: np.ndarray, examples: np.ndarray) -> np.ndarray:
+    similarity = vectors @ examples.T
+    k = min(TOP_K, similarity.shape[1])
+    return np.sort(similarity, axis=1)[:, -k:].mean(axis=1)
+
+
+def _probability(logit: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-logit)))
+
+
+def _addresses_prospect(words: Sequence[Word], clause: Clause) -> bool:
+    toks, _ = word_tokens([words[i] for i in clause.words])
+    return any(t in _SECOND_PERSON for t in toks)
+
+
+def _has_negation(words: Sequence[Word], clause: Clause) -> bool:
+    toks, _ = word_tokens([words[i] for i in clause.words])
+    return any(t in _NEGATIONS or t.endswith("n't") for t in toks)
+
+
+def model_answer_clauses(node: Node, move: Move, lexicon: Lexicon, library: MoveLibrary) -> list[str]:
     """The clauses of the node's model answer that make this move by one of its cues (extra examples)."""
-    words = _as_words(node.model_answer)
-    clauses = split_clauses(words, (), recogniser.lexicon, recogniser.library.clause_markers)
-    found = []
-    for clause in clauses:
-        clause_tokens = tokens(clause.text)
-        if any(cue_similarity(tokens(cue), clause_tokens)[0] >= FUZZY_THRESHOLD for cue in move.cues):
-            found.append(clause.text)
-    return found
+    key = (node.model_answer, move.cues, id(lexicon), library.clause_markers)
+    if key not in _CUE_CLAUSES:
+        clauses = split_clauses(_as_words(node.model_answer), (), lexicon, library.clause_markers)
+        _CUE_CLAUSES[key] = _cue_clauses(clauses, move.cues)
+    return list(_CUE_CLAUSES[key])
+
+
+_CUE_CLAUSES: dict[tuple, tuple[str, ...]] = {}  # model answers are few and fixed: computed once each
+
+
+def _cue_clauses(clauses: Sequence[Clause], cues: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(
+        clause.text for clause in clauses
+        if any(cue_similarity(tokens(cue), tokens(clause.text))[0] >= FUZZY_THRESHOLD for cue in cues)
+    )
 
 
 def is_word_list(words: Sequence[Word]) -> bool:
@@ -215,16 +286,10 @@ def is_word_list(words: Sequence[Word]) -> bool:
     return grammar / len(toks) < WORD_LIST_MAX_GRAMMAR
 
 
-def _negated(words: Sequence[Word], matched: range, windows: list[Clause]) -> bool:
-    """True when the single clause holding the matched words also holds a negation."""
-    for clause in windows:
-        if matched.start in clause.words:
-            toks, _ = word_tokens([words[i] for i in clause.words])
-            return any(t in _NEGATIONS for t in toks)
-    return False
-
-
 def _result(move: Move, words: Sequence[Word], span: range, similarity: float, covered: bool) -> MoveResult:
+    """A covered move with its evidence (the window's words), or a missed one with how close it came."""
+    if not covered:
+        return MoveResult(move, covered=False, similarity=round(similarity * 100, 1))
     first, last = span.start, span.stop - 1
     return MoveResult(
         move,
@@ -251,7 +316,7 @@ class CueRecogniser:
 
     def check(self, node: Node, answer: Sequence[Word] | str, spans: Sequence[Span] = ()) -> RubricResult:
         """Which of the node's moves the answer made, by cue phrase."""
-        return check_rubric(node.rubric, answer)
+        return with_model_phrases(check_rubric(node.rubric, answer), node.model_answer)
 
 
 Recogniser = MoveRecogniser | CueRecogniser

@@ -24,7 +24,6 @@ from trainer.core.paths import PACKAGE_DATA
 from trainer.core.text import tokens
 
 MOVES_FILE = PACKAGE_DATA / "moves.yaml"
-THRESHOLDS_FILE = PACKAGE_DATA / "move_thresholds.yaml"
 
 
 @dataclass(frozen=True)
@@ -94,22 +93,6 @@ def load_move_library(path: Path = MOVES_FILE) -> MoveLibrary:
 def default_move_library() -> MoveLibrary:
     """The built-in move library, read once."""
     return load_move_library()
-
-
-def load_thresholds(path: Path = THRESHOLDS_FILE) -> tuple[dict[str, float], float | None]:
-    """Calibrated thresholds per move kind and the default, from `scripts/calibrate-moves` ({} and None when absent)."""
-    if not path.is_file():
-        return {}, None
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise TrainerError(f"{path}: cannot read the move thresholds ({error}); reinstall RepDrill") from None
-    thresholds = data.get("thresholds") or {}
-    values = [data.get("default"), *thresholds.values()]
-    if not all(v is None or (isinstance(v, (int, float)) and -1 <= v <= 1) for v in values):
-        raise TrainerError(f"{path}: thresholds must be numbers between -1 and 1; run scripts/calibrate-moves again")
-    default = data.get("default")
-    return {str(k): float(v) for k, v in thresholds.items()}, None if default is None else float(default)
 
 
 def _text(value: object, where: str) -> str:

@@ -69,7 +69,10 @@ def load_pack(path: str | Path) -> Pack:
 def _node_fields(data: dict) -> dict[str, Any]:
     return {
         "lines": tuple(data["lines"]),
-        "rubric": tuple(Move(move, tuple(cues)) for move, cues in data["rubric"].items()),
+        "rubric": tuple(
+            Move(move, tuple(cues), tuple((data.get("examples") or {}).get(move, ())))
+            for move, cues in data["rubric"].items()
+        ),
         "model_answer": data["model_answer"],
         "tip": data.get("tip"),
         "next": tuple(
@@ -140,6 +143,9 @@ def _node_data(node: Node) -> dict[str, Any]:
         "rubric": {m.id: list(m.cues) for m in node.rubric},
         "model_answer": node.model_answer,
     }
+    examples = {m.id: list(m.examples) for m in node.rubric if m.examples}
+    if examples:
+        data["examples"] = examples
     if node.tip is not None:
         data["tip"] = node.tip
     if node.next:

@@ -20,7 +20,8 @@ highlighting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from rapidfuzz.distance import Levenshtein
@@ -36,6 +37,7 @@ from trainer.core.transcript import Word
 FUZZY_THRESHOLD = 80.0
 SHORT_WORD_LEN = 3  # cue words this short must appear exactly
 EXACT_BELOW_CHARS = 8  # cues shorter than this (e.g. "why", "fair") must match exactly
+_SENTENCE = re.compile(r"(?<=[.?!])\s+")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class MoveResult:
     evidence: str = ""  # the matched words as the engine wrote them
     start: float | None = None  # engine times of the matched words (approximate)
     end: float | None = None
+    model_phrase: str = ""  # the model answer's sentence that makes this move (for a missed move's advice)
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,27 @@ def _better(best: MoveResult, move: Move, cue: str, cue_tokens: list[str], answe
     if not best.covered:
         return MoveResult(move, covered=False, similarity=score)
     return best
+
+
+def model_phrase(model_answer: str, move: Move) -> str:
+    """The model answer's sentence that makes `move` (holds one of its cues best), '' when none does."""
+    sentences = [s.strip() for s in _SENTENCE.split(model_answer) if s.strip()]
+    best, phrase = FUZZY_THRESHOLD - 1e-9, ""
+    for sentence in sentences:
+        sentence_tokens = tokens(sentence)
+        for cue in move.cues:
+            score = cue_similarity(tokens(cue), sentence_tokens)[0]
+            if score > best:
+                best, phrase = score, sentence
+    return phrase
+
+
+def with_model_phrases(result: RubricResult, model_answer: str) -> RubricResult:
+    """The result with each missed move's model-answer sentence filled in, for advice."""
+    moves = tuple(
+        m if m.covered else replace(m, model_phrase=model_phrase(model_answer, m.move)) for m in result.moves
+    )
+    return replace(result, moves=moves)
 
 
 def check_rubric(moves: Sequence[Move], answer: Sequence[Word] | str) -> RubricResult:

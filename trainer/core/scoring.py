@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 from trainer.core.metrics import DrillMetrics, TurnMetrics
-from trainer.core.rubric import RubricResult
+from trainer.core.rubric import MoveResult, RubricResult
 from trainer.core.targets import Targets
 
 _CAPITAL_I = re.compile(r"\bi\b")
@@ -104,13 +104,21 @@ def _lost(credit: float, text: str) -> tuple[tuple[float, str], ...]:
     return ((1.0 - credit, text),) if credit < 1.0 else ()
 
 
+def missed_move_advice(missed: MoveResult) -> str:
+    """What to do about a missed move: the model answer's sentence as an example, to say in the rep's own words."""
+    name = missed.move.id.replace("_", " ")
+    if missed.model_phrase:
+        return f"Missed: {name} - in your own words, like the model answer's \"{missed.model_phrase}\""
+    if missed.move.cues:
+        return f"Missed: {name} - in your own words, e.g. '{missed.move.cues[0]}'"
+    return f"Missed: {name}"
+
+
 def _rubric(rubric: RubricResult) -> _Part:
     share = 1.0 / len(rubric.moves)
     losses = []
     for missed in rubric.missed:
-        name = missed.move.id.replace("_", " ")
-        hint = f" - try '{missed.move.cues[0]}'" if missed.move.cues else ""
-        losses.append((share, f"Missed: {name}{hint}"))
+        losses.append((share, missed_move_advice(missed)))
     covered = len(rubric.moves) - len(rubric.missed)
     return _Part(rubric.coverage or 0.0, f"{covered} of {len(rubric.moves)} moves", tuple(losses))
 

@@ -11,8 +11,9 @@ the same model file (a machine that cannot install the package).
 Inference runs on one thread (the drill's other work, audio and ASR, keeps the other
 core); vectors of texts seen before come from an in-memory cache, since a drill compares
 the same example sentences over and over. With a `store` file the cache outlives the
-process (`save()`), so the move library's ~1,500 sentences are encoded once per machine,
-not at every start.
+process (`save()`); `seeds` are read-only files of vectors shipped with RepDrill (the move
+library's sentences, `trainer/data/moves.vectors.npz`), so the first start is as quick as
+the next. A sentence missing from them is simply encoded.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def tokenizer_path() -> Path:
 class SentenceEncoder:
     """Turns texts into L2-normalised float32 vectors (384 numbers each); thread-safe."""
 
-    def __init__(self, path: Path | None = None, *, threads: int = 1, store: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, threads: int = 1, store: Path | None = None,
+                 seeds: Sequence[Path] = ()) -> None:
         path = path or model_path()
         if path is None:
             raise EncoderUnavailable(f"the meaning model ({MODEL_NAME}) is not installed: {INSTALL_HINT}")
@@ -91,8 +93,8 @@ class SentenceEncoder:
         self._cache: dict[str, np.ndarray] = {}
         self._store = store
         self._unsaved = 0
-        if store is not None:
-            self._cache.update(_read_store(store))
+        for known in (*seeds, *([store] if store is not None else [])):
+            self._cache.update(_read_store(known))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit vector per text, shape (len(texts), 384); texts seen before come from the cache."""
@@ -114,13 +116,9 @@ class SentenceEncoder:
             return
         with self._lock:
             texts = list(self._cache)
-            vectors = np.stack([self._cache[t] for t in texts]).astype(np.float16)
             self._unsaved = 0
         try:
-            self._store.parent.mkdir(parents=True, exist_ok=True)
-            partial = self._store.with_suffix(".partial.npz")
-            np.savez(partial, texts=np.array(texts, dtype=str), vectors=vectors, model=np.array(MODEL_SHA256))
-            partial.replace(self._store)
+            write_vectors(self._store, texts, self.encode(texts))
         except OSError:
             pass  # a cache: the next start encodes again
 
@@ -146,6 +144,15 @@ class SentenceEncoder:
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+
+
+def write_vectors(path: Path, texts: Sequence[str], vectors: np.ndarray) -> None:
+    """Save texts and their vectors (float16) for this model, atomically (read back by `seeds`/`store`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.stem + ".partial.npz")
+    np.savez(partial, texts=np.array(list(texts), dtype=str), vectors=vectors.astype(np.float16),
+             model=np.array(MODEL_SHA256))
+    partial.replace(path)
 
 
 def _read_store(path: Path) -> dict[str, np.ndarray]:

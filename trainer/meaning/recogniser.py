@@ -1,8 +1,8 @@
 """The one move recogniser of a process: by meaning when the model is installed, else by cue.
 
 The app, `trainer drill` and `trainer score` all ask `shared_recogniser()`, so an answer
-earns the same moves everywhere. Loading takes about a second (the model, then the move
-library's sentences, cached on disk after the first time): `warm_up_in_background()`
+earns the same moves everywhere. Loading takes under a second (the model; the move
+library's sentences come encoded in trainer/data/moves.vectors.npz): `warm_up_in_background()`
 starts it on a daemon thread when a drill starts, so it is ready before the first answer
 ends. Without the model package (or with a broken copy) the cue matcher is used and
 `fallback_reason()` says why, for the score card's small print and `trainer score --json`.
@@ -14,9 +14,10 @@ import threading
 
 from trainer.core import paths
 from trainer.core.errors import TrainerError
-from trainer.core.meaning import Calibration, CueRecogniser, MoveRecogniser, Recogniser
-from trainer.core.moves import default_move_library, load_thresholds
+from trainer.core.meaning import CueRecogniser, MoveModel, MoveRecogniser, Recogniser, load_move_model
+from trainer.core.moves import default_move_library
 
+LIBRARY_VECTORS = paths.PACKAGE_DATA / "moves.vectors.npz"  # the move library's sentences, encoded (scripts/calibrate-moves)
 _lock = threading.Lock()
 _recogniser: Recogniser | None = None
 _fallback_reason: str | None = None
@@ -35,14 +36,13 @@ def shared_recogniser() -> Recogniser:
         return _recogniser
 
 
-def load_meaning_recogniser() -> MoveRecogniser:
-    """A new meaning recogniser with the calibrated thresholds, library sentences encoded (raises TrainerError)."""
+def load_meaning_recogniser(model: MoveModel | None = None) -> MoveRecogniser:
+    """A new meaning recogniser with the fitted move model, library sentences encoded (raises TrainerError)."""
     from trainer.meaning.encoder import SentenceEncoder
 
-    thresholds, default = load_thresholds()
-    calibration = Calibration(thresholds) if default is None else Calibration(thresholds, default)
-    encoder = SentenceEncoder(store=paths.cache_dir() / "meaning" / "sentences.npz")
-    recogniser = MoveRecogniser(encoder, default_move_library(), calibration)
+    model = model or load_move_model()
+    encoder = SentenceEncoder(store=paths.cache_dir() / "meaning" / "sentences.npz", seeds=[LIBRARY_VECTORS])
+    recogniser = MoveRecogniser(encoder, default_move_library(), model)
     recogniser.warm_up()
     encoder.save()
     return recogniser

@@ -27,6 +27,8 @@ class TurnSummary:
     moves: tuple[tuple[str, bool], ...]  # (move id, covered), in rubric order
     targets: Targets
     transcript: str
+    evidence: tuple[tuple[str, str], ...] = ()  # (move id, the words that earned it), covered moves only
+    rubric_method: str | None = None  # "meaning" or "cues"; None when unknown (older turns)
 
 
 def node_of(pack: Pack | None, objection_id: str, node_id: str) -> Node | None:
@@ -45,8 +47,10 @@ def from_result(result: TurnResult, pack: Pack | None) -> TurnSummary:
     a = result.assessment
     moves = tuple((m.move.id, m.covered) for m in a.rubric.moves) if a.rubric else ()
     reasons = tuple((r.text, r.points_lost) for r in a.card.reasons) if a.card else ()
+    evidence = tuple((m.move.id, m.evidence) for m in a.rubric.moves if m.covered and m.evidence) if a.rubric else ()
     return TurnSummary(a.card.score if a.card else None, a.metrics.as_json(), reasons, moves,
-                       pack.targets if pack else Targets(), result.transcript)
+                       pack.targets if pack else Targets(), result.transcript, evidence,
+                       a.rubric.method if a.rubric else None)
 
 
 def from_record(turn: TurnRecord, pack: Pack | None) -> TurnSummary:
@@ -58,8 +62,9 @@ def from_record(turn: TurnRecord, pack: Pack | None) -> TurnSummary:
     else:
         moves = tuple((m, True) for m in turn.covered)
     score = None if turn.score is None else round(turn.score)
+    evidence = tuple((m.id, turn.evidence(m.id)) for m in turn.moves if m.covered and turn.evidence(m.id))
     return TurnSummary(score, dict(turn.metrics), tuple((r.text, r.points_lost) for r in turn.reasons), moves,
-                       pack.targets if pack else Targets(), turn.transcript or "")
+                       pack.targets if pack else Targets(), turn.transcript or "", evidence, turn.rubric_method)
 
 
 FIXED_OUTCOMES = {

@@ -1,0 +1,151 @@
+"""Benchmark of the meaning recogniser: recall and false credit on the own-words set, typed and spoken, and its cost.
+
+Typed: the answers as written. Spoken: the same answers said by espeak-ng (the project's
+TTS) and transcribed by each engine, stored beside the set as `<set>.<engine>.yaml`
+(`--transcribe` makes them; they are committed, so a run needs no engine). Both sets
+are measured: the calibration set chose the thresholds (scripts/calibrate-moves), the
+held-out set never touched them, so its row is the honest one. The cue matcher, which
+the recogniser replaces, is measured beside it. Speed: recognising the moves of a
+~30 s answer on one thread (p50/p95 over repeats, after load), model load, added RSS.
+
+Run: `.venv/bin/python bench/own_words.py` (about a minute); `--transcribe` first
+after changing the sets (several minutes: every answer is spoken and transcribed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+import yaml  # noqa: E402
+from own_words import OWN_WORDS, builtin_packs, evaluate, load_set, node_for  # noqa: E402
+from results import machine, rss_mb, table, write_section  # noqa: E402
+
+from trainer.core.meaning import CueRecogniser  # noqa: E402
+
+SETS = ("calibration", "heldout")
+ENGINES = ("whisper", "vosk")
+TARGETS = {"typed": (0.90, 0.05), "spoken": (0.85, 0.07)}  # recall at least, false credit at most
+
+
+def transcribe_sets() -> None:
+    """Speak every answer with espeak-ng and store each engine's transcript of it."""
+    import english_vosk
+    from tts_speech import spoken
+
+    from trainer.speech.engines import load_engine, transcribe
+
+    engines = {"whisper": load_engine("whisper", partials=False)}
+    if english_vosk.missing_reason(english_vosk.model_path()) is None:
+        engines["vosk"] = load_engine("vosk", english_vosk.model_path())
+    else:
+        print("no English Vosk model: run `make test` once (it fetches it); Vosk transcripts skipped")
+    for name in SETS:
+        items = load_set(name)
+        for engine_name, engine in engines.items():
+            heard = []
+            for n, item in enumerate(items, 1):
+                heard.append(transcribe(engine, spoken(item.answer)).text.strip())
+                print(f"\r{name} {engine_name}: {n}/{len(items)}", end="", flush=True)
+            print()
+            path = OWN_WORDS / f"{name}.{engine_name}.yaml"
+            header = (f"# {name}.yaml spoken by espeak-ng (en-us) and transcribed by {engine_name}, "
+                      "one transcript per answer in order; made by bench/own_words.py --transcribe\n")
+            path.write_text(header + yaml.safe_dump(heard, allow_unicode=True, width=1000), encoding="utf-8")
+
+
+def row(label: str, tallies: dict, target: tuple[float, float]) -> list[str]:
+    total = tallies["*"]
+    ok = total.recall >= target[0] and total.false_rate <= target[1]
+    return [label, f"recall {total.recall:.3f}, false credit {total.false_rate:.3f} "
+            f"({total.positives} + {total.negatives} moves)",
+            f">= {target[0]:.2f} / <= {target[1]:.2f}", "ok" if ok else "MISSED"]
+
+
+def per_move(tallies: dict) -> list[list[str]]:
+    rows = []
+    for move, t in sorted(tallies.items(), key=lambda kv: -(kv[1].positives + kv[1].negatives)):
+        if move == "*" or t.positives + t.negatives < 8:
+            continue
+        recall = "-" if t.recall is None else f"{t.recall:.2f}"
+        false = "-" if t.false_rate is None else f"{t.false_rate:.2f}"
+        rows.append([move, recall, false, f"{t.positives}/{t.negatives}"])
+    return rows
+
+
+def speed(recogniser) -> list[list[str]]:
+    packs = builtin_packs()
+    node = packs["cold-call-brush-offs"].objection("not-interested")
+    long_answer = " ".join(i.answer for i in load_set("heldout")[:6])  # ~30 s at 150 wpm
+    words = len(long_answer.split())
+    times = []
+    for repeat in range(30):
+        recogniser.encoder._cache.clear() if repeat % 2 == 0 else None  # every other run: nothing cached
+        recogniser.warm_up()
+        started = time.perf_counter()
+        recogniser.check(node, long_answer)
+        times.append(time.perf_counter() - started)
+    cold = sorted(times[0::2])
+    p50 = statistics.median(cold) * 1000
+    p95 = cold[int(0.95 * (len(cold) - 1))] * 1000
+    return [["moves of a 30 s answer, one thread", f"p50 {p50:.0f} ms, p95 {p95:.0f} ms ({words} words)",
+             "p95 <= 60 ms", "ok" if p95 <= 60 else "MISSED"]]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--transcribe", action="store_true", help="speak and transcribe the sets first")
+    args = parser.parse_args()
+    if args.transcribe:
+        transcribe_sets()
+    before = rss_mb()
+    started = time.perf_counter()
+    from trainer.meaning.encoder import SentenceEncoder
+
+    with tempfile.TemporaryDirectory() as empty:
+        SentenceEncoder(store=Path(empty) / "none.npz")
+    load_s = time.perf_counter() - started
+    from trainer.meaning.recogniser import load_meaning_recogniser
+
+    started = time.perf_counter()
+    recogniser = load_meaning_recogniser()
+    ready_s = time.perf_counter() - started
+    added = rss_mb() - before
+    cues = CueRecogniser()
+    packs = builtin_packs()
+    rows, detail = [], []
+    for name in SETS:
+        for mode in ("typed", *ENGINES):
+            engine = None if mode == "typed" else mode
+            if engine and not (OWN_WORDS / f"{name}.{engine}.yaml").is_file():
+                continue
+            items = load_set(name, engine)
+            target = TARGETS["typed" if engine is None else "spoken"]
+            meaning = evaluate(items, lambda node, text: recogniser.check(node, text).covered, packs)
+            by_cue = evaluate(items, lambda node, text: cues.check(node, text).covered, packs)
+            rows.append(row(f"{name}, {mode}: meaning", meaning, target))
+            rows.append(row(f"{name}, {mode}: cue phrases (before)", by_cue, target))
+            if name == "heldout" and mode == "typed":
+                detail = per_move(meaning)
+    rows += speed(recogniser)
+    rows.append(["model load (session + tokenizer)", f"{load_s:.2f} s", "<= 1 s", "ok" if load_s <= 1 else "MISSED"])
+    rows.append(["recogniser ready (library sentences cached)", f"{ready_s:.2f} s", "", ""])
+    rows.append(["added RSS", f"{added:.0f} MB", "<= 120 MB", "ok" if added <= 120 else "MISSED"])
+    body = table(rows) + ["", "Held-out set, typed, per move (moves with 8+ labels):", ""]
+    body += table(detail, ("move", "recall", "false credit", "labels true/false"))
+    print("\n".join(body))
+    write_section("own_words", "Moves by meaning (bench/own_words.py)",
+                  "Recall and false credit of the move recogniser on the own-words set; cost per answer.", body)
+    print(machine())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
