@@ -33,9 +33,9 @@ def test_a_drill_from_answer_files_runs_on_vosk_english(tmp_path, english_vosk_i
     folder.mkdir()
     for number, text in enumerate([ASKS, GIVES_VALUE, NEXT_STEP], 1):
         compose([0.6, text, 0.5], folder / f"{number:02d}-answer.wav")
-    # The fixed 700 ms silence rule, so that this checks the words Vosk gives the drill, whatever
-    # the end-of-turn model would make of espeak's pauses between sentences.
-    argv = ["drill", *PACK, "--answers", str(folder), "--fast", "--seed", "3", "--endpoint-ms", "700", "--json"]
+    # The default end of turn: the end-of-turn model reads Vosk's partial words (no punctuation)
+    # and holds the turn open over espeak's pauses between sentences.
+    argv = ["drill", *PACK, "--answers", str(folder), "--fast", "--seed", "3", "--json"]
     assert main(argv) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["engine"] == "vosk"
