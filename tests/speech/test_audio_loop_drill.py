@@ -6,8 +6,10 @@ real PortAudio input stream capturing the "room" sink's monitor, into which each
 answer WAV is played (paplay) as soon as the runner reports the line heard out
 (`LineDidPlay`). The same answers then run as answer files on a virtual clock
 (`trainer drill --fast`). Both runs must follow the script the same way and hear
-and time the answers the same, within the tolerances below. Skipped (with the
-reason) when the sound server cannot start. Locally: docs/reliability.md.
+and time the answers the same, within the tolerances below. Run with each English
+engine: Whisper tiny.en and Vosk's small English model (the engine of record).
+Skipped (with the reason) when the sound server cannot start. Locally:
+docs/reliability.md.
 """
 
 import numpy as np
@@ -26,6 +28,7 @@ from trainer.drill_events import LineDidPlay
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import MicrophoneInput
 from trainer.speech.audio_out import FileOutput, SoundDeviceOutput
+from trainer.speech.vosk_engine import VoskEngine
 from trainer.speech.whisper_engine import WhisperEngine
 from trainer.store.check import check
 from trainer.store.db import Store
@@ -41,13 +44,15 @@ SPAN_S = 0.06  # a speech span's length (talk time)
 WPM = 6.0  # pace: the same words over a span within SPAN_S
 LATENCY_S = 0.03  # latency once the answer's real start in the capture is accounted for
 PAPLAY_START_S = (0.0, 0.5)  # from LineDidPlay to the answer's first sample in the capture
-WORD_EDITS = 1  # Whisper may hear one word differently in the resampled audio
+WORD_EDITS = 1  # an engine may hear one word differently in the resampled audio
 
 
-@pytest.fixture(scope="module")
-def whisper():
-    """The bundled tiny.en model, loaded once for this module."""
-    return WhisperEngine(partial_every_s=None)
+@pytest.fixture(scope="module", params=["whisper", "vosk-en"])
+def engine(request):
+    """The bundled Whisper tiny.en, or the small English Vosk model `make test` fetched; loaded once each."""
+    if request.param == "whisper":
+        return WhisperEngine(partial_every_s=None)
+    return VoskEngine(request.getfixturevalue("english_vosk_model"))
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +83,10 @@ def answer_offset(recording, answer):
     return lag / 16_000 - speech.start, match
 
 
-def test_a_drill_through_the_sound_server_matches_the_same_drill_from_files(tmp_path, whisper, spoken, pulse_rig):
+def test_a_drill_through_the_sound_server_matches_the_same_drill_from_files(tmp_path, engine, spoken, pulse_rig):
     clock = AudioClock(virtual=True)
     with Store(tmp_path / "files") as store:
-        from_files = drill(store, whisper, AnswerFiles([s.path for s in spoken], clock),
+        from_files = drill(store, engine, AnswerFiles([s.path for s in spoken], clock),
                            FileOutput(tmp_path / "played", clock), clock)
 
     pulse_rig.use_source(f"{MIC_SINK}.monitor")
@@ -95,7 +100,7 @@ def test_a_drill_through_the_sound_server_matches_the_same_drill_from_files(tmp_
     output = SoundDeviceOutput()
     try:
         with Store(tmp_path / "loop") as store:
-            looped = drill(store, whisper, microphone, output, AudioClock(), answer_when_the_line_is_heard_out)
+            looped = drill(store, engine, microphone, output, AudioClock(), answer_when_the_line_is_heard_out)
             stored = store.drill(looped.drill_id)
             assert check(store).ok
     finally:
