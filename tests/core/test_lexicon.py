@@ -19,6 +19,7 @@ def found(category, text, lexicon=None):
         ("What\u2019s driving THAT?", ["what's", "driving", "that"]),
         ("I`ll call, ok.", ["i'll", "call", "ok"]),
         ("a follow-up on 3 pm", ["a", "follow", "up", "on", "three", "pm"]),
+        ("the 1st call, the 2ND and 21st", ["the", "first", "call", "the", "second", "and", "twenty", "first"]),
         ("'cause the reps' budget", ["cause", "the", "reps", "budget"]),
         ("\u2014 ... ", []),
     ],

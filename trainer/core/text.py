@@ -5,8 +5,9 @@ everything that compares words compares normalised tokens: lowercase, curly quot
 and backticks turned into "'", punctuation dropped, apostrophes kept inside words
 ("don't", "what's"), and numbers spelled out, since Whisper writes "15 minutes" and
 "40%" where a cue says "fifteen minutes" and "forty percent" ("15" -> "fifteen",
-"21" -> "twenty", "one", "$20" -> "twenty", "dollars"). Hyphens and slashes separate
-tokens ("follow-up" -> "follow", "up").
+"21" -> "twenty", "one", "$20" -> "twenty", "dollars"), and ordinals as Vosk says them
+("1st" -> "first", "21st" -> "twenty", "first"). Hyphens and slashes separate tokens
+("follow-up" -> "follow", "up").
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ CLAUSE_END = frozenset(".?!;:,")
 
 
 _DOLLARS = re.compile(r"\$\s?(\d[\d,]*)")
+# Whisper writes "1st", "the 2nd call"; Vosk and cues say "first", "second".
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+")  # 1,500 is one number
 _MAX_SPELLED = 10**9  # longer digit strings (ids, phone numbers) are left as they are
 
@@ -36,9 +39,15 @@ def _spell_number(match: re.Match) -> str:
     return f" {num2words(value)} " if value < _MAX_SPELLED else match.group()
 
 
+def _spell_ordinal(match: re.Match) -> str:
+    value = int(match.group(1))
+    return f" {num2words(value, to='ordinal')} " if value < _MAX_SPELLED else match.group()
+
+
 def tokens(text: str) -> list[str]:
     """The normalised tokens of a piece of text (a word, a cue phrase, a whole answer)."""
     text = _DOLLARS.sub(lambda m: f"{m.group(1)} dollars", text.translate(_APOSTROPHES))
+    text = _ORDINAL.sub(_spell_ordinal, text)
     text = _DIGITS.sub(_spell_number, text.replace("%", " percent"))
     return _TOKEN.findall(text.lower())
 
