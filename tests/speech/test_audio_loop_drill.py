@@ -44,7 +44,10 @@ SPAN_S = 0.06  # a speech span's length (talk time)
 WPM = 6.0  # pace: the same words over a span within SPAN_S
 LATENCY_S = 0.03  # latency once the answer's real start in the capture is accounted for
 PAPLAY_START_S = (0.0, 0.5)  # from LineDidPlay to the answer's first sample in the capture
-WORD_EDITS = 1  # an engine may hear one word differently in the resampled audio
+# Word edits between the loop's transcript and the files': an engine may hear the resampled audio a
+# little differently. Whisper: one word. Vosk's small English model: two, measured once in three runs
+# ("can i ask what you have in mind" looped, "... you've had in mind" from the file).
+WORD_EDITS = {"whisper": 1, "vosk": 2}
 
 
 @pytest.fixture(scope="module", params=["whisper", "vosk-en"])
@@ -120,7 +123,7 @@ def test_a_drill_through_the_sound_server_matches_the_same_drill_from_files(tmp_
 
     for loop, files, answer, line_end in zip(looped.turns, from_files.turns, spoken, line_ends):
         heard, expected = tokens(loop.transcript), tokens(files.transcript)
-        assert Levenshtein.distance(heard, expected) <= WORD_EDITS, (loop.transcript, files.transcript)
+        assert Levenshtein.distance(heard, expected) <= WORD_EDITS[engine.name], (loop.transcript, files.transcript)
         assert loop.covered == files.covered
         m, f = loop.assessment.metrics, files.assessment.metrics
         assert m.talk_s == pytest.approx(f.talk_s, abs=SPAN_S)
