@@ -13,6 +13,7 @@ from fault_drills import ASKS, LONG_ANSWER, answers, assert_kept_and_consistent,
 from trainer.answer_source import AnswerFiles
 from trainer.cli import main
 from trainer.commands import drill as drill_command
+from trainer.drill_events import RepTurnStarted
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_out import FileOutput
 from trainer.store.db import Store
@@ -23,21 +24,30 @@ FAIL_AFTER_S = 1.5
 
 
 class FailingEngine:
-    """The real engine, except that the recognizer of answer `turn` raises once fed `after_s` of audio."""
+    """The real engine, except that the recognizer of answer `turn` raises once fed `after_s` of audio.
+
+    The answer's recognizer is the first one made after the drill says the turn started
+    (`notice` of its RepTurnStarted event; turn 1 needs no event): Whisper also makes
+    recognizers for its speculative passes in a pause, so counting them would hit one of those.
+    """
 
     def __init__(self, engine, turn: int, after_s: float = FAIL_AFTER_S) -> None:
         self.engine = engine
         self.name = engine.name
         self.turn = turn
         self.after_samples = round(after_s * 16_000)
-        self.made = 0
+        self.armed = turn == 1
         self.fed_at_failure: int | None = None
 
+    def notice(self, event) -> None:
+        if isinstance(event, RepTurnStarted) and event.turn == self.turn:
+            self.armed = True
+
     def recognizer(self):
-        self.made += 1
         recognizer = self.engine.recognizer()
-        if self.made != self.turn:
+        if not self.armed:
             return recognizer
+        self.armed = False
         real_feed, fed = recognizer.feed, [0]
 
         def feed(samples):
@@ -58,7 +68,7 @@ def test_the_engine_failing_mid_answer_keeps_the_turn_and_the_drill_can_start_ag
     with Store() as store:
         store.startup()
         run = run_drill(store, engine, AnswerFiles([s.path for s in spoken], clock),
-                        FileOutput(tmp_path / "played", clock), clock, pack)
+                        FileOutput(tmp_path / "played", clock), clock, pack, on_event=engine.notice)
 
         message = str(run.error)
         assert message.startswith("the speech engine (whisper) failed while transcribing the answer "

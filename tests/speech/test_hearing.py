@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from trainer.core.answer import assess_answer
+from trainer.meaning.recogniser import shared_recogniser
 from trainer.core.packs import discover_packs
 from trainer.core.pack_model import Pack
 from trainer.speech.hearing import hear, hear_file
@@ -92,7 +93,8 @@ def test_every_builtin_model_answer_covers_its_moves_when_spoken(whisper, tmp_pa
             # Half a second either side, as a microphone gives: Whisper garbles a first word with no lead-in.
             speech = compose([0.5, objection.model_answer, 0.5], tmp_path / f"{pack.id}-{objection.id}.wav")
             heard = hear(whisper, speech.samples)
-            result = assess_answer(heard.transcript.words, heard.spans, 0.0, objection, pack)
+            result = assess_answer(heard.transcript.words, heard.spans, 0.0, objection, pack,
+                                   recogniser=shared_recogniser())  # as a drill judges them
             answers += 1
             missed = [m for m, ok in result.rubric.as_json().items() if not ok]
             if missed:

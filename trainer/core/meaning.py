@@ -20,7 +20,7 @@ A small logistic model over these (weights and per-kind biases in
 trainer/data/move_model.yaml, fitted on the labelled calibration set by
 `scripts/calibrate-moves`, never on the held-out set) scores every window; the move is
 credited when its best window scores above 0, and that window is the evidence; a cue
-phrase of the move in a clause that does not negate it also counts, so nothing the cue
+phrase of the move counts too unless a negation stands just before it, so nothing the cue
 matcher credited is lost (a measured 70% recall on unseen answers is not yet enough to
 drop it: docs/metrics.md). Tricks
 earn nothing: an answer that is a list of words rather than sentences (`is_word_list`)
@@ -63,6 +63,7 @@ FEATURES = ("kind", "node", "closest", "near_miss", "other_kind", "question", "n
             "kind_minus_near_miss", "closest_minus_other", "question_x_kind", "negated_x_kind")
 _SECOND_PERSON = frozenset({"you", "your", "you're", "yours", "you've", "you'd", "you'll", "y'all", "ya"})
 # Negation words: "I don't care what you use" is not an acknowledgement, whatever its topic.
+NEGATION_REACH = 3  # words before a cue phrase in which a negation negates it: "I don't really hear you"
 _NEGATIONS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "neither", "nor"})
 # Questions that push rather than ask: "wouldn't you like ...", "don't you want ...", "isn't it time ...".
 _PITCH_QUESTION_OPENERS = frozenset({"wouldn't", "don't", "isn't", "aren't", "doesn't", "won't", "shouldn't",
@@ -151,7 +152,7 @@ class MoveRecogniser:
                     logits = np.where(addressed, logits, -np.inf)
                 best = int(np.argmax(logits))
                 if logits[best] <= 0 and (cue := self._clean_cue(move, words, windows)) is not None:
-                    results.append(cue)  # a cue phrase in a clause that does not negate it still counts
+                    results.append(cue)  # a cue phrase still counts unless negated just before it
                     continue
                 results.append(_result(move, words, windows[best].words, _probability(max(logits[best], -50.0)), bool(logits[best] > 0)))
         else:
@@ -197,12 +198,15 @@ class MoveRecogniser:
         return self.features(node, words, windows) if windows else None
 
     def _clean_cue(self, move: Move, words: Sequence[Word], windows: list[Clause]) -> MoveResult | None:
-        """The cue matcher's credit, unless the clause holding the cue is negated ("I don't hear you")."""
+        """The cue matcher's credit, unless a negation stands just before the cue in its clause ("I don't hear you")."""
         cue = check_move(move, words)
         if not cue.covered or cue.word_range is None:
             return None
         clause = next((w for w in windows if cue.word_range.start in w.words), None)
-        return None if clause is not None and _has_negation(words, clause) else cue
+        start = cue.word_range.start
+        before = range(max(clause.words.start if clause else 0, start - NEGATION_REACH), start)
+        toks, _ = word_tokens([words[i] for i in before])
+        return None if any(_is_negation(t) for t in toks) else cue
 
     def _kind_id(self, move: Move) -> str | None:
         kind = self.library.kind_of(move.id)
@@ -255,7 +259,11 @@ def _addresses_prospect(words: Sequence[Word], clause: Clause) -> bool:
 
 def _has_negation(words: Sequence[Word], clause: Clause) -> bool:
     toks, _ = word_tokens([words[i] for i in clause.words])
-    return any(t in _NEGATIONS or t.endswith("n't") for t in toks)
+    return any(_is_negation(t) for t in toks)
+
+
+def _is_negation(token: str) -> bool:
+    return token in _NEGATIONS or token.endswith("n't")
 
 
 def model_answer_clauses(node: Node, move: Move, lexicon: Lexicon, library: MoveLibrary) -> list[str]:
