@@ -228,3 +228,24 @@ def test_importing_the_runner_loads_no_qt_audio_library_or_engine():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+OWN_WORDS_ASK = ("Yeah, that's a fair reaction, it's real money for three shops. "
+                 "Out of curiosity, what figure did you have in your head?")
+
+
+def test_an_answer_in_the_reps_own_words_takes_the_branch_its_moves_earn(tmp_path, pack, whisper):
+    from trainer.meaning.recogniser import shared_recogniser
+
+    if shared_recogniser().method != "meaning":
+        pytest.skip("the meaning model is not installed (pip install -e '.[meaning]'): moves are judged by cue")
+    spoken = answers(tmp_path / "answers", [0.6, OWN_WORDS_ASK, 1.0])
+
+    result, stored, _, _ = run_drill(tmp_path, pack, whisper, spoken)
+
+    # no cue phrase of the opening's `ask` is said, yet the question earns it: on to "compared-to"
+    first = result.turns[0]
+    assert {"acknowledge", "ask"} <= first.covered, first.transcript
+    assert first.next_node == "compared-to"
+    assert stored.turns[0].rubric_method == "meaning"
+    assert "figure" in stored.turns[0].evidence("ask")

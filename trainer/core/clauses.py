@@ -20,6 +20,7 @@ from trainer.core.metrics import clauses as metric_clauses
 from trainer.core.text import word_tokens
 from trainer.core.transcript import Span, Word
 
+WH_INVERSION_REACH = 3  # an auxiliary this close after a wh-word belongs to its question
 MIN_LEAD_TOKENS = 2  # a marker or opener cuts only when the piece before it keeps this many words
 # Question openers that also start statements mid-sentence ("it is", "that was", "we can")
 # are not cut at: only "what", "how" or "why", or an auxiliary followed by a pronoun, opens a
@@ -49,7 +50,11 @@ def split_clauses(words: Sequence[Word], spans: Sequence[Span], lexicon: Lexicon
         for t in range(MIN_LEAD_TOKENS, len(toks)):
             if owner[t] == owner[t - 1] or owner[t] - owner[cuts[-1]] < MIN_LEAD_TOKENS:
                 continue
-            if _starts_marker(toks, t, markers) or _opens_question(toks, t, lexicon):
+            piece_start = next(i for i, o in enumerate(owner) if o == cuts[-1])
+            # "what figure did you have", "how many hours do you": the wh-question's own inversion, not a new one
+            after_wh = toks[piece_start] in _WH | _RELATIVE and t - piece_start <= WH_INVERSION_REACH
+            if _starts_marker(toks, t, markers) or (_opens_question(toks, t, lexicon) and
+                                                   (toks[t] in _WH or not after_wh)):
                 cuts.append(owner[t])
         cuts.append(len(piece))
         for a, b in zip(cuts, cuts[1:]):
