@@ -37,6 +37,7 @@ class Clause:
 
     words: range
     text: str
+    pair_of: tuple[range, range] | None = None  # a window of two neighbouring clauses: theirs
 
 
 def split_clauses(words: Sequence[Word], spans: Sequence[Span], lexicon: Lexicon,
