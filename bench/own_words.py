@@ -29,6 +29,7 @@ from own_words import OWN_WORDS, builtin_packs, evaluate, load_set, node_for  # 
 from results import machine, rss_mb, table, write_section  # noqa: E402
 
 from trainer.core.meaning import CueRecogniser  # noqa: E402
+from trainer.core.transcript import Word  # noqa: E402
 
 SETS = ("calibration", "heldout")
 ENGINES = ("whisper", "vosk")
@@ -81,21 +82,25 @@ def per_move(tallies: dict) -> list[list[str]]:
 
 
 def speed(recogniser) -> list[list[str]]:
+    """Moves of a ~30 s answer (75 words at 150 wpm), its clauses never seen before, on one thread."""
     packs = builtin_packs()
     node = packs["cold-call-brush-offs"].objection("not-interested")
-    long_answer = " ".join(i.answer for i in load_set("heldout")[:6])  # ~30 s at 150 wpm
-    words = len(long_answer.split())
+    words = []
+    for item in load_set("heldout"):
+        words += item.answer.split()
+        if len(words) >= 75:
+            break
+    answer = " ".join(words)
     times = []
-    for repeat in range(30):
-        recogniser.encoder._cache.clear() if repeat % 2 == 0 else None  # every other run: nothing cached
-        recogniser.warm_up()
+    for _ in range(20):
+        for window in recogniser._windows([Word(w, 0.0, 0.0) for w in words], ()):
+            recogniser.encoder._cache.pop(window.text, None)  # as if the rep had just said it
         started = time.perf_counter()
-        recogniser.check(node, long_answer)
+        recogniser.check(node, answer)
         times.append(time.perf_counter() - started)
-    cold = sorted(times[0::2])
-    p50 = statistics.median(cold) * 1000
-    p95 = cold[int(0.95 * (len(cold) - 1))] * 1000
-    return [["moves of a 30 s answer, one thread", f"p50 {p50:.0f} ms, p95 {p95:.0f} ms ({words} words)",
+    times.sort()
+    p50, p95 = statistics.median(times) * 1000, times[int(0.95 * (len(times) - 1))] * 1000
+    return [["moves of a 30 s answer, one thread", f"p50 {p50:.0f} ms, p95 {p95:.0f} ms ({len(words)} words)",
              "p95 <= 60 ms", "ok" if p95 <= 60 else "MISSED"]]
 
 
