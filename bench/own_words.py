@@ -36,8 +36,8 @@ ENGINES = ("whisper", "vosk")
 TARGETS = {"typed": (0.90, 0.05), "spoken": (0.85, 0.07)}  # recall at least, false credit at most
 
 
-def transcribe_sets() -> None:
-    """Speak every answer with espeak-ng and store each engine's transcript of it."""
+def transcribe_sets(names: tuple[str, ...] = SETS) -> None:
+    """Speak every answer of the sets with espeak-ng and store each engine's transcript of it."""
     import english_vosk
     from tts_speech import spoken
 
@@ -48,7 +48,7 @@ def transcribe_sets() -> None:
         engines["vosk"] = load_engine("vosk", english_vosk.model_path())
     else:
         print("no English Vosk model: run `make test` once (it fetches it); Vosk transcripts skipped")
-    for name in SETS:
+    for name in names:
         items = load_set(name)
         for engine_name, engine in engines.items():
             heard = []
@@ -107,9 +107,13 @@ def speed(recogniser) -> list[list[str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transcribe", action="store_true", help="speak and transcribe the sets first")
+    parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS), help="which sets to transcribe")
+    parser.add_argument("--transcribe-only", action="store_true", help="transcribe, then stop (no measuring)")
     args = parser.parse_args()
-    if args.transcribe:
-        transcribe_sets()
+    if args.transcribe or args.transcribe_only:
+        transcribe_sets(tuple(args.sets))
+    if args.transcribe_only:
+        return 0
     before = rss_mb()
     started = time.perf_counter()
     from trainer.meaning.encoder import SentenceEncoder
