@@ -7,6 +7,7 @@ import pytest
 from practice_pack import OBJECTIONS, demo_pack, install_pack, store_drill, turn
 
 from trainer.cli import main
+from trainer.core import paths
 from trainer.store.db import Store
 from trainer.store.progress import record_progress
 from trainer.store.reviews import record_review
@@ -127,3 +128,20 @@ def test_today_with_nothing_open(isolated_dirs, capsys):
     install_pack(isolated_dirs / "data", objections=(("late", "price", 3, "Not now."), ("later", "price", 3, "No.")))
     code, out, _ = run(capsys, "today", "--pack", "practice-demo")
     assert (code, out) == (0, "nothing to practise today: no objection is due and none is open at your level\n")
+
+
+def test_a_user_pack_replacing_a_built_in_one_is_listed_once(isolated_dirs, capsys):
+    builtin = paths.BUILTIN_SCENARIOS / "price-and-budget.yaml"
+    user_copy = install_pack(isolated_dirs / "data").with_name("my-price-and-budget.yaml")
+    user_copy.write_text(builtin.read_text(encoding="utf-8").replace("title:", "title: My", 1), encoding="utf-8")
+    with Store() as store:
+        store_drill(store, 1, [turn("more-than-expected", 80)], pack_id="price-and-budget", audio=False)
+    code, out, _ = run(capsys, "level")
+    assert code == 0
+    assert [line.split(":")[0] for line in out.splitlines() if not line.startswith(" ")] == ["price-and-budget"]
+    code, out, _ = run(capsys, "level", "--json")
+    assert [(item["pack"], item["title"].startswith("My")) for item in json.loads(out)] == [("price-and-budget", True)]
+    code, out, _ = run(capsys, "today", "--json")
+    proposed = [(item["pack"], item["objection"]) for item in json.loads(out)["items"]]
+    assert proposed and len(proposed) == len(set(proposed))
+    assert {pack_id for pack_id, _ in proposed} == {"price-and-budget"}

@@ -33,8 +33,7 @@ from trainer.core.assignments import (
     write_assignment,
 )
 from trainer.core.errors import TrainerError
-from trainer.core.pack_model import Pack
-from trainer.core.packs import discover_packs, resolve_pack
+from trainer.core.packs import packs_in_use, resolve_pack
 from trainer.core.team import COLUMN_KEYS, TEAM_COLUMNS, TeamRow, json_files, merge_reports, write_team_csv
 from trainer.store.db import Store
 from trainer.reports import REPORT_FORMATS, report_format, report_text, write_report
@@ -110,11 +109,6 @@ def register(subparsers) -> None:
     team.set_defaults(func=run_team)
 
 
-def installed_packs() -> list[Pack]:
-    """The installed packs, one per id (the rep's own replaces a built-in one)."""
-    return list({p.id: p for _, p in discover_packs() if isinstance(p, Pack)}.values())
-
-
 # -- assign ----------------------------------------------------------------------------------
 
 
@@ -145,7 +139,7 @@ def run_assign(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Check an assignment file completely, then copy it into the assignments folder (or import nothing)."""
-    packs = installed_packs()
+    packs = packs_in_use()
     try:
         item, target, outcome = import_assignment(args.file, packs)
     except AssignmentError as error:
@@ -165,7 +159,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_assignments(args: argparse.Namespace) -> int:
     """List every assignment with its progress; broken files are named with their first problem."""
-    packs = installed_packs()
+    packs = packs_in_use()
     found = installed_assignments(packs)
     valid = [a for a in found if isinstance(a, PackAssignment)]
     broken = [a for a in found if isinstance(a, AssignmentError)]
@@ -198,7 +192,7 @@ def run_report(args: argparse.Namespace) -> int:
     kind = args.format or report_format(args.out)
     if args.out == "-" and kind == "pdf":
         raise TrainerError("a PDF cannot go to the terminal: give --out FILE.pdf")
-    packs = installed_packs()
+    packs = packs_in_use()
     pack_id = resolve_pack(args.pack).id if args.pack else None
     assignments = installed_assignments(packs)
     with Store() as store:

@@ -8,7 +8,7 @@ import json
 from trainer.core.errors import TrainerError
 from trainer.core.levels import ladder_for, level_summary
 from trainer.core.pack_model import Pack
-from trainer.core.packs import discover_packs, resolve_pack
+from trainer.core.packs import packs_in_use, resolve_pack
 from trainer.core.schedule import TodayPlan, plan_today
 from trainer.store.db import Store
 from trainer.store.progress import (
@@ -65,10 +65,6 @@ def _practised(store: Store) -> set[str]:
     return {row["pack_id"] for row in rows}
 
 
-def _installed() -> list[Pack]:
-    return [pack for _, pack in discover_packs() if isinstance(pack, Pack)]
-
-
 def _scope_json(store: Store, pack: Pack, category: str) -> dict:
     decision = ladder_status(store, pack, category)
     rules = ladder_for(pack).level(decision.level)
@@ -90,7 +86,7 @@ def run_level(args: argparse.Namespace) -> int:
                 set_level(store, packs[0], args.set_level, args.category or WHOLE_PACK)
         else:
             practised = _practised(store)
-            packs = [p for p in _installed() if p.id in practised]
+            packs = [p for p in packs_in_use() if p.id in practised]
         report = [
             {"pack": pack.id, "title": pack.title,
              "scopes": [_scope_json(store, pack, c) for c in [WHOLE_PACK, *categories(pack)]],
@@ -121,7 +117,7 @@ def run_today(args: argparse.Namespace) -> int:
         if args.pack:
             packs = [resolve_pack(args.pack)]
         else:
-            installed = _installed()
+            installed = packs_in_use()
             practised = _practised(store)
             packs = [p for p in installed if p.id in practised] or installed
         plan = plan_today(packs, lambda pack, category: _level_of(store, pack, category), schedule_cards(store),

@@ -32,6 +32,7 @@ __all__ = [
     "find_pack",
     "load_pack",
     "load_pack_text",
+    "packs_in_use",
     "resolve_pack",
     "targets_overrides",
 ]
@@ -242,9 +243,24 @@ def discover_packs(dirs: Iterable[Path] | None = None) -> list[tuple[Path, Pack 
     return found
 
 
+def packs_in_use(found: Iterable[tuple[Path, Pack | PackError]] | None = None) -> list[Pack]:
+    """The packs in use, one per id, from `discover_packs()` (or its result `found`).
+
+    A later folder's pack replaces an earlier one with the same id (the user's packs
+    come after the built-in ones), keeping the first one's place in the order. The app,
+    `trainer level`, `trainer today`, `trainer report` and `find_pack` all choose this way,
+    so no pack is listed twice.
+    """
+    packs: dict[str, Pack] = {}
+    for _, item in discover_packs() if found is None else found:
+        if isinstance(item, Pack):
+            packs[item.id] = item
+    return list(packs.values())
+
+
 def find_pack(pack_id: str, dirs: Iterable[Path] | None = None) -> Pack:
     """The installed pack with this id; a user's pack overrides a built-in one with the same id."""
-    packs = {p.id: p for _, p in discover_packs(dirs) if isinstance(p, Pack)}
+    packs = {p.id: p for p in packs_in_use(discover_packs(dirs))}
     if pack_id in packs:
         return packs[pack_id]
     hint = did_you_mean(pack_id, packs) or f" - installed: {', '.join(sorted(packs)) or 'none'}"

@@ -17,7 +17,7 @@ from typing import Callable, TypeVar
 
 from trainer.core.errors import TrainerError
 from trainer.core.pack_model import Pack
-from trainer.core.packs import PackError, default_pack_dirs
+from trainer.core.packs import PackError, default_pack_dirs, packs_in_use
 from trainer.speech.asr import Engine
 from trainer.speech.engines import load_engine
 from trainer.store.db import Startup, Store
@@ -115,13 +115,13 @@ class AppContext:
             if self._packs is None or reload:
                 builtin_dir = default_pack_dirs()[0]
                 found = cached_installed_packs()
-                winners = {item.id: path for path, item in found if isinstance(item, Pack)}
+                in_use = {id(pack) for pack in packs_in_use(found)}
                 self._packs = [
                     InstalledPack(
                         path, path.parent == builtin_dir,
                         item if isinstance(item, Pack) else None,
                         item if isinstance(item, PackError) else None,
-                        isinstance(item, Pack) and winners[item.id] != path,
+                        isinstance(item, Pack) and id(item) not in in_use,
                     )
                     for path, item in found
                 ]
