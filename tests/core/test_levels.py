@@ -1,4 +1,4 @@
-"""Level rules: the built-in table matches DESIGN.md, and a broken levels file says what is wrong."""
+"""Level rules: the built-in table matches docs/ladder.md, and a broken levels file says what is wrong."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Metrics from hand-made word lists and speech spans (DESIGN.md "Metric definitions")."""
+"""Metrics from hand-made word lists and speech spans (docs/metrics.md)."""
 
 import pytest
 from hypothesis import given

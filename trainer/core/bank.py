@@ -1,7 +1,7 @@
 """The rep's opener bank: which takes are offered, how entries are keyed, what a level shows.
 
-The bank holds the rep's own words, not a top producer's script (DESIGN.md "Opener
-bank"). A take is offered when its answer to an objection's opening line scores at
+The bank holds the rep's own words, not a top producer's script (docs/ladder.md "The
+opener bank"). A take is offered when its answer to an objection's opening line scores at
 least the offer threshold (practice.yaml, default 80) or when the rep marks it.
 Entries are keyed by their pack, objection and normalised text, so importing a file
 twice, or banking the same words twice, never makes a duplicate. `prompt_help`

@@ -1,8 +1,8 @@
-"""The timing and word metrics of DESIGN.md "Metric definitions", for a turn and a drill.
+"""The timing and word metrics of docs/metrics.md, for a turn and a drill.
 
 Timing comes from speech spans (voice activity detection on the rep's audio, the
 clock); the engine's words are only counted and placed inside those spans. Names and
-meanings are the ones in DESIGN.md, used unchanged by the CLI, UI and reports.
+meanings are the ones in docs/metrics.md, used unchanged by the CLI, UI and reports.
 
 Questions: when the engine punctuates (any word carries . ? or !), a question is a
 clause ending in "?". Otherwise the answer is cut into clauses at pauses (a silence
@@ -88,7 +88,7 @@ def ask_then_stop(words: Sequence[Word], spans: Sequence[Span], questions: Seque
     """Seconds of rep speech after the end of their last question clause (None without a question).
 
     The question's end is its last word's end time, kept inside the speech span that holds
-    the word (engine word times are approximate, DESIGN.md); what follows is counted on
+    the word (engine word times are approximate, docs/design.md); what follows is counted on
     the speech spans, so a silent pause after the question costs nothing.
     """
     spans = join_spans(spans)
@@ -203,7 +203,7 @@ def find_in_words(lexicon: Lexicon, category: str, words: Sequence[Word]) -> lis
 
 @dataclass(frozen=True)
 class TurnMetrics:
-    """Every metric of one rep answer (DESIGN.md names), with the evidence behind the counts."""
+    """Every metric of one rep answer (docs/metrics.md names), with the evidence behind the counts."""
 
     words: int  # words the engine heard
     talk_s: float  # rep talk time: summed speech spans

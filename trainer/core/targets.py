@@ -1,6 +1,6 @@
 """Scoring targets: the bands, limits and weights a turn and a drill are scored against.
 
-Defaults come from DESIGN.md (speech-coach pace band, Stivers et al. turn gaps, the
+Defaults come from docs/metrics.md "Where the defaults come from" (speech-coach pace band, Stivers et al. turn gaps, the
 listening a role-play can measure); a pack's `targets` block overrides any of them,
 and its `targets.levels` list overrides them again at one ladder level.
 

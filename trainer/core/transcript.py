@@ -21,7 +21,7 @@ class Word:
 
 @dataclass(frozen=True)
 class Span:
-    """A run of voiced audio (see DESIGN.md: silences < 0.5 s are joined)."""
+    """A run of voiced audio (docs/metrics.md: silences < 0.5 s are joined)."""
 
     start: float
     end: float

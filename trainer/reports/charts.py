@@ -3,7 +3,7 @@
 Figures are made without pyplot (no global state, no GUI backend): PNG bytes come
 from the Agg canvas for the HTML report, and the PDF report draws the same figures
 as vector pages (each chart function draws into a part of a page when given one). Drills run oldest to newest along the x axis. Target bands are the
-default targets (DESIGN.md); a pack may set its own.
+default targets (docs/metrics.md); a pack may set its own.
 """
 
 from __future__ import annotations

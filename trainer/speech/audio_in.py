@@ -6,7 +6,7 @@ time its first sample was captured on the audio clock (`trainer.speech.audio`), 
 `level()` gives the latest loudness for a meter.
 
 - `MicrophoneInput`: a PortAudio input stream. Open it once per drill and keep it open
-  (a stream takes 1.2-1.9 s to deliver its first block, DESIGN.md). Its callback only
+  (a stream takes 1.2-1.9 s to deliver its first block, docs/design.md). Its callback only
   copies each block into a bounded queue and never blocks: a full queue drops the block
   and counts it in `dropped`; blocks PortAudio itself lost are counted in `overflows`.
   A device that fails (PortAudio stops the stream) or stalls (no block for

@@ -8,7 +8,7 @@ device could not play (it failed before or while playing) ends with `error` set.
 
 - `SoundDeviceOutput` plays through PortAudio. It opens one stream and keeps it open,
   writing silence between sounds: opening a stream costs 1.2-1.9 s before audio flows
-  on Linux (DESIGN.md), and PortAudio over PulseAudio loses the start and end of a
+  on Linux (docs/design.md), and PortAudio over PulseAudio loses the start and end of a
   sound when a stream is opened and drained per sound (measured here).
 - `FileOutput` writes each sound to a WAV instead (headless drills, tests), paced by
   the clock: real time, or at once with a virtual clock.

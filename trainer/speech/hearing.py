@@ -1,6 +1,6 @@
 """Hearing a whole answer from audio: the engine's words plus the VAD's speech spans.
 
-Words come from the engine, timing from voice activity (DESIGN.md); this joins the two
+Words come from the engine, timing from voice activity (docs/metrics.md); this joins the two
 for a finished recording (`trainer score`, batch scoring, re-scoring a stored take).
 """
 

@@ -6,7 +6,7 @@ drill replays a line without rendering it again. The speech region inside the fi
 (without the leading/trailing silence) is measured by voice activity detection, the
 same way as the rep's audio, because prospect talk time is defined on it.
 
-pyttsx3 facts this module is built around (DESIGN.md): one `runAndWait` per file,
+pyttsx3 facts this module is built around (docs/design.md): one `runAndWait` per file,
 the espeak driver prints "Audio saved to ..." on stdout, and espeak-ng is one
 process-wide library that has crashed. So the engine runs in its own process
 (trainer/speech/tts_worker.py, driven by trainer/speech/tts_process.py); callers wait

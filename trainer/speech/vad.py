@@ -1,6 +1,6 @@
 """Voice activity detection: where in the rep's audio there is speech.
 
-This is the clock for every timing metric (DESIGN.md: ASR word times are approximate).
+This is the clock for every timing metric (docs/design.md: ASR word times are approximate).
 webrtcvad classifies fixed frames of 16 kHz int16 audio; runs of voiced frames become
 stretches, and stretches separated by less than 0.5 s become speech spans.
 """
@@ -49,5 +49,5 @@ def voiced_stretches(frames: np.ndarray, offset_s: float = 0.0) -> list[Span]:
 
 
 def speech_spans(samples: np.ndarray, offset_s: float = 0.0) -> list[Span]:
-    """Speech spans of 16 kHz int16 audio, per DESIGN.md (gaps < 0.5 s joined)."""
+    """Speech spans of 16 kHz int16 audio, as docs/metrics.md defines them (gaps < 0.5 s joined)."""
     return join_spans(voiced_stretches(voiced_frames(samples), offset_s))

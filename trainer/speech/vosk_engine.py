@@ -1,6 +1,6 @@
 """The Vosk engine: streaming recognition with partial results and word times.
 
-Vosk is the engine of record (DESIGN.md): it hears audio as it arrives, so the rep
+Vosk is the engine of record (docs/design.md): it hears audio as it arrives, so the rep
 sees a live partial transcript, and its final result carries each word's start, end
 and confidence. Vosk cuts the stream into utterances on its own; each utterance's
 result is kept so nothing said before a pause is lost. Endpointing is done by our

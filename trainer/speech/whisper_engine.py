@@ -2,7 +2,7 @@
 
 Whisper is not a streaming recogniser: the recognizer buffers the answer and
 `finish()` transcribes all of it at once, with word timestamps and faster-whisper's
-VAD filter on (DESIGN.md: without it Whisper dropped a whole sentence after a 2.5 s
+VAD filter on (docs/design.md: without it Whisper dropped a whole sentence after a 2.5 s
 pause). Partial text, so the rep still sees something live, comes from a greedy pass
 without word times over the buffer every `partial_every_s` of new audio. Whisper
 pads every input to a 30 s window, so a pass costs about the same for any answer

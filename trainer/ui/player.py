@@ -1,7 +1,7 @@
 """Playing sounds in the app (a prospect line, a rep's recording, a voice preview) and following the position.
 
 The output device is opened once, in the background, and kept open (opening one costs
-over a second, DESIGN.md). Without a speaker the sound "plays" silently on the clock
+over a second, docs/design.md). Without a speaker the sound "plays" silently on the clock
 (`FileOutput`), so the transcript highlighting still follows, and `no_speaker` says
 why nothing is heard. The position comes from the output's own start time
 (`Playback.started_at`, on the monotonic clock), read by a UI timer: the UI thread

@@ -2,7 +2,7 @@
 
 The drill view has a `TurnResult` (live), Review has a `TurnRecord` (stored); both
 become a `TurnSummary` so one score card shows either the same way. Metric names and
-meanings are DESIGN.md's; the target bands are the pack's (defaults without it).
+meanings are docs/metrics.md's; the target bands are the pack's (defaults without it).
 """
 
 from __future__ import annotations

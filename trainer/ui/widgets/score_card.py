@@ -92,7 +92,7 @@ class Gauge:
 
 
 def gauges(metrics: dict, targets: Targets) -> list[Gauge]:
-    """The banded metrics of an answer (DESIGN.md definitions) against the pack's targets.
+    """The banded metrics of an answer (docs/metrics.md definitions) against the pack's targets.
 
     Nothing heard reads "no answer", never 0: a silent answer has no pace and no filler rate.
     Airtime is against the model answer when the turn has one, else the answer length band.
