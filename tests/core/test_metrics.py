@@ -85,6 +85,21 @@ def test_words_overlapping_the_prospect_give_negative_latency():
     assert not m.hesitation
 
 
+def test_latency_runs_from_when_the_answer_was_due_after_a_repeat_or_the_preparation():
+    # The line ended at 2.0; it was played again (or the rep prepared) until 6.0.
+    words = say("fair question", 6.5)
+    m = turn_metrics(words, spans((6.5, 7.2)), prospect_end=2.0, answer_from=6.0)
+    assert m.latency_s == pytest.approx(0.5) and not m.hesitation
+    assert turn_metrics(words, spans((6.5, 7.2)), prospect_end=2.0).hesitation  # 4.5 s from the first playing
+    early = turn_metrics(words, spans((4.0, 7.2)), prospect_end=2.0, answer_from=6.0)
+    assert early.latency_s == 0.0  # started during the preparation: at once, not over the prospect
+    over = turn_metrics(words, spans((1.5, 7.2)), prospect_end=2.0, answer_from=6.0)
+    assert over.latency_s == pytest.approx(-0.5)  # over the line itself
+    drill = drill_metrics([Turn(PROSPECT, 0.0, 2.0), Turn(REP, 2.0, 8.0, "fair question", words, spans((6.5, 7.2)))],
+                          answers_from=[6.0])
+    assert drill.hesitations == 0 and drill.turns[0].latency_s == pytest.approx(0.5)
+
+
 def test_latency_uses_speech_spans_not_word_times():
     # An engine put the first word at 0.1 s, but the audio shows speech from 1.5 s.
     words = [Word("sure", 0.1, 0.4), Word("thing", 1.8, 2.1)]

@@ -51,12 +51,15 @@ def assess_answer(
     prospect_start: float | None = None,
     level: int | None = None,
     recogniser: Recogniser | None = None,
+    answer_from: float | None = None,
 ) -> Assessment:
     """Score an answer to `node` against `pack`'s targets and lexicon (defaults without a pack).
 
     `level` is the ladder level drilled (its target overrides apply; talk-over may be free);
     without it an objection is scored at its own level and a bare answer charges talk-over.
-    `prospect_start` (with `prospect_end`) bounds the line, for talk-over.
+    `prospect_start` (with `prospect_end`) bounds the line, for talk-over. `answer_from` is
+    when the answer was due, when later than the line's end (the end of a repeat of the line,
+    or of the level's preparation time): latency runs from there.
     `recogniser` judges the rubric's moves (`trainer.meaning.recogniser.shared_recogniser()`:
     by meaning when the model is installed); without one, by cue phrase.
     """
@@ -69,6 +72,7 @@ def assess_answer(
     metrics = turn_metrics(
         words, spans, prospect_end, lexicon, targets.hesitation_s, prospect_start=prospect_start,
         model_answer_s=model_answer_seconds(node.model_answer) if node is not None else None,
+        answer_from=answer_from,
     )
     if node is None:
         return Assessment(metrics)

@@ -100,15 +100,23 @@ def ask_then_stop(words: Sequence[Word], spans: Sequence[Span], questions: Seque
     return sum(max(0.0, s.end - max(s.start, asked_at)) for s in spans)
 
 
-def response_latency(spans: Sequence[Span], prospect_end: float | None) -> float | None:
-    """Start of the first speech span minus the end of the prospect's line (negative: talked over).
+def response_latency(spans: Sequence[Span], prospect_end: float | None,
+                     answer_from: float | None = None) -> float | None:
+    """Start of the first speech span minus when the answer was due (negative: talked over the line).
 
-    None when the rep did not speak or there was no prospect line before the answer.
+    The answer is due at the end of the prospect's line, or later at `answer_from`: the end
+    of the line played again at the rep's request, or of the level's preparation time after
+    it. Starting between the line's end and `answer_from` (during the preparation or the
+    repeat) is starting at once: 0. None when the rep did not speak or there was no
+    prospect line before the answer.
     """
     spans = join_spans(spans)
     if not spans or prospect_end is None:
         return None
-    return spans[0].start - prospect_end
+    start = spans[0].start
+    if start < prospect_end:
+        return start - prospect_end
+    return max(0.0, start - max(prospect_end, answer_from if answer_from is not None else prospect_end))
 
 
 def longest_monologue(spans: Sequence[Span]) -> float:
@@ -259,18 +267,21 @@ def turn_metrics(
     *,
     prospect_start: float | None = None,
     model_answer_s: float | None = None,
+    answer_from: float | None = None,
 ) -> TurnMetrics:
     """Metrics of one answer from its words, its speech spans and when the prospect's line ran.
 
     A hesitation is a latency above `hesitation_s`; an answer that never started after a
-    prospect line also counts as one. Talk-over needs the line's start (`prospect_start`),
-    airtime the model answer's length (`model_answer_s`).
+    prospect line also counts as one. Latency runs from `answer_from` when the answer was
+    due later than the line's end (a repeat, the preparation time; see `response_latency`).
+    Talk-over needs the line's start (`prospect_start`), airtime the model answer's length
+    (`model_answer_s`).
     """
     lexicon = lexicon or default_lexicon()
     joined = join_spans(spans)
     heard = len(set(word_tokens(words)[1]))  # words with at least one token ("-" is not a word)
     talk = talk_time(joined)
-    latency = response_latency(joined, prospect_end)
+    latency = response_latency(joined, prospect_end, answer_from)
     fillers = find_in_words(lexicon, "fillers", words)
     hedges = find_in_words(lexicon, "hedges", words)
     questions = question_clauses(words, joined, lexicon)
@@ -327,11 +338,14 @@ def drill_metrics(
     lexicon: Lexicon | None = None,
     hesitation_s: float = Targets.hesitation_s,
     model_answers_s: Sequence[float | None] = (),
+    answers_from: Sequence[float | None] = (),
 ) -> DrillMetrics:
     """Metrics of a drill from its turns in order; each answer's latency is measured from the line before it.
 
     `model_answers_s` gives, per rep turn in order, its node's model answer airtime (see
     `model_answer_seconds`); without it there is no airtime ratio and no script talk share.
+    `answers_from` gives, per rep turn, when its answer was due if later than the line's end
+    (a repeat or the preparation time; None: the line's end).
     """
     answers: list[TurnMetrics] = []
     prospect_talk = 0.0
@@ -342,9 +356,10 @@ def drill_metrics(
             line = turn
         elif turn.speaker == REP:
             model = model_answers_s[len(answers)] if len(answers) < len(model_answers_s) else None
+            due = answers_from[len(answers)] if len(answers) < len(answers_from) else None
             answers.append(turn_metrics(
                 turn.words, turn.spans, line.end if line else None, lexicon, hesitation_s,
-                prospect_start=line.start if line else None, model_answer_s=model,
+                prospect_start=line.start if line else None, model_answer_s=model, answer_from=due,
             ))
             line = None
         else:
