@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from trainer.store.db import Store
 from trainer.store.recordings import drill_recordings_dir
+from trainer.ui.widgets.score_card import MetricTile
 
 pytestmark = pytest.mark.slow
 
@@ -61,3 +62,26 @@ def test_deleting_a_drill_asks_first_and_then_removes_it_with_its_recordings(rev
         assert drill_id not in [d.id for d in store.drills()]
     assert not folder.exists()
     assert review.drill_list.count() == 3 and review.drill.id != drill_id
+
+
+def test_a_stored_answer_with_no_speech_reads_no_answer_never_zero(qtbot, app):
+    """Null, not zero (issue 14): a silent answer's pace, fillers and airtime, stored and shown in Review."""
+    from trainer.core.metrics import model_answer_seconds, turn_metrics
+    from trainer.core.packs import find_pack
+    from trainer.ui.views.review import TurnView
+
+    pack = find_pack("price-and-budget")
+    node = pack.objection("more-than-expected")
+    silent = turn_metrics([], [], 2.0, prospect_start=0.0, model_answer_s=model_answer_seconds(node.model_answer))
+    with Store() as store:
+        drill_id = store.start_drill(pack.id, 3)
+        handle = store.begin_turn(drill_id, objection_id=node.id, node_id=node.id, prospect_line=node.lines[0])
+        store.commit_turn(handle.turn_id, transcript="", words=[], score=10, metrics=silent.as_json())
+        store.finish_drill(drill_id, outcome=None, score=10, metrics={}, status="finished")
+        [turn] = store.drill(drill_id).turns
+    assert (turn.metrics["wpm"], turn.metrics["fillers_per_min"], turn.metrics["airtime_ratio"]) == (None, None, None)
+    view = TurnView(turn, pack, lambda *_: None)
+    qtbot.addWidget(view)
+    tiles = {tile.gauge.name: tile.gauge.text for tile in view.score_card.findChildren(MetricTile)}
+    assert {name: tiles[name] for name in ("Pace", "Response time", "Fillers", "Airtime")} == dict.fromkeys(
+        ("Pace", "Response time", "Fillers", "Airtime"), "no answer")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from trainer.core.assignments import DONE, OVERDUE
 from trainer.core.report_model import METRIC_LABELS, Report
 
+NO_ANSWER = "no answer"  # a metric that needs speech, in a drill where nothing was heard (never 0)
 PRIVACY = ("Numbers and text only: the rep's recordings stay on the rep's computer and are never part of a "
            "report.")
 
@@ -25,8 +26,8 @@ class Table:
     marks: list[str] = field(default_factory=list)
 
 
-def _number(value: float | None, digits: int = 0, unit: str = "") -> str:
-    return "-" if value is None else f"{value:.{digits}f}{unit}"
+def _number(value: float | None, digits: int = 0, unit: str = "", none: str = "-") -> str:
+    return none if value is None else f"{value:.{digits}f}{unit}"
 
 
 def title(report: Report) -> str:
@@ -90,14 +91,15 @@ def trends(report: Report) -> Table:
 
 
 def drills(report: Report) -> Table:
-    """Every finished drill of the period, oldest first."""
+    """Every finished drill of the period, oldest first; pace and fillers read "no answer" when nothing was heard."""
     rows = []
     for d in report.drills:
         when = d.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
         suds = "-" if d.suds_before is None and d.suds_after is None else \
             f"{_number(d.suds_before)} > {_number(d.suds_after)}"
         rows.append((when, d.pack, str(d.level), _number(d.score), f"{d.hesitations} of {d.answers}",
-                     _number(d.talk_share, 0, "%"), _number(d.wpm), _number(d.fillers_per_min, 1), suds))
+                     _number(d.talk_share, 0, "%"), _number(d.wpm, none=NO_ANSWER),
+                     _number(d.fillers_per_min, 1, none=NO_ANSWER), suds))
     return Table(("Started", "Pack", "Level", "Score", "Hesitations", "Talk share", "Pace", "Fillers/min", "SUDS"),
                  rows)
 
