@@ -3,7 +3,8 @@
 `AudioInput` is the interface: after `start()`, `read()` (or `chunks()`) yields
 `AudioChunk`s of 16 kHz mono int16 of one fixed size (20 ms by default), each with the
 time its first sample was captured on the audio clock (`trainer.speech.audio`), and
-`level()` gives the latest loudness for a meter.
+`level()` gives the latest loudness for a meter. An input's `chunk_filter`, when set,
+turns each chunk before `read()` returns it (echo cancellation, `trainer.speech.echo`).
 
 - `MicrophoneInput`: a PortAudio input stream. Open it once per drill and keep it open
   (a stream takes 1.2-1.9 s to deliver its first block, docs/design.md). Its callback only
@@ -22,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 import numpy as np
 import soxr
@@ -76,12 +77,16 @@ def measure_level(samples: np.ndarray) -> Level:
     return Level(float(np.sqrt(np.mean(values * values))), float(np.max(np.abs(values))))
 
 
+ChunkFilter = Callable[["AudioChunk"], "AudioChunk"]
+
+
 class AudioInput(Protocol):
     """A source of fixed-size 16 kHz mono int16 chunks with capture times."""
 
     chunk_frames: int
     overflows: int
     dropped: int
+    chunk_filter: ChunkFilter | None  # applied to every chunk read (None: chunks as captured)
 
     def start(self) -> None:
         """Begin capturing (chunk times count from here)."""
@@ -165,6 +170,7 @@ class MicrophoneInput:
         self._stopped = threading.Event()
         self._ready: list[tuple[int, np.ndarray]] = []
         self._rechunker: _Rechunker | None = None
+        self.chunk_filter: ChunkFilter | None = None
 
     def start(self) -> None:
         """Open the device and start capturing; TrainerError if it cannot be used."""
@@ -226,7 +232,7 @@ class MicrophoneInput:
                 continue
             self._ready.extend(self._rechunker.push(index, block))
         index, samples = self._ready.pop(0)
-        return AudioChunk(samples, self._origin + index / ENGINE_RATE, index)
+        return _filtered(self.chunk_filter, AudioChunk(samples, self._origin + index / ENGINE_RATE, index))
 
     def _check_delivering(self) -> None:
         """Raise a TrainerError when the stream has stopped, or has delivered nothing for STALL_SECONDS."""
@@ -285,6 +291,7 @@ class PacedInput:
         self._position = 0
         self._closed = threading.Event()
         self._latest: np.ndarray | None = None
+        self.chunk_filter: ChunkFilter | None = None
 
     def start(self) -> None:
         """Start the input's timeline at the clock's current time."""
@@ -307,7 +314,7 @@ class PacedInput:
         samples = self._samples_at(index)
         self._position += self.chunk_frames
         self._latest = samples
-        return AudioChunk(samples, captured_at, index)
+        return _filtered(self.chunk_filter, AudioChunk(samples, captured_at, index))
 
     def _samples_at(self, index: int) -> np.ndarray:
         """The chunk's samples (int16, `chunk_frames` long) from sample `index` of the timeline."""
@@ -358,3 +365,8 @@ class FileInput(PacedInput):
     def ended(self) -> bool:
         """True after the last chunk, or once closed."""
         return self._closed.is_set() or self._position >= len(self.samples)
+
+
+def _filtered(chunk_filter: ChunkFilter | None, chunk: AudioChunk) -> AudioChunk:
+    """The chunk as the input's filter turns it (as it is without one)."""
+    return chunk if chunk_filter is None else chunk_filter(chunk)

@@ -1,0 +1,171 @@
+"""Echo cancellation: the prospect's voice, played from speakers, taken out of what the microphone hears.
+
+With speakers and a microphone in one room the microphone hears the prospect's line;
+left in, its words land in the rep's transcript, talk time grows and a barge-in is
+counted that never happened. RepDrill knows exactly what it played and when
+(`PlayedAudio`), so it cancels that, in two steps per 10 ms frame:
+
+1. `EchoCanceller`: WebRTC's AEC3 (the `livekit` package's AudioProcessingModule),
+   an adaptive filter with its own delay estimation, double-talk handling and
+   residual suppression. The reference it gets is what the speakers played
+   `REFERENCE_LEAD_S` ahead of the capture time: PortAudio's DAC time runs ~19 ms
+   ahead of the sound through PulseAudio (docs/audio.md), and a reference later than
+   its echo cannot be cancelled. Chosen by measurement over speexdsp and a numpy
+   filter (docs/audio.md "Speakers in the room").
+2. `ResidualGate`: while a line plays (and for its echo's tail) a frame that is much
+   quieter than the echo the played audio would cause is silenced, so the little that
+   AEC3 leaves (most while it adapts to a new room, in the first line) never reaches
+   the voice activity detector. The rep talking over the prospect is far louder than
+   that and passes.
+
+`EchoCancellation` is one drill's worth: the played lines, the canceller and the gate;
+`clean(chunk)` turns a captured chunk into the chunk the turn uses.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from trainer.core.errors import TrainerError
+from trainer.speech.audio_in import AudioChunk
+from trainer.speech.audio_out import Playback
+from trainer.speech.played_audio import PlayedAudio
+from trainer.speech.wavs import ENGINE_RATE
+
+FRAME_SAMPLES = ENGINE_RATE // 100  # AEC3 takes 10 ms frames
+# The reference is taken this far ahead of the capture time: PortAudio's DAC time leads the sound
+# by ~19 ms through PulseAudio (docs/audio.md); AEC3 finds the rest of the delay itself (up to
+# 0.5 s), measured with 10-80 ms of room delay on top.
+REFERENCE_LEAD_S = 0.06
+# How long after a sample is played its echo may still arrive (room delay up to 80 ms + a
+# short room's tail); the gate looks at the loudest played frame in this window.
+ECHO_SPAN_S = 0.2
+# The gate silences a frame more than this far below the echo the played audio would cause.
+# AEC3 removed 26-37 dB of echo over the first line and 49-68 dB later (-25..-6 dB, 10-80 ms,
+# docs/audio.md); a rep talking over the prospect keeps all but 1.4-4.3 dB of their voice.
+GATE_BELOW_ECHO_DB = 12.0
+# While AEC3 adapts to the room (its first 1.5 s of played audio) it leaves whole syllables
+# (measured: a 70 ms onset at full level 0.65 s into a drill's first line): then the gate
+# silences everything not louder than the echo itself (0 dB below it; 6 dB let that onset
+# through as a barge-in at -25 dB 10 ms).
+ADAPT_S = 1.5
+ADAPTING_BELOW_ECHO_DB = 0.0
+# AEC3 now and then lets an echo onset through untouched for 10-20 ms (measured: 2 frames at full
+# level 2.4 s into a drill's second line, -12 dB, 40 ms), which the voice activity detector hears
+# as a syllable. While a line plays, sound passes the gate only after this many loud frames in a
+# row; a real barge-in loses its first 20 ms.
+MIN_RUN_FRAMES = 3
+# Until the room's echo level is measured the gate assumes echo as loud as the line (0 dB: a
+# laptop's speakers at full volume next to its microphone).
+INITIAL_COUPLING = 1.0
+# A frame counts as echo alone (measures the coupling) when the canceller removed this much of it.
+ECHO_ALONE_REMOVED_DB = 15.0
+# The coupling is the loudest echo-alone frame seen, forgotten slowly (halved in ~7 s of playing, so
+# a rep turning the volume down is followed). A moving average instead let echo through that was
+# heard as a barge-in (-25 dB 10 ms, -6 dB 10 ms, -12 dB 40 ms); the maximum is biased high when
+# AEC3's own suppression hides a rep talking over the line, which costs that rep's first words.
+COUPLING_DECAY = 0.999
+# Played frames quieter than this (int16 RMS) cause no echo worth gating.
+QUIET_RMS = 30.0
+
+
+class EchoCanceller:
+    """WebRTC AEC3 over 16 kHz int16 audio: `process(mic, reference)` returns the mic with the echo removed."""
+
+    def __init__(self) -> None:
+        """Load the audio processing module (livekit's native library, ~0.4 s the first time)."""
+        try:
+            from livekit import rtc
+        except ImportError as error:
+            raise TrainerError(
+                f"echo cancellation needs the livekit package ({error}); install it with "
+                "`.venv/bin/pip install 'livekit>=1.2'` (or `make setup`), or use headphones"
+            ) from None
+        self._rtc = rtc
+        self._apm = rtc.AudioProcessingModule(echo_cancellation=True)
+
+    def process(self, mic: np.ndarray, reference: np.ndarray) -> np.ndarray:
+        """Both int16, the same length, a multiple of 10 ms; `reference` is what played for each mic sample."""
+        if len(mic) != len(reference) or len(mic) % FRAME_SAMPLES:
+            raise ValueError("mic and reference must be the same number of whole 10 ms frames")
+        out = np.empty(len(mic), np.int16)
+        rtc = self._rtc
+        for start in range(0, len(mic), FRAME_SAMPLES):
+            end = start + FRAME_SAMPLES
+            self._apm.process_reverse_stream(rtc.AudioFrame(reference[start:end].tobytes(), ENGINE_RATE, 1,
+                                                            FRAME_SAMPLES))
+            frame = rtc.AudioFrame(mic[start:end].tobytes(), ENGINE_RATE, 1, FRAME_SAMPLES)
+            self._apm.set_stream_delay_ms(0)
+            self._apm.process_stream(frame)
+            out[start:end] = np.frombuffer(frame.data, np.int16)
+        return out
+
+
+class ResidualGate:
+    """Silences frames that are only the echo's remains while the speakers play (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.coupling = INITIAL_COUPLING  # echo amplitude at the mic / played amplitude, measured as it goes
+        self.measured = False
+        self.gated_frames = 0
+        self.played_frames = 0  # frames with something playing so far (AEC3's time to adapt)
+        self._loud_run = 0  # loud frames in a row while playing
+        self._recent = deque(maxlen=round((ECHO_SPAN_S + REFERENCE_LEAD_S) * 100))  # played RMS per frame
+
+    def apply(self, mic: np.ndarray, reference: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+        """`cleaned` with the frames that hold nothing but residual echo silenced (int16, whole 10 ms frames)."""
+        out = cleaned.copy()
+        for start in range(0, len(mic), FRAME_SAMPLES):
+            frame = slice(start, start + FRAME_SAMPLES)
+            self._recent.append(_rms(reference[frame]))
+            played = max(self._recent)
+            if played < QUIET_RMS:
+                self._loud_run = 0
+                continue
+            self.played_frames += 1
+            heard, left = _rms(mic[frame]), _rms(cleaned[frame])
+            if heard > QUIET_RMS and left < heard * 10 ** (-ECHO_ALONE_REMOVED_DB / 20):
+                observed = heard / played
+                self.coupling = observed if not self.measured else max(observed, self.coupling * COUPLING_DECAY)
+                self.measured = True
+            adapted = self.played_frames * FRAME_SAMPLES >= ADAPT_S * ENGINE_RATE
+            below_db = GATE_BELOW_ECHO_DB if adapted else ADAPTING_BELOW_ECHO_DB
+            loud = left >= self.coupling * played * 10 ** (-below_db / 20)
+            self._loud_run = self._loud_run + 1 if loud else 0
+            if self._loud_run < MIN_RUN_FRAMES:
+                out[frame] = 0
+                self.gated_frames += 1
+        return out
+
+
+@dataclass
+class EchoCancellation:
+    """One drill's echo handling: note each line played (`line_played`), `clean` each captured chunk."""
+
+    played: PlayedAudio
+    canceller: EchoCanceller
+    gate: ResidualGate
+
+    @classmethod
+    def start(cls, played: PlayedAudio | None = None) -> EchoCancellation:
+        """A fresh canceller and gate (reusing `played` when the lines are noted elsewhere, e.g. a simulator)."""
+        return cls(played if played is not None else PlayedAudio(), EchoCanceller(), ResidualGate())
+
+    def line_played(self, path: str | Path, playback: Playback) -> None:
+        """Note a line handed to the output (its start time is read from `playback` when it is known)."""
+        self.played.add_file(path, playback)
+
+    def clean(self, chunk: AudioChunk) -> AudioChunk:
+        """The chunk with what the speakers played taken out (a chunk of whole 10 ms frames)."""
+        reference = self.played.samples(chunk.captured_at + REFERENCE_LEAD_S, len(chunk.samples))
+        cleaned = self.canceller.process(chunk.samples, reference)
+        return replace(chunk, samples=self.gate.apply(chunk.samples, reference, cleaned))
+
+
+def _rms(samples: np.ndarray) -> float:
+    values = samples.astype(np.float32)
+    return float(np.sqrt(np.mean(values * values))) if len(values) else 0.0
