@@ -65,6 +65,7 @@ from trainer.speech.asr import Engine
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioInput
 from trainer.speech.audio_out import AudioOutput, SoundDeviceOutput
+from trainer.speech.echo import EchoCancellation
 from trainer.speech.endpoint import STOPPED, Endpointer, EndpointSettings
 from trainer.store.bank import help_for
 from trainer.store.db import Store
@@ -99,10 +100,13 @@ class DrillRunner:
         on_event: EventCallback | None = None,
         mode: str = "",
         suds_before: int | None = None,
+        echo: EchoCancellation | None = None,
     ) -> None:
         """Wire a drill; `audio_in` and `audio_out` must run on `clock`. Nothing happens until `run()`.
 
         `suds_before` is the rep's anxiety rating (0-100) as the drill starts, stored with it.
+        `echo` (speakers in the room): every line played is noted there and every chunk read
+        is cleaned by it, so the prospect's voice is never heard as the rep's (trainer.speech.echo).
         """
         self.plan = plan
         self.store = store
@@ -112,6 +116,9 @@ class DrillRunner:
         self.clock = clock
         self.mode = mode
         self.suds_before = suds_before
+        self.echo = echo
+        if echo is not None:
+            audio_in.chunk_filter = echo.clean
         self._on_event = on_event or (lambda event: None)
         self._stop = threading.Event()
         self._renders: dict[tuple[str, Voice], Future] = {}
@@ -177,6 +184,8 @@ class DrillRunner:
                                     prompt.line, rendered.path, shown))
             opened = self.clock.now()
             playback = self.audio_out.play(rendered.path)
+            if self.echo is not None:
+                self.echo.line_played(rendered.path, playback)
             self._commit_scored(playback.started_at)
             handle = self.store.begin_turn(
                 self.drill_id, objection_id=prompt.objection.id, node_id=prompt.node.id,
