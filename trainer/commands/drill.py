@@ -7,6 +7,11 @@ when there is one (`--play`), else written to WAV files, and the run says which.
 Everything is stored like a drill in the app. Ctrl-C ends the drill cleanly: the
 answer in progress is kept as a recoverable recording.
 
+With speakers the microphone hears the prospect too: `--mic` drills cancel that echo
+(`trainer.speech.echo`) unless `--headphones` says there is none. `--echo-sim DB[:DELAY_MS]`
+(a test aid) mixes each played line into the answer files as a room would
+(`trainer.echo_sim`) and cancels it the same way.
+
 Answer files that run out before the script ends stop the drill cleanly after the
 last answered turn (stored as 'abandoned', exit 1): how many answers a branching
 script takes depends on what is said, so only an empty folder is refused up front.
@@ -22,16 +27,18 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from trainer.answer_source import AnswerFiles
+from trainer.answer_source import AnswerFiles, answer_files
 from trainer.commands.score import describe_answer
 from trainer.core import paths
 from trainer.core.errors import TrainerError
 from trainer.core.packs import resolve_pack
 from trainer.drill import DrillRunner
 from trainer.drill_plan import DrillPlan, plan_drill
+from trainer.echo_sim import EchoedAnswers, RoomEcho
 from trainer.drill_events import (
     ANSWERS_RAN_OUT,
     STOPPED_BY_REP,
+    AnswerDidResume,
     DrillDidFinish,
     DrillDidStart,
     DrillResult,
@@ -43,8 +50,10 @@ from trainer.drill_events import (
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import MicrophoneInput
 from trainer.speech.audio_out import FileOutput, SoundDeviceOutput
+from trainer.speech.echo import EchoCancellation
 from trainer.speech.endpoint import FIXED_RULE_MS, SILENCE
 from trainer.speech.engines import ENGINE_NAMES, load_engine
+from trainer.speech.played_audio import PlayedAudio
 from trainer.store.db import Store
 from trainer.store.progress import current_level
 from trainer.store.reviews import schedule_cards
@@ -80,6 +89,14 @@ def register(subparsers) -> None:
     play.add_argument("--no-play", dest="play", action="store_false", help="write the prospect's lines to WAV files")
     parser.add_argument("--fast", action="store_true",
                         help="with --answers: run on a virtual clock, as fast as possible (implies --no-play)")
+    parser.add_argument("--headphones", action="store_true",
+                        help="with --mic: you wear headphones, so the microphone cannot hear the prospect "
+                        "(turns echo cancellation off)")
+    parser.add_argument("--echo-sim", metavar="DB[:DELAY_MS]",
+                        help="test aid, with --answers: the answer files also hear the prospect's lines at DB "
+                        "(against the line as played, -40 to 0) after DELAY_MS (default 40) through a short room "
+                        "response, and echo cancellation takes them out again, e.g. --echo-sim=-12:40 "
+                        "(with '=', as the value starts with -)")
     parser.add_argument("--engine", choices=ENGINE_NAMES, help="speech engine (default: Vosk if installed, else Whisper)")
     parser.add_argument("--model", type=Path, help="model folder for the engine")
     parser.add_argument("--seed", type=int, metavar="N", help="seed for the objection and line choices (repeatable drills)")
@@ -98,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     _check_flags(args)
     pack = resolve_pack(args.pack)
     clock = AudioClock(virtual=args.fast)
-    audio_in = AnswerFiles.from_folder(args.answers, clock) if args.answers else MicrophoneInput()
+    audio_in, echo = _input(args, clock)
     with ExitStack() as stack:
         stack.callback(audio_in.close)
         store = stack.enter_context(Store())
@@ -112,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         engine = load_engine(args.engine, args.model, partials=False)
         printer = _Printer(args, plan, played_to, engine.name)
         runner = DrillRunner(plan, store=store, engine=engine, audio_in=audio_in, audio_out=audio_out,
-                             clock=clock, on_event=printer, mode=_mode(args), suds_before=args.suds)
+                             clock=clock, on_event=printer, mode=_mode(args), suds_before=args.suds, echo=echo)
         result = _run_stoppable(runner)
     printer.done(result)
     if result.stop_reason == ANSWERS_RAN_OUT:
@@ -121,6 +138,17 @@ def run(args: argparse.Namespace) -> int:
             f"the drill is stored as abandoned (drill {result.drill_id}); add more WAV files to run it to the end"
         )
     return 130 if result.stop_reason == STOPPED_BY_REP else 0
+
+
+def _input(args: argparse.Namespace, clock: AudioClock):
+    """The rep's input and the echo cancellation for it (None when nothing played can reach it)."""
+    if args.echo_sim is not None:
+        played = PlayedAudio()
+        room = RoomEcho.parse(args.echo_sim)
+        return EchoedAnswers(answer_files(args.answers), room, played, clock), EchoCancellation.start(played)
+    if args.answers:
+        return AnswerFiles.from_folder(args.answers, clock), None
+    return MicrophoneInput(), None if args.headphones else EchoCancellation.start()
 
 
 def _plan(args: argparse.Namespace, pack, store: Store) -> DrillPlan:
@@ -135,6 +163,11 @@ def _plan(args: argparse.Namespace, pack, store: Store) -> DrillPlan:
 def _check_flags(args: argparse.Namespace) -> None:
     if args.fast and args.mic:
         raise TrainerError("--fast needs --answers: a microphone runs in real time")
+    if args.echo_sim is not None and not args.answers:
+        raise TrainerError("--echo-sim needs --answers: it mixes the prospect into answer files (a microphone "
+                           "hears the real room)")
+    if args.headphones and not args.mic:
+        raise TrainerError("--headphones goes with --mic: answer files hear no room unless --echo-sim adds one")
     if args.fast and args.play:
         raise TrainerError("--fast cannot play aloud (it runs faster than real time); drop --play or --fast")
     if args.suds is not None and not 0 <= args.suds <= 100:
@@ -208,6 +241,9 @@ class _Printer:
             self._say(f"  you started speaking at {event.at:.2f} s{over}")
         elif isinstance(event, TurnDidEnd) and event.reason != SILENCE:
             self._say(f"  turn ended: {END_REASONS.get(event.reason, event.reason)}")
+        elif isinstance(event, AnswerDidResume):
+            self._say(f"  you went on at {event.at:.2f} s: the prospect stopped \"{event.yielded.line}\" and listens; "
+                      "the answer is scored again as a whole")
         elif isinstance(event, TurnScored):
             self._turn(event.result)
         elif isinstance(event, DrillDidFinish):
