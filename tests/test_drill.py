@@ -10,15 +10,14 @@ import subprocess
 import sys
 from dataclasses import replace
 
+import drill_runs
 import numpy as np
 import pytest
 import soundfile
 from tts_speech import compose
 
-from trainer.answer_source import AnswerFiles
 from trainer.core.levels import level_rules
 from trainer.core.packs import find_pack
-from trainer.drill import DrillRunner
 from trainer.drill_plan import plan_drill
 from trainer.drill_events import (
     ANSWERS_RAN_OUT,
@@ -33,12 +32,8 @@ from trainer.drill_events import (
     TurnScored,
 )
 from trainer.speech import tts
-from trainer.speech.audio import AudioClock
-from trainer.speech.audio_out import FileOutput
 from trainer.speech.endpoint import CUT_IN, SILENCE, WINDOW
 from trainer.speech.whisper_engine import WhisperEngine
-from trainer.store.check import check
-from trainer.store.db import Store
 
 pytestmark = pytest.mark.slow
 
@@ -66,27 +61,11 @@ def answers(folder, *parts_per_answer):
 
 
 def run_drill(tmp_path, pack, whisper, spoken, *, level=4, rules=None, on_event=None, seed=7):
+    """The 'more-than-expected' objection at `level` answered by `spoken`; (result, stored, events, report)."""
     plan = plan_drill(pack, level, "more-than-expected", seed=seed)
     if rules is not None:
         plan = replace(plan, rules=rules)
-    clock = AudioClock(virtual=True)
-    events = []
-
-    def record(event):
-        events.append(event)
-        if on_event:
-            on_event(event, runner)
-
-    with Store() as store:
-        store.startup()
-        runner = DrillRunner(
-            plan, store=store, engine=whisper, audio_in=AnswerFiles([s.path for s in spoken], clock),
-            audio_out=FileOutput(tmp_path / "played", clock), clock=clock, on_event=record, mode="answers,fast",
-        )
-        result = runner.run()
-        stored = store.drill(result.drill_id)
-        report = check(store)
-    return result, stored, events, report
+    return drill_runs.run_drill(tmp_path, plan, whisper, [s.path for s in spoken], on_event=on_event)
 
 
 def test_a_branching_drill_follows_the_moves_covered_and_stores_everything(tmp_path, pack, whisper, monkeypatch):

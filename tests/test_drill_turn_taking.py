@@ -9,20 +9,17 @@ them, so the decisions are the same in every run (bench/turns.py measures real t
 from dataclasses import replace
 
 import pytest
+from drill_runs import run_drill
 from tts_speech import compose
 
-from trainer.answer_source import AnswerFiles
 from trainer.core.packs import find_pack
 from trainer.core.turn_end import STATEMENT_HOLD_S
-from trainer.drill import DrillRunner
-from trainer.drill_events import SpeechDidPause, SpeechDidResume, TurnDidEnd
+from trainer.drill_events import AnswerDidResume, SpeechDidPause, SpeechDidResume, TurnDidEnd, TurnScored
 from trainer.drill_plan import plan_drill
-from trainer.speech.audio import AudioClock
-from trainer.speech.audio_out import FileOutput
+from trainer.drill_turn import RESUME_WITHIN_S
 from trainer.speech.endpoint import DONE, FIXED_RULE_MS, NO_ANSWER, SILENCE
 from trainer.speech.vosk_engine import VoskEngine
 from trainer.speech.whisper_engine import WhisperEngine
-from trainer.store.db import Store
 
 pytestmark = pytest.mark.slow
 
@@ -31,6 +28,8 @@ AFTER = "what were you expecting to pay?"
 CLEAN = "I understand, it's a real number for three shops. Can I ask what you had in mind?"
 CLEAN_END_S = 0.35  # the gap target on clean ends (bench/turns.py has the exact figures)
 TOLERANCE_S = 0.05  # VAD frames and the answer file's chunks
+# After a finished question and a pause longer than the model holds after one, the rep goes on.
+GOES_ON = "Most bakeries find it pays for itself in overtime within two months."
 
 
 @pytest.fixture(scope="module")
@@ -43,27 +42,14 @@ def pack():
     return find_pack("price-and-budget")
 
 
-def drill(tmp_path, engine, pack, parts, *, level=3, endpoint_ms=None, patience_s=None, on_event=None):
-    """One turn of the 'more-than-expected' objection answered by `parts`; (result, events)."""
+def drill(tmp_path, engine, pack, parts, *, level=3, endpoint_ms=None, patience_s=None, on_event=None, answers=1):
+    """The 'more-than-expected' objection (up to `answers` answers) answered by `parts`; (result, events, answer, stored drill)."""
     plan = plan_drill(pack, level, "more-than-expected", seed=7, endpoint_ms=endpoint_ms)
-    plan = replace(plan, rules=replace(plan.rules, max_answers=1, answer_window_s=None,
+    plan = replace(plan, rules=replace(plan.rules, max_answers=answers, answer_window_s=None,
                                        **({"patience_s": patience_s} if patience_s else {})))
     answer = compose(parts, tmp_path / "answer.wav")
-    clock = AudioClock(virtual=True)
-    events = []
-
-    def record(event):
-        events.append(event)
-        if on_event:
-            on_event(event, runner)
-
-    with Store() as store:
-        store.startup()
-        runner = DrillRunner(plan, store=store, engine=engine, audio_in=AnswerFiles([answer.path], clock),
-                             audio_out=FileOutput(tmp_path / "played", clock), clock=clock, on_event=record,
-                             mode="answers,fast")
-        result = runner.run()
-    return result, events, answer
+    result, stored, events, _ = run_drill(tmp_path, plan, engine, [answer.path], on_event=on_event)
+    return result, events, answer, stored
 
 
 def ended(events):
@@ -71,8 +57,46 @@ def ended(events):
     return end
 
 
+def test_going_on_after_an_early_end_stops_the_next_line_and_keeps_one_answer(tmp_path, whisper, pack):
+    result, events, answer, stored = drill(tmp_path, whisper, pack, [0.6, CLEAN, 1.0, GOES_ON, 1.5], answers=2)
+    # the end was decided in the pause, and the next line began ...
+    first_end, final_end = [e for e in events if isinstance(e, TurnDidEnd)]
+    [turn] = result.turns
+    assert first_end.reason == SILENCE and "finished question" in first_end.why
+    assert first_end.speech_end == pytest.approx(turn.prospect_end + answer.spans[0].end, abs=TOLERANCE_S)
+    # ... and stopped when the rep went on: the stop is recorded, with the line that was cut
+    [resumed] = [e for e in events if isinstance(e, AnswerDidResume)]
+    went_on_at = turn.prospect_end + answer.spans[1].start
+    assert resumed.turn == 1 and resumed.at == pytest.approx(went_on_at, abs=TOLERANCE_S)
+    stopped = resumed.yielded
+    assert stopped.line in pack.objection("more-than-expected").follow_ups["compared-to"].lines
+    assert 0 < stopped.stopped_at - stopped.start <= RESUME_WITHIN_S
+    assert stopped.stopped_at - went_on_at == pytest.approx(0.06, abs=0.05)  # heard once 50 ms of voice came
+    # one answer: one transcript with the words after the pause, one score that counts them
+    assert "overtime" in turn.transcript.lower() and "understand" in turn.transcript.lower()
+    assert {"ask", "value"} <= turn.covered and turn.next_node == "compared-to"
+    assert final_end.speech_end == pytest.approx(turn.prospect_end + answer.spans[1].end, abs=TOLERANCE_S)
+    assert turn.timings.speech_end == pytest.approx(final_end.speech_end, abs=0.001)
+    assert turn.yielded == (stopped,) and turn.as_json()["yielded"] == [stopped.as_json()]
+    scored = [e.result for e in events if isinstance(e, TurnScored)]
+    assert [r.number for r in scored] == [1, 1] and scored[-1] is turn and "value" not in scored[0].covered
+    # stored once, with the whole recording and the stopped line
+    [kept] = stored.turns
+    assert kept.status == "scored" and kept.transcript == turn.transcript and kept.yielded == (stopped,)
+    assert turn.rep_end - turn.rep_start >= turn.prospect_end - turn.rep_start + answer.spans[1].end
+
+
+def test_the_fixed_rule_never_takes_an_end_back(tmp_path, whisper, pack):
+    result, events, _, stored = drill(tmp_path, whisper, pack, [0.6, CLEAN, 1.0, GOES_ON, 1.5], answers=2,
+                                      endpoint_ms=FIXED_RULE_MS)
+    assert not [e for e in events if isinstance(e, AnswerDidResume)]
+    [turn] = result.turns
+    assert "overtime" not in turn.transcript.lower() and turn.yielded == ()
+    assert stored.turns[0].yielded == ()
+
+
 def test_a_thinking_pause_after_and_keeps_the_whole_answer(tmp_path, whisper, pack):
-    result, events, answer = drill(tmp_path, whisper, pack, [0.6, BEFORE, 2.5, AFTER, 1.5])
+    result, events, answer, _ = drill(tmp_path, whisper, pack, [0.6, BEFORE, 2.5, AFTER, 1.5])
     [turn] = result.turns
     assert "expecting" in turn.transcript.lower()  # the words after the pause
     assert "ask" in turn.covered  # and the rubric saw the question
@@ -87,7 +111,7 @@ def test_a_thinking_pause_after_and_keeps_the_whole_answer(tmp_path, whisper, pa
 
 
 def test_the_fixed_rule_is_still_available_and_cuts_the_same_answer_short(tmp_path, whisper, pack):
-    result, events, answer = drill(tmp_path, whisper, pack, [0.6, BEFORE, 2.5, AFTER, 1.5], endpoint_ms=FIXED_RULE_MS)
+    result, events, answer, _ = drill(tmp_path, whisper, pack, [0.6, BEFORE, 2.5, AFTER, 1.5], endpoint_ms=FIXED_RULE_MS)
     [turn] = result.turns
     assert "expecting" not in turn.transcript.lower()
     end = ended(events)
@@ -96,7 +120,7 @@ def test_the_fixed_rule_is_still_available_and_cuts_the_same_answer_short(tmp_pa
 
 
 def test_a_clean_end_is_decided_within_the_target_on_the_drill_clock(tmp_path, whisper, pack):
-    result, events, answer = drill(tmp_path, whisper, pack, [0.6, CLEAN, 2.0])
+    result, events, answer, _ = drill(tmp_path, whisper, pack, [0.6, CLEAN, 2.0])
     end = ended(events)
     assert end.reason == SILENCE and "finished question" in end.why
     last_word = result.turns[0].prospect_end + answer.spans[-1].end
@@ -105,7 +129,7 @@ def test_a_clean_end_is_decided_within_the_target_on_the_drill_clock(tmp_path, w
 
 
 def test_a_long_silence_still_ends_the_turn_at_the_levels_patience(tmp_path, whisper, pack):
-    result, events, _ = drill(tmp_path, whisper, pack, [0.6, BEFORE, 6.0], level=5, patience_s=None)
+    result, events, _, _ = drill(tmp_path, whisper, pack, [0.6, BEFORE, 6.0], level=5, patience_s=None)
     end = ended(events)
     assert end.reason == SILENCE
     assert end.at - end.speech_end == pytest.approx(2.0, abs=0.02)  # level 5 is brisk
@@ -117,7 +141,7 @@ def test_space_ends_the_answer_in_a_pause_at_once(tmp_path, whisper, pack):
         if isinstance(event, SpeechDidPause):
             runner.finish_answer()
 
-    result, events, _ = drill(tmp_path, whisper, pack, [0.6, BEFORE, 2.5, AFTER, 1.5], on_event=press_space)
+    result, events, _, _ = drill(tmp_path, whisper, pack, [0.6, BEFORE, 2.5, AFTER, 1.5], on_event=press_space)
     end = ended(events)
     assert end.reason == DONE
     assert end.at - end.speech_end == pytest.approx(0.4, abs=0.05)  # the pause was reported at 0.4 s
@@ -125,13 +149,13 @@ def test_space_ends_the_answer_in_a_pause_at_once(tmp_path, whisper, pack):
 
 
 def test_an_unanswered_line_still_ends(tmp_path, whisper, pack):
-    result, events, _ = drill(tmp_path, whisper, pack, [3.0], level=3)
+    result, events, _, _ = drill(tmp_path, whisper, pack, [3.0], level=3)
     assert ended(events).reason in (NO_ANSWER, SILENCE)
 
 
 def test_vosk_partials_keep_a_paused_answer_whole(tmp_path, pack, english_vosk_model):
     engine = VoskEngine(english_vosk_model)
-    result, events, answer = drill(tmp_path, engine, pack, [0.6, "I hear you, and", 2.5,
+    result, events, answer, _ = drill(tmp_path, engine, pack, [0.6, "I hear you, and", 2.5,
                                                             "most of our clients felt the same way.", 1.5])
     end = ended(events)
     assert end.speech_end == pytest.approx(result.turns[0].prospect_end + answer.spans[1].end, abs=TOLERANCE_S)
@@ -142,13 +166,7 @@ def test_the_gap_the_rep_feels_is_recorded_per_turn_and_stored(tmp_path, whisper
     plan = plan_drill(pack, 4, "more-than-expected", seed=7)
     first = compose([0.6, CLEAN, 1.0], tmp_path / "01.wav")
     second = compose([0.5, "That makes sense. How long does that take you?", 1.0], tmp_path / "02.wav")
-    clock = AudioClock(virtual=True)
-    with Store() as store:
-        store.startup()
-        result = DrillRunner(plan, store=store, engine=whisper, audio_in=AnswerFiles([first.path, second.path], clock),
-                             audio_out=FileOutput(tmp_path / "played", clock), clock=clock,
-                             mode="answers,fast").run()
-        stored = store.drill(result.drill_id)
+    result, stored, _, _ = run_drill(tmp_path, plan, whisper, [first.path, second.path])
     turn = result.turns[0]
     assert turn.timings.speech_end == pytest.approx(turn.prospect_end + first.spans[-1].end, abs=TOLERANCE_S)
     assert 0.25 <= turn.timings.gap <= CLEAN_END_S + TOLERANCE_S  # a finished question, on the drill clock

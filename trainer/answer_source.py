@@ -9,7 +9,9 @@ endpointer end the turn. Chunks are paced by the clock: real time, or as fast as
 they are read with a virtual clock (`--fast`).
 
 Every file is read and converted when the source is made, so a broken WAV stops
-the drill before it starts, with the file's name.
+the drill before it starts, with the file's name. Where each file's speech ends is
+measured then too (`speech_ahead`): a file with a long pause may go on with its
+answer after the runner has ended the turn on that pause.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Sequence
 import numpy as np
 
 from trainer.core.errors import TrainerError
+from trainer.speech import vad
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import CHUNK_SECONDS, PacedInput
 from trainer.speech.wavs import ENGINE_RATE, read_engine_audio
@@ -49,8 +52,9 @@ class AnswerFiles(PacedInput):
         super().__init__(clock, chunk_seconds)
         self.paths = [Path(p) for p in paths]
         self.answers = [read_engine_audio(path) for path in self.paths]
+        self._speech_ends = [_speech_end(answer) for answer in self.answers]  # samples into each file
         self.used = 0  # answers begun so far
-        self._playing: tuple[int, np.ndarray] | None = None  # (start frame, samples) of the current answer
+        self._playing: tuple[int, np.ndarray, int] | None = None  # (start frame, samples, speech end) of the current answer
 
     @classmethod
     def from_folder(cls, folder: str | Path, clock: AudioClock | None = None) -> AnswerFiles:
@@ -69,14 +73,20 @@ class AnswerFiles(PacedInput):
         if not self.remaining:
             raise IndexError("every answer file has been used")
         start = max(round((at - self._origin) * ENGINE_RATE), self._position)
-        self._playing = (start, self.answers[self.used])
+        self._playing = (start, self.answers[self.used], self._speech_ends[self.used])
         self.used += 1
         return self.paths[self.used - 1]
+
+    @property
+    def speech_ahead(self) -> bool:
+        """True while the answer playing has speech still to come (it may go on after a pause)."""
+        playing = self._playing
+        return playing is not None and self._position < playing[0] + playing[2]
 
     def _samples_at(self, index: int) -> np.ndarray:
         samples = np.zeros(self.chunk_frames, np.int16)
         if self._playing is not None:
-            start, answer = self._playing
+            start, answer, _ = self._playing
             first, last = max(index, start), min(index + self.chunk_frames, start + len(answer))
             if first < last:
                 samples[first - index:last - index] = answer[first - start:last - start]
@@ -88,3 +98,9 @@ class AnswerFiles(PacedInput):
     def ended(self) -> bool:
         """True once closed (the silence between answers never ends by itself)."""
         return self._closed.is_set()
+
+
+def _speech_end(samples: np.ndarray) -> int:
+    """Where the last speech of an answer ends, in samples (0 for a silent one)."""
+    spans = vad.speech_spans(samples)
+    return round(spans[-1].end * ENGINE_RATE) if spans else 0

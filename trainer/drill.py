@@ -10,6 +10,14 @@ dialogue picks the follow-up from the moves covered, and the next line plays at
 once: every line the answer could lead to is rendered while the rep talks. Right
 after the next line has started, the turn is committed in one transaction.
 
+An end decided on a pause is a guess (`TurnEnded` SILENCE from the end-of-turn
+model): while the next line begins, the runner keeps listening to that answer
+(`RepTurn.watch_for_more`). If the rep goes on within `RESUME_WITHIN_S` (1.5 s), the line
+stops, the score is taken back (`AnswerDidResume`), the conversation returns to
+before the answer, and the turn listens on and is scored again as one answer, with
+the stopped line kept (`YieldedLine`). Otherwise the turn is committed then, and the
+audio read meanwhile goes to the next turn.
+
 Time zero is the drill's start on the one `AudioClock` the input and output share
 (a virtual clock for `--fast` file runs). Per turn the store keeps the end-of-turn
 decision, transcript final, score ready and next audio start times.
@@ -22,17 +30,19 @@ raised again saying what was kept, after a `DrillError` event with that message.
 
 from __future__ import annotations
 
+import copy
 import ctypes
 import random
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from trainer.answer_source import AnswerFiles
 from trainer.core import paths
 from trainer.core.answer import assess_answer
+from trainer.core.bank import PromptHelp
 from trainer.core.dialogue import Conversation, Prompt
 from trainer.core.errors import TrainerError
 from trainer.core.levels import level_persona
@@ -45,6 +55,7 @@ from trainer.core.transcript import PROSPECT, REP, Turn
 from trainer.drill_events import (
     ANSWERS_RAN_OUT,
     STOPPED_BY_REP,
+    AnswerDidResume,
     DrillDidFinish,
     DrillDidStart,
     DrillError,
@@ -64,17 +75,33 @@ from trainer.speech import tts
 from trainer.speech.asr import Engine
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioInput
-from trainer.speech.audio_out import AudioOutput, SoundDeviceOutput
+from trainer.speech.audio_out import AudioOutput, Playback, SoundDeviceOutput
 from trainer.speech.echo import EchoCancellation
-from trainer.speech.endpoint import STOPPED, Endpointer, EndpointSettings
+from trainer.speech.endpoint import SILENCE, STOPPED, Endpointer, EndpointSettings, TurnEnded
+from trainer.speech.tts import RenderedLine
 from trainer.store.bank import help_for
 from trainer.store.db import Store
 from trainer.store.progress import Progress, record_progress
 from trainer.store.recordings import RecordingWriter
-from trainer.store.records import MoveMark, TurnTimings
+from trainer.store.records import MoveMark, TurnHandle, TurnTimings, YieldedLine
 
 INPUT_START_TIMEOUT_S = 5.0  # a microphone's first block comes 1.2-1.9 s after it starts
 OUTPUT_READY_TIMEOUT_S = 5.0  # so does an output stream's first sound
+
+
+@dataclass
+class _Answer:
+    """The latest answer, kept while it may still go on (its end was decided on a pause)."""
+
+    number: int
+    prompt: Prompt
+    handle: TurnHandle
+    turn: RepTurn
+    shown: PromptHelp | None
+    before: Conversation | None = None  # the conversation before this answer was applied
+    yielded: list[YieldedLine] = field(default_factory=list)
+    scored: bool = False
+    may_go_on: bool = False
 
 
 @dataclass
@@ -170,11 +197,12 @@ class DrillRunner:
         rng = random.Random(plan.seed) if plan.rules.random_lines else None
         conversation = Conversation(plan.objections, rng, plan.rules.max_answers)
         stop_reason = None
+        answer: _Answer | None = None  # the last answer: it may go on as the next line begins
         while (prompt := conversation.current) is not None:
             if self._stop.is_set():
                 stop_reason = STOPPED_BY_REP
                 break
-            if isinstance(self.audio_in, AnswerFiles) and not self.audio_in.remaining:
+            if self._answers_ran_out(answer):
                 stop_reason = ANSWERS_RAN_OUT
                 break
             number = len(self._results) + 1
@@ -186,7 +214,21 @@ class DrillRunner:
             playback = self.audio_out.play(rendered.path)
             if self.echo is not None:
                 self.echo.line_played(rendered.path, playback)
+            pending = []
+            if answer is not None and answer.may_go_on:
+                went_on = answer.turn.watch_for_more(playback, rendered, opened)
+                if went_on is not None:
+                    conversation = self._go_on(answer, went_on, prompt.line, playback, rendered)
+                    if not answer.scored:
+                        stop_reason = STOPPED_BY_REP
+                        break
+                    continue
+                pending = answer.turn.handed_on()
             self._commit_scored(playback.started_at)
+            if isinstance(self.audio_in, AnswerFiles) and not self.audio_in.remaining:
+                self.audio_out.stop()  # the last answer did not go on after all
+                stop_reason = ANSWERS_RAN_OUT
+                break
             handle = self.store.begin_turn(
                 self.drill_id, objection_id=prompt.objection.id, node_id=prompt.node.id,
                 prospect_line=prompt.line, prospect_audio=_cache_relative(rendered.path),
@@ -202,51 +244,88 @@ class DrillRunner:
                 transcriber=self._transcriber, emit=self._emit, stop=self._stop,
                 cut_in=plan.rules.cut_in_after_s is not None,
             )
-            ended = turn.listen(opened, playback, rendered, self.audio_out)
+            ended = turn.listen(opened, playback, rendered, self.audio_out, pending)
             decided = self.clock.now()
-            self._emit(TurnDidEnd(number, ended.reason, self._drill(ended.at), self._drill(decided),
-                                  None if ended.speech_end is None else self._drill(ended.speech_end),
-                                  turn.endpointer.barge_ins, ended.why))
             previous = self._results[-1] if self._results else None
             if previous and previous.timings.next_audio_start is None and playback.started_at is not None:
                 # the output learned the line's real start after the previous turn was committed
                 previous = self._set_next_audio(previous.number, playback.started_at)
                 self.store.record_next_audio_start(previous.turn_id, previous.timings.next_audio_start)
-            if ended.reason == STOPPED:
-                self._transcriber.abandon()
-                self._writer.close()  # kept: finish_drill marks the turn 'recovered'
+            answer = _Answer(number, prompt, handle, turn, shown)
+            self._answered(answer, ended, decided, conversation)
+            if not answer.scored:
                 stop_reason = STOPPED_BY_REP
                 break
-            heard = turn.hear()
-            transcript_final = self.clock.now()
-            line_end = self._drill(turn.line_end)
-            assessment = assess_answer(heard.transcript.words, heard.spans, line_end, prompt.node, plan.pack,
-                                       prospect_start=self._drill(turn.line_start), level=plan.rules.level,
-                                       recogniser=shared_recogniser())
-            covered = assessment.rubric.covered
-            objections_done = len(conversation.outcomes)
-            following = conversation.answer(covered)
-            ended_objection = len(conversation.outcomes) > objections_done
-            result = TurnResult(
-                number=number, turn_id=handle.turn_id, objection_id=prompt.objection.id, node_id=prompt.node.id,
-                line=prompt.line, prospect_start=self._drill(turn.line_start), prospect_end=line_end,
-                rep_start=self._drill(turn.audio_start), rep_end=self._drill(turn.audio_end),
-                transcript=heard.transcript.text, words=tuple(heard.transcript.words), spans=tuple(heard.spans),
-                assessment=assessment, covered=covered, end_reason=ended.reason,
-                barge_ins=turn.endpointer.barge_ins,
-                next_node=None if ended_objection or following is None else following.node.id,
-                outcome=conversation.outcomes[-1][1] if ended_objection else None,
-                recording=handle.recording, answer_file=turn.answer_file,
-                timings=TurnTimings(self._drill(decided), self._drill(transcript_final),
-                                    self._drill(self.clock.now()),
-                                    speech_end=None if ended.speech_end is None else self._drill(ended.speech_end)),
-                help=shown,
-            )
-            self._results.append(result)
-            self._emit(TurnScored(result))
-            self._scored = _Scored(result, self._writer)
         self._commit_scored(None)
         return self._finish(conversation, stop_reason)
+
+    def _answered(self, answer: _Answer, ended: TurnEnded, decided: float, conversation: Conversation) -> None:
+        """The turn has ended: score the answer and let the dialogue choose what follows (not if stopped)."""
+        turn, number, prompt, plan = answer.turn, answer.number, answer.prompt, self.plan
+        self._emit(TurnDidEnd(number, ended.reason, self._drill(ended.at), self._drill(decided),
+                              None if ended.speech_end is None else self._drill(ended.speech_end),
+                              turn.endpointer.barge_ins, ended.why))
+        if ended.reason == STOPPED:
+            self._transcriber.abandon()
+            self._writer.close()  # kept: finish_drill marks the turn 'recovered'
+            return
+        heard = turn.hear()
+        transcript_final = self.clock.now()
+        line_end = self._drill(turn.line_end)
+        assessment = assess_answer(heard.transcript.words, heard.spans, line_end, prompt.node, plan.pack,
+                                   prospect_start=self._drill(turn.line_start), level=plan.rules.level,
+                                   recogniser=shared_recogniser())
+        covered = assessment.rubric.covered
+        objections_done = len(conversation.outcomes)
+        answer.before = copy.deepcopy(conversation, {id(o): o for o in plan.objections})  # if the answer goes on
+        following = conversation.answer(covered)
+        ended_objection = len(conversation.outcomes) > objections_done
+        result = TurnResult(
+            number=number, turn_id=answer.handle.turn_id, objection_id=prompt.objection.id, node_id=prompt.node.id,
+            line=prompt.line, prospect_start=self._drill(turn.line_start), prospect_end=line_end,
+            rep_start=self._drill(turn.audio_start), rep_end=self._drill(turn.audio_end),
+            transcript=heard.transcript.text, words=tuple(heard.transcript.words), spans=tuple(heard.spans),
+            assessment=assessment, covered=covered, end_reason=ended.reason,
+            barge_ins=turn.endpointer.barge_ins,
+            next_node=None if ended_objection or following is None else following.node.id,
+            outcome=conversation.outcomes[-1][1] if ended_objection else None,
+            recording=answer.handle.recording, answer_file=turn.answer_file,
+            timings=TurnTimings(self._drill(decided), self._drill(transcript_final),
+                                self._drill(self.clock.now()),
+                                speech_end=None if ended.speech_end is None else self._drill(ended.speech_end)),
+            help=answer.shown, yielded=tuple(answer.yielded),
+        )
+        self._results.append(result)
+        self._emit(TurnScored(result))
+        self._scored = _Scored(result, self._writer)
+        answer.scored = True
+        answer.may_go_on = ended.reason == SILENCE and plan.endpoint_ms is None  # the model guessed the end
+
+    def _go_on(self, answer: _Answer, went_on: tuple[float, float], line: str, playback: Playback,
+               rendered: RenderedLine) -> Conversation:
+        """The rep went on with the last answer as the next line began: stop the line, take the answer's
+        score back and listen to the rest of it; scored again as one answer. The conversation as it was."""
+        self.audio_out.stop()
+        spoke_at, heard_at = (self._drill(t) for t in went_on)
+        line_start = None if playback.started_at is None else self._drill(playback.started_at + rendered.speech_start_s)
+        yielded = YieldedLine(line, heard_at if line_start is None else min(line_start, heard_at), heard_at)
+        answer.yielded.append(yielded)
+        self._scored = None  # not stored: the turn's row stays 'recording' and its recording open
+        self._results.pop()
+        answer.scored = answer.may_go_on = False
+        self._emit(AnswerDidResume(answer.number, spoke_at, yielded))
+        self._transcriber = Transcriber(self.engine)
+        ended = answer.turn.go_on(self._transcriber)
+        decided = self.clock.now()
+        conversation = answer.before
+        self._answered(answer, ended, decided, conversation)
+        return conversation
+
+    def _answers_ran_out(self, answer: _Answer | None) -> bool:
+        """Answer files: none left to play, and the last one has no speech left that could go on with its answer."""
+        if not isinstance(self.audio_in, AnswerFiles) or self.audio_in.remaining:
+            return False
+        return not (answer is not None and answer.may_go_on and self.audio_in.speech_ahead)
 
     def _commit_scored(self, next_audio_start: float | None) -> None:
         """Make the scored turn's recording durable, then store its result in one transaction."""
@@ -265,6 +344,7 @@ class DrillRunner:
             covered=result.covered, moves=move_marks(a.rubric), rubric_method=a.rubric.method if a.rubric else None,
             rep_start=result.rep_start, rep_end=result.rep_end,
             prospect_start=result.prospect_start, prospect_end=result.prospect_end, timings=result.timings,
+            yielded=result.yielded,
         )
         _return_freed_memory()
 

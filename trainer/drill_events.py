@@ -5,7 +5,10 @@ runner's thread in this order for each turn: `LineWillPlay`, `RepTurnStarted`,
 `LevelMeter`/`PartialTranscript`/`SpeechDidStart` while the rep talks,
 `LineDidPlay` (once the line has finished), `TurnDidEnd` (the end-of-turn
 decision), `TurnScored` (score ready, just before the next line plays; it is
-stored right after that line has started). The drill opens with `DrillDidStart`
+stored right after that line has started). An end decided on a pause is a guess:
+if the rep goes on as the next line begins, `AnswerDidResume` says that line
+stopped and the turn is open again; its `SpeechDidResume`, `TurnDidEnd` and
+`TurnScored` follow, and that last `TurnScored` replaces the earlier one. The drill opens with `DrillDidStart`
 and closes with `DrillDidFinish` or, on an error, `DrillError`. Keep the callback
 short: the next line waits for it. Each event's `name` says when it fires.
 All times are seconds on the drill clock (0 = drill start).
@@ -23,7 +26,7 @@ from trainer.core.metrics import DrillMetrics
 from trainer.core.scoring import ScoreCard
 from trainer.core.transcript import Span, Word
 from trainer.store.progress import Progress
-from trainer.store.records import TurnTimings
+from trainer.store.records import TurnTimings, YieldedLine
 
 STOPPED_BY_REP = "stopped"
 ANSWERS_RAN_OUT = "answers_ran_out"
@@ -59,6 +62,7 @@ class TurnResult:
     answer_file: Path | None
     timings: TurnTimings
     help: PromptHelp | None = None  # what the rep was shown before answering (model answer, bank entry)
+    yielded: tuple[YieldedLine, ...] = ()  # prospect lines stopped because the rep went on with this answer
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the turns of `trainer drill --json`)."""
@@ -83,6 +87,7 @@ class TurnResult:
             "next": self.next_node,
             "outcome": self.outcome,
             "help": self.help.as_json() if self.help else None,
+            "yielded": [y.as_json() for y in self.yielded],
             **self.assessment.as_json(),
             "timings": {
                 "end_of_turn": _round(t.end_of_turn),
@@ -256,6 +261,17 @@ class TurnDidEnd:
 
 
 @dataclass(frozen=True)
+class AnswerDidResume:
+    """The rep went on with turn `turn`'s answer after its end was decided: the prospect's next line
+    stopped (`yielded`) and the turn listens again; it will be scored again, as one answer."""
+
+    name: ClassVar[str] = "answer_did_resume"
+    turn: int
+    at: float  # the rep's voice was heard again
+    yielded: YieldedLine
+
+
+@dataclass(frozen=True)
 class TurnScored:
     """The answer is transcribed, scored and the script's next step chosen."""
 
@@ -281,6 +297,6 @@ class DrillError:
 
 DrillEvent = (
     DrillDidStart | LineWillPlay | RepTurnStarted | SpeechDidStart | PartialTranscript | LevelMeter
-    | LineDidPlay | TurnDidEnd | TurnScored | DrillDidFinish | DrillError
+    | LineDidPlay | TurnDidEnd | AnswerDidResume | TurnScored | DrillDidFinish | DrillError
 )
 EventCallback = Callable[[DrillEvent], None]

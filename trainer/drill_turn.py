@@ -13,6 +13,11 @@ decides exactly as a real-time one would with an instant engine. `hear()` then g
 the final words and the speech spans, both on the drill clock: spans come from
 `vad.speech_spans` over the recorded turn audio, as in `trainer score`.
 
+An end on silence is a guess. While the next line begins, `watch_for_more()` reads
+on; if the rep's speech starts again within `RESUME_WITHIN_S`, `go_on()` takes the
+turn back (the runner stops the line) and the answer continues: same recording, one
+transcript from a fresh recognizer that hears the whole answer again.
+
 Faults end the turn at once with a `TrainerError` (the runner keeps the audio so
 far): the engine raising (named, whatever it raised), and the prospect's line not
 playing (the output failed, or did not start or finish it within `OUTPUT_STALL_S`).
@@ -44,7 +49,7 @@ from trainer.drill_events import (
 from trainer.speech import vad
 from trainer.speech.asr import Engine
 from trainer.speech.audio import AudioClock
-from trainer.speech.audio_in import AudioInput
+from trainer.speech.audio_in import AudioChunk, AudioInput
 from trainer.speech.audio_out import AudioOutput, Playback
 from trainer.speech.endpoint import (
     CUT_IN,
@@ -75,6 +80,10 @@ PARTIAL_SETTLE_S = 0.3
 # A line not started this long after play(), or not finished this long after its length, has failed
 # (a hung or suspended output device reports nothing; a sound starts 110-170 ms after play()).
 OUTPUT_STALL_S = 2.0
+# A wrong guess is cheap: the rep's speech starting again this soon into the prospect's next line
+# (or before it starts) takes the turn back and the line stops (issue 15 asks for ~1.5 s; not tuned
+# on data). A line shorter than this is watched to its end: after that, the rep answers it.
+RESUME_WITHIN_S = 1.5
 
 
 class Transcriber:
@@ -275,11 +284,18 @@ class RepTurn:
         self.line_end: float | None = None
         self.answer_file = None
         self._chunks: list[np.ndarray] = []
+        self._pending: list[AudioChunk] = []  # chunks read ahead, taken before the input's next ones
+        self._listening: tuple = ()  # listen()'s arguments, for go_on()
         self._spoke = False
         self._meter_at = float("-inf")
 
-    def listen(self, opened: float, playback: Playback, rendered: RenderedLine, output: AudioOutput) -> TurnEnded:
-        """Stream until the end of turn; chunks captured before `opened` (between turns) are dropped."""
+    def listen(self, opened: float, playback: Playback, rendered: RenderedLine, output: AudioOutput,
+               pending: list[AudioChunk] = ()) -> TurnEnded:
+        """Stream until the end of turn; chunks captured before `opened` (between turns) are dropped.
+
+        `pending`: chunks already read from the input (by the previous turn's `watch_for_more()`), taken first.
+        """
+        self._pending = list(pending)
         self._line_reported = False
         try:
             return self._stream(opened, playback, rendered, output)
@@ -288,6 +304,7 @@ class RepTurn:
                 self._line_played(playback)
 
     def _stream(self, opened: float, playback: Playback, rendered: RenderedLine, output: AudioOutput) -> TurnEnded:
+        self._listening = (opened, playback, rendered, output)
         while True:
             self.transcriber.check()
             _check_playing(playback, opened, self.clock.now(), output)
@@ -299,7 +316,9 @@ class RepTurn:
                 self.endpointer.stop()
                 output.stop()
             ended = self.endpointer.poll(self.clock.now())
-            chunk = None if ended else self.audio_in.read(timeout=READ_TIMEOUT_S)
+            chunk = None
+            if not ended:
+                chunk = self._pending.pop(0) if self._pending else self.audio_in.read(timeout=READ_TIMEOUT_S)
             if chunk is None:
                 if ended is None and self.audio_in.ended:
                     ended = self.endpointer.end_now(STOPPED, self.clock.now())
@@ -308,17 +327,67 @@ class RepTurn:
                 continue
             if chunk.end <= opened:
                 continue
-            if self.audio_start is None:
-                self.audio_start = chunk.captured_at
-            self._chunks.append(chunk.samples)
-            self.writer.write(chunk.samples)
-            self.transcriber.feed(chunk.samples)
-            self._speculate(chunk.end)
-            self._give_words()
-            ended = self._consume(self.endpointer.feed(chunk))
-            self._report(chunk.end)
+            ended = self._take(chunk)
             if ended is not None:
                 return ended
+
+    def _take(self, chunk: AudioChunk) -> TurnEnded | None:
+        """One chunk of the answer to the recording, the engine and the endpointer; the end, if it came."""
+        if self.audio_start is None:
+            self.audio_start = chunk.captured_at
+        self._chunks.append(chunk.samples)
+        self.writer.write(chunk.samples)
+        self.transcriber.feed(chunk.samples)
+        self._speculate(chunk.end)
+        self._give_words()
+        ended = self._consume(self.endpointer.feed(chunk))
+        self._report(chunk.end)
+        return ended
+
+    def watch_for_more(self, playback: Playback, rendered: RenderedLine, opened: float) -> tuple[float, float] | None:
+        """After a SILENCE end, while the next line begins: when the rep's speech began again and when
+        that was heard (clock), if it began before `RESUME_WITHIN_S` into the line's speech (or the
+        line's end, if sooner); None if it did not.
+
+        Every chunk read here is kept, in order, for whichever turn it belongs to:
+        this one if the rep went on (`go_on()`), else the next (`listen(..., pending=)`).
+        """
+        detector = Endpointer()  # no prospect end: it only reports where speech starts
+        while not self.stop.is_set():
+            started = playback.started_at
+            if started is None and self.clock.now() - opened > OUTPUT_STALL_S:
+                break  # the next turn reports the stalled output
+            chunk = self.audio_in.read(timeout=READ_TIMEOUT_S)
+            if chunk is None:
+                if self.audio_in.ended:
+                    break
+                continue
+            self._pending.append(chunk)
+            if started is not None:
+                until = started + min(rendered.speech_start_s + RESUME_WITHIN_S, rendered.speech_end_s)
+                if chunk.captured_at >= until:
+                    break
+            for event in detector.feed(chunk):
+                if isinstance(event, SpeechStarted):
+                    return event.at, chunk.end
+        return None
+
+    def handed_on(self) -> list[AudioChunk]:
+        """The chunks `watch_for_more()` read, for the next turn (this one did not go on)."""
+        pending, self._pending = self._pending, []
+        return pending
+
+    def go_on(self, transcriber: Transcriber) -> TurnEnded:
+        """The rep went on with this answer after its end was decided: listen until it ends again.
+
+        `transcriber` is a fresh one: it hears the whole answer again from its start, so
+        the turn keeps one transcript. The chunks `watch_for_more()` read come first.
+        """
+        self.transcriber = transcriber
+        if self._chunks:
+            transcriber.feed(np.concatenate(self._chunks))
+        self.endpointer.reopen()
+        return self._stream(*self._listening)
 
     def hear(self) -> Heard:
         """The final transcript and speech spans of the turn, on the drill clock."""

@@ -15,6 +15,7 @@ from tmpfs import mount_tmpfs
 from tts_speech import compose
 
 from trainer.cli import main
+from trainer.drill_turn import RESUME_WITHIN_S
 from trainer.store.check import RecoveredTurn, check
 from trainer.store.db import DATABASE_NAME, Store
 
@@ -166,8 +167,10 @@ def test_a_live_drill_through_a_sound_server_microphone_and_speakers(tmp_path, p
     """The real audio path: the prospect played on the default sink, the rep heard on the default source."""
     from pulse_rig import MIC_SINK, SPEAKER_SINK
 
-    # each answer starts after the longest line it can follow (2.2 s, then up to 4.5 s)
-    spoken = [compose([3.0, SHORT_ASK, 0.5], tmp_path / "1.wav"), compose([5.2, DEFENDS, 0.5], tmp_path / "2.wav")]
+    # each answer starts after the longest line it can follow (2.2 s, then up to 4.5 s); the second turn
+    # begins once the first answer can no longer go on, RESUME_WITHIN_S into its line
+    spoken = [compose([3.0, SHORT_ASK, 0.5], tmp_path / "1.wav"),
+              compose([5.2 - RESUME_WITHIN_S, DEFENDS, 0.5], tmp_path / "2.wav")]
     pulse_daemon.use_source(f"{MIC_SINK}.monitor")
     child = subprocess.Popen(
         [sys.executable, "-m", "trainer", "drill", *PACK, "--seed", "1", "--mic", "--json"],

@@ -255,3 +255,22 @@ def test_finish_answer_ends_the_turn_in_a_pause_at_once(tmp_path):
     presser.join()
     end = next(e for c in source.chunks() for e in endpointer.feed(c) if isinstance(e, TurnEnded))
     assert end.reason == DONE and end.at == pytest.approx(speech.spans[0].end + 0.5, abs=0.05)
+
+
+def test_a_reopened_turn_ends_only_after_new_speech(tmp_path):
+    speech = compose([0.6, SENTENCE, 2.0, "and keep it there", 2.0], tmp_path / "a.wav")
+    endpointer = Endpointer(FIXED_RULE, prospect_end=0.0)
+    source = FileInput(speech.path, AudioClock(virtual=True))
+    source.start()
+    ends = []
+    for chunk in source.chunks():
+        for event in endpointer.feed(chunk):
+            if isinstance(event, TurnEnded):
+                ends.append(event)
+                if len(ends) == 1:
+                    endpointer.reopen()  # the rep went on: the same silence must not end it again
+    first, second = ends
+    assert first.speech_end == pytest.approx(speech.spans[0].end, abs=TOLERANCE_S)
+    assert second.speech_end == pytest.approx(speech.spans[1].end, abs=TOLERANCE_S)
+    assert second.at == pytest.approx(speech.spans[1].end + FIXED_RULE_MS / 1000, abs=TOLERANCE_S)
+    assert endpointer.ended is second

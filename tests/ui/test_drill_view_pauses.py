@@ -42,3 +42,32 @@ def test_a_pause_after_and_shows_still_listening_not_scoring(make_window, qtbot,
     assert stages.count("scoring") == 1
     [turn] = finished.args[0].turns
     assert "in mind" in turn.transcript.lower()
+
+
+def test_going_on_after_the_end_was_decided_stops_the_prospect_and_scores_one_answer(make_window, qtbot, tmp_path):
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    compose([0.6, "I understand, it's a real number for three shops. Can I ask what you had in mind?", 1.0,
+             "Most bakeries find it pays for itself in overtime within two months.", 1.5], folder / "01.wav")
+    window = make_window(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(folder)))
+    qtbot.waitUntil(lambda: window.ctx.loaded_engine() is not None, timeout=30_000)
+    view = window.views["drill"]
+    with qtbot.waitSignal(view.loaded):
+        window.go("drill", {"pack_id": PACK, "objection_id": "more-than-expected", "level": 4})  # follow-ups
+    stages, resumed = [], []
+    view.stage_changed.connect(stages.append)
+    view.bridge.answer_did_resume.connect(resumed.append)
+    with qtbot.waitSignal(view.drill_finished, timeout=90_000) as finished:
+        qtbot.mouseClick(view.setup.start_button, Qt.MouseButton.LeftButton)
+
+    [turn] = finished.args[0].turns
+    [event] = resumed
+    assert event.turn == 1 and turn.yielded == (event.yielded,)
+    assert "overtime" in turn.transcript.lower() and "in mind" in turn.transcript.lower()
+    # scored, then back to the answer when the rep went on, then scored once more: one chip for the turn
+    assert stages.count("scoring") == 2 and "speaking" in stages[stages.index("scoring"):]
+    qtbot.waitUntil(lambda: view.turn_strip.count() == 2)  # the turn's one chip, and the stretch after it
+    with qtbot.waitSignal(window.views["review"].drill_shown, timeout=20_000):
+        window.go("review", {"drill_id": finished.args[0].drill_id})
+    [turn_view] = window.views["review"].turn_views
+    assert turn_view.yielded.isVisibleTo(turn_view) and event.yielded.line in turn_view.yielded.text()

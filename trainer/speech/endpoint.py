@@ -28,6 +28,10 @@ uses for speech spans. It reports, as events returned by `feed()`:
   - `STOPPED`: `stop()` was called (the rep pressed stop);
   - or whatever reason the runner gives `end_now()` (e.g. `CUT_IN`).
 
+`reopen()` takes back a SILENCE end that was a wrong guess (the rep went on talking as
+the prospect's next line began: `trainer.drill_turn.RESUME_WITHIN_S`): the turn listens
+again, and cannot end on silence until the rep's speech is heard again.
+
 The turn never ends on silence while the prospect is still talking: speech that
 only overlapped the line is counted as a barge-in, and the endpointer keeps
 waiting for the answer. Until `prospect_ended()` is called (the output reports the
@@ -163,6 +167,7 @@ class Endpointer:
         self._history_end = 0.0
         self._contour: tuple[float, str] | None = None  # (speech end it was measured at, contour)
         self._paused_reported: float | None = None  # the speech end of the last SpeechPaused
+        self._reopened = False  # reopen()ed and no speech heard since: no end on silence
 
     # -- inputs ---------------------------------------------------------------------------
 
@@ -195,6 +200,16 @@ class Endpointer:
         if self.ended is None:
             self.ended = TurnEnded(reason, at, self._speech_end, why)
         return self.ended
+
+    def reopen(self) -> None:
+        """Take back the end of the turn (the rep went on after it): listen again from the next `feed()`.
+
+        The silence that ended the turn does not end it again: only a silence after new speech does.
+        """
+        self.ended = None
+        self._rest = np.empty(0, np.int16)  # frames of the chunk the end fell in were not classified
+        self._reopened = True
+        self._paused_reported = self._speech_end  # the pause was lived through already
 
     def poll(self, now: float) -> TurnEnded | None:
         """The end of the turn if `stop()` was called (between chunks, when no audio arrives)."""
@@ -305,6 +320,7 @@ class Endpointer:
                 self._run_start, self._run_frames = at, 0
             self._run_frames += 1
             if self._run_frames == MIN_RUN_FRAMES:
+                self._reopened = False
                 events += self._speech_begins(self._run_start)
             if self._run_frames >= MIN_RUN_FRAMES:
                 self._speech_end = end
@@ -349,8 +365,8 @@ class Endpointer:
 
     def _check_end(self, now: float) -> TurnEnded | None:
         line_end = self.prospect_end
-        if line_end is None or now < line_end:
-            return None  # never end while the prospect is talking
+        if line_end is None or now < line_end or self._reopened:
+            return None  # never end while the prospect is talking, or on the silence a reopened turn ended on
         settings = self.settings
         holding = self.holding()
         if holding is not None:

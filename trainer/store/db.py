@@ -35,6 +35,7 @@ from trainer.store.records import (
     TurnHandle,
     TurnRecord,
     TurnTimings,
+    YieldedLine,
     drill_record,
     to_json,
     turn_record,
@@ -336,6 +337,7 @@ class Store:
         prospect_start: float | None = None,
         prospect_end: float | None = None,
         timings: TurnTimings = TurnTimings(),
+        yielded: Iterable[YieldedLine] = (),
     ) -> None:
         """Store a turn's result in one transaction and mark it 'scored'.
 
@@ -350,12 +352,12 @@ class Store:
                 " moves = ?, rubric_method = ?,"
                 " rep_start = ?, rep_end = ?, prospect_start = coalesce(?, prospect_start),"
                 " prospect_end = coalesce(?, prospect_end), end_of_turn_at = ?, transcript_final_at = ?,"
-                " score_ready_at = ?, next_audio_at = ?, speech_end_at = ?, status = 'scored'"
+                " score_ready_at = ?, next_audio_at = ?, speech_end_at = ?, yielded = ?, status = 'scored'"
                 " WHERE id = ? AND status IN ('recording', 'recovered')",
                 (transcript, score, to_json(dict(components or {})), to_json(dict(metrics or {})),
                  to_json(sorted(covered)), to_json([m.as_json() for m in moves]), rubric_method, rep_start, rep_end, prospect_start, prospect_end,
                  timings.end_of_turn, timings.transcript_final, timings.score_ready, timings.next_audio_start,
-                 timings.speech_end, turn_id),
+                 timings.speech_end, to_json([y.as_json() for y in yielded]), turn_id),
             ).rowcount
             if not changed:
                 raise ValueError(f"turn {turn_id} does not exist or is already scored")

@@ -155,6 +155,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE turns ADD COLUMN speech_end_at REAL;
     """,
+    # 5: prospect lines stopped because the rep went on with the answer after its end was
+    #    decided (JSON list of {line, start, stopped_at}; issue 15).
+    """
+    ALTER TABLE turns ADD COLUMN yielded TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -47,6 +47,27 @@ class MoveMark:
 
 
 @dataclass(frozen=True)
+class YieldedLine:
+    """A prospect line stopped mid-way because the rep went on with their answer (issue 15).
+
+    The runner had ended the turn on a pause and started `line`; the rep spoke again
+    within its first moments, so the line stopped at `stopped_at` and the answer went on.
+    Times are drill-clock seconds.
+    """
+
+    line: str
+    start: float  # the line's speech began
+    stopped_at: float  # the rep's voice was heard again and the line was stopped
+
+    def as_json(self) -> dict[str, Any]:
+        return {"line": self.line, "start": round(self.start, 3), "stopped_at": round(self.stopped_at, 3)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "YieldedLine":
+        return cls(str(data["line"]), float(data["start"]), float(data["stopped_at"]))
+
+
+@dataclass(frozen=True)
 class TurnTimings:
     """Drill-clock seconds at which the turn's pipeline steps happened (latency accounting)."""
 
@@ -92,6 +113,7 @@ class TurnRecord:
     reasons: tuple[Reason, ...] = ()
     moves: tuple[MoveMark, ...] = ()  # in rubric order, with evidence; () for turns stored before it was kept
     rubric_method: str | None = None  # "meaning" or "cues"; None before it was kept
+    yielded: tuple[YieldedLine, ...] = ()  # prospect lines stopped because the rep went on with this answer
 
     def evidence(self, move_id: str) -> str:
         """The words that earned a move, as the engine wrote them ('' when none are known)."""
@@ -203,6 +225,7 @@ def turn_record(
         covered=tuple(_from_json(row["covered"], [])),
         moves=tuple(MoveMark.from_json(m) for m in _from_json(row["moves"], [])),
         rubric_method=row["rubric_method"],
+        yielded=tuple(YieldedLine.from_json(y) for y in _from_json(row["yielded"], [])),
         timings=TurnTimings(
             row["end_of_turn_at"], row["transcript_final_at"], row["score_ready_at"], row["next_audio_at"],
             row["speech_end_at"],

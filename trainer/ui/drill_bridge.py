@@ -25,6 +25,7 @@ class DrillBridge(QObject):
     level_meter = Signal(object)
     line_did_play = Signal(object)
     turn_did_end = Signal(object)
+    answer_did_resume = Signal(object)
     turn_scored = Signal(object)
     drill_did_finish = Signal(object)
     error = Signal(object)

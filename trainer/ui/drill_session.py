@@ -29,7 +29,7 @@ from trainer.core import paths
 from trainer.core.errors import TrainerError
 from trainer.drill import DrillRunner
 from trainer.drill_plan import DrillPlan
-from trainer.drill_events import DrillError, LineDidPlay, LineWillPlay, RepTurnStarted
+from trainer.drill_events import AnswerDidResume, DrillError, LineDidPlay, LineWillPlay, RepTurnStarted
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioChunk, Level, MicrophoneInput
 from trainer.speech.audio_out import AudioOutput, FileOutput, SoundDeviceOutput
@@ -123,6 +123,7 @@ class DrillSession:
         self._output: AudioOutput | None = None
         self._line: Path | None = None
         self._line_played = False
+        self._answered_line: Path | None = None  # the line before the current one (the answer may go on)
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name="drill", daemon=True)
@@ -208,7 +209,10 @@ class DrillSession:
     def _note(self, event) -> None:
         if isinstance(event, LineWillPlay):
             with self._lock:
-                self._line, self._line_played = event.audio, False
+                self._answered_line, self._line, self._line_played = self._line, event.audio, False
+        elif isinstance(event, AnswerDidResume):  # that line stopped: R repeats the one being answered
+            with self._lock:
+                self._line, self._line_played = self._answered_line, True
         elif isinstance(event, LineDidPlay):
             self._line_played = True
         elif isinstance(event, RepTurnStarted) and isinstance(self._input, MicrophoneWithDone):

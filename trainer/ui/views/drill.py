@@ -88,6 +88,8 @@ class DrillView(View):
         self._prepared: list | None = None
         self._answer_from = 0.0
         self._preset: dict | None = None
+        self._line_text = self._answered_line_text = ""  # what the stage shows for this line and the one before
+        self._chips: dict[int, QWidget] = {}  # each scored turn's chip, by turn number
 
     def _build_live(self) -> None:
         self.live = QWidget()
@@ -121,6 +123,7 @@ class DrillView(View):
         b.partial_transcript.connect(lambda e: self.stage_card.partial.setText(e.text))
         b.level_meter.connect(lambda e: self.stage_card.meter.set_level(e.rms, e.peak))
         b.turn_did_end.connect(lambda e: self._set_stage("scoring"))
+        b.answer_did_resume.connect(self._answer_did_resume)
         b.turn_scored.connect(self._turn_scored)
         b.drill_did_finish.connect(self._finished)
         b.error.connect(lambda e: self.error.show_text(f"The drill stopped: {e.message}", "error"))
@@ -245,7 +248,9 @@ class DrillView(View):
         if event.help is not None:  # what the level shows with this line (a follow-up's own model answer ...)
             self._show_help(event.help)
         visible = self.plan.rules.script_visible
-        self.stage_card.line.setText(f"“{event.line}”" if visible else f"Listen to {event.persona}…")
+        self._answered_line_text = self._line_text
+        self._line_text = f"“{event.line}”" if visible else f"Listen to {event.persona}…"
+        self.stage_card.line.setText(self._line_text)
         self.stage_card.partial.setText("")
         self.stage_card.meter.reset()
         self.stage_card.hints.setText(f"Turn {event.turn}   ·   Esc  end the drill")
@@ -265,6 +270,17 @@ class DrillView(View):
         tone = "good" if (score or 0) >= 70 else "warn" if (score or 0) >= 50 else "bad"
         chip = pill(f"Turn {result.number} · {score if score is not None else '–'}", tone)
         self.turn_strip.insertWidget(self.turn_strip.count() - 1, chip)
+        self._chips[result.number] = chip
+
+    def _answer_did_resume(self, event) -> None:
+        """The rep went on after the end was decided: the prospect stopped; the answer's score is taken back."""
+        chip = self._chips.pop(event.turn, None)
+        if chip is not None:
+            chip.deleteLater()
+        self.turn_holder.hide()
+        self._line_text = self._answered_line_text
+        self.stage_card.line.setText(self._line_text)
+        self._set_stage("speaking")
 
     def _finished(self, event) -> None:
         self.ticker.stop()
@@ -376,6 +392,7 @@ class DrillView(View):
         self.error.hide()
         self.turn_holder.hide()
         clear_layout(self.turn_strip)
+        self._chips.clear()
         self.turn_strip.addStretch(1)
         self.route.setText("")
         self.stage_card.partial.setText("")

@@ -51,6 +51,14 @@ def gap_text(gap: float | None) -> str:
     return f"The prospect answered {gap:.1f} s after you stopped talking ({feel})"
 
 
+def yielded_text(turn: TurnRecord) -> str:
+    """The prospect lines stopped because the rep went on after a pause, in words ('' when none)."""
+    return "\n".join(
+        f"You went on after a pause: the prospect stopped “{y.line}” {max(0.0, y.stopped_at - y.start):.1f} s in "
+        "and let you finish (your answer is scored as one)" for y in turn.yielded
+    )
+
+
 def level_name(pack: Pack | None, level: int) -> str:
     """'Level 3 · Live' (the pack's ladder names the level)."""
     rules = ladder_for(pack).levels.get(level)
@@ -87,6 +95,9 @@ class TurnView(Card):
         self.gap = label(gap_text(turn.timings.gap), "faint", wrap=True)
         self.gap.setVisible(turn.timings.gap is not None)
         self.body.addWidget(self.gap)
+        self.yielded = label(yielded_text(turn), "faint", wrap=True)
+        self.yielded.setVisible(bool(turn.yielded))
+        self.body.addWidget(self.yielded)
         if turn.status == "scored":
             self.score_card = ScoreCard()
             self.score_card.set_summary(from_record(turn, pack))
