@@ -37,3 +37,26 @@ def test_only_ui_imports_pyside6():
         if "PySide6" in _imported_roots(p) and p.relative_to(TRAINER).parts[0] != "ui"
     ]
     assert offenders == []
+
+
+def _trainer_imports(path: Path, modules: set[str]) -> set[str]:
+    """The trainer modules `path` imports (TYPE_CHECKING imports included: they are cycles for the reader too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in modules)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.update({node.module} & modules)
+            found.update(name for name in (f"{node.module}.{alias.name}" for alias in node.names) if name in modules)
+    return found
+
+
+def test_no_store_module_imports_one_that_imports_it_back():
+    store = TRAINER / "store"
+    modules = {f"trainer.store.{p.stem}": p for p in store.glob("*.py") if p.stem != "__init__"}
+    imports = {name: _trainer_imports(path, set(modules)) - {name} for name, path in modules.items()}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})) for nxt in imports[start])
+
+    assert [name for name in sorted(modules) if reaches(name, name, {name})] == []

@@ -10,17 +10,32 @@ before any audio arrived keeps its row, without a recording. The drill becomes
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import sqlite3
+from pathlib import Path
+from typing import Any, ContextManager, Mapping, Protocol, Sequence
 
 from trainer.store.locks import DrillLock
 from trainer.store.recordings import repair_recording
 from trainer.store.records import TurnRecord
 
-if TYPE_CHECKING:
-    from trainer.store.db import Store
+
+class RecoveringStore(Protocol):
+    """What recovery needs of the store. `trainer.store.db.Store` is one; it calls `recover()` from
+    `startup()`, so naming what is needed here, instead of importing it, keeps the two modules out
+    of an import cycle."""
+
+    data_dir: Path
+
+    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[sqlite3.Row]: ...
+
+    def transaction(self, doing: str = "saving") -> ContextManager[sqlite3.Connection]: ...
+
+    def turns_where(self, where: str = "1", params: Sequence[Any] = ()) -> list[TurnRecord]: ...
+
+    def holds_lock(self, drill_id: int) -> bool: ...
 
 
-def recover(store: Store) -> tuple[list[TurnRecord], list[int]]:
+def recover(store: RecoveringStore) -> tuple[list[TurnRecord], list[int]]:
     """Recover every drill left running by a dead process; returns (recovered turns, abandoned drill ids)."""
     recovered: list[int] = []
     abandoned: list[int] = []
@@ -41,7 +56,7 @@ def recover(store: Store) -> tuple[list[TurnRecord], list[int]]:
     return store.turns_where(f"id IN ({','.join('?' * len(recovered))})", recovered), abandoned
 
 
-def _recover_drill(store: Store, drill_id: int) -> list[int]:
+def _recover_drill(store: RecoveringStore, drill_id: int) -> list[int]:
     interrupted = store.turns_where("drill_id = ? AND status = 'recording'", (drill_id,))
     silent = [turn.id for turn in interrupted if not _keep_audio(turn)]
     with store.transaction("recovering an interrupted drill") as conn:
