@@ -41,26 +41,35 @@ FRAME_SAMPLES = ENGINE_RATE // 100  # AEC3 takes 10 ms frames
 # by ~19 ms through PulseAudio (docs/audio.md); AEC3 finds the rest of the delay itself (up to
 # 0.5 s), measured with 10-80 ms of room delay on top.
 REFERENCE_LEAD_S = 0.06
-# How long after a sample is played its echo may still arrive (room delay up to 80 ms + a
-# short room's tail); the gate looks at the loudest played frame in this window.
-ECHO_SPAN_S = 0.2
+# How long after a sample is played the gate still expects its echo: the room's delay (up to
+# 80 ms) and tail, and AEC3's own output, which goes on after the echo has stopped (measured:
+# RMS 15-20 of filter residue through a 0.2 s pause in a line, voiced by webrtcvad). The gate
+# looks at the loudest played frame in this window; 0.2 s let that residue through.
+ECHO_SPAN_S = 0.45
 # The gate silences a frame more than this far below the echo the played audio would cause.
 # AEC3 removed 26-37 dB of echo over the first line and 49-68 dB later (-25..-6 dB, 10-80 ms,
 # docs/audio.md); a rep talking over the prospect keeps all but 1.4-4.3 dB of their voice.
 GATE_BELOW_ECHO_DB = 12.0
 # While AEC3 adapts to the room (its first 1.5 s of played audio) it leaves whole syllables
-# (measured: a 70 ms onset at full level 0.65 s into a drill's first line): then the gate
-# silences everything not louder than the echo itself (0 dB below it; 6 dB let that onset
-# through as a barge-in at -25 dB 10 ms).
+# (measured: 70 ms onsets at full level 0.5-0.65 s into a drill's first line), and the coupling
+# measured so far is too low (the first frames hear the echo of the quiet start of the line):
+# then the gate silences everything not louder than the line as played. 6 dB below the echo
+# let such an onset through as a barge-in (-25 dB, 10 ms); the price is that a rep talking over
+# the first 1.5 s of a drill's first line is heard only where louder than the line.
 ADAPT_S = 1.5
-ADAPTING_BELOW_ECHO_DB = 0.0
-# AEC3 now and then lets an echo onset through untouched for 10-20 ms (measured: 2 frames at full
-# level 2.4 s into a drill's second line, -12 dB, 40 ms), which the voice activity detector hears
-# as a syllable. While a line plays, sound passes the gate only after this many loud frames in a
-# row; a real barge-in loses its first 20 ms.
-MIN_RUN_FRAMES = 3
-# Until the room's echo level is measured the gate assumes echo as loud as the line (0 dB: a
-# laptop's speakers at full volume next to its microphone).
+# AEC3 now and then lets an echo onset through untouched for 20-30 ms (measured: 2-3 frames at
+# full level 2.4 s into a drill's second line, -12 dB, 40 ms), which the voice activity detector
+# hears as a syllable (one 10 ms frame let through became a 70 ms voiced stretch). While a line
+# plays, sound passes the gate only after this many loud frames in a row; a real barge-in loses
+# its first 40 ms.
+MIN_RUN_FRAMES = 5
+# Most of those frames come out louder than they went in (AEC3 taking out an echo that is not
+# there adds its estimate): a frame that gained more than this is never the rep, who loses
+# 1.4-4.3 dB to the canceller. Measured: 2 drills in 10 (new espeak takes each) had such a
+# 60-70 ms run, heard as a barge-in.
+ADDED_DB = 1.0
+# Until the room's echo level is measured (and while AEC3 adapts) the gate assumes echo as loud
+# as the line (0 dB: a laptop's speakers at full volume next to its microphone).
 INITIAL_COUPLING = 1.0
 # A frame counts as echo alone (measures the coupling) when the canceller removed this much of it.
 ECHO_ALONE_REMOVED_DB = 15.0
@@ -132,9 +141,11 @@ class ResidualGate:
                 observed = heard / played
                 self.coupling = observed if not self.measured else max(observed, self.coupling * COUPLING_DECAY)
                 self.measured = True
-            adapted = self.played_frames * FRAME_SAMPLES >= ADAPT_S * ENGINE_RATE
-            below_db = GATE_BELOW_ECHO_DB if adapted else ADAPTING_BELOW_ECHO_DB
-            loud = left >= self.coupling * played * 10 ** (-below_db / 20)
+            if self.played_frames * FRAME_SAMPLES >= ADAPT_S * ENGINE_RATE:
+                loud = left >= self.coupling * played * 10 ** (-GATE_BELOW_ECHO_DB / 20)
+            else:
+                loud = left >= max(self.coupling, INITIAL_COUPLING) * played
+            loud = loud and left <= heard * 10 ** (ADDED_DB / 20)
             self._loud_run = self._loud_run + 1 if loud else 0
             if self._loud_run < MIN_RUN_FRAMES:
                 out[frame] = 0
