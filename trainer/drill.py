@@ -1,7 +1,7 @@
 """The drill runner: one drill, turn after turn, from the prospect's line to a stored, scored answer.
 
 UI-agnostic: the app and `trainer drill` drive the same `DrillRunner` and follow it
-through plain events (`trainer.drill_events`). One turn (DESIGN.md "One turn of a
+through plain events (`trainer.drill_events`). One turn (docs/design.md "One turn of a
 drill"): the prospect's line (rendered ahead, cached) plays while the drill's
 input, opened once and kept open, streams to the turn's recording, the endpointer
 and the engine (`trainer.drill_turn`); at the end of turn the transcript is
@@ -17,6 +17,11 @@ stops, the score is taken back (`AnswerDidResume`), the conversation returns to
 before the answer, and the turn listens on and is scored again as one answer, with
 the stopped line kept (`YieldedLine`). Otherwise the turn is committed then, and the
 audio read meanwhile goes to the next turn.
+
+The answer is due when the line ends, or after the level's preparation time (`prep`
+off: `--no-prep`; `skip_prep()`: the rep is ready), or at the end of the line played
+again (`repeat_line()`): response latency runs from then, and a turn keeps how many
+times its line was repeated.
 
 Time zero is the drill's start on the one `AudioClock` the input and output share
 (a virtual clock for `--fast` file runs). Per turn the store keeps the end-of-turn
@@ -128,12 +133,14 @@ class DrillRunner:
         mode: str = "",
         suds_before: int | None = None,
         echo: EchoCancellation | None = None,
+        prep: bool = True,
     ) -> None:
         """Wire a drill; `audio_in` and `audio_out` must run on `clock`. Nothing happens until `run()`.
 
         `suds_before` is the rep's anxiety rating (0-100) as the drill starts, stored with it.
         `echo` (speakers in the room): every line played is noted there and every chunk read
         is cleaned by it, so the prospect's voice is never heard as the rep's (trainer.speech.echo).
+        `prep`: give the level's preparation time after each line (False: answer at once).
         """
         self.plan = plan
         self.store = store
@@ -146,6 +153,8 @@ class DrillRunner:
         self.echo = echo
         if echo is not None:
             audio_in.chunk_filter = echo.clean
+        self.prep = prep
+        self._turn: RepTurn | None = None  # the turn being answered
         self._on_event = on_event or (lambda event: None)
         self._stop = threading.Event()
         self._renders: dict[tuple[str, Voice], Future] = {}
@@ -167,6 +176,20 @@ class DrillRunner:
         endpointer = self._endpointer
         if endpointer is not None:
             endpointer.finish_answer()
+
+    def repeat_line(self) -> bool:
+        """Play the current line again (the rep's R; any thread); False before it has been heard.
+
+        The answer is then due at the end of the replay: waiting it out is no hesitation.
+        """
+        turn = self._turn
+        return turn is not None and turn.repeat_line()
+
+    def skip_prep(self) -> None:
+        """The rep is ready before the preparation time is over: the answer is due now (any thread)."""
+        turn = self._turn
+        if turn is not None:
+            turn.skip_prep()
 
     def run(self) -> DrillResult:
         """Run the drill to its end (or a stop) and store it; returns the result. Errors are stored first."""
@@ -242,8 +265,9 @@ class DrillRunner:
                 number, audio_in=self.audio_in, clock=self.clock, drill_start=self._t0,
                 endpointer=self._endpointer, writer=self._writer,
                 transcriber=self._transcriber, emit=self._emit, stop=self._stop,
-                cut_in=plan.rules.cut_in_after_s is not None,
+                cut_in=plan.rules.cut_in_after_s is not None, prep_s=plan.rules.prep_s if self.prep else 0.0,
             )
+            self._turn = turn
             ended = turn.listen(opened, playback, rendered, self.audio_out, pending)
             decided = self.clock.now()
             previous = self._results[-1] if self._results else None
@@ -272,9 +296,10 @@ class DrillRunner:
         heard = turn.hear()
         transcript_final = self.clock.now()
         line_end = self._drill(turn.line_end)
+        due = None if turn.answer_due is None else self._drill(turn.answer_due)
         assessment = assess_answer(heard.transcript.words, heard.spans, line_end, prompt.node, plan.pack,
                                    prospect_start=self._drill(turn.line_start), level=plan.rules.level,
-                                   recogniser=shared_recogniser())
+                                   recogniser=shared_recogniser(), answer_from=due)
         covered = assessment.rubric.covered
         objections_done = len(conversation.outcomes)
         answer.before = copy.deepcopy(conversation, {id(o): o for o in plan.objections})  # if the answer goes on
@@ -293,7 +318,7 @@ class DrillRunner:
             timings=TurnTimings(self._drill(decided), self._drill(transcript_final),
                                 self._drill(self.clock.now()),
                                 speech_end=None if ended.speech_end is None else self._drill(ended.speech_end)),
-            help=answer.shown, yielded=tuple(answer.yielded),
+            help=answer.shown, yielded=tuple(answer.yielded), repeats=turn.repeats, answer_due=due,
         )
         self._results.append(result)
         self._emit(TurnScored(result))
@@ -314,6 +339,7 @@ class DrillRunner:
         self._results.pop()
         answer.scored = answer.may_go_on = False
         self._emit(AnswerDidResume(answer.number, spoke_at, yielded))
+        self._turn = answer.turn
         self._transcriber = Transcriber(self.engine)
         ended = answer.turn.go_on(self._transcriber)
         decided = self.clock.now()
@@ -344,7 +370,7 @@ class DrillRunner:
             covered=result.covered, moves=move_marks(a.rubric), rubric_method=a.rubric.method if a.rubric else None,
             rep_start=result.rep_start, rep_end=result.rep_end,
             prospect_start=result.prospect_start, prospect_end=result.prospect_end, timings=result.timings,
-            yielded=result.yielded,
+            yielded=result.yielded, repeats=result.repeats, answer_due=result.answer_due,
         )
         _return_freed_memory()
 
@@ -363,13 +389,14 @@ class DrillRunner:
             turns.append(Turn(REP, r.rep_start, r.rep_end, r.transcript, r.words, r.spans))
         targets = pack.targets.at_level(self.plan.rules.level)
         metrics = drill_metrics(turns, lexicon_for(pack.lexicon, pack.source or pack.id), targets.hesitation_s,
-                                [r.assessment.metrics.model_answer_s for r in self._results])
+                                [r.assessment.metrics.model_answer_s for r in self._results],
+                                [r.answer_due for r in self._results])
         cards = [r.assessment.card for r in self._results if r.assessment.card is not None]
         card = score_drill(cards, metrics, targets) if cards else None
         status = "finished" if conversation.finished else "abandoned"
         self.store.finish_drill(
             self.drill_id, outcome=conversation.outcome, score=card.score if card else None,
-            metrics=drill_metrics_json(metrics), status=status,
+            metrics=drill_metrics_json(metrics) | {"repeats": sum(r.repeats for r in self._results)}, status=status,
         )
         result = DrillResult(
             self.drill_id, pack.id, self.plan.rules.level, status, conversation.outcome,

@@ -3,7 +3,9 @@
 A UI or the CLI subscribes with one callback, `on_event(event)`, called on the
 runner's thread in this order for each turn: `LineWillPlay`, `RepTurnStarted`,
 `LevelMeter`/`PartialTranscript`/`SpeechDidStart` while the rep talks,
-`LineDidPlay` (once the line has finished), `TurnDidEnd` (the end-of-turn
+`LineDidPlay` (once the line has finished; it says when the answer is due when
+the level gives preparation time), `LineDidRepeat` each time the line played
+again at the rep's request, `TurnDidEnd` (the end-of-turn
 decision), `TurnScored` (score ready, just before the next line plays; it is
 stored right after that line has started). An end decided on a pause is a guess:
 if the rep goes on as the next line begins, `AnswerDidResume` says that line
@@ -63,6 +65,8 @@ class TurnResult:
     timings: TurnTimings
     help: PromptHelp | None = None  # what the rep was shown before answering (model answer, bank entry)
     yielded: tuple[YieldedLine, ...] = ()  # prospect lines stopped because the rep went on with this answer
+    repeats: int = 0  # times the line was played again at the rep's request
+    answer_due: float | None = None  # when later than prospect_end: the end of the preparation time or a repeat
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the turns of `trainer drill --json`)."""
@@ -88,6 +92,8 @@ class TurnResult:
             "outcome": self.outcome,
             "help": self.help.as_json() if self.help else None,
             "yielded": [y.as_json() for y in self.yielded],
+            "repeats": self.repeats,
+            "answer_due": _round(self.answer_due),
             **self.assessment.as_json(),
             "timings": {
                 "end_of_turn": _round(t.end_of_turn),
@@ -237,13 +243,28 @@ class LevelMeter:
 
 @dataclass(frozen=True)
 class LineDidPlay:
-    """The prospect's line finished playing; `start`/`end` bound its speech."""
+    """The prospect's line finished playing; `start`/`end` bound its speech.
+
+    `answer_due`: when the level gives preparation time, the answer is due then (count down to it).
+    """
 
     name: ClassVar[str] = "line_did_play"
     turn: int
     start: float
     end: float
     stopped: bool
+    answer_due: float | None = None
+
+
+@dataclass(frozen=True)
+class LineDidRepeat:
+    """The line finished playing again at the rep's request: the answer is due from `end` (the `repeats`th time)."""
+
+    name: ClassVar[str] = "line_did_repeat"
+    turn: int
+    start: float
+    end: float
+    repeats: int
 
 
 @dataclass(frozen=True)
@@ -297,6 +318,6 @@ class DrillError:
 
 DrillEvent = (
     DrillDidStart | LineWillPlay | RepTurnStarted | SpeechDidStart | PartialTranscript | LevelMeter
-    | LineDidPlay | TurnDidEnd | AnswerDidResume | TurnScored | DrillDidFinish | DrillError
+    | LineDidPlay | LineDidRepeat | TurnDidEnd | AnswerDidResume | TurnScored | DrillDidFinish | DrillError
 )
 EventCallback = Callable[[DrillEvent], None]

@@ -18,6 +18,11 @@ on; if the rep's speech starts again within `RESUME_WITHIN_S`, `go_on()` takes t
 turn back (the runner stops the line) and the answer continues: same recording, one
 transcript from a fresh recognizer that hears the whole answer again.
 
+The answer is due at the end of the line, or later: `prep_s` after it (the level's
+preparation time; the rep may `skip_prep()`), or at the end of the line played again
+(`repeat_line()`, the rep's R). The endpointer waits for it, the answer window runs
+from it and so does the response latency (`answer_due`); `repeats` counts the replays.
+
 Faults end the turn at once with a `TrainerError` (the runner keeps the audio so
 far): the engine raising (named, whatever it raised), and the prospect's line not
 playing (the output failed, or did not start or finish it within `OUTPUT_STALL_S`).
@@ -41,6 +46,7 @@ from trainer.drill_events import (
     DrillEvent,
     LevelMeter,
     LineDidPlay,
+    LineDidRepeat,
     PartialTranscript,
     SpeechDidPause,
     SpeechDidResume,
@@ -267,8 +273,9 @@ class RepTurn:
         emit: Callable[[DrillEvent], None],
         stop: threading.Event,
         cut_in: bool,
+        prep_s: float = 0.0,
     ) -> None:
-        """Wire one turn's consumers; nothing is read until `listen()`."""
+        """Wire one turn's consumers; nothing is read until `listen()`. `prep_s`: preparation time after the line."""
         self.number = number
         self.audio_in = audio_in
         self.clock = clock
@@ -279,6 +286,8 @@ class RepTurn:
         self.emit = emit
         self.stop = stop
         self.cut_in = cut_in
+        self.prep_s = prep_s
+        self.repeats = 0  # times the line was played again at the rep's request
         self.audio_start: float | None = None  # capture time of the turn's first sample (clock)
         self.line_start: float | None = None  # the line's speech on the clock
         self.line_end: float | None = None
@@ -288,6 +297,9 @@ class RepTurn:
         self._listening: tuple = ()  # listen()'s arguments, for go_on()
         self._spoke = False
         self._meter_at = float("-inf")
+        self._wants_repeat = threading.Event()
+        self._wants_answer_now = threading.Event()
+        self._repeat: Playback | None = None  # the replay of the line in progress, until it has played
 
     def listen(self, opened: float, playback: Playback, rendered: RenderedLine, output: AudioOutput,
                pending: list[AudioChunk] = ()) -> TurnEnded:
@@ -312,6 +324,7 @@ class RepTurn:
                 self._line_started(playback, rendered)
             if not self._line_reported and playback.done.is_set() and self.line_end is not None:
                 self._line_played(playback)
+            self._follow_requests(rendered, output)
             if self.stop.is_set():
                 self.endpointer.stop()
                 output.stop()
@@ -436,18 +449,70 @@ class RepTurn:
             settle = PARTIAL_SETTLE_S if streamed else 0.0
             self.endpointer.hear_words(text, self.audio_start + covered / ENGINE_RATE - settle)
 
+    def repeat_line(self) -> bool:
+        """Play the line again once it has been heard (the rep's R; any thread); False before then."""
+        if not self._line_reported or self.endpointer.ended is not None:
+            return False
+        self._wants_repeat.set()
+        return True
+
+    def skip_prep(self) -> None:
+        """The rep is ready: the answer is due now, not at the end of the preparation time (any thread)."""
+        self._wants_answer_now.set()
+
+    @property
+    def answer_due(self) -> float | None:
+        """When the answer was due (clock), when later than the line's end: after the preparation or a repeat."""
+        due = self.endpointer.answer_due
+        return due if due is not None and self.line_end is not None and due > self.line_end else None
+
+    def _follow_requests(self, rendered: RenderedLine, output: AudioOutput) -> None:
+        """The rep's requests: ready before the preparation is over, or the line again (the answer is then
+        due at the end of the replay's speech). An answer file begins when a preparation time ends."""
+        due = self.endpointer.answer_due
+        if self._wants_answer_now.is_set():
+            self._wants_answer_now.clear()
+            if due is not None and self.line_end is not None and due > self.clock.now():
+                due = max(self.line_end, self.clock.now())
+                self.endpointer.answer_due_at(due)
+        if (self.prep_s > 0 and self.answer_file is None and isinstance(self.audio_in, AnswerFiles)
+                and due is not None and self.clock.now() >= due):
+            self.answer_file = self.audio_in.begin_answer(due)
+        if self._wants_repeat.is_set() and self._repeat is None:
+            self._wants_repeat.clear()
+            self.repeats += 1
+            self.endpointer.answer_due_at(self.clock.now() + rendered.duration_s + OUTPUT_STALL_S)  # until it starts
+            self._repeat = output.play(rendered.path)
+        replay = self._repeat
+        if replay is None:
+            return
+        if replay.error is not None:
+            raise TrainerError(f"{replay.error} while playing the prospect's line again: check the speakers or "
+                               "headset and the sound server")
+        if replay.started_at is not None:
+            self.endpointer.answer_due_at(replay.started_at + rendered.speech_end_s)
+        if replay.done.is_set():
+            self._repeat = None
+            start = replay.started_at + rendered.speech_start_s
+            self.emit(LineDidRepeat(self.number, self._drill(start), self._drill(self.endpointer.answer_due),
+                                    self.repeats))
+
     def _line_started(self, playback: Playback, rendered: RenderedLine) -> None:
         self.line_start = playback.started_at + rendered.speech_start_s
         self.line_end = playback.started_at + rendered.speech_end_s
         self.endpointer.prospect_ended(self.line_end)
-        if isinstance(self.audio_in, AnswerFiles):
+        if self.prep_s > 0:
+            self.endpointer.answer_due_at(self.line_end + self.prep_s)  # answer files begin then (_follow_requests)
+        elif isinstance(self.audio_in, AnswerFiles):
             self.answer_file = self.audio_in.begin_answer(self.line_end)
 
     def _line_played(self, playback: Playback) -> None:
         self._line_reported = True
         if playback.stopped and playback.ended_at is not None:  # cut short: the speech heard ended there
             self.line_end = max(self.line_start, min(self.line_end, playback.ended_at))
-        self.emit(LineDidPlay(self.number, self._drill(self.line_start), self._drill(self.line_end), playback.stopped))
+        due = self.answer_due
+        self.emit(LineDidPlay(self.number, self._drill(self.line_start), self._drill(self.line_end), playback.stopped,
+                              None if due is None else self._drill(due)))
 
     def _consume(self, events) -> TurnEnded | None:
         for event in events:

@@ -62,15 +62,15 @@ def test_a_drill_runs_in_the_window_and_its_score_card_shows_the_stored_numbers(
     view.progress_recorded.connect(progress.append)
     watch = LoopWatch()
     qtbot.mouseClick(view.setup.start_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: view.stage == "prep", timeout=10_000)  # level 1: ten seconds to read the line
+    qtbot.waitUntil(lambda: view.stage == "prep", timeout=30_000)  # level 1: ten seconds to get ready after the line
     assert "Skip the slides" in view.stage_card.line.text()
     assert "six dollars" in view.stage_card.help_text.text()
     with qtbot.waitSignal(view.drill_finished, timeout=90_000) as finished:
-        qtbot.keyClick(view, Qt.Key.Key_Space)  # start now
+        qtbot.keyClick(view, Qt.Key.Key_Space)  # I'm ready: the answer is due now
     watch.stop()
     result = finished.args[0]
 
-    assert stages[:6] == ["starting", "prep", "starting", "prospect", "answer", "speaking"]
+    assert stages[:5] == ["starting", "prospect", "prep", "answer", "speaking"]
     assert stages[-2:] == ["scoring", "finished"]
     assert watch.worst < MAX_BLOCK_S, f"the event loop was blocked for {watch.worst * 1000:.0f} ms"
 
@@ -127,10 +127,25 @@ def test_a_drill_runs_in_the_window_and_its_score_card_shows_the_stored_numbers(
     assert "six dollars" in turn_view.transcript.text().lower()
 
 
+def test_the_app_waits_the_levels_prep_time_after_the_line_counting_it_down(drill_window, qtbot):
+    window, view = drill_window
+    countdown = []  # the clock's text while getting ready
+    view.ticker.timeout.connect(lambda: view.stage == "prep" and countdown.append(view.stage_card.clock.text()))
+    qtbot.mouseClick(view.setup.start_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(view.drill_finished, timeout=90_000) as finished:
+        pass
+    [turn] = finished.args[0].turns
+    assert turn.answer_due - turn.prospect_end == pytest.approx(10.0, abs=0.05)  # level 1: 10 s after the line
+    assert turn.spans[0].start - turn.prospect_end == pytest.approx(10.6, abs=0.15)  # the file's 0.6 s after it
+    assert turn.assessment.metrics.latency_s == pytest.approx(0.6, abs=0.15) and not turn.assessment.metrics.hesitation
+    shown = [int(text) for text in countdown if text]
+    assert shown[0] >= 9 and shown[-1] <= 1 and shown == sorted(shown, reverse=True)
+
+
 def test_r_repeats_the_line_and_escape_ends_the_drill_keeping_what_was_said(drill_window, qtbot):
     window, view = drill_window
     qtbot.mouseClick(view.setup.start_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: view.stage == "prep", timeout=10_000)
+    qtbot.waitUntil(lambda: view.stage == "prep", timeout=30_000)
     with qtbot.waitSignal(view.bridge.speech_did_start, timeout=60_000):
         qtbot.keyClick(view, Qt.Key.Key_Space)
     played = paths.cache_dir() / "played"

@@ -42,6 +42,7 @@ from trainer.drill_events import (
     DrillDidFinish,
     DrillDidStart,
     DrillResult,
+    LineDidPlay,
     LineWillPlay,
     SpeechDidStart,
     TurnDidEnd,
@@ -104,6 +105,9 @@ def register(subparsers) -> None:
                         help="end your answer after this much silence, whatever you said (the old fixed rule, "
                         f"{FIXED_RULE_MS} ms in the first version; default: the end-of-turn model, which waits "
                         "briefly after a finished sentence and longer after 'and', 'um' or 'can I ask')")
+    parser.add_argument("--no-prep", action="store_true",
+                        help="answer as soon as the line ends, without the level's preparation time "
+                        "(10 s at level 1, 5 s at level 2)")
     parser.add_argument("--suds", type=int, metavar="N",
                         help="how anxious you feel now, 0-100, stored with the drill (`trainer suds` rates after)")
     parser.add_argument("--json", action="store_true", help="print the whole drill as one JSON document at the end")
@@ -129,7 +133,8 @@ def run(args: argparse.Namespace) -> int:
         engine = load_engine(args.engine, args.model, partials=False)
         printer = _Printer(args, plan, played_to, engine.name)
         runner = DrillRunner(plan, store=store, engine=engine, audio_in=audio_in, audio_out=audio_out,
-                             clock=clock, on_event=printer, mode=_mode(args), suds_before=args.suds, echo=echo)
+                             clock=clock, on_event=printer, mode=_mode(args), suds_before=args.suds, echo=echo,
+                             prep=not args.no_prep)
         result = _run_stoppable(runner)
     printer.done(result)
     if result.stop_reason == ANSWERS_RAN_OUT:
@@ -236,6 +241,9 @@ class _Printer:
                       f"Prospect audio: {self.played_to}", f"Your answers: {source}")
         elif isinstance(event, LineWillPlay):
             self._say("", f"Turn {event.turn} - {event.persona}: \"{event.line}\"", *_help_lines(event.help))
+        elif isinstance(event, LineDidPlay) and event.answer_due is not None:
+            self._say(f"  prepare: {event.answer_due - event.end:.0f} s to get ready, then answer "
+                      f"(from {event.answer_due:.2f} s; --no-prep skips it)")
         elif isinstance(event, SpeechDidStart):
             over = " (over the prospect)" if event.over_prospect else ""
             self._say(f"  you started speaking at {event.at:.2f} s{over}")

@@ -32,6 +32,11 @@ uses for speech spans. It reports, as events returned by `feed()`:
 the prospect's next line began: `trainer.drill_turn.RESUME_WITHIN_S`): the turn listens
 again, and cannot end on silence until the rep's speech is heard again.
 
+The answer may be due later than the line's end (`answer_due_at()`): after the level's
+preparation time, or at the end of the line played again at the rep's request. Until
+then the turn does not end, and the answer window and the no-answer wait run from
+there; speech after the line's end cuts a preparation short (the rep is ready).
+
 The turn never ends on silence while the prospect is still talking: speech that
 only overlapped the line is counted as a barge-in, and the endpointer keeps
 waiting for the answer. Until `prospect_ended()` is called (the output reports the
@@ -146,6 +151,7 @@ class Endpointer:
         """Start listening; `prospect_end` is when the line's speech ends, if already known."""
         self.settings = settings
         self.prospect_end = prospect_end
+        self.answer_due: float | None = None  # when later than prospect_end: the preparation's or a repeat's end
         self.onset: float | None = None  # start of the rep's first speech
         self.barge_ins = 0  # stretches of speech that started while the prospect talked
         self.ended: TurnEnded | None = None
@@ -177,6 +183,10 @@ class Endpointer:
         if self._stretch_barged and self._stretch_start is not None and self._stretch_start >= at:
             self._stretch_barged = False
             self.barge_ins -= 1
+
+    def answer_due_at(self, at: float) -> None:
+        """The answer is due at `at` (clock time), not at the line's end: a preparation time, or a repeat."""
+        self.answer_due = at
 
     def hear_words(self, text: str, through: float) -> None:
         """The words of the answer so far, final for the audio up to `through` (clock time).
@@ -350,6 +360,8 @@ class Endpointer:
         if last is not None and at - last < JOIN_GAP_S:
             return []  # the same stretch of speech, after a short pause
         over = self.prospect_end is None or at < self.prospect_end
+        if not over and self.answer_due is not None and at < self.answer_due:
+            self.answer_due = at  # the rep starts before the preparation is over: ready now
         self._stretch_start, self._stretch_barged = at, over
         self.barge_ins += over
         return [SpeechStarted(at, over)]
@@ -367,6 +379,10 @@ class Endpointer:
         line_end = self.prospect_end
         if line_end is None or now < line_end or self._reopened:
             return None  # never end while the prospect is talking, or on the silence a reopened turn ended on
+        if self.answer_due is not None and self.answer_due > line_end:
+            line_end = self.answer_due  # the answer is due later: after the preparation time or a repeat
+            if now < line_end:
+                return None
         settings = self.settings
         holding = self.holding()
         if holding is not None:

@@ -338,13 +338,16 @@ class Store:
         prospect_end: float | None = None,
         timings: TurnTimings = TurnTimings(),
         yielded: Iterable[YieldedLine] = (),
+        repeats: int = 0,
+        answer_due: float | None = None,
     ) -> None:
         """Store a turn's result in one transaction and mark it 'scored'.
 
         `reasons` are the scoring module's `Reason`s (or mappings with `points_lost`,
         `text` and optionally `component`). `moves` keep each rubric move's evidence
         (word numbers as in `words`, 1-based). A 'recovered' turn can be
-        committed too, once its recording has been scored after the fact.
+        committed too, once its recording has been scored after the fact. `repeats`: times
+        the line was played again; `answer_due`: when the answer was due, if later than the line's end.
         """
         with self.transaction("saving the turn") as conn:
             changed = conn.execute(
@@ -352,12 +355,13 @@ class Store:
                 " moves = ?, rubric_method = ?,"
                 " rep_start = ?, rep_end = ?, prospect_start = coalesce(?, prospect_start),"
                 " prospect_end = coalesce(?, prospect_end), end_of_turn_at = ?, transcript_final_at = ?,"
-                " score_ready_at = ?, next_audio_at = ?, speech_end_at = ?, yielded = ?, status = 'scored'"
+                " score_ready_at = ?, next_audio_at = ?, speech_end_at = ?, yielded = ?, repeats = ?,"
+                " answer_due_at = ?, status = 'scored'"
                 " WHERE id = ? AND status IN ('recording', 'recovered')",
                 (transcript, score, to_json(dict(components or {})), to_json(dict(metrics or {})),
                  to_json(sorted(covered)), to_json([m.as_json() for m in moves]), rubric_method, rep_start, rep_end, prospect_start, prospect_end,
                  timings.end_of_turn, timings.transcript_final, timings.score_ready, timings.next_audio_start,
-                 timings.speech_end, to_json([y.as_json() for y in yielded]), turn_id),
+                 timings.speech_end, to_json([y.as_json() for y in yielded]), repeats, answer_due, turn_id),
             ).rowcount
             if not changed:
                 raise ValueError(f"turn {turn_id} does not exist or is already scored")

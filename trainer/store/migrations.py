@@ -160,6 +160,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE turns ADD COLUMN yielded TEXT NOT NULL DEFAULT '[]';
     """,
+    # 6: how many times each turn's line was played again at the rep's request, and when its answer
+    #    was due when later than the line's end (the level's preparation time, or a repeat; issue 14).
+    """
+    ALTER TABLE turns ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE turns ADD COLUMN answer_due_at REAL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -114,6 +114,8 @@ class TurnRecord:
     moves: tuple[MoveMark, ...] = ()  # in rubric order, with evidence; () for turns stored before it was kept
     rubric_method: str | None = None  # "meaning" or "cues"; None before it was kept
     yielded: tuple[YieldedLine, ...] = ()  # prospect lines stopped because the rep went on with this answer
+    repeats: int = 0  # times the line was played again at the rep's request
+    answer_due: float | None = None  # when later than prospect_end: the end of the preparation time or a repeat
 
     def evidence(self, move_id: str) -> str:
         """The words that earned a move, as the engine wrote them ('' when none are known)."""
@@ -226,6 +228,8 @@ def turn_record(
         moves=tuple(MoveMark.from_json(m) for m in _from_json(row["moves"], [])),
         rubric_method=row["rubric_method"],
         yielded=tuple(YieldedLine.from_json(y) for y in _from_json(row["yielded"], [])),
+        repeats=row["repeats"],
+        answer_due=row["answer_due_at"],
         timings=TurnTimings(
             row["end_of_turn_at"], row["transcript_final_at"], row["score_ready_at"], row["next_audio_at"],
             row["speech_end_at"],

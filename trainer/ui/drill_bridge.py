@@ -24,6 +24,7 @@ class DrillBridge(QObject):
     partial_transcript = Signal(object)
     level_meter = Signal(object)
     line_did_play = Signal(object)
+    line_did_repeat = Signal(object)
     turn_did_end = Signal(object)
     answer_did_resume = Signal(object)
     turn_scored = Signal(object)

@@ -9,8 +9,9 @@ Two controls the rep has during an answer live here too:
 - "I'm done" (Space): the answer ends at once, whatever pause the end-of-turn model
   was waiting through, and from then until the next turn the microphone delivers
   silence. Answer files play to their end (they are the answer).
-- "Repeat the line" (R): the prospect's line plays again. The answer's latency is
-  still measured from the end of the first playing (asking for a repeat costs time).
+- "Repeat the line" (R): the runner plays the line being answered again; the answer
+  is due at the end of the replay (latency runs from there: a repeat is no hesitation).
+- "I'm ready" (Space in the preparation time after a line): the answer is due now.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from trainer.core import paths
 from trainer.core.errors import TrainerError
 from trainer.drill import DrillRunner
 from trainer.drill_plan import DrillPlan
-from trainer.drill_events import AnswerDidResume, DrillError, LineDidPlay, LineWillPlay, RepTurnStarted
+from trainer.drill_events import DrillError, RepTurnStarted
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioChunk, Level, MicrophoneInput
 from trainer.speech.audio_out import AudioOutput, FileOutput, SoundDeviceOutput
@@ -121,9 +122,6 @@ class DrillSession:
         self._runner: DrillRunner | None = None
         self._input = None
         self._output: AudioOutput | None = None
-        self._line: Path | None = None
-        self._line_played = False
-        self._answered_line: Path | None = None  # the line before the current one (the answer may go on)
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name="drill", daemon=True)
@@ -150,16 +148,16 @@ class DrillSession:
         return False
 
     def repeat_line(self) -> bool:
-        """Play the prospect's current line again once it has been heard; False when there is none yet.
-
-        Call from a background job: it reads the line's file.
-        """
+        """Play the line being answered again once it has been heard; False when there is none yet."""
         with self._lock:
-            line, output = self._line, self._output
-        if line is None or output is None or not self._line_played:
-            return False
-        output.play(line)
-        return True
+            runner = self._runner
+        return runner is not None and runner.repeat_line()
+
+    def skip_prep(self) -> None:
+        """The rep is ready before the preparation time is over: the answer is due now (any thread)."""
+        with self._lock:
+            if self._runner is not None:
+                self._runner.skip_prep()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the drill's thread to end (at exit); False on timeout."""
@@ -207,15 +205,7 @@ class DrillSession:
             self._on_event(SessionEnded())
 
     def _note(self, event) -> None:
-        if isinstance(event, LineWillPlay):
-            with self._lock:
-                self._answered_line, self._line, self._line_played = self._line, event.audio, False
-        elif isinstance(event, AnswerDidResume):  # that line stopped: R repeats the one being answered
-            with self._lock:
-                self._line, self._line_played = self._answered_line, True
-        elif isinstance(event, LineDidPlay):
-            self._line_played = True
-        elif isinstance(event, RepTurnStarted) and isinstance(self._input, MicrophoneWithDone):
+        if isinstance(event, RepTurnStarted) and isinstance(self._input, MicrophoneWithDone):
             self._input.next_answer()
 
     def _open_input(self, clock: AudioClock):

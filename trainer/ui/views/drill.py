@@ -1,13 +1,15 @@
 """Drill: choose, get ready, hear the prospect, answer out loud, see the score, all in one place.
 
 The drill runs in a `DrillSession` on its own thread; its events arrive as signals
-(`DrillBridge`) and only change what is on screen. Stages: setup -> prep (countdown,
-the line and the model answer at level 1; the engine loads meanwhile) -> starting ->
-prospect speaking -> your turn (live level meter, partial transcript, answer timer)
--> scoring -> the turn's score card -> ... -> the drill's result.
+(`DrillBridge`) and only change what is on screen. Stages: setup -> starting (the
+engine loads) -> prospect speaking -> get ready (the level's preparation time after
+the line, counted down, with the model answer at level 1) -> your turn (live level
+meter, partial transcript, answer timer) -> scoring -> the turn's score card -> ...
+-> the drill's result.
 
-Keys: Space starts (and skips the preparation), and ends an answer ("I'm done");
-R plays the line again; Esc ends the drill.
+Keys: Space starts, skips the preparation ("I'm ready") and ends an answer ("I'm
+done"); R plays the line again (the answer is then due at the replay's end); Esc
+ends the drill.
 """
 
 from __future__ import annotations
@@ -117,6 +119,7 @@ class DrillView(View):
         b.session_ready.connect(self._session_ready)
         b.line_will_play.connect(self._line_will_play)
         b.line_did_play.connect(self._line_did_play)
+        b.line_did_repeat.connect(self._line_did_play)
         b.speech_did_start.connect(lambda e: self._set_stage("speaking"))
         b.speech_did_pause.connect(lambda e: self._answer_stage("pausing"))
         b.speech_did_resume.connect(lambda e: self._answer_stage("speaking"))
@@ -176,7 +179,6 @@ class DrillView(View):
         self.setFocus()
         self._set_stage("starting")
         self._prepared = None
-        self._prep_until = float("inf")  # until the plan is known
         self.plan = None
         ctx, folder = self.ctx, choice.answer_folder
         tasks.run_in_background(lambda: plan_for(ctx.store, choice.pack, choice.level, choice.objection_id),
@@ -195,13 +197,7 @@ class DrillView(View):
         self._show_help(planned.help)
         self.stage_card.line.setText(f"“{objection.lines[0]}”" if rules.script_visible and not rules.random_lines
                                      else f"{self.persona_name} will speak first. Listen, then answer out loud.")
-        if rules.prep_s > 0:
-            self._prep_until = time.monotonic() + rules.prep_s
-            self._set_stage("prep")
-            self.stage_card.hints.setText("Space  start now   ·   Esc  back")
-        else:
-            self._prep_until = 0.0
-            self._maybe_launch()
+        self._maybe_launch()
 
     def _prepare(self, folder):
         """Worker: the engine loaded and the answer files listed."""
@@ -230,8 +226,7 @@ class DrillView(View):
         self.stage_card.help_text.setText(help.text + (f"\n\nTip: {help.tip}" if help.tip else ""))
 
     def _maybe_launch(self) -> None:
-        if (self.stage not in ("prep", "starting") or self.plan is None or self._prepared is None
-                or time.monotonic() < self._prep_until):
+        if self.stage != "starting" or self.plan is None or self._prepared is None or self.session is not None:
             return
         self._set_stage("starting")
         self.stage_card.hints.setText("Esc  end the drill")
@@ -257,7 +252,19 @@ class DrillView(View):
         self._set_stage("prospect")
 
     def _line_did_play(self, event) -> None:
-        self._answer_from = time.monotonic()
+        """The line (or its repeat) has played: count down the preparation time, if any, then it is your turn."""
+        now = time.monotonic()
+        due = getattr(event, "answer_due", None)
+        if due is not None and due > event.end:
+            self._prep_until = self._answer_from = now + (due - event.end)
+            self._set_stage("prep")
+            self.stage_card.hints.setText("Space  I'm ready   ·   R  repeat the line   ·   Esc  end the drill")
+            return
+        self._begin_answer(now)
+
+    def _begin_answer(self, now: float) -> None:
+        self._prep_until = 0.0
+        self._answer_from = now
         self._set_stage("answer")
         done = "Space  I'm done   ·   " if self.choice and self.choice.answer_folder is None else ""
         self.stage_card.hints.setText(f"{done}R  repeat the line   ·   Esc  end the drill")
@@ -328,40 +335,39 @@ class DrillView(View):
             left = self._prep_until - now
             self.stage_card.clock.setText(f"{max(0, left):.0f}")
             if left <= 0:
-                self._set_stage("starting")
-                self._maybe_launch()
+                self._begin_answer(now)
         elif self.stage in ("answer", "speaking", "pausing"):
             window = self.plan.rules.answer_window_s
-            spent = now - self._answer_from
+            spent = max(0.0, now - self._answer_from)
             self.stage_card.clock.setText(f"{max(0.0, window - spent):.0f} s left" if window
                                           else f"{int(spent) // 60}:{int(spent) % 60:02d}")
         else:
             self.stage_card.clock.setText("")
 
     def space(self) -> None:
-        """Space: start the drill, skip the preparation, or end the answer."""
+        """Space: start the drill, skip the preparation ("I'm ready"), or end the answer ("I'm done")."""
         if self.stage == "setup" and self.pages.currentWidget() is self.setup:
             self.start()
-        elif self.stage == "prep":
-            self._prep_until = 0.0
-            self._set_stage("starting")
-            self._maybe_launch()
+        elif self.stage == "prep" and self.session is not None:
+            self.session.skip_prep()
+            self._begin_answer(time.monotonic())
         elif self.stage in ("answer", "speaking", "pausing") and self.session is not None:
             if not self.session.finish_answer():
                 self.stage_card.hints.setText("Your answer comes from a file: it ends by itself.")
 
     def repeat_line(self) -> None:
-        """R: hear the prospect's line again."""
+        """R: hear the prospect's line again; the answer is due when it has played."""
         session = self.session
-        if session is not None and self.stage in ("answer", "speaking", "pausing"):
-            tasks.run_in_background(session.repeat_line, owner=self)
+        if session is not None and self.stage in ("prep", "answer", "speaking", "pausing") and session.repeat_line():
+            self._set_stage("prospect")
+            self.stage_card.hints.setText("The line again…   ·   Esc  end the drill")
 
     def end_drill(self) -> None:
-        """Esc: end the drill now (what was answered is kept), or leave the preparation."""
+        """Esc: end the drill now (what was answered is kept), or leave while it starts."""
         if self.session is not None:
             self._set_stage("stopping")
             self.session.stop()
-        elif self.stage in ("prep", "starting"):
+        elif self.stage == "starting":
             self.back_to_setup()
 
     def back_to_setup(self) -> None:
