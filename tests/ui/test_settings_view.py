@@ -119,3 +119,26 @@ def test_the_data_folder_can_be_moved_for_the_next_start(make_window, qtbot, tmp
     view.set_data_folder(tmp_path / "elsewhere")
     assert window.ctx.settings.data_dir == str(tmp_path / "elsewhere")
     assert "From the next start" in view.data_note.text()
+
+
+def test_speakers_or_headphones_is_remembered(make_window, qtbot):
+    window, view = open_settings(make_window, qtbot)
+    assert view.listening_combo.currentData() == "speakers"  # the default: drills cancel the echo
+    view.listening_combo.setCurrentIndex(view.listening_combo.findData("headphones"))
+    view.listening_combo.activated.emit(view.listening_combo.currentIndex())
+    assert window.ctx.settings.listening == "headphones"
+
+
+@pytest.mark.slow
+def test_the_echo_check_says_to_use_headphones_when_the_microphone_hears_the_speaker(make_window, qtbot, pulse_rig):
+    """The rig's default microphone is the speaker's monitor: all of the line comes back (0 dB)."""
+    window, view = open_settings(make_window, qtbot)
+    assert view.echo_button.isEnabled()
+    with qtbot.waitSignal(view.echo_check_finished, timeout=60_000) as done:
+        view.echo_button.click()
+    result = done.args[0]
+    assert not isinstance(result, BaseException), result
+    assert result.echo_db == pytest.approx(0, abs=3)  # the line itself, through the loop
+    assert result.too_strong
+    assert "use headphones or lower the volume" in view.echo_status.text()
+    assert view.echo_button.isEnabled()

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 SETTINGS_NAME = "settings.json"
 MICROPHONE = "mic"
 ANSWER_FILES = "files"
+SPEAKERS = "speakers"  # the microphone may hear the prospect: drills cancel the echo (trainer.speech.echo)
+HEADPHONES = "headphones"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class AppSettings:
     data_dir: str | None = None  # None: the platform's user data folder
     answer_source: str = MICROPHONE  # MICROPHONE, or ANSWER_FILES for demos
     answer_folder: str | None = None  # WAV answers used when answer_source is ANSWER_FILES
+    listening: str = SPEAKERS  # SPEAKERS or HEADPHONES: how the rep hears the prospect
     last_pack: str | None = None
     team_reports: tuple[str, ...] = ()  # the reps' report files the Team view merges (a coach's list)
     coach_name: str | None = None  # the name a coach signs assignments with (Team -> Assign a pack...)

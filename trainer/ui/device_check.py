@@ -1,6 +1,7 @@
-"""The microphone check in Settings: listen for a few seconds, show the level, keep the take for a loop-back.
+"""The device checks in Settings: the microphone (listen, show the level, keep the take for a loop-back)
+and the speakers (does the microphone hear the prospect, and can that echo be taken out).
 
-Runs in a background job; the UI reads `level` (the latest reading, replaced as new
+Both run in a background job; the UI reads `level` (the latest reading, replaced as new
 audio comes: a one-slot hand-over, as in sounddevice's rec_gui example) on a timer.
 """
 
@@ -12,10 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trainer.core.errors import TrainerError
+from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import Level, MicrophoneInput, measure_level
+from trainer.speech.audio_out import SoundDeviceOutput
+from trainer.speech.echo_check import EchoCheck, check_echo
 from trainer.speech.wavs import ENGINE_RATE
 
 QUIET_DBFS = -45.0  # a peak under this over a whole check: the microphone heard (almost) nothing
+OUTPUT_READY_S = 5.0  # a new output stream flows 1.2-1.9 s after it opens (docs/audio.md)
 
 
 @dataclass(frozen=True)
@@ -72,3 +78,21 @@ class MicrophoneCheck:
     def stop(self) -> None:
         """End the check at the next chunk."""
         self._stop.set()
+
+
+def speakers_check(input_device: str | None, output_device: str | None) -> EchoCheck:
+    """Play a test line on the chosen speaker while the chosen microphone listens (worker thread, ~6 s).
+
+    TrainerError when a device cannot be used.
+    """
+    output = SoundDeviceOutput(output_device)
+    microphone = MicrophoneInput(input_device)
+    try:
+        if not output.ready.wait(OUTPUT_READY_S):
+            raise TrainerError(f"the speaker ({output.device.name}) did not start playing within "
+                               f"{OUTPUT_READY_S:.0f} s; check the sound server or pick another speaker")
+        microphone.start()
+        return check_echo(output, microphone, AudioClock())
+    finally:
+        microphone.close()
+        output.close()

@@ -34,6 +34,8 @@ from trainer.drill_events import DrillError, RepTurnStarted
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioChunk, Level, MicrophoneInput
 from trainer.speech.audio_out import AudioOutput, FileOutput, SoundDeviceOutput
+from trainer.speech.echo import EchoCancellation
+from trainer.ui.app_settings import HEADPHONES
 from trainer.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,15 @@ class MicrophoneWithDone:
     def next_answer(self) -> None:
         """A new turn: the microphone is heard again."""
         self._done.clear()
+
+    @property
+    def chunk_filter(self):
+        """The microphone's chunk filter (echo cancellation), applied before the done switch."""
+        return self.microphone.chunk_filter
+
+    @chunk_filter.setter
+    def chunk_filter(self, chunk_filter) -> None:
+        self.microphone.chunk_filter = chunk_filter
 
     def start(self) -> None:
         self.microphone.start()
@@ -180,12 +191,14 @@ class DrillSession:
             clock = AudioClock()
             self._input, answers_from = self._open_input(clock)
             self._output, prospect_to = self._open_output(clock)
+            echo = EchoCancellation.start() if self._hears_speakers() else None
             with self._lock:
                 if self._stop.is_set():
                     return
                 self._runner = DrillRunner(self.plan, store=self.ctx.store, engine=engine, audio_in=self._input,
                                            audio_out=self._output, clock=clock, on_event=forward,
-                                           mode="answers" if self.answers else "mic", suds_before=self.suds_before)
+                                           mode="answers" if self.answers else "mic", suds_before=self.suds_before,
+                                           echo=echo)
             self._on_event(SessionReady(engine.name, prospect_to, answers_from))
             self._runner.run()
         except TrainerError as error:
@@ -207,6 +220,10 @@ class DrillSession:
     def _note(self, event) -> None:
         if isinstance(event, RepTurnStarted) and isinstance(self._input, MicrophoneWithDone):
             self._input.next_answer()
+
+    def _hears_speakers(self) -> bool:
+        """True when the microphone may hear the prospect (speakers, not headphones, with a microphone)."""
+        return not self.answers and self.ctx.settings.listening != HEADPHONES
 
     def _open_input(self, clock: AudioClock):
         if self.answers:

@@ -18,7 +18,8 @@ from trainer.core.errors import TrainerError
 from trainer.speech.audio import list_devices, rescan_devices
 from trainer.speech.wavs import ENGINE_RATE
 from trainer.ui import tasks
-from trainer.ui.device_check import CheckResult, MicrophoneCheck
+from trainer.ui.app_settings import HEADPHONES, SPEAKERS
+from trainer.ui.device_check import CheckResult, MicrophoneCheck, speakers_check
 from trainer.ui.player import Player
 from trainer.ui.views.base import View
 from trainer.ui.views.settings_speech import SpeechCard, VoicesCard, load_speech
@@ -48,6 +49,7 @@ class SettingsView(View):
     icon_name = "settings"
     settings_changed = Signal()  # devices or engine changed: check again what the app can do
     check_finished = Signal(object)  # CheckResult, or the error
+    echo_check_finished = Signal(object)  # EchoCheck, or the error
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -91,6 +93,18 @@ class SettingsView(View):
         card.body.addWidget(self.check_status)
         card.body.addLayout(hbox(label("Speaker"), (self.output_combo, 1),
                                  button("Play a test line", None, self.play_test_line)))
+        self.listening_combo = QComboBox()
+        self.listening_combo.addItem("Speakers (the echo of the prospect is taken out)", SPEAKERS)
+        self.listening_combo.addItem("Headphones", HEADPHONES)
+        self.listening_combo.setCurrentIndex(max(0, self.listening_combo.findData(self.ctx.settings.listening)))
+        self.listening_combo.activated.connect(
+            lambda: self.ctx.update_settings(listening=self.listening_combo.currentData()))
+        self.echo_button = button("Check for echo", None, self.start_echo_check,
+                                  tooltip="Plays a test line and measures how much of it the microphone hears")
+        card.body.addLayout(hbox(label("You hear the prospect on"), (self.listening_combo, 1), self.echo_button))
+        self.echo_status = label("With speakers, check that the echo of the prospect in the microphone can be "
+                                 "taken out (a few seconds: a test line plays).", "muted", wrap=True)
+        card.body.addWidget(self.echo_status)
         card.body.addWidget(self.device_problem)
         self.player.no_speaker.connect(lambda text: self._say(text, error=True))
 
@@ -119,6 +133,7 @@ class SettingsView(View):
         self.device_problem.setText("\n".join(problems))
         self.device_problem.setVisible(bool(problems))
         self.check_button.setEnabled(bool(inputs))
+        self.echo_button.setEnabled(bool(inputs) and bool(outputs))
 
     def _device_chosen(self, setting: str, combo: QComboBox) -> None:
         self.ctx.update_settings(**{setting: combo.currentData()})
@@ -164,6 +179,27 @@ class SettingsView(View):
         self.meter.reset()
         self.check_button.setEnabled(True)
 
+    def start_echo_check(self) -> None:
+        """Play a test line on the speaker and measure the echo in the microphone (in the background)."""
+        settings = self.ctx.settings
+        self.echo_button.setEnabled(False)
+        self._say_echo("Playing a test line… keep the room quiet for a few seconds.")
+        tasks.run_in_background(lambda: speakers_check(settings.input_device, settings.output_device),
+                                self._echo_checked, self._echo_check_failed, owner=self)
+
+    def _echo_checked(self, result) -> None:
+        self.echo_button.setEnabled(True)
+        self._say_echo(result.verdict(), error=result.too_strong)
+        self.echo_check_finished.emit(result)
+
+    def _echo_check_failed(self, error: BaseException) -> None:
+        self.echo_button.setEnabled(True)
+        self._say_echo(str(error), error=True)
+        self.echo_check_finished.emit(error)
+
+    def _say_echo(self, text: str, error: bool = False) -> None:
+        _show(self.echo_status, text, error)
+
     def play_back(self) -> None:
         """Play the last check's take through the speaker (the loop-back: do you hear yourself?)."""
         if self.last_take is not None:
@@ -176,9 +212,7 @@ class SettingsView(View):
             self.voices.preview(pack, next(iter(pack.personas)))
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.check_status.setText(text)
-        self.check_status.setProperty("kind", "error" if error else "muted")
-        self.check_status.style().polish(self.check_status)
+        _show(self.check_status, text, error)
 
     # -- data folder ----------------------------------------------------------------------
 
@@ -223,3 +257,10 @@ class SettingsView(View):
         if self.check is not None:
             self.check.stop()
         self.player.close()
+
+
+def _show(status, text: str, error: bool) -> None:
+    """A status line's text, styled as an error or as a note."""
+    status.setText(text)
+    status.setProperty("kind", "error" if error else "muted")
+    status.style().polish(status)
