@@ -45,7 +45,7 @@ KOREAN_MODEL_NOTE = (
 def child(engine_name: str, minutes: float) -> dict:
     """In a fresh process: import, load `engine_name`, run a drill; the memory at each step."""
     out = {"python_mb": rss_mb()}
-    importlib.import_module("trainer.drill")  # what `trainer drill` imports before it loads an engine
+    importlib.import_module("trainer.drill.runner")  # what `trainer drill` imports before it loads an engine
     from soak import load_bench_engine, soak
 
     from trainer.store.db import Store

@@ -44,11 +44,11 @@ from results import machine, rss_mb, table, versions, write_section  # noqa: E40
 from tts_speech import compose  # noqa: E402
 from turns import DEPTH, bench_pack  # noqa: E402
 
-from trainer.answer_source import AnswerFiles  # noqa: E402
+from trainer.drill.answer_source import AnswerFiles  # noqa: E402
 from trainer.core.levels import level_rules  # noqa: E402
-from trainer.drill import DrillRunner  # noqa: E402
-from trainer.drill_plan import DrillPlan  # noqa: E402
-from trainer.drill_events import DrillResult, TurnResult, TurnScored  # noqa: E402
+from trainer.drill.runner import DrillRunner  # noqa: E402
+from trainer.drill.plan import DrillPlan  # noqa: E402
+from trainer.drill.events import DrillResult, TurnResult, TurnScored  # noqa: E402
 from trainer.speech.audio import AudioClock  # noqa: E402
 from trainer.speech.audio_out import FileOutput  # noqa: E402
 from trainer.speech.engines import load_engine  # noqa: E402

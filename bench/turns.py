@@ -34,12 +34,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from results import machine, table, versions, write_section  # noqa: E402
 from tts_speech import compose  # noqa: E402
 
-from trainer.answer_source import AnswerFiles  # noqa: E402
+from trainer.drill.answer_source import AnswerFiles  # noqa: E402
 from trainer.core.levels import level_rules  # noqa: E402
 from trainer.core.pack_model import Move, Node, Objection, Pack, Persona, Rule, Voice  # noqa: E402
-from trainer.drill import DrillRunner  # noqa: E402
-from trainer.drill_plan import DrillPlan  # noqa: E402
-from trainer.drill_events import TurnDidEnd  # noqa: E402
+from trainer.drill.runner import DrillRunner  # noqa: E402
+from trainer.drill.plan import DrillPlan  # noqa: E402
+from trainer.drill.events import TurnDidEnd  # noqa: E402
 from trainer.speech.audio import AudioClock  # noqa: E402
 from trainer.speech.audio_out import FileOutput  # noqa: E402
 from trainer.speech.vosk_engine import VoskEngine  # noqa: E402

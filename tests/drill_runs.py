@@ -5,9 +5,9 @@ Import it from any test as `from drill_runs import run_drill` (tests/ is on sys.
 
 from __future__ import annotations
 
-from trainer.answer_source import AnswerFiles
-from trainer.drill import DrillRunner
-from trainer.drill_plan import DrillPlan
+from trainer.drill.answer_source import AnswerFiles
+from trainer.drill.runner import DrillRunner
+from trainer.drill.plan import DrillPlan
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_out import FileOutput
 from trainer.store.check import check

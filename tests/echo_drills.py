@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 from typing import Sequence
 
-from trainer.drill import DrillRunner
-from trainer.drill_events import DrillResult
-from trainer.drill_plan import DrillPlan
+from trainer.drill.runner import DrillRunner
+from trainer.drill.events import DrillResult
+from trainer.drill.plan import DrillPlan
 from trainer.echo_sim import EchoedAnswers, RoomEcho
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_out import FileOutput

@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from trainer.answer_source import AnswerFiles, answer_files
+from trainer.drill.answer_source import AnswerFiles, answer_files
 from trainer.core.errors import TrainerError
 from trainer.speech.audio import AudioClock
 from trainer.speech.wavs import write_wav

@@ -18,8 +18,8 @@ from tts_speech import compose
 
 from trainer.core.levels import level_rules
 from trainer.core.packs import find_pack
-from trainer.drill_plan import plan_drill
-from trainer.drill_events import (
+from trainer.drill.plan import plan_drill
+from trainer.drill.events import (
     ANSWERS_RAN_OUT,
     STOPPED_BY_REP,
     DrillDidFinish,
@@ -202,7 +202,7 @@ def test_plans_pick_objections_for_the_level(pack):
 
 def test_importing_the_runner_loads_no_qt_audio_library_or_engine():
     code = (
-        "import sys, trainer.drill, trainer.drill_events\n"
+        "import sys, trainer.drill.runner, trainer.drill.events\n"
         "print([m for m in ('PySide6', 'sounddevice', 'vosk', 'pyttsx3', 'faster_whisper') if m in sys.modules])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

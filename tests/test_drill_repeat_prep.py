@@ -12,13 +12,13 @@ import json
 import pytest
 from tts_speech import compose
 
-from trainer.answer_source import AnswerFiles
+from trainer.drill.answer_source import AnswerFiles
 from trainer.cli import main
 from trainer.core.levels import level_persona
 from trainer.core.packs import find_pack
-from trainer.drill import DrillRunner
-from trainer.drill_events import LineDidPlay, LineDidRepeat
-from trainer.drill_plan import plan_drill
+from trainer.drill.runner import DrillRunner
+from trainer.drill.events import LineDidPlay, LineDidRepeat
+from trainer.drill.plan import plan_drill
 from trainer.speech import tts
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_out import FileOutput

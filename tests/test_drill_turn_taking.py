@@ -14,9 +14,9 @@ from tts_speech import compose
 
 from trainer.core.packs import find_pack
 from trainer.core.turn_end import STATEMENT_HOLD_S
-from trainer.drill_events import AnswerDidResume, SpeechDidPause, SpeechDidResume, TurnDidEnd, TurnScored
-from trainer.drill_plan import plan_drill
-from trainer.drill_turn import RESUME_WITHIN_S
+from trainer.drill.events import AnswerDidResume, SpeechDidPause, SpeechDidResume, TurnDidEnd, TurnScored
+from trainer.drill.plan import plan_drill
+from trainer.drill.turn import RESUME_WITHIN_S
 from trainer.speech.endpoint import DONE, FIXED_RULE_MS, NO_ANSWER, SILENCE
 from trainer.speech.vosk_engine import VoskEngine
 from trainer.speech.whisper_engine import WhisperEngine

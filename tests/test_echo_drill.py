@@ -17,7 +17,7 @@ from echo_drills import echo_drill, prospect_words_heard
 from tts_speech import compose
 
 from trainer.core.packs import find_pack
-from trainer.drill_plan import plan_drill
+from trainer.drill.plan import plan_drill
 from trainer.echo_sim import RoomEcho
 from trainer.speech.whisper_engine import WhisperEngine
 

@@ -1,6 +1,6 @@
 """Simulated speakers in the room (`trainer drill --echo-sim DB[:DELAY_MS]`): a test aid for echo handling.
 
-`EchoedAnswers` is the answer-files microphone (`trainer.answer_source.AnswerFiles`)
+`EchoedAnswers` is the answer-files microphone (`trainer.drill.answer_source.AnswerFiles`)
 that also hears the prospect: every line the drill plays is mixed into it at `level_db`
 (relative to the line as played) after `delay_ms`, through a short room response
 (`room_response`: the direct sound, then a decaying tail, from a fixed seed so a run
@@ -18,7 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
-from trainer.answer_source import AnswerFiles
+from trainer.drill.answer_source import AnswerFiles
 from trainer.core.errors import TrainerError
 from trainer.speech.audio import AudioClock
 from trainer.speech.played_audio import PlayedAudio

@@ -16,9 +16,9 @@ import soundfile
 from tts_speech import Speech, compose
 
 from trainer.core.errors import TrainerError
-from trainer.drill import DrillRunner
-from trainer.drill_plan import plan_drill
-from trainer.drill_events import DrillError, DrillResult
+from trainer.drill.runner import DrillRunner
+from trainer.drill.plan import plan_drill
+from trainer.drill.events import DrillError, DrillResult
 from trainer.speech.audio import AudioClock
 from trainer.store.check import check
 from trainer.store.db import DATABASE_NAME, Store

@@ -17,8 +17,8 @@ import soundfile
 from fault_drills import ASKS, LONG_ANSWER, answers, assert_kept_and_consistent, integrity, run_drill
 from tmpfs import mount_tmpfs
 
-from trainer.answer_source import AnswerFiles
-from trainer.drill_events import RepTurnStarted, SpeechDidStart
+from trainer.drill.answer_source import AnswerFiles
+from trainer.drill.events import RepTurnStarted, SpeechDidStart
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_out import FileOutput
 from trainer.store.check import check

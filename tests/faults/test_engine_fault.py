@@ -10,10 +10,10 @@ import pytest
 import soundfile
 from fault_drills import ASKS, LONG_ANSWER, answers, assert_kept_and_consistent, run_drill
 
-from trainer.answer_source import AnswerFiles
+from trainer.drill.answer_source import AnswerFiles
 from trainer.cli import main
 from trainer.commands import drill as drill_command
-from trainer.drill_events import RepTurnStarted
+from trainer.drill.events import RepTurnStarted
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_out import FileOutput
 from trainer.store.db import Store

@@ -22,7 +22,7 @@ import soundfile
 from fault_drills import LONG_ANSWER, answers, assert_kept_and_consistent, integrity, run_drill
 from pulse_rig import MIC_SINK, SPEAKER_SINK
 
-from trainer.drill_events import LevelMeter, LineDidPlay, SpeechDidStart
+from trainer.drill.events import LevelMeter, LineDidPlay, SpeechDidStart
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import MicrophoneInput
 from trainer.speech.audio_out import SoundDeviceOutput

@@ -20,8 +20,8 @@ import pytest
 from fault_drills import SHORT_ASK, answers, assert_kept_and_consistent, run_drill
 from pulse_rig import SPEAKER_SINK
 
-from trainer.answer_source import AnswerFiles
-from trainer.drill_events import LineWillPlay
+from trainer.drill.answer_source import AnswerFiles
+from trainer.drill.events import LineWillPlay
 from trainer.speech.audio import AudioClock, sounddevice_module
 from trainer.speech.audio_out import SoundDeviceOutput
 from trainer.store.db import Store

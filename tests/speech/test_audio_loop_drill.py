@@ -19,12 +19,12 @@ from pulse_rig import MIC_SINK, SPEAKER_SINK
 from rapidfuzz.distance import Levenshtein
 from tts_speech import compose
 
-from trainer.answer_source import AnswerFiles
+from trainer.drill.answer_source import AnswerFiles
 from trainer.core.packs import find_pack
 from trainer.core.text import tokens
-from trainer.drill import DrillRunner
-from trainer.drill_plan import plan_drill
-from trainer.drill_events import LineDidPlay
+from trainer.drill.runner import DrillRunner
+from trainer.drill.plan import plan_drill
+from trainer.drill.events import LineDidPlay
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import MicrophoneInput
 from trainer.speech.audio_out import FileOutput, SoundDeviceOutput

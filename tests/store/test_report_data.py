@@ -175,7 +175,7 @@ def test_a_drill_with_no_speech_has_no_pace_and_no_filler_rate_never_zero(store,
 
     from trainer.core.metrics import drill_metrics
     from trainer.core.transcript import PROSPECT, REP, Turn
-    from trainer.drill_events import drill_metrics_json
+    from trainer.drill.events import drill_metrics_json
     from trainer.reports import report_text
 
     silent = drill_metrics_json(drill_metrics([Turn(PROSPECT, 0.0, 2.0), Turn(REP, 2.0, 9.0)]))

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from tts_speech import compose
 
-from trainer.answer_source import AnswerFiles
+from trainer.drill.answer_source import AnswerFiles
 from trainer.core.packs import find_pack
-from trainer.drill import DrillRunner
-from trainer.drill_plan import plan_drill
-from trainer.drill_events import DrillResult
+from trainer.drill.runner import DrillRunner
+from trainer.drill.plan import plan_drill
+from trainer.drill.events import DrillResult
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_out import FileOutput
 from trainer.store.bank import add_from_turn

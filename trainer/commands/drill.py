@@ -27,15 +27,15 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from trainer.answer_source import AnswerFiles, answer_files
+from trainer.drill.answer_source import AnswerFiles, answer_files
 from trainer.commands.score import describe_answer
 from trainer.core import paths
 from trainer.core.errors import TrainerError
 from trainer.core.packs import resolve_pack
-from trainer.drill import DrillRunner
-from trainer.drill_plan import DrillPlan, plan_drill
+from trainer.drill.runner import DrillRunner
+from trainer.drill.plan import DrillPlan, plan_drill
 from trainer.echo_sim import EchoedAnswers, RoomEcho
-from trainer.drill_events import (
+from trainer.drill.events import (
     ANSWERS_RAN_OUT,
     STOPPED_BY_REP,
     AnswerDidResume,

@@ -29,7 +29,7 @@ uses for speech spans. It reports, as events returned by `feed()`:
   - or whatever reason the runner gives `end_now()` (e.g. `CUT_IN`).
 
 `reopen()` takes back a SILENCE end that was a wrong guess (the rep went on talking as
-the prospect's next line began: `trainer.drill_turn.RESUME_WITHIN_S`): the turn listens
+the prospect's next line began: `trainer.drill.turn.RESUME_WITHIN_S`): the turn listens
 again, and cannot end on silence until the rep's speech is heard again.
 
 The answer may be due later than the line's end (`answer_due_at()`): after the level's
@@ -192,7 +192,7 @@ class Endpointer:
         """The words of the answer so far, final for the audio up to `through` (clock time).
 
         A streaming engine's partial lags the audio it was fed: the caller gives the time
-        its words have settled for (`trainer.drill_turn.PARTIAL_SETTLE_S`).
+        its words have settled for (`trainer.drill.turn.PARTIAL_SETTLE_S`).
         """
         if self._words is None or through >= self._words[1]:
             self._words = (text, through)

@@ -25,12 +25,12 @@ from typing import Callable, ClassVar, Iterator
 
 import numpy as np
 
-from trainer.answer_source import AnswerFiles
+from trainer.drill.answer_source import AnswerFiles
 from trainer.core import paths
 from trainer.core.errors import TrainerError
-from trainer.drill import DrillRunner
-from trainer.drill_plan import DrillPlan
-from trainer.drill_events import DrillError, RepTurnStarted
+from trainer.drill.runner import DrillRunner
+from trainer.drill.plan import DrillPlan
+from trainer.drill.events import DrillError, RepTurnStarted
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioChunk, Level, MicrophoneInput
 from trainer.speech.audio_out import AudioOutput, FileOutput, SoundDeviceOutput

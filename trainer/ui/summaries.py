@@ -13,7 +13,7 @@ from typing import Any
 
 from trainer.core.pack_model import Node, Pack
 from trainer.core.targets import Targets
-from trainer.drill_events import TurnResult
+from trainer.drill.events import TurnResult
 from trainer.store.records import TurnRecord
 
 

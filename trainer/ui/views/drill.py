@@ -21,15 +21,15 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from trainer.answer_source import answer_files
+from trainer.drill.answer_source import answer_files
 from trainer.core.bank import MODEL_ANSWER
 from trainer.core.errors import TrainerError
-from trainer.drill_events import DrillResult
+from trainer.drill.events import DrillResult
 from trainer.store.bank import add_from_turn
 from trainer.store.progress import set_level
 from trainer.ui import tasks
 from trainer.ui.drill_bridge import DrillBridge
-from trainer.ui.drill_plan import PlannedDrill, current_levels, plan_for
+from trainer.ui.drill_data import PlannedDrill, current_levels, plan_for
 from trainer.ui.drill_session import DrillSession
 from trainer.ui.summaries import from_result
 from trainer.ui.views.base import View

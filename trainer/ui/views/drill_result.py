@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 from trainer.core.bank import BankOffer
 from trainer.core.ladder import HOLD, OFFER_STEP_BACK, PROMOTE, TOP
 from trainer.core.pack_model import Pack
-from trainer.drill_events import STOPPED_BY_REP, DrillResult
+from trainer.drill.events import STOPPED_BY_REP, DrillResult
 from trainer.store.progress import Progress
 from trainer.ui.style import set_kind
 from trainer.ui.summaries import due_words, from_result, outcome_text

@@ -36,7 +36,7 @@ from trainer.core.paths import user_packs_dir
 from trainer.store.report_data import assignments_progress
 from trainer.ui import tasks
 from trainer.ui.context import InstalledPack
-from trainer.ui.drill_plan import current_levels
+from trainer.ui.drill_data import current_levels
 from trainer.ui.pack_import import ImportedPack, import_pack
 from trainer.ui.today_data import RepAssignments, rep_assignments
 from trainer.ui.views.base import View

@@ -39,10 +39,10 @@ from typing import Callable
 
 import numpy as np
 
-from trainer.answer_source import AnswerFiles
+from trainer.drill.answer_source import AnswerFiles
 from trainer.core.errors import TrainerError
 from trainer.core.transcript import Span, Transcript, Word
-from trainer.drill_events import (
+from trainer.drill.events import (
     DrillEvent,
     LevelMeter,
     LineDidPlay,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from trainer.core.bank import PromptHelp
 from trainer.core.levels import level_persona
 from trainer.core.pack_model import Pack, Persona
-from trainer.drill_plan import DrillPlan, plan_drill
+from trainer.drill.plan import DrillPlan, plan_drill
 from trainer.store.bank import help_for
 from trainer.store.db import Store
 from trainer.store.progress import current_level

@@ -1,10 +1,10 @@
 """The drill runner: one drill, turn after turn, from the prospect's line to a stored, scored answer.
 
 UI-agnostic: the app and `trainer drill` drive the same `DrillRunner` and follow it
-through plain events (`trainer.drill_events`). One turn (docs/design.md "One turn of a
+through plain events (`trainer.drill.events`). One turn (docs/design.md "One turn of a
 drill"): the prospect's line (rendered ahead, cached) plays while the drill's
 input, opened once and kept open, streams to the turn's recording, the endpointer
-and the engine (`trainer.drill_turn`); at the end of turn the transcript is
+and the engine (`trainer.drill.turn`); at the end of turn the transcript is
 finished, the answer assessed (`assess_answer`, the one scoring path), the
 dialogue picks the follow-up from the moves covered, and the next line plays at
 once: every line the answer could lead to is rendered while the rep talks. Right
@@ -44,7 +44,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from trainer.answer_source import AnswerFiles
+from trainer.drill.answer_source import AnswerFiles
 from trainer.core import paths
 from trainer.core.answer import assess_answer
 from trainer.core.bank import PromptHelp
@@ -57,7 +57,7 @@ from trainer.core.pack_model import Objection, Voice
 from trainer.core.rubric import RubricResult
 from trainer.core.scoring import score_drill
 from trainer.core.transcript import PROSPECT, REP, Turn
-from trainer.drill_events import (
+from trainer.drill.events import (
     ANSWERS_RAN_OUT,
     STOPPED_BY_REP,
     AnswerDidResume,
@@ -73,9 +73,9 @@ from trainer.drill_events import (
     TurnScored,
     drill_metrics_json,
 )
-from trainer.drill_plan import DrillPlan
+from trainer.drill.plan import DrillPlan
 from trainer.meaning.recogniser import shared_recogniser, warm_up_in_background
-from trainer.drill_turn import RepTurn, Transcriber
+from trainer.drill.turn import RepTurn, Transcriber
 from trainer.speech import tts
 from trainer.speech.asr import Engine
 from trainer.speech.audio import AudioClock

@@ -1,7 +1,7 @@
 """Planning a drill: which objections, in which order, under which level's rules.
 
 Shared by `trainer drill`, the app and the benchmarks, ahead of the runner
-(`trainer.drill.DrillRunner`) that plays the plan.
+(`trainer.drill.runner.DrillRunner`) that plays the plan.
 """
 
 from __future__ import annotations

@@ -1,0 +1,8 @@
+"""The drill runner: one drill from core + speech + store, UI-agnostic, reporting through plain events.
+
+- `runner.py`: `DrillRunner`, one drill turn after turn, from the prospect's line to a stored, scored answer.
+- `turn.py`: the rep's side of one turn (the input streamed to the recording, the endpointer and the engine).
+- `events.py`: what the runner reports, and the results it carries.
+- `plan.py`: what to drill (pack, objections, the level's rules).
+- `answer_source.py`: answer files standing in for a microphone.
+"""
