@@ -55,11 +55,12 @@ from trainer.core.text import tokens, word_tokens
 from trainer.core.transcript import Span, Word
 
 MOVE_MODEL_FILE = PACKAGE_DATA / "move_model.yaml"
+MOVE_PROBE_FILE = PACKAGE_DATA / "move_probe.npz"
 METHOD_MEANING = "meaning"
 METHOD_CUES = "cues"
 TOP_K = 2  # kind examples averaged: one neighbour is noisy, many dilute a kind with few examples
 ASK_KINDS = frozenset({"ask"})
-FEATURES = ("kind", "node", "closest", "near_miss", "other_kind", "question", "negated", "cue",
+FEATURES = ("kind", "node", "closest", "near_miss", "other_kind", "question", "negated", "cue", "probe",
             "kind_minus_near_miss", "closest_minus_other", "question_x_kind", "negated_x_kind")
 _SECOND_PERSON = frozenset({"you", "your", "you're", "yours", "you've", "you'd", "you'll", "y'all", "ya"})
 # Negation words: "I don't care what you use" is not an acknowledgement, whatever its topic.
@@ -68,16 +69,8 @@ _NEGATIONS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "neit
 # Questions that push rather than ask: "wouldn't you like ...", "don't you want ...", "isn't it time ...".
 _PITCH_QUESTION_OPENERS = frozenset({"wouldn't", "don't", "isn't", "aren't", "doesn't", "won't", "shouldn't",
                                      "couldn't", "can't", "haven't", "hasn't", "didn't", "have you considered"})
-# A spoken sentence has these small words; a list of cue words does not (see is_word_list).
-_GRAMMAR_WORDS = frozenset({
-    "i", "you", "we", "they", "he", "she", "it", "me", "us", "them", "my", "your", "our", "their", "its",
-    "i'm", "you're", "we're", "they're", "it's", "that's", "i'll", "we'll", "you'll", "i'd", "we'd", "i've",
-    "we've", "you've", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "have", "has",
-    "had", "can", "could", "would", "will", "should", "may", "might", "the", "a", "an", "to", "of", "in",
-    "on", "at", "for", "with", "that", "this", "what", "how", "if", "there", "let", "let's", "get", "go",
-})
-WORD_LIST_MIN_TOKENS = 5  # shorter answers ("Fair enough.") are too short to judge
-WORD_LIST_MAX_GRAMMAR = 0.2  # share of grammar words under which an answer is a word list
+WORD_LIST_MIN_TOKENS = 4  # shorter answers ("Fair enough.") are too short to judge
+WORD_LIST_MAX_GRAMMAR = 0.15  # share of function words under which an answer is a word list (moves.yaml)
 
 
 class Encoder(Protocol):
@@ -97,6 +90,47 @@ class MoveModel:
     def logits(self, features: np.ndarray, kind_id: str | None) -> np.ndarray:
         """One score per window (rows of `features`, columns as FEATURES)."""
         return features @ np.asarray(self.weights) + self.bias + self.kind_bias.get(kind_id or "", 0.0)
+
+
+@dataclass(frozen=True)
+class MoveProbe:
+    """A linear read-out per move kind over the sentence vector: how much a clause does that act.
+
+    Fitted by `scripts/calibrate-moves` on the move library's examples and near misses and
+    the calibration set's answers (never the held-out set); its score is one of FEATURES.
+    """
+
+    kinds: tuple[str, ...]
+    weights: np.ndarray  # kinds x vector size
+    bias: np.ndarray  # one per kind
+
+    def score(self, vectors: np.ndarray, kind_id: str | None) -> np.ndarray:
+        """One score per vector for the kind; 0 for a kind the probe has not learned (a pack's own move)."""
+        if kind_id not in self.kinds:
+            return np.zeros(len(vectors))
+        at = self.kinds.index(kind_id)
+        return vectors @ self.weights[at] + self.bias[at]
+
+
+def write_move_probe(probe: MoveProbe, path: Path = MOVE_PROBE_FILE) -> None:
+    """Save a fitted probe (what `load_move_probe` reads)."""
+    np.savez(path, kinds=np.array(probe.kinds, dtype=str), weights=probe.weights.astype(np.float32),
+             bias=probe.bias.astype(np.float32))
+
+
+def load_move_probe(path: Path = MOVE_PROBE_FILE) -> MoveProbe:
+    """The fitted probe from `scripts/calibrate-moves`; errors name the file and the fix."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            probe = MoveProbe(tuple(str(k) for k in data["kinds"]), data["weights"].astype(np.float32),
+                              data["bias"].astype(np.float32))
+    except (OSError, ValueError, KeyError, EOFError) as error:
+        raise TrainerError(f"{path}: cannot read the move probe ({error}); "
+                           "run scripts/calibrate-moves again, or reinstall RepDrill") from None
+    if probe.weights.shape[0] != len(probe.kinds) or probe.bias.shape != (len(probe.kinds),):
+        raise TrainerError(f"{path}: the move probe's kinds, weights and biases do not match; "
+                           "run scripts/calibrate-moves again, or reinstall RepDrill")
+    return probe
 
 
 def load_move_model(path: Path = MOVE_MODEL_FILE) -> MoveModel:
@@ -122,10 +156,12 @@ class MoveRecogniser:
     method = METHOD_MEANING
 
     def __init__(self, encoder: Encoder, library: MoveLibrary | None = None,
-                 model: MoveModel | None = None, lexicon: Lexicon | None = None) -> None:
+                 model: MoveModel | None = None, lexicon: Lexicon | None = None,
+                 probe: MoveProbe | None = None) -> None:
         self.encoder = encoder
         self.library = library or default_move_library()
         self.model = model or MoveModel()
+        self.probe = probe  # without one the probe feature reads 0
         self.lexicon = lexicon or default_lexicon()
         self._kinds = list(self.library.kinds.values())
         self._kind_vectors: list[np.ndarray] | None = None
@@ -140,16 +176,13 @@ class MoveRecogniser:
     def check(self, node: Node, answer: Sequence[Word] | str, spans: Sequence[Span] = ()) -> RubricResult:
         """Which of the node's moves the answer made; `answer` is the engine's words or typed text."""
         words = _as_words(answer)
-        windows = self._windows(words, spans) if words and not is_word_list(words) else []
+        windows = self._windows(words, spans) if words and not is_word_list(words, self.library) else []
         results = []
         if windows:
             features = self.features(node, words, windows)
             for move in node.rubric:
                 logits = self.model.logits(features[move.id], self._kind_id(move))
-                if self._kind_id(move) in ASK_KINDS:  # an ask is a question or speaks to the prospect's world
-                    addressed = np.array([q or _addresses_prospect(words, w) for q, w in
-                                          zip(features[move.id][:, FEATURES.index("question")], windows)])
-                    logits = np.where(addressed, logits, -np.inf)
+                logits = np.where(self._eligible(move, features[move.id], words, windows), logits, -np.inf)
                 best = int(np.argmax(logits))
                 if logits[best] <= 0 and (cue := self._clean_cue(move, words, windows)) is not None:
                     results.append(cue)  # a cue phrase still counts unless negated just before it
@@ -181,21 +214,50 @@ class MoveRecogniser:
                 near = (vectors @ self.encoder.encode(misses).T).max(axis=1) if misses else np.full(len(windows), -1.0)
                 other = np.delete(per_kind, index, axis=0).max(axis=0)
             closest = np.maximum(kind_sim, node_sim)
+            probe = self.probe.score(vectors, kind_id) if self.probe is not None else np.zeros(len(windows))
             asked = questions if kind_id in ASK_KINDS else np.zeros(len(windows))
             cue = check_move(move, words)
             cue_in = np.array([cue.covered and cue.word_range is not None and cue.word_range.start in w.words
                                for w in windows], dtype=float)
-            out[move.id] = np.stack([kind_sim, node_sim, closest, near, other, asked, negated, cue_in,
+            out[move.id] = np.stack([kind_sim, node_sim, closest, near, other, asked, negated, cue_in, probe,
                                      kind_sim - near, closest - other, asked * kind_sim, negated * kind_sim], axis=1)
         return out
 
     def labelled_features(self, node: Node, answer: Sequence[Word] | str) -> dict[str, np.ndarray] | None:
-        """`features` for an answer as `check` would see it; None when it earns nothing whatever the model."""
+        """Per move, the features of the windows `check` may credit it for; None when it earns nothing whatever the model."""
         words = _as_words(answer)
-        if not words or is_word_list(words):
+        if not words or is_word_list(words, self.library):
             return None
         windows = self._windows(words, ())
-        return self.features(node, words, windows) if windows else None
+        if not windows:
+            return None
+        features = self.features(node, words, windows)
+        return {m.id: features[m.id][self._eligible(m, features[m.id], words, windows)] for m in node.rubric}
+
+    def window_vectors(self, answer: Sequence[Word] | str) -> np.ndarray | None:
+        """The sentence vectors of an answer's windows as `check` sees them (for fitting the probe); None for no windows."""
+        words = _as_words(answer)
+        if not words or is_word_list(words, self.library):
+            return None
+        windows = self._windows(words, ())
+        return self._window_vectors(windows) if windows else None
+
+    def _eligible(self, move: Move, features: np.ndarray, words: Sequence[Word], windows: list[Clause]) -> np.ndarray:
+        """Which windows may earn the move: not one of backchannels only ("okay, so"); an ask must
+        be a question or speak to the prospect's world."""
+        eligible = np.array([not self._only_backchannels(words, w) for w in windows])
+        if self._kind_id(move) not in ASK_KINDS:
+            return eligible
+        questions = features[:, FEATURES.index("question")]
+        return eligible & np.array([bool(q) or _addresses_prospect(words, w) for q, w in zip(questions, windows)])
+
+    def _only_backchannels(self, words: Sequence[Word], clause: Clause) -> bool:
+        toks, _ = word_tokens([words[i] for i in clause.words])
+        small = self.library.backchannels | self._single_words("fillers") | self._single_words("connectors")
+        return all(t in small for t in toks)
+
+    def _single_words(self, category: str) -> frozenset[str]:
+        return frozenset(p[0] for p in self.lexicon.phrases(category) if len(p) == 1)
 
     def _clean_cue(self, move: Move, words: Sequence[Word], windows: list[Clause]) -> MoveResult | None:
         """The cue matcher's credit, unless a negation stands just before the cue in its clause ("I don't hear you")."""
@@ -302,12 +364,17 @@ def _cue_clauses(clauses: Sequence[Clause], cues: tuple[str, ...]) -> tuple[str,
     )
 
 
-def is_word_list(words: Sequence[Word]) -> bool:
-    """True for a list of words rather than sentences ("fair enough reason question next week thursday")."""
+def is_word_list(words: Sequence[Word], library: MoveLibrary | None = None) -> bool:
+    """True for a list of words rather than sentences ("fair, reason, rotas, question, manager").
+
+    A spoken sentence has function words (moves.yaml `function_words`; any word with an
+    apostrophe counts: "he's", "we've"); a string of cue words has next to none.
+    """
     toks, _ = word_tokens(words)
     if len(toks) < WORD_LIST_MIN_TOKENS:
         return False
-    grammar = sum(t in _GRAMMAR_WORDS for t in toks)
+    function_words = (library or default_move_library()).function_words
+    grammar = sum(t in function_words or "'" in t for t in toks)
     return grammar / len(toks) < WORD_LIST_MAX_GRAMMAR
 
 

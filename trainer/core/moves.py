@@ -43,6 +43,8 @@ class MoveLibrary:
 
     kinds: Mapping[str, MoveKind]
     clause_markers: tuple[tuple[str, ...], ...] = ()
+    function_words: frozenset[str] = frozenset()  # what makes words a sentence (see is_word_list)
+    backchannels: frozenset[str] = frozenset()  # "okay", "yeah": alone they make no move
 
     def kind_of(self, move_id: str) -> MoveKind | None:
         """The kind a pack's move id means (itself or an alias), None for a pack's own move."""
@@ -86,7 +88,9 @@ def load_move_library(path: Path = MOVES_FILE) -> MoveLibrary:
             seen[name] = kind.id
         kinds[kind.id] = kind
     markers = tuple(tuple(tokens(m)) for m in _texts(data.get("clause_markers", []), f"{path}: clause_markers"))
-    return MoveLibrary(kinds, tuple(m for m in markers if m))
+    function_words = frozenset(w.lower() for w in _texts(data.get("function_words", []), f"{path}: function_words"))
+    backchannels = frozenset(w.lower() for w in _texts(data.get("backchannels", []), f"{path}: backchannels"))
+    return MoveLibrary(kinds, tuple(m for m in markers if m), function_words, backchannels)
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +107,7 @@ def _text(value: object, where: str) -> str:
 
 def _texts(value: object, where: str, required: bool = False) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise TrainerError(f"{where}: expected a list of sentences")
+        raise TrainerError(f"{where}: expected a list of texts (quote words YAML reads as true/false: \"yes\", \"no\", \"on\")")
     if required and not value:
         raise TrainerError(f"{where}: give at least one example sentence")
     return tuple(v.strip() for v in value)

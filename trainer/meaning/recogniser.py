@@ -14,7 +14,9 @@ import threading
 
 from trainer.core import paths
 from trainer.core.errors import TrainerError
-from trainer.core.meaning import CueRecogniser, MoveModel, MoveRecogniser, Recogniser, load_move_model
+from trainer.core.meaning import (
+    CueRecogniser, MoveModel, MoveProbe, MoveRecogniser, Recogniser, load_move_model, load_move_probe,
+)
 from trainer.core.moves import default_move_library
 
 LIBRARY_VECTORS = paths.PACKAGE_DATA / "moves.vectors.npz"  # the move library's sentences, encoded (scripts/calibrate-moves)
@@ -36,13 +38,14 @@ def shared_recogniser() -> Recogniser:
         return _recogniser
 
 
-def load_meaning_recogniser(model: MoveModel | None = None) -> MoveRecogniser:
-    """A new meaning recogniser with the fitted move model, library sentences encoded (raises TrainerError)."""
+def load_meaning_recogniser(model: MoveModel | None = None, probe: MoveProbe | None = None) -> MoveRecogniser:
+    """A new meaning recogniser with the fitted move model and probe, library sentences encoded (raises TrainerError)."""
     from trainer.meaning.encoder import SentenceEncoder
 
     model = model or load_move_model()
+    probe = probe or load_move_probe()
     encoder = SentenceEncoder(store=paths.cache_dir() / "meaning" / "sentences.npz", seeds=[LIBRARY_VECTORS])
-    recogniser = MoveRecogniser(encoder, default_move_library(), model)
+    recogniser = MoveRecogniser(encoder, default_move_library(), model, probe=probe)
     recogniser.warm_up()
     encoder.save()
     return recogniser
