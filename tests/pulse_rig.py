@@ -9,7 +9,9 @@ never touches a user's server) with two null sinks:
 
 The default source is `repdrill_speaker.monitor` (what is played is captured back: a
 loop-back). A drill test that wants a separate microphone calls
-`use_source(MIC_SINK + ".monitor")`.
+`use_source(MIC_SINK + ".monitor")`; `speaker_in_mic(level_db)` then lets that
+microphone hear the speaker too (a PulseAudio loopback from the speaker's monitor into
+the room sink): speakers and a microphone in one room.
 
 PortAudio reaches the daemon through ALSA's pulse plugin (Debian `libasound2-plugins`),
 which finds it through `$XDG_RUNTIME_DIR`. That variable must be set in the test process
@@ -138,6 +140,20 @@ class PulseRig:
             ["paplay", f"--device={MIC_SINK}", str(wav_path)], env=self.env,
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
+
+    @contextmanager
+    def speaker_in_mic(self, level_db: float):
+        """For a `with` block: what is played also reaches the room sink, `level_db` quieter (a loopback)."""
+        module = self.pactl("load-module", "module-loopback", f"source={SPEAKER_SINK}.monitor", f"sink={MIC_SINK}",
+                            "latency_msec=20", "source_dont_move=true", "sink_dont_move=true").strip()
+        try:
+            for line in self.pactl("list", "short", "sink-inputs").splitlines():
+                fields = line.split("\t")
+                if len(fields) > 2 and fields[2] == module:  # the loopback's own stream into the room
+                    self.pactl("set-sink-input-volume", fields[0], f"{level_db}dB")
+            yield self
+        finally:
+            self.pactl("unload-module", module)
 
     def activate(self) -> None:
         """Point this process (and PortAudio) at the daemon."""

@@ -1,0 +1,84 @@
+"""A drill through the real audio loop with the microphone hearing the speakers, against the drill from files.
+
+The PulseAudio rig (tests/pulse_rig.py) as in test_audio_loop_drill.py: the prospect is
+played by sounddevice into the "speaker" sink; the rep's microphone captures the "room"
+sink, into which each answer WAV is played when the line has been heard out. Here the
+room also hears the speaker through a PulseAudio loopback at -12 dB (its own latency,
+resampling and clock: not the simulation), and the drill's echo cancellation is on.
+The transcript and timing must match the drill from files without echo; no prospect
+word and no barge-in may come from the echo. Skipped (with the reason) when the sound
+server cannot start.
+"""
+
+import pytest
+from echo_drills import prospect_words_heard
+from pulse_rig import MIC_SINK, SPEAKER_SINK
+from rapidfuzz.distance import Levenshtein
+from tts_speech import compose
+
+from trainer.core.packs import find_pack
+from trainer.core.text import tokens
+from trainer.drill.answer_source import AnswerFiles
+from trainer.drill.events import LineDidPlay
+from trainer.drill.plan import plan_drill
+from trainer.drill.runner import DrillRunner
+from trainer.speech.audio import AudioClock
+from trainer.speech.audio_in import MicrophoneInput
+from trainer.speech.audio_out import FileOutput, SoundDeviceOutput
+from trainer.speech.echo import EchoCancellation
+from trainer.speech.whisper_engine import WhisperEngine
+from trainer.store.db import Store
+
+pytestmark = pytest.mark.slow
+
+SHORT_ASK = "Can I ask what you had in mind?"
+ASKS_WITHOUT_VALUE = "That makes sense. How long does that take you?"
+ECHO_DB = -12.0
+PAPLAY_START_S = 0.5  # an answer lands 0-0.5 s after LineDidPlay (test_audio_loop_drill.py)
+
+
+def drill(store, engine, audio_in, audio_out, clock, echo=None, on_event=None):
+    plan = plan_drill(find_pack("price-and-budget"), 4, "more-than-expected", seed=7)
+    return DrillRunner(plan, store=store, engine=engine, audio_in=audio_in, audio_out=audio_out, clock=clock,
+                       on_event=on_event or (lambda event: None), mode="audio loop", echo=echo).run()
+
+
+def test_a_drill_with_the_microphone_hearing_the_speakers(tmp_path, pulse_rig):
+    engine = WhisperEngine(partial_every_s=None)
+    spoken = [compose([lead, text, 1.0], tmp_path / f"{n}.wav")
+              for n, (lead, text) in enumerate(((0.8, SHORT_ASK), (0.5, ASKS_WITHOUT_VALUE)), 1)]
+    clock = AudioClock(virtual=True)
+    with Store(tmp_path / "files") as store:
+        from_files = drill(store, engine, AnswerFiles([s.path for s in spoken], clock),
+                           FileOutput(tmp_path / "played", clock), clock)
+
+    pulse_rig.use_source(f"{MIC_SINK}.monitor")
+    microphone, speakers = MicrophoneInput(), []
+
+    def answer_when_the_line_is_heard_out(event):
+        if isinstance(event, LineDidPlay):
+            speakers.append(pulse_rig.play_into_mic(spoken[len(speakers)].path))
+
+    output = SoundDeviceOutput()
+    echo = EchoCancellation.start()
+    try:
+        with pulse_rig.speaker_in_mic(ECHO_DB), Store(tmp_path / "loop") as store:
+            looped = drill(store, engine, microphone, output, AudioClock(), echo, answer_when_the_line_is_heard_out)
+    finally:
+        microphone.close()
+        output.close()
+        pulse_rig.use_source(f"{SPEAKER_SINK}.monitor")
+        for speaker in speakers:
+            assert speaker.wait(timeout=10) == 0, speaker.stderr.read()
+
+    # the microphone did hear the speakers: the canceller measured their echo while the lines played
+    assert echo.gate.measured and echo.gate.coupling > 0.05, echo.gate.coupling
+    assert [t.node_id for t in looped.turns] == [t.node_id for t in from_files.turns]
+    assert prospect_words_heard(looped, [SHORT_ASK, ASKS_WITHOUT_VALUE]) == []
+    for loop, files in zip(looped.turns, from_files.turns):
+        assert Levenshtein.distance(tokens(loop.transcript), tokens(files.transcript)) <= 1, (
+            loop.transcript, files.transcript)
+        assert (loop.barge_ins, loop.assessment.metrics.talk_over_count) == (0, 0)
+        m, f = loop.assessment.metrics, files.assessment.metrics
+        assert m.talk_s == pytest.approx(f.talk_s, abs=0.2)
+        assert f.latency_s - 0.1 <= m.latency_s <= f.latency_s + PAPLAY_START_S + 0.1
