@@ -196,3 +196,23 @@ def test_a_drill_with_no_speech_has_no_pace_and_no_filler_rate_never_zero(store,
     assert all(row[key] == "" for row in rows for key in row if "wpm" in key or "filler" in key), rows
     html = report_text(report, "html")
     assert html.count("<td>no answer</td>") == 4  # pace and fillers of both drills
+
+
+def test_repeats_reach_the_report_and_older_drills_say_not_recorded(store, clock):
+    """Lines played again at the rep's request (issue 14): per drill in JSON, CSV and HTML; null when not kept."""
+    import csv
+    import io
+
+    from trainer.reports import report_text
+
+    for metrics in ({"hesitations": 0, "repeats": 2}, {"hesitations": 0}):  # the second from before repeats were kept
+        clock.now = NOW - timedelta(days=1)
+        drill_id = store.start_drill("price-and-budget", 1)
+        store.finish_drill(drill_id, outcome="ok", score=80, metrics=metrics, status="finished")
+    clock.now = NOW
+    report = collect_report(store, PACKS, [], rep="Alex")
+    assert sorted((d.repeats for d in report.drills), key=str) == [2, None]
+    assert load_report_text(dump_report(report)) == report
+    rows = list(csv.DictReader(io.StringIO(report_text(report, "csv"))))
+    assert sorted(row["repeats"] for row in rows) == ["", "2"]
+    assert report_text(report, "html").count("0 of 0, 2 repeats") == 1

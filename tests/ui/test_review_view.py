@@ -85,3 +85,24 @@ def test_a_stored_answer_with_no_speech_reads_no_answer_never_zero(qtbot, app):
     tiles = {tile.gauge.name: tile.gauge.text for tile in view.score_card.findChildren(MetricTile)}
     assert {name: tiles[name] for name in ("Pace", "Response time", "Fillers", "Airtime")} == dict.fromkeys(
         ("Pace", "Response time", "Fillers", "Airtime"), "no answer")
+
+
+def test_review_says_how_often_the_line_was_repeated(qtbot, app):
+    """Repeats are stored per turn and shown (issue 14): the response time counts from the last replay."""
+    from trainer.core.packs import find_pack
+    from trainer.ui.views.review import TurnView
+
+    pack = find_pack("price-and-budget")
+    node = pack.objection("more-than-expected")
+    with Store() as store:
+        drill_id = store.start_drill(pack.id, 1)
+        handle = store.begin_turn(drill_id, objection_id=node.id, node_id=node.id, prospect_line=node.lines[0])
+        store.commit_turn(handle.turn_id, transcript="Fair point.", words=[], score=60, metrics={}, repeats=2,
+                          prospect_end=3.0, answer_due=9.5)
+        [turn] = store.drill(drill_id).turns
+    assert (turn.repeats, turn.answer_due) == (2, 9.5)
+    view = TurnView(turn, pack, lambda *_: None)
+    qtbot.addWidget(view)
+    assert view.repeats.text() == ("You asked to hear the line again twice: your response time counts from the end "
+                                   "of the last replay")
+    assert not view.repeats.isHidden()

@@ -16,7 +16,7 @@ import functools
 import json
 import types
 import typing
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import MISSING, dataclass, fields, is_dataclass
 from datetime import date, datetime
 from statistics import mean
 from typing import Any, Sequence
@@ -73,6 +73,7 @@ class DrillPoint:
     hedges: int
     suds_before: int | None
     suds_after: int | None
+    repeats: int | None = None  # lines played again at the rep's request; None: not recorded (older drills)
 
     @property
     def hesitation_rate(self) -> float | None:
@@ -292,7 +293,8 @@ def _build(kind: Any, value: Any, path: tuple, problems: list[str]) -> Any:
         kind = next(k for k in options if k is not type(None))
     if is_dataclass(kind):
         hints = typing.get_type_hints(kind)
-        return kind(**{f.name: _build(hints[f.name], value[f.name], path + (f.name,), problems) for f in fields(kind)})
+        return kind(**{f.name: _build(hints[f.name], value[f.name], path + (f.name,), problems) for f in fields(kind)
+                       if f.name in value or f.default is MISSING})  # an optional field left out keeps its default
     if typing.get_origin(kind) is tuple:
         item = typing.get_args(kind)[0]
         return tuple(_build(item, v, path + (i,), problems) for i, v in enumerate(value))

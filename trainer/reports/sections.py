@@ -91,13 +91,17 @@ def trends(report: Report) -> Table:
 
 
 def drills(report: Report) -> Table:
-    """Every finished drill of the period, oldest first; pace and fillers read "no answer" when nothing was heard."""
+    """Every finished drill of the period, oldest first; pace and fillers read "no answer" when nothing was heard.
+
+    The hesitations cell says how often the rep asked to hear a line again ("0 of 2, 1 repeat").
+    """
     rows = []
     for d in report.drills:
         when = d.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
         suds = "-" if d.suds_before is None and d.suds_after is None else \
             f"{_number(d.suds_before)} > {_number(d.suds_after)}"
-        rows.append((when, d.pack, str(d.level), _number(d.score), f"{d.hesitations} of {d.answers}",
+        repeats = f", {d.repeats} repeat{'s' if d.repeats > 1 else ''}" if d.repeats else ""
+        rows.append((when, d.pack, str(d.level), _number(d.score), f"{d.hesitations} of {d.answers}{repeats}",
                      _number(d.talk_share, 0, "%"), _number(d.wpm, none=NO_ANSWER),
                      _number(d.fillers_per_min, 1, none=NO_ANSWER), suds))
     return Table(("Started", "Pack", "Level", "Score", "Hesitations", "Talk share", "Pace", "Fillers/min", "SUDS"),

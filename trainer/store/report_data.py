@@ -79,6 +79,7 @@ def drill_point(drill: DrillRecord, answers: int) -> DrillPoint:
         hesitations=int(m.get("hesitations") or 0), talk_share=_number(m, "talk_share"), wpm=spoken_rate(m, "wpm"),
         fillers_per_min=spoken_rate(m, "fillers_per_min"), hedges=int(m.get("hedges") or 0),
         suds_before=drill.suds_before, suds_after=drill.suds_after,
+        repeats=int(m["repeats"]) if m.get("repeats") is not None else None,
     )
 
 

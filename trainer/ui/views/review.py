@@ -51,6 +51,14 @@ def gap_text(gap: float | None) -> str:
     return f"The prospect answered {gap:.1f} s after you stopped talking ({feel})"
 
 
+def repeats_text(repeats: int) -> str:
+    """How often the rep asked to hear the line again, in words ('' for never)."""
+    if not repeats:
+        return ""
+    times = "once" if repeats == 1 else "twice" if repeats == 2 else f"{repeats} times"
+    return f"You asked to hear the line again {times}: your response time counts from the end of the last replay"
+
+
 def yielded_text(turn: TurnRecord) -> str:
     """The prospect lines stopped because the rep went on after a pause, in words ('' when none)."""
     return "\n".join(
@@ -95,6 +103,9 @@ class TurnView(Card):
         self.gap = label(gap_text(turn.timings.gap), "faint", wrap=True)
         self.gap.setVisible(turn.timings.gap is not None)
         self.body.addWidget(self.gap)
+        self.repeats = label(repeats_text(turn.repeats), "faint", wrap=True)
+        self.repeats.setVisible(bool(turn.repeats))
+        self.body.addWidget(self.repeats)
         self.yielded = label(yielded_text(turn), "faint", wrap=True)
         self.yielded.setVisible(bool(turn.yielded))
         self.body.addWidget(self.yielded)
