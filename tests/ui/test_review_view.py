@@ -106,3 +106,23 @@ def test_review_says_how_often_the_line_was_repeated(qtbot, app):
     assert view.repeats.text() == ("You asked to hear the line again twice: your response time counts from the end "
                                    "of the last replay")
     assert not view.repeats.isHidden()
+
+
+def test_the_filler_count_says_it_is_a_lower_bound(qtbot, app):
+    """Engines write down few um/uh (issue 14, docs/metrics.md): the tile says the count is a floor."""
+    from trainer.core.packs import find_pack
+    from trainer.ui.views.review import TurnView
+
+    pack = find_pack("price-and-budget")
+    node = pack.objection("more-than-expected")
+    with Store() as store:
+        drill_id = store.start_drill(pack.id, 3)
+        handle = store.begin_turn(drill_id, objection_id=node.id, node_id=node.id, prospect_line=node.lines[0])
+        store.commit_turn(handle.turn_id, transcript="Fair point.", words=[], score=70,
+                          metrics={"talk_s": 8.0, "wpm": 140.0, "fillers": 1, "fillers_per_min": 7.5})
+        [turn] = store.drill(drill_id).turns
+    view = TurnView(turn, pack, lambda *_: None)
+    qtbot.addWidget(view)
+    [tile] = [t for t in view.score_card.findChildren(MetricTile) if t.gauge.name == "Fillers"]
+    assert (tile.gauge.text, tile.gauge.target) == ("7.5/min", "at most 5/min · a lower bound")
+    assert "at least this many fillers" in tile.toolTip()

@@ -54,6 +54,12 @@ class ScoreRing(QWidget):
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "–" if self.score is None else f"{self.score:.0f}")
 
 
+# Speech engines write down few of the "um"s and "uh"s they hear (docs/metrics.md "Fillers per engine":
+# Whisper tiny.en none of 7 spoken by espeak-ng, Vosk's small English model 1), so a count is at least
+# what was said, never more: shown as a lower bound.
+FILLERS_CAVEAT = ("a lower bound", "The speech engine leaves out most \u201cum\u201d and \u201cuh\u201d, so you said at "
+                  "least this many fillers, maybe more (docs/metrics.md, Fillers per engine)")
+
 @dataclass(frozen=True)
 class Gauge:
     """How one metric is shown: its value, band, the scale drawn, and how to write it."""
@@ -65,6 +71,8 @@ class Gauge:
     unit: str
     decimals: int = 0
     none_text: str = "–"
+    caveat: str = ""  # how far the number can be trusted, in a few words ("a lower bound")
+    caveat_why: str = ""  # the same at length, for the tooltip
 
     @property
     def text(self) -> str:
@@ -75,9 +83,8 @@ class Gauge:
     def target(self) -> str:
         """The band as shown ("target 120-160 wpm", "at most 2.0 s")."""
         low, high = self.band
-        if low <= 0:
-            return f"at most {high:g}{self.unit}"
-        return f"target {low:g}-{high:g}{self.unit}"
+        target = f"at most {high:g}{self.unit}" if low <= 0 else f"target {low:g}-{high:g}{self.unit}"
+        return f"{target} · {self.caveat}" if self.caveat and self.value is not None else target
 
     @property
     def tone(self) -> str:
@@ -103,7 +110,7 @@ def gauges(metrics: dict, targets: Targets) -> list[Gauge]:
         Gauge("Pace", metrics.get("wpm") or None, targets.pace_band, (60, 220), " wpm", none_text="no answer"),
         Gauge("Response time", latency, (0.0, targets.hesitation_s), (-1, 5), " s", 1, "no answer"),
         Gauge("Fillers", metrics.get("fillers_per_min") if heard else None, (0, targets.fillers_per_min_max),
-              (0, 15), "/min", 1, "no answer"),
+              (0, 15), "/min", 1, "no answer", *FILLERS_CAVEAT),
     ]
     if metrics.get("model_answer_s"):
         low, high = targets.airtime_band
@@ -173,6 +180,8 @@ class MetricTile(QFrame):
         layout = vbox(label(gauge.name, "muted"), value, BandBar(gauge), label(gauge.target, "faint"), spacing=3)
         layout.setContentsMargins(12, 10, 12, 10)
         self.setLayout(layout)
+        if gauge.caveat_why and gauge.value is not None:
+            self.setToolTip(gauge.caveat_why)
 
 
 def verdict(score: float | None) -> str:
