@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -147,10 +148,11 @@ class PulseRig:
         module = self.pactl("load-module", "module-loopback", f"source={SPEAKER_SINK}.monitor", f"sink={MIC_SINK}",
                             "latency_msec=20", "source_dont_move=true", "sink_dont_move=true").strip()
         try:
-            for line in self.pactl("list", "short", "sink-inputs").splitlines():
-                fields = line.split("\t")
-                if len(fields) > 2 and fields[2] == module:  # the loopback's own stream into the room
-                    self.pactl("set-sink-input-volume", fields[0], f"{level_db}dB")
+            into_room = re.findall(rf"Sink Input #(\d+)\n(?:\t.*\n)*?\tOwner Module: {module}\n",
+                                   self.pactl("list", "sink-inputs"))
+            if not into_room:
+                raise RuntimeError(f"the loopback (module {module}) has no stream into {MIC_SINK}")
+            self.pactl("set-sink-input-volume", into_room[0], f"{level_db}dB")
             yield self
         finally:
             self.pactl("unload-module", module)
