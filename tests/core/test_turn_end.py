@@ -24,7 +24,7 @@ from trainer.core.turn_end import (
 @pytest.mark.parametrize("text", [
     "I hear you, and", "because", "we could start with the", "the price is", "So what I'd suggest is, um",
     "Before we go on, can I ask", "most of our clients, you know", "it depends on", "I think",
-    "I hear you,", "So what we could do...",
+    "I hear you,", "So what we could do...", "It usually pays for itself within",
 ])
 def test_unfinished_phrases(text):
     assert judge_words(text).state == UNFINISHED
@@ -33,6 +33,7 @@ def test_unfinished_phrases(text):
 @pytest.mark.parametrize("text", [
     "Most of our clients felt the same way.", "we can fix that", "thank you", "that works for you",
     "what made you choose your current vendor", "Would a short call on Thursday work?",
+    "What are you comparing it with?",  # a question the engine punctuated: its preposition is stranded
 ])
 def test_finished_sentences_and_questions(text):
     assert judge_words(text).state == COMPLETE

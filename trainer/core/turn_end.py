@@ -138,7 +138,8 @@ def judge_words(text: str | None) -> Judgement:
     words = tokens(text)
     question = text.rstrip().endswith("?") or _opens_question(text)
     found = trailing_words().trailing(words)
-    if found is not None:
+    stranded = found is not None and found[0] == "prepositions" and text.rstrip().endswith("?")
+    if found is not None and not stranded:  # "what are you comparing it with?": the engine heard a finished question
         category, phrase = found
         return Judgement(UNFINISHED, f"ends on '{phrase}' ({_NAMES[category]})", question)
     ending = trailing_punctuation(text)
