@@ -168,9 +168,10 @@ def test_a_live_drill_through_a_sound_server_microphone_and_speakers(tmp_path, p
     from pulse_rig import MIC_SINK, SPEAKER_SINK
 
     # each answer starts after the longest line it can follow (2.2 s, then up to 4.5 s); the second turn
-    # begins once the first answer can no longer go on, RESUME_WITHIN_S into its line
+    # begins once the first answer can no longer go on, RESUME_WITHIN_S into its line (a lead of 3.7 s
+    # after that put the answer only 0.14 s after the line once, under load: 0.7 s more)
     spoken = [compose([3.0, SHORT_ASK, 0.5], tmp_path / "1.wav"),
-              compose([5.2 - RESUME_WITHIN_S, DEFENDS, 0.5], tmp_path / "2.wav")]
+              compose([5.2 - RESUME_WITHIN_S + 0.7, DEFENDS, 0.5], tmp_path / "2.wav")]
     pulse_daemon.use_source(f"{MIC_SINK}.monitor")
     child = subprocess.Popen(
         [sys.executable, "-m", "trainer", "drill", *PACK, "--seed", "1", "--mic", "--json"],
