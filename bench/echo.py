@@ -1,7 +1,7 @@
 """Benchmark of echo cancellation (speakers in the room): how much echo goes, at what CPU cost, and drills with echo.
 
 1. Canceller alone: six espeak-ng lines (two voices, two rates) played through the
-   simulated room (`trainer.echo_sim`: a delay, the direct sound, a decaying tail) at
+   simulated room (`trainer.drill.echo_sim`: a delay, the direct sound, a decaying tail) at
    -25, -18, -12 and -6 dB and 10, 40 and 80 ms; ERLE (echo return loss enhancement,
    dB) over the first line (AEC3 still adapting) and over the lines after it, for
    WebRTC AEC3 alone and with RepDrill's residual gate; seconds of speech left that
@@ -56,7 +56,7 @@ def erle(heard: np.ndarray, left: np.ndarray) -> str:
 
 def cancel_in_room(level: float, delay: float, takes: list[np.ndarray]) -> dict:
     """The takes played one after another (a second apart) through the room; ERLE, speech left, CPU."""
-    from trainer.echo_sim import RoomEcho, room_response
+    from trainer.drill.echo_sim import RoomEcho, room_response
     from trainer.speech import vad
     from trainer.speech.audio_in import AudioChunk
     from trainer.speech.audio_out import Playback
@@ -100,7 +100,7 @@ def drills(folder: Path) -> dict:
 
     from trainer.core.packs import find_pack
     from trainer.drill.plan import plan_drill
-    from trainer.echo_sim import RoomEcho
+    from trainer.drill.echo_sim import RoomEcho
     from trainer.speech.whisper_engine import WhisperEngine
 
     engine = WhisperEngine(partial_every_s=None)

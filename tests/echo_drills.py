@@ -3,7 +3,7 @@
 Import it as `from echo_drills import echo_drill, prospect_words_heard` (tests/ is on
 sys.path). A drill runs on a virtual clock as `trainer drill --answers DIR --fast
 --echo-sim DB:MS` does: the prospect's lines mixed into the answer files through the
-simulated room (`trainer.echo_sim`), and the drill's echo cancellation on.
+simulated room (`trainer.drill.echo_sim`), and the drill's echo cancellation on.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Sequence
 from trainer.drill.runner import DrillRunner
 from trainer.drill.events import DrillResult
 from trainer.drill.plan import DrillPlan
-from trainer.echo_sim import EchoedAnswers, RoomEcho
+from trainer.drill.echo_sim import EchoedAnswers, RoomEcho
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_out import FileOutput
 from trainer.speech.echo import EchoCancellation

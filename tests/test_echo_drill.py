@@ -18,7 +18,7 @@ from tts_speech import compose
 
 from trainer.core.packs import find_pack
 from trainer.drill.plan import plan_drill
-from trainer.echo_sim import RoomEcho
+from trainer.drill.echo_sim import RoomEcho
 from trainer.speech.whisper_engine import WhisperEngine
 
 pytestmark = pytest.mark.slow

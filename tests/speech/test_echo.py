@@ -1,6 +1,6 @@
 """Echo cancellation on espeak-ng speech through the simulated room: what is taken out, what is kept, the check.
 
-The room is `trainer.echo_sim` (a delay, the direct sound, a decaying tail); the
+The room is `trainer.drill.echo_sim` (a delay, the direct sound, a decaying tail); the
 canceller is the real one (WebRTC AEC3 through livekit) with the residual gate. Levels
 are dB against the line as played.
 """
@@ -13,7 +13,7 @@ import pytest
 from tts_speech import spoken
 
 from trainer.core.errors import TrainerError
-from trainer.echo_sim import EchoedAnswers, RoomEcho, room_response
+from trainer.drill.echo_sim import EchoedAnswers, RoomEcho, room_response
 from trainer.speech import vad
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioChunk

@@ -10,7 +10,7 @@ answer in progress is kept as a recoverable recording.
 With speakers the microphone hears the prospect too: `--mic` drills cancel that echo
 (`trainer.speech.echo`) unless `--headphones` says there is none. `--echo-sim DB[:DELAY_MS]`
 (a test aid) mixes each played line into the answer files as a room would
-(`trainer.echo_sim`) and cancels it the same way.
+(`trainer.drill.echo_sim`) and cancels it the same way.
 
 Answer files that run out before the script ends stop the drill cleanly after the
 last answered turn (stored as 'abandoned', exit 1): how many answers a branching
@@ -34,7 +34,7 @@ from trainer.core.errors import TrainerError
 from trainer.core.packs import resolve_pack
 from trainer.drill.runner import DrillRunner
 from trainer.drill.plan import DrillPlan, plan_drill
-from trainer.echo_sim import EchoedAnswers, RoomEcho
+from trainer.drill.echo_sim import EchoedAnswers, RoomEcho
 from trainer.drill.events import (
     ANSWERS_RAN_OUT,
     STOPPED_BY_REP,

@@ -5,4 +5,5 @@
 - `events.py`: what the runner reports, and the results it carries.
 - `plan.py`: what to drill (pack, objections, the level's rules).
 - `answer_source.py`: answer files standing in for a microphone.
+- `echo_sim.py`: answer files that also hear the speakers, through a simulated room (`--echo-sim`).
 """

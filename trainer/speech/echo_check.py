@@ -81,7 +81,7 @@ def check_echo(output: AudioOutput, audio_in: AudioInput, clock: AudioClock,
                played: PlayedAudio | None = None) -> EchoCheck:
     """Play the test line on `output` while reading the started `audio_in` (both on `clock`); measure the echo.
 
-    `played` is shared with a simulated room (`trainer.echo_sim`); a real one needs none.
+    `played` is shared with a simulated room (`trainer.drill.echo_sim`); a real one needs none.
     """
     echo = EchoCancellation.start(played)
     line = tts.render(TEST_LINE)
