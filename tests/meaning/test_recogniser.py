@@ -80,6 +80,33 @@ def test_a_list_of_cue_words_is_not_an_answer(recogniser, packs):
     assert all(m.model_phrase for m in result.missed)  # the advice quotes the model answer
 
 
+@pytest.mark.parametrize("answer", [
+    "No, he's not, we've never actually spoken.",
+    "Absolutely, broken down for each month.",
+])
+def test_terse_sentences_are_not_word_lists(answer):
+    assert not is_word_list([Word(t, 0, 0) for t in answer.split()])
+
+
+@pytest.mark.parametrize("opening", ["Okay.", "Yeah, so,", "Right, okay, so,"])
+def test_backchannels_alone_acknowledge_nothing(recogniser, packs, opening):
+    n = node(packs, "cold-call-brush-offs", "not-interested")
+    result = recogniser.check(n, f"{opening} our platform does rotas and payroll for freight firms.")
+    assert "acknowledge" not in result.covered
+    # the same opening with something said about the prospect's point does acknowledge
+    said = f"{opening} nobody wants a random call on a Tuesday, I get that."
+    assert "acknowledge" in recogniser.check(n, said).covered
+
+
+def test_a_damaged_probe_file_is_named_with_the_fix(tmp_path):
+    from trainer.core.meaning import load_move_probe
+
+    bad = tmp_path / "move_probe.npz"
+    bad.write_bytes(b"not a numpy file")
+    with pytest.raises(TrainerError, match="move_probe.npz: cannot read the move probe.*calibrate-moves"):
+        load_move_probe(bad)
+
+
 def test_the_held_out_set_meets_the_floor(recogniser, packs):
     total = evaluate(load_set("heldout"), lambda n, a: recogniser.check(n, a).covered, packs)["*"]
     assert total.recall >= HELDOUT_RECALL_FLOOR, total

@@ -12,19 +12,22 @@ loads no model). For each window and move, `FEATURES` describe it:
   and the model answer's clause that makes it);
 - how close it is to the move's near misses (`not:` in moves.yaml: negations, pitches,
   vague offers) and to the nearest *other* move kind, since a bare cosine follows topic
-  more than the act (DESIGN.md), so a move must beat its look-alikes;
+  more than the act (docs/metrics.md), so a move must beat its look-alikes;
 - its shape: a genuine question to the prospect (a wh-word or an inverted auxiliary
-  first, with or without "?", not a pushing "wouldn't you ..."), a negation, a cue phrase.
+  first, with or without "?", not a pushing "wouldn't you ..."), a negation, a cue phrase;
+- the probe's score: a linear read-out of the vector per move kind (`MoveProbe`,
+  trainer/data/move_probe.npz), learned from the library and the calibration answers,
+  which separates an act from its look-alikes better than any one similarity.
 
 A small logistic model over these (weights and per-kind biases in
-trainer/data/move_model.yaml, fitted on the labelled calibration set by
+trainer/data/move_model.yaml, fitted with the probe on the labelled calibration set by
 `scripts/calibrate-moves`, never on the held-out set) scores every window; the move is
 credited when its best window scores above 0, and that window is the evidence; a cue
 phrase of the move counts too unless a negation stands just before it, so nothing the cue
-matcher credited is lost (a measured 74% recall on unseen answers is not yet enough to
-drop it: docs/metrics.md). Tricks
-earn nothing: an answer that is a list of words rather than sentences (`is_word_list`)
-gets no move at all, and negation and pitching are features the model weighs against.
+matcher credited is lost (a measured 88% recall on unseen answers is not yet enough to
+drop it: docs/metrics.md). Tricks earn nothing: an answer that is a list of words rather
+than sentences (`is_word_list`) gets no move at all, a window of backchannels only
+("okay, so") none either, and negation and pitching are features the model weighs against.
 """
 
 from __future__ import annotations
