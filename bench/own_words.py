@@ -82,7 +82,9 @@ def per_move(tallies: dict) -> list[list[str]]:
 
 
 def speed(recogniser) -> list[list[str]]:
-    """Moves of a ~30 s answer (75 words at 150 wpm), its clauses never seen before, on one thread."""
+    """Moves of a ~30 s answer (75+ words at 150 wpm), its clauses never seen before, on one thread:
+    judged whole when it ends, and as a drill does it, with the clauses of the partial texts
+    heard while the rep spoke (every 3 words here) encoded before the end."""
     packs = builtin_packs()
     node = packs["cold-call-brush-offs"].objection("not-interested")
     words = []
@@ -91,17 +93,24 @@ def speed(recogniser) -> list[list[str]]:
         if len(words) >= 75:
             break
     answer = " ".join(words)
-    times = []
-    for _ in range(20):
-        for window in recogniser._windows([Word(w, 0.0, 0.0) for w in words], ()):
-            recogniser.encoder._cache.pop(window.text, None)  # as if the rep had just said it
-        started = time.perf_counter()
-        recogniser.check(node, answer)
-        times.append(time.perf_counter() - started)
-    times.sort()
-    p50, p95 = statistics.median(times) * 1000, times[int(0.95 * (len(times) - 1))] * 1000
-    return [["moves of a 30 s answer, one thread", f"p50 {p50:.0f} ms, p95 {p95:.0f} ms ({len(words)} words)",
-             "p95 <= 60 ms", "ok" if p95 <= 60 else "MISSED"]]
+    rows = []
+    for label, prepared in (("moves of a 30 s answer, one thread", False),
+                            ("  the same, clauses prepared from partials (a drill)", True)):
+        times = []
+        for _ in range(20):
+            for window in recogniser._windows([Word(w, 0.0, 0.0) for w in words], ()):
+                recogniser.encoder._cache.pop(window.text, None)  # as if the rep had just said it
+            if prepared:
+                for end in range(3, len(words), 3):
+                    recogniser.prepare(" ".join(words[:end]))
+            started = time.perf_counter()
+            recogniser.check(node, answer)
+            times.append(time.perf_counter() - started)
+        times.sort()
+        p50, p95 = statistics.median(times) * 1000, times[int(0.95 * (len(times) - 1))] * 1000
+        rows.append([label, f"p50 {p50:.0f} ms, p95 {p95:.0f} ms ({len(words)} words)", "p95 <= 60 ms",
+                     "ok" if p95 <= 60 else "MISSED"])
+    return rows
 
 
 def main() -> int:

@@ -171,3 +171,44 @@ def test_the_library_sentences_ship_encoded(recogniser):
     library = {t for kind in recogniser.library.kinds.values() for t in (*kind.examples, *kind.near_misses)}
     missing = library - set(shipped)
     assert not missing, f"run scripts/calibrate-moves: {len(missing)} library sentences are not in {LIBRARY_VECTORS}"
+
+
+LONG_ANSWER = ("Yeah no worries, I get it, nobody wants a random call on a Tuesday. I'm ringing because freight "
+               "firms your size lose Monday mornings to driver call-outs, and the dispatcher ends up on the phone "
+               "for an hour. Out of curiosity, how do you handle shift swaps right now, and who gets the call "
+               "when a driver is off sick?")
+
+
+def _unseen_clauses(recogniser, text):
+    from trainer.core.meaning import _as_words
+
+    return [w.text for w in recogniser._windows(_as_words(text), ()) if not w.pair_of
+            and w.text not in recogniser.encoder._cache]
+
+
+def test_clauses_prepared_while_the_rep_speaks_are_ready_when_the_answer_ends(recogniser):
+    for text in _unseen_clauses(recogniser, LONG_ANSWER):
+        recogniser.encoder._cache.pop(text, None)
+    assert len(_unseen_clauses(recogniser, LONG_ANSWER)) >= 5
+    words = LONG_ANSWER.split()
+    for end in range(3, len(words), 3):  # partial texts as an engine gives them
+        recogniser.prepare(" ".join(words[:end]))
+    assert len(_unseen_clauses(recogniser, LONG_ANSWER)) <= 1  # only the last clause may be new
+
+
+def test_partials_are_prepared_in_the_background():
+    import time
+
+    from trainer.meaning import recogniser as shared
+
+    loaded = shared.shared_recogniser()
+    if loaded.method != "meaning":
+        pytest.skip(f"the meaning model is not installed ({shared.fallback_reason()})")
+    text = LONG_ANSWER.replace("Tuesday", "Thursday").replace("freight", "haulage")  # clauses not seen before
+    before = _unseen_clauses(loaded, text)
+    assert before
+    shared.prepare_in_background(text)
+    deadline = time.monotonic() + 30
+    while _unseen_clauses(loaded, text) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _unseen_clauses(loaded, text) == []

@@ -61,12 +61,18 @@ class Lexicon:
         ]
 
     def starts_with(self, category: str, words: Sequence[str], at: int = 0) -> PhraseMatch | None:
-        """The category phrase that starts exactly at token `at` (longest), unless an exception covers it."""
-        for match in self.find(category, words[at:]):
-            if match.start == 0:
-                return PhraseMatch(match.phrase, at, at + match.end)
-            break
-        return None
+        """The category phrase that starts exactly at token `at` (longest), unless an exception covers it.
+
+        The same answer as the first match of `find` on `words[at:]`, without scanning the rest:
+        only an exception that also starts at `at` can cover a match there.
+        """
+        phrase = _longest_at(self.phrases(category), words, at)
+        if phrase is None:
+            return None
+        exception = _longest_at(self.exceptions.get(category, ()), words, at)
+        if exception is not None and len(exception) >= len(phrase):
+            return None
+        return PhraseMatch(" ".join(phrase), at, at + len(phrase))
 
     def extended(self, extension: Mapping[str, Sequence[str]], source: str = "pack") -> "Lexicon":
         """A copy with extra phrases per category (a pack's `lexicon:` block)."""
@@ -93,6 +99,14 @@ def _scan(phrases: Sequence[Phrase], words: Sequence[str]) -> list[PhraseMatch]:
         else:
             i += 1
     return matches
+
+
+def _longest_at(phrases: Sequence[Phrase], words: Sequence[str], at: int) -> Phrase | None:
+    """The first of `phrases` (sorted longest first) that the tokens spell from `at`, if any."""
+    for phrase in phrases:
+        if tuple(words[at : at + len(phrase)]) == phrase:
+            return phrase
+    return None
 
 
 def _phrases(entries: object, where: str) -> list[Phrase]:

@@ -176,6 +176,13 @@ class MoveRecogniser:
             if kind.near_misses:
                 self.encoder.encode(kind.near_misses)
 
+    def prepare(self, partial: str) -> None:
+        """Encode the clauses of an answer heard so far (an engine's partial text), so that `check`
+        at the end of the answer finds most of them ready: a drill calls this while the rep speaks."""
+        words = _as_words(partial)
+        if words and not is_word_list(words, self.library):
+            self.encoder.encode([w.text for w in self._windows(words, ()) if not w.pair_of])
+
     def check(self, node: Node, answer: Sequence[Word] | str, spans: Sequence[Span] = ()) -> RubricResult:
         """Which of the node's moves the answer made; `answer` is the engine's words or typed text."""
         words = _as_words(answer)
@@ -408,6 +415,9 @@ class CueRecogniser:
 
     def warm_up(self) -> None:
         """Nothing to load."""
+
+    def prepare(self, partial: str) -> None:
+        """Nothing to prepare: cue phrases are matched at once."""
 
     def check(self, node: Node, answer: Sequence[Word] | str, spans: Sequence[Span] = ()) -> RubricResult:
         """Which of the node's moves the answer made, by cue phrase."""

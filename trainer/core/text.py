@@ -13,6 +13,7 @@ and backticks turned into "'", punctuation dropped, apostrophes kept inside word
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Sequence
 
 from num2words import num2words
@@ -46,10 +47,15 @@ def _spell_ordinal(match: re.Match) -> str:
 
 def tokens(text: str) -> list[str]:
     """The normalised tokens of a piece of text (a word, a cue phrase, a whole answer)."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=50_000)  # an answer's words are normalised again for every clause and move judged
+def _tokens(text: str) -> tuple[str, ...]:
     text = _DOLLARS.sub(lambda m: f"{m.group(1)} dollars", text.translate(_APOSTROPHES))
     text = _ORDINAL.sub(_spell_ordinal, text)
     text = _DIGITS.sub(_spell_number, text.replace("%", " percent"))
-    return _TOKEN.findall(text.lower())
+    return tuple(_TOKEN.findall(text.lower()))
 
 
 def normalise(text: str) -> str:

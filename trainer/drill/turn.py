@@ -42,6 +42,7 @@ import numpy as np
 from trainer.drill.answer_source import AnswerFiles
 from trainer.core.errors import TrainerError
 from trainer.core.transcript import Span, Transcript, Word
+from trainer.meaning.recogniser import prepare_in_background
 from trainer.drill.events import (
     DrillEvent,
     LevelMeter,
@@ -532,9 +533,11 @@ class RepTurn:
     def _report(self, audio_time: float) -> None:
         while True:
             try:
-                self.emit(PartialTranscript(self.number, self.transcriber.partials.get_nowait()))
+                partial = self.transcriber.partials.get_nowait()
             except queue.Empty:
                 break
+            self.emit(PartialTranscript(self.number, partial))
+            prepare_in_background(partial)  # the moves are judged sooner when the answer ends
         if audio_time - self._meter_at >= METER_EVERY_S:
             level = self.audio_in.level()
             if level is not None:

@@ -4,7 +4,8 @@ The app, `trainer drill` and `trainer score` all ask `shared_recogniser()`, so a
 earns the same moves everywhere. Loading takes under a second (the model; the move
 library's sentences come encoded in trainer/data/moves.vectors.npz): `warm_up_in_background()`
 starts it on a daemon thread when a drill starts, so it is ready before the first answer
-ends. Without the model package (or with a broken copy) the cue matcher is used and
+ends. While the rep speaks, `prepare_in_background(partial)` encodes the clauses heard so
+far, so that judging the answer when it ends mostly finds them ready. Without the model package (or with a broken copy) the cue matcher is used and
 `fallback_reason()` says why, for the score card's small print and `trainer score --json`.
 """
 
@@ -23,6 +24,9 @@ LIBRARY_VECTORS = paths.PACKAGE_DATA / "moves.vectors.npz"  # the move library's
 _lock = threading.Lock()
 _recogniser: Recogniser | None = None
 _fallback_reason: str | None = None
+_prepare_lock = threading.Lock()
+_preparing = threading.Event()  # the preparing thread is running
+_waiting: str | None = None  # the newest partial not yet prepared
 
 
 def shared_recogniser() -> Recogniser:
@@ -54,6 +58,38 @@ def load_meaning_recogniser(model: MoveModel | None = None, probe: MoveProbe | N
 def warm_up_in_background() -> None:
     """Start loading the shared recogniser on a daemon thread (returns at once)."""
     threading.Thread(target=shared_recogniser, name="meaning-warm-up", daemon=True).start()
+
+
+def prepare_in_background(partial: str) -> None:
+    """Encode the clauses of the answer heard so far on the preparing thread (returns at once).
+
+    Only the newest partial waits: while one is being encoded, a later one replaces any
+    that waits, so a fast engine never queues work. Nothing happens before the shared
+    recogniser is loaded (the warm-up does that).
+    """
+    global _waiting
+    with _prepare_lock:
+        start = _waiting is None and not _preparing.is_set()
+        _waiting = partial
+        if start:
+            _preparing.set()
+            threading.Thread(target=_prepare_loop, name="meaning-prepare", daemon=True).start()
+
+
+def _prepare_loop() -> None:
+    global _waiting
+    while True:
+        with _prepare_lock:
+            partial, _waiting = _waiting, None
+            if partial is None:
+                _preparing.clear()
+                return
+        recogniser = _recogniser
+        if recogniser is not None:
+            try:
+                recogniser.prepare(partial)
+            except Exception:  # a head start only: the answer is judged in full when it ends
+                pass
 
 
 def fallback_reason() -> str | None:
