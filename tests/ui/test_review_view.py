@@ -126,3 +126,22 @@ def test_the_filler_count_says_it_is_a_lower_bound(qtbot, app):
     [tile] = [t for t in view.score_card.findChildren(MetricTile) if t.gauge.name == "Fillers"]
     assert (tile.gauge.text, tile.gauge.target) == ("7.5/min", "at most 5/min · a lower bound")
     assert "at least this many fillers" in tile.toolTip()
+
+
+def test_the_words_that_earned_a_move_are_marked_in_the_transcript(qtbot, app):
+    """Evidence stays (issue 13): the rep sees which of their own words earned each move."""
+    from trainer.core.transcript import Word
+    from trainer.ui.widgets.transcript import TranscriptView
+
+    words = [Word(t, i * 0.3, i * 0.3 + 0.25) for i, t in enumerate(
+        "no worries I get it how do you plan the rotas".split())]
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.set_words(words, evidence=[("acknowledge", range(0, 5)), ("ask", range(5, 11))])
+    html = view.text()
+    assert html.count("<u") == 11  # every evidence word underlined
+    assert html.index("acknowledge</sup>") > html.index(">it</u>") and html.index("ask</sup>") > html.index(">rotas</u>")
+    view.set_words(words, evidence=[("ask", range(8, 40))])  # a range past the words (a damaged row) is ignored
+    assert "<u" not in view.text()
+    view.highlight_at(words[6].start + 0.1)  # playback still lights the current word
+    assert view.current == 6

@@ -94,7 +94,10 @@ class TurnView(Card):
         self.body.addLayout(hbox((vbox(label(who, "muted"), label(f"“{turn.prospect_line}”", "quote", wrap=True),
                                        spacing=2), 1), self.play_line_button, spacing=14))
         self.transcript = TranscriptView()
-        self.transcript.set_words(turn.words, turn.transcript or "")
+        self.transcript.set_words(turn.words, turn.transcript or "", [
+            (mark.id, range(mark.first_word - 1, mark.last_word))
+            for mark in turn.moves if mark.covered and mark.first_word is not None and mark.last_word is not None
+        ])
         self.play_answer_button = button("▶  Answer", None, lambda: play(self, ANSWER))
         has_audio = turn.recording is not None and turn.recording.is_file()
         self.play_answer_button.setEnabled(has_audio)

@@ -1,8 +1,10 @@
-"""A transcript whose current word lights up while the recording plays.
+"""A transcript whose current word lights up while the recording plays, with the words that earned each move marked.
 
 Words carry the engine's times on the drill clock; the player reports seconds into
 the recording, which started at the turn's `rep_start`, so the word under the
-playhead is the last one that started by `rep_start + position`.
+playhead is the last one that started by `rep_start + position`. The evidence of a
+covered move (the words the rubric credited) is underlined and tagged with the move's
+name after its last word, so a rep sees which of their own words counted.
 """
 
 from __future__ import annotations
@@ -31,13 +33,22 @@ class TranscriptView(QLabel):
         self.fallback = ""
         self.current: int | None = None
         self._starts: list[float] = []
+        self._marked: set[int] = set()
+        self._tags: dict[int, list[str]] = {}
 
-    def set_words(self, words: Sequence[Word], fallback: str = "") -> None:
-        """Show these words (or `fallback` text when the engine gave no word times)."""
+    def set_words(self, words: Sequence[Word], fallback: str = "",
+                  evidence: Sequence[tuple[str, range]] = ()) -> None:
+        """Show these words (or `fallback` text when the engine gave no word times); `evidence`:
+        (move id, the 0-based word indices that earned it) per covered move."""
         self.words = list(words)
         self._starts = [w.start for w in self.words]
         self.fallback = fallback
         self.current = None
+        spans = [(move, span) for move, span in evidence if span and span.stop <= len(self.words)]
+        self._marked = {i for _, span in spans for i in span}
+        self._tags = {}
+        for move, span in spans:
+            self._tags.setdefault(span.stop - 1, []).append(move.replace("_", " "))
         self._render()
 
     def highlight_at(self, t: float | None) -> None:
@@ -59,8 +70,13 @@ class TranscriptView(QLabel):
         parts = []
         for i, word in enumerate(self.words):
             text = html.escape(word.text)
+            if i in self._marked:
+                text = f"<u style='color:{COLORS['good']}'>{text}</u>"
             if i == self.current:
                 text = (f"<span style='background:{COLORS['accent_soft']}; color:{COLORS['accent_dark']}; "
                         f"font-weight:700'>{text}</span>")
+            if i in self._tags:
+                text += (f"<sup style='color:{COLORS['good']}; font-size:small'>&nbsp;"
+                         f"{html.escape(', '.join(self._tags[i]))}</sup>")
             parts.append(text)
         self.setText(" ".join(parts))
