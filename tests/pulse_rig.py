@@ -39,7 +39,9 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 import pytest
 
@@ -143,6 +145,29 @@ class PulseRig:
         )
 
     @contextmanager
+    def answering_room(self, answers: Sequence[str | Path]):
+        """For a `with` block: a drill's devices with the room sink as the microphone, the answers spoken into it.
+
+        Yields an `AnsweringRoom`: its `microphone` and `output` (sounddevice, opened here),
+        and `on_event` for the runner, which plays the next answer into the room when a line
+        has been heard out (`line_ends` notes when, on the drill clock). Afterwards both are
+        closed, the loop-back source is back, and every answer must have played cleanly.
+        """
+        from trainer.speech.audio_in import MicrophoneInput
+        from trainer.speech.audio_out import SoundDeviceOutput
+
+        self.use_source(f"{MIC_SINK}.monitor")
+        room = AnsweringRoom(self, list(answers), MicrophoneInput(), SoundDeviceOutput())
+        try:
+            yield room
+        finally:
+            room.microphone.close()
+            room.output.close()
+            self.use_source(f"{SPEAKER_SINK}.monitor")
+            for speaker in room.speakers:
+                assert speaker.wait(timeout=10) == 0, speaker.stderr.read()
+
+    @contextmanager
     def speaker_in_mic(self, level_db: float):
         """For a `with` block: what is played also reaches the room sink, `level_db` quieter (a loopback)."""
         module = self.pactl("load-module", "module-loopback", f"source={SPEAKER_SINK}.monitor", f"sink={MIC_SINK}",
@@ -201,6 +226,26 @@ class PulseRig:
         if self.runtime_dir is not None:
             shutil.rmtree(self.runtime_dir, ignore_errors=True)
             self.runtime_dir = None
+
+
+@dataclass
+class AnsweringRoom:
+    """A drill's microphone and speaker through the rig, answering each line (see `PulseRig.answering_room`)."""
+
+    rig: PulseRig
+    answers: list
+    microphone: object
+    output: object
+    speakers: list = field(default_factory=list)
+    line_ends: list = field(default_factory=list)
+
+    def on_event(self, event) -> None:
+        """The runner's callback: when a line has been heard out, the next answer is spoken into the room."""
+        from trainer.drill.events import LineDidPlay
+
+        if isinstance(event, LineDidPlay):
+            self.line_ends.append(event.end)
+            self.speakers.append(self.rig.play_into_mic(self.answers[len(self.speakers)]))
 
 
 @pytest.fixture(scope="session")

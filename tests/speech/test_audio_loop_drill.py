@@ -15,7 +15,6 @@ docs/reliability.md.
 import numpy as np
 import pytest
 import soundfile
-from pulse_rig import MIC_SINK, SPEAKER_SINK
 from rapidfuzz.distance import Levenshtein
 from tts_speech import compose
 
@@ -24,10 +23,8 @@ from trainer.core.packs import find_pack
 from trainer.core.text import tokens
 from trainer.drill.runner import DrillRunner
 from trainer.drill.plan import plan_drill
-from trainer.drill.events import LineDidPlay
 from trainer.speech.audio import AudioClock
-from trainer.speech.audio_in import MicrophoneInput
-from trainer.speech.audio_out import FileOutput, SoundDeviceOutput
+from trainer.speech.audio_out import FileOutput
 from trainer.speech.vosk_engine import VoskEngine
 from trainer.speech.whisper_engine import WhisperEngine
 from trainer.store.check import check
@@ -92,26 +89,11 @@ def test_a_drill_through_the_sound_server_matches_the_same_drill_from_files(tmp_
         from_files = drill(store, engine, AnswerFiles([s.path for s in spoken], clock),
                            FileOutput(tmp_path / "played", clock), clock)
 
-    pulse_rig.use_source(f"{MIC_SINK}.monitor")
-    microphone, speakers, line_ends = MicrophoneInput(), [], []
-
-    def answer_when_the_line_is_heard_out(event):
-        if isinstance(event, LineDidPlay):
-            line_ends.append(event.end)
-            speakers.append(pulse_rig.play_into_mic(spoken[len(speakers)].path))
-
-    output = SoundDeviceOutput()
-    try:
-        with Store(tmp_path / "loop") as store:
-            looped = drill(store, engine, microphone, output, AudioClock(), answer_when_the_line_is_heard_out)
-            stored = store.drill(looped.drill_id)
-            assert check(store).ok
-    finally:
-        microphone.close()
-        output.close()
-        pulse_rig.use_source(f"{SPEAKER_SINK}.monitor")
-        for speaker in speakers:
-            assert speaker.wait(timeout=10) == 0, speaker.stderr.read()
+    with pulse_rig.answering_room([s.path for s in spoken]) as room, Store(tmp_path / "loop") as store:
+        looped = drill(store, engine, room.microphone, room.output, AudioClock(), room.on_event)
+        stored = store.drill(looped.drill_id)
+        assert check(store).ok
+    microphone, line_ends = room.microphone, room.line_ends
 
     # the same script, the same way
     assert [t.node_id for t in looped.turns] == [t.node_id for t in from_files.turns] == [

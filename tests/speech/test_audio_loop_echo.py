@@ -12,19 +12,16 @@ server cannot start.
 
 import pytest
 from echo_drills import prospect_words_heard
-from pulse_rig import MIC_SINK, SPEAKER_SINK
 from rapidfuzz.distance import Levenshtein
 from tts_speech import compose
 
 from trainer.core.packs import find_pack
 from trainer.core.text import tokens
 from trainer.drill.answer_source import AnswerFiles
-from trainer.drill.events import LineDidPlay
 from trainer.drill.plan import plan_drill
 from trainer.drill.runner import DrillRunner
 from trainer.speech.audio import AudioClock
-from trainer.speech.audio_in import MicrophoneInput
-from trainer.speech.audio_out import FileOutput, SoundDeviceOutput
+from trainer.speech.audio_out import FileOutput
 from trainer.speech.echo import EchoCancellation
 from trainer.speech.whisper_engine import WhisperEngine
 from trainer.store.db import Store
@@ -52,24 +49,10 @@ def test_a_drill_with_the_microphone_hearing_the_speakers(tmp_path, pulse_rig):
         from_files = drill(store, engine, AnswerFiles([s.path for s in spoken], clock),
                            FileOutput(tmp_path / "played", clock), clock)
 
-    pulse_rig.use_source(f"{MIC_SINK}.monitor")
-    microphone, speakers = MicrophoneInput(), []
-
-    def answer_when_the_line_is_heard_out(event):
-        if isinstance(event, LineDidPlay):
-            speakers.append(pulse_rig.play_into_mic(spoken[len(speakers)].path))
-
-    output = SoundDeviceOutput()
     echo = EchoCancellation.start()
-    try:
-        with pulse_rig.speaker_in_mic(ECHO_DB), Store(tmp_path / "loop") as store:
-            looped = drill(store, engine, microphone, output, AudioClock(), echo, answer_when_the_line_is_heard_out)
-    finally:
-        microphone.close()
-        output.close()
-        pulse_rig.use_source(f"{SPEAKER_SINK}.monitor")
-        for speaker in speakers:
-            assert speaker.wait(timeout=10) == 0, speaker.stderr.read()
+    with pulse_rig.answering_room([s.path for s in spoken]) as room, pulse_rig.speaker_in_mic(ECHO_DB), \
+            Store(tmp_path / "loop") as store:
+        looped = drill(store, engine, room.microphone, room.output, AudioClock(), echo, room.on_event)
 
     # the microphone did hear the speakers: the canceller measured their echo while the lines played
     assert echo.gate.measured and echo.gate.coupling > 0.05, echo.gate.coupling
