@@ -52,8 +52,12 @@ LEVEL = "level"
 UNKNOWN = "unknown"
 
 # Silences after the rep's last voiced frame, in seconds. What they rest on is written beside
-# each; the side-by-side figures against the fixed 700 ms rule (bench/turns.py, issue 15) are
-# still to be run and recorded in bench/RESULTS.md.
+# each. Side by side with the fixed 700 ms rule (bench/turns.py, 96 espeak-ng answers in 3 voices,
+# bench/RESULTS.md 2026-12-06): the gap after finished answers p50 400 ms / p95 410-521 ms (the
+# fixed rule 700 / 710); turns ended in thinking pauses of 0.5-2.5 s: 47% with Vosk, 27% with
+# Whisper (the fixed rule 80%), most of them taken back when the rep went on; paused answers that
+# lost words 13 and 9 of 72 (the fixed rule 57). The misses are in the words heard at the pause,
+# not the holds, which were left as they are.
 MIN_HOLD_S = 0.2  # never sooner: below this, stop consonants and breaths inside a word read as silence
 # After a finished question: the rep has handed the turn over. Inside the ~0.2-0.3 s people
 # leave before answering (Stivers et al. 2009); with the next line starting ~30 ms after the
