@@ -34,7 +34,7 @@ sys.path.insert(2, str(ROOT / "bench"))
 from english_vosk import english_model_or_none  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 from results import machine, rss_mb, table, versions, write_section  # noqa: E402
-from tts_speech import SALES_SENTENCES, compose  # noqa: E402
+from tts_speech import FILLER_LINES, SALES_SENTENCES, compose  # noqa: E402
 
 from trainer.core.lexicon import default_lexicon  # noqa: E402
 from trainer.core.metrics import find_in_words  # noqa: E402
@@ -48,16 +48,6 @@ CHUNK_S = 0.25
 MIN_SPEECH_S = 60.0
 END_OF_TURN_SILENCE_S = 0.7  # what the answer's stream carries after the speech: the fixed endpoint rule
 BATCH_ANSWERS = 24  # model answers for the batch rows (bench/score.py makes 50)
-# Sales lines with "um" and "uh" where reps say them, spoken by espeak-ng (it reads them as
-# the vowels /ʌm/ and /ʌ/): does an engine write them down, so the filler metric can count them?
-FILLER_LINES = [
-    "Um, we already have a vendor for that.",
-    "Uh, I think the price is, uh, too high for us.",
-    "So, um, can I ask what you had in mind?",
-    "Well, uh, call me back next quarter.",
-    "I, um, I need to talk to my manager first.",
-    "Um, how is your product different?",
-]
 KOREAN = [
     "안녕하세요 만나서 반갑습니다",
     "가격이 너무 비쌉니다",

@@ -34,6 +34,20 @@ SALES_SENTENCES = [
     "Can you give me a discount if we sign this month?",
     "I need to talk to my manager before we decide anything.",
 ]
+# Sales lines with "um" and "uh" where reps say them (12 in all), spoken by espeak-ng as the vowels
+# /ʌm/ and /ʌ/: the known-filler set for filler recall per engine (tests and bench/asr.py).
+FILLER_LINES = [
+    "Um, we already have a vendor for that.",
+    "Uh, I think the price is, uh, too high for us.",
+    "So, um, can I ask what you had in mind?",
+    "Well, uh, call me back next quarter.",
+    "I, um, I need to talk to my manager first.",
+    "Um, how is your product different?",
+    "We looked at this, um, last year and it was, uh, too slow.",
+    "The team is, um, happy with what we use today.",
+    "Could you, uh, send me something in writing?",
+    "I am, um, not the right person for this.",
+]
 
 
 @dataclass(frozen=True)

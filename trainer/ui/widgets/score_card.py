@@ -55,8 +55,8 @@ class ScoreRing(QWidget):
 
 
 # Speech engines write down few of the "um"s and "uh"s they hear (docs/metrics.md "Fillers per engine":
-# Whisper tiny.en none of 7 spoken by espeak-ng, Vosk's small English model 1), so a count is at least
-# what was said, never more: shown as a lower bound.
+# of 24 spoken by espeak-ng, Whisper tiny.en wrote 6, Vosk's small English model 1), so a count is at
+# most what was said, usually less: shown as a lower bound.
 FILLERS_CAVEAT = ("a lower bound", "The speech engine leaves out most \u201cum\u201d and \u201cuh\u201d, so you said at "
                   "least this many fillers, maybe more (docs/metrics.md, Fillers per engine)")
 
