@@ -90,6 +90,23 @@ def test_readable_output_follows_the_drill_and_says_where_the_prospect_went(tmp_
     assert "Stored as drill 1 (finished)" in out
 
 
+def test_an_answer_file_that_goes_on_after_a_pause_stops_the_next_line_and_stays_one_answer(tmp_path, capsys):
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    compose([0.6, ASKS, 1.0, "Most bakeries find it pays for itself in overtime within two months.", 1.5],
+            folder / "01.wav")  # ends on a question: the turn ends in the pause, and the answer goes on
+    compose([0.6, DEFENDS, 0.5], folder / "02.wav")  # the follow-up's answer
+    assert main(["drill", *PACK, "--answers", str(folder), "--fast"]) == 0
+    out = capsys.readouterr().out
+    assert "you went on with your answer to turn 1 at" in out and "that answer is scored again as a whole" in out
+    assert main(["drill", *PACK, "--answers", str(folder), "--fast", "--json"]) == 0
+    turn, follow_up = json.loads(capsys.readouterr().out)["turns"]
+    [stopped] = turn["yielded"]
+    assert follow_up["yielded"] == [] and follow_up["node"] == "compared-to"
+    assert "overtime" in turn["transcript"].lower() and "value" in turn["covered"]
+    assert 0 < stopped["stopped_at"] - stopped["start"] <= 1.5 and stopped["line"]
+
+
 def test_killing_a_drill_mid_answer_keeps_finished_turns_and_the_interrupted_answer(tmp_path, capsys):
     folder = answers(tmp_path / "answers", SHORT_ASK, GIVES_VALUE, lead=0.5)
     child = subprocess.Popen(

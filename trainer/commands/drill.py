@@ -250,8 +250,8 @@ class _Printer:
         elif isinstance(event, TurnDidEnd) and event.reason != SILENCE:
             self._say(f"  turn ended: {END_REASONS.get(event.reason, event.reason)}")
         elif isinstance(event, AnswerDidResume):
-            self._say(f"  you went on at {event.at:.2f} s: the prospect stopped \"{event.yielded.line}\" and listens; "
-                      "the answer is scored again as a whole")
+            self._say(f"  you went on with your answer to turn {event.turn} at {event.at:.2f} s: the prospect stopped "
+                      f"\"{event.yielded.line}\" and listens; that answer is scored again as a whole")
         elif isinstance(event, TurnScored):
             self._turn(event.result)
         elif isinstance(event, DrillDidFinish):
