@@ -177,7 +177,7 @@ class MetricTile(QFrame):
         self.gauge = gauge
         value = label(gauge.text)
         value.setStyleSheet(f"font-size: 14pt; font-weight: 700; color: {color(gauge.tone).name()};")
-        layout = vbox(label(gauge.name, "muted"), value, BandBar(gauge), label(gauge.target, "faint"), spacing=3)
+        layout = vbox(label(gauge.name, "muted"), value, BandBar(gauge), label(gauge.target, "faint", wrap=True), spacing=3)
         layout.setContentsMargins(12, 10, 12, 10)
         self.setLayout(layout)
         if gauge.caveat_why and gauge.value is not None:
