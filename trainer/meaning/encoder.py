@@ -90,6 +90,7 @@ class SentenceEncoder:
         self._session = session
         self._inputs = {i.name for i in session.get_inputs()}
         self._lock = threading.Lock()
+        self._encoding = threading.Lock()  # one encode at a time: the drill's preparing thread and the judge share work
         self._cache: dict[str, np.ndarray] = {}
         self._store = store
         self._unsaved = 0
@@ -98,17 +99,20 @@ class SentenceEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit vector per text, shape (len(texts), 384); texts seen before come from the cache."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            vectors = self._run(missing)
-            with self._lock:
-                if len(self._cache) + len(missing) > _CACHE_SIZE:
-                    self._cache.clear()
-                self._cache.update(zip(missing, vectors))
-                self._unsaved += len(missing)
+        with self._encoding:  # a second caller waits, then finds the first one's vectors cached
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+            missing = list(dict.fromkeys(t for t in texts if t not in found))
+            if missing:
+                vectors = self._run(missing)
+                found.update(zip(missing, vectors))
+                with self._lock:
+                    if len(self._cache) + len(missing) > _CACHE_SIZE:
+                        self._cache.clear()  # a full cache starts again; this call's vectors are in `found`
+                    self._cache.update(zip(missing, vectors))
+                    self._unsaved += len(missing)
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
+        return np.stack([found[t] for t in texts])
 
     def save(self) -> None:
         """Write the cached vectors to the store file, if any were added (a failed write only costs time later)."""
