@@ -142,3 +142,22 @@ def test_the_echo_check_says_to_use_headphones_when_the_microphone_hears_the_spe
     assert result.too_strong
     assert "use headphones or lower the volume" in view.echo_status.text()
     assert view.echo_button.isEnabled()
+
+
+def test_the_install_dialog_offers_android_archives_and_installs_one(make_window, qtbot, monkeypatch, english_vosk_aar):
+    """Issue 17: Maven Central's vosk-model-en is an .aar; the dialog lists it and installs the model inside."""
+    from PySide6.QtWidgets import QFileDialog
+
+    window, view = open_settings(make_window, qtbot)
+    offered = []
+
+    def pick(parent, caption, folder, filters):
+        offered.append(filters)
+        return str(english_vosk_aar), filters.split(";;")[0]
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", pick)
+    with qtbot.waitSignal(view.loaded, timeout=120_000):  # the list reloads once installed
+        view.speech.install_button.click()
+    assert "*.aar" in offered[0].split(";;")[0]
+    assert "Installed vosk-model-small-en-us-0.15" in view.speech.status.text()
+    assert "vosk-model-small-en-us-0.15" in [m.name for m in installed_models()]

@@ -1,4 +1,4 @@
-"""The speech parts of Settings: the engine and its models (install from a zip, download with progress),
+"""The speech parts of Settings: the engine and its models (install from a .zip or .aar, download with progress),
 and a preview of every persona's voice.
 
 Installing and downloading run in the background and report progress through a
@@ -21,6 +21,9 @@ from trainer.ui import tasks
 from trainer.ui.player import Player
 from trainer.ui.widgets.common import Card, button, clear_layout, hbox, label, pill, vbox
 
+# What the install dialog offers: Vosk's zips, and Android archives such as Maven Central's
+# com.alphacephei:vosk-model-en (trainer/speech/models.py finds the model inside).
+MODEL_ARCHIVES = "Model archives (*.zip *.aar);;All files (*)"
 ENGINE_CHOICES = (
     (None, "Automatic: Vosk when a model is installed, else Whisper"),
     ("vosk", "Vosk (streaming, the engine of record)"),
@@ -52,7 +55,7 @@ class SpeechCard(Card):
         self.progress.setFixedHeight(8)
         self.progress.hide()
         self.status = label("", "muted", wrap=True)
-        self.install_button = button("Install a model from a zip…", None, self.choose_zip)
+        self.install_button = button("Install a model from a file…", None, self.choose_archive)
         self.body.addLayout(hbox(self.install_button, None))
         self.body.addWidget(self.progress)
         self.body.addWidget(self.status)
@@ -96,15 +99,14 @@ class SpeechCard(Card):
         self.ctx.update_settings(engine=self.engine_combo.currentData(), model=None)
         self.engine_changed.emit()
 
-    def choose_zip(self) -> None:
-        """Ask for a model zip and install it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Install a speech model", str(Path.home()),
-                                              "Model archives (*.zip);;All files (*)")
+    def choose_archive(self) -> None:
+        """Ask for a model archive (a .zip, or an Android .aar such as Maven Central's vosk-model-en) and install it."""
+        path, _ = QFileDialog.getOpenFileName(self, "Install a speech model", str(Path.home()), MODEL_ARCHIVES)
         if path:
             self.install(Path(path))
 
     def install(self, path: Path) -> None:
-        """Install a model zip (or folder) in the background with a progress bar."""
+        """Install a model archive (or folder) in the background with a progress bar."""
         report = self.relay.report
         self._begin(f"Installing {path.name}…")
         tasks.run_in_background(lambda: install_model(path, progress=report), self._installed, self._failed, owner=self)
