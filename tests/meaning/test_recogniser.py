@@ -234,3 +234,12 @@ def test_an_acknowledgement_taken_back_by_but_is_not_one(recogniser, packs, answ
     assert "acknowledge" not in recogniser.check(n, answer).covered
     assert "acknowledge" in recogniser.check(n, answer.replace(", but", ", and")).covered or \
         "acknowledge" in recogniser.check(n, answer.split(", but")[0] + ".").covered
+
+
+def test_a_drills_nodes_are_prepared_before_the_first_answer(recogniser, packs):
+    n = node(packs, "price-and-budget", "more-than-expected")
+    own = [t for move in n.rubric for t in recogniser._own_wording(n, move)]
+    for text in own:
+        recogniser.encoder._cache.pop(text, None)
+    recogniser.prepare_node(n)
+    assert own and all(text in recogniser.encoder._cache for text in own)

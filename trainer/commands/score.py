@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     samples = wavs.read_engine_audio(args.answer)  # bad files fail before the slow engine load
     pack, node = _node(args)
     if node is not None:
-        warm_up_in_background()  # the meaning model loads while the engine transcribes
+        warm_up_in_background([node])  # the meaning model loads while the engine transcribes
     engine = load_engine(args.engine, args.model, partials=False)
     heard = hear(engine, samples)
     recogniser = shared_recogniser() if node is not None else None

@@ -187,6 +187,14 @@ class MoveRecogniser:
         if words and not is_word_list(words, self.library):
             self.encoder.encode([w.text for w in self._windows(words, ()) if not w.pair_of])
 
+    def prepare_node(self, node: Node) -> None:
+        """Encode the node's own wording of its moves now (a drill does this for its nodes at the start)."""
+        self.encoder.encode([text for move in node.rubric for text in self._own_wording(node, move)])
+
+    def _own_wording(self, node: Node, move: Move) -> list[str]:
+        """The node's own wording of a move: its examples, its cue phrases, the model answer's clauses that make it."""
+        return list(move.examples) + list(move.cues) + model_answer_clauses(node, move, self.lexicon, self.library)
+
     def check(self, node: Node, answer: Sequence[Word] | str, spans: Sequence[Span] = ()) -> RubricResult:
         """Which of the node's moves the answer made; `answer` is the engine's words or typed text."""
         words = _as_words(answer)
@@ -216,7 +224,7 @@ class MoveRecogniser:
         for move in node.rubric:
             kind_id = self._kind_id(move)
             index = next((i for i, k in enumerate(self._kinds) if k.id == kind_id), None)
-            own = list(move.examples) + list(move.cues) + model_answer_clauses(node, move, self.lexicon, self.library)
+            own = self._own_wording(node, move)
             node_sim = (vectors @ self.encoder.encode(own).T).max(axis=1) if own else np.full(len(windows), -1.0)
             if index is None:
                 kind_sim = node_sim
@@ -431,6 +439,9 @@ class CueRecogniser:
         """Nothing to load."""
 
     def prepare(self, partial: str) -> None:
+        """Nothing to prepare: cue phrases are matched at once."""
+
+    def prepare_node(self, node: Node) -> None:
         """Nothing to prepare: cue phrases are matched at once."""
 
     def check(self, node: Node, answer: Sequence[Word] | str, spans: Sequence[Span] = ()) -> RubricResult:

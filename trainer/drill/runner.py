@@ -194,7 +194,9 @@ class DrillRunner:
     def run(self) -> DrillResult:
         """Run the drill to its end (or a stop) and store it; returns the result. Errors are stored first."""
         pack, rules = self.plan.pack, self.plan.rules
-        warm_up_in_background()  # the meaning model loads while the first line plays
+        # the meaning model loads, and the plan's own move wording is encoded, while the first line plays
+        warm_up_in_background([node for objection in self.plan.objections
+                               for node in (objection, *objection.follow_ups.values())])
         self._start_input()
         self.drill_id = self.store.start_drill(
             pack.id, rules.level, pack_version=pack.version, engine=self.engine.name, mode=self.mode,

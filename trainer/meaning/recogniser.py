@@ -2,7 +2,7 @@
 
 The app, `trainer drill` and `trainer score` all ask `shared_recogniser()`, so an answer
 earns the same moves everywhere. Loading takes under a second (the model; the move
-library's sentences come encoded in trainer/data/moves.vectors.npz): `warm_up_in_background()`
+library's sentences come encoded in trainer/data/moves.vectors.npz): `warm_up_in_background(nodes)`
 starts it on a daemon thread when a drill starts, so it is ready before the first answer
 ends. While the rep speaks, `prepare_in_background(partial)` encodes the clauses heard so
 far, so that judging the answer when it ends mostly finds them ready. Without the model package (or with a broken copy) the cue matcher is used and
@@ -12,6 +12,7 @@ far, so that judging the answer when it ends mostly finds them ready. Without th
 from __future__ import annotations
 
 import threading
+from typing import Sequence
 
 from trainer.core import paths
 from trainer.core.errors import TrainerError
@@ -19,6 +20,7 @@ from trainer.core.meaning import (
     CueRecogniser, MoveModel, MoveProbe, MoveRecogniser, Recogniser, load_move_model, load_move_probe,
 )
 from trainer.core.moves import default_move_library
+from trainer.core.pack_model import Node
 
 LIBRARY_VECTORS = paths.PACKAGE_DATA / "moves.vectors.npz"  # the move library's sentences, encoded (scripts/calibrate-moves)
 _lock = threading.Lock()
@@ -55,9 +57,17 @@ def load_meaning_recogniser(model: MoveModel | None = None, probe: MoveProbe | N
     return recogniser
 
 
-def warm_up_in_background() -> None:
-    """Start loading the shared recogniser on a daemon thread (returns at once)."""
-    threading.Thread(target=shared_recogniser, name="meaning-warm-up", daemon=True).start()
+def warm_up_in_background(nodes: Sequence[Node] = ()) -> None:
+    """Start loading the shared recogniser on a daemon thread (returns at once), then encode the
+    `nodes`' own wording of their moves (cues, examples, the model answer's clauses): a pack's
+    sentences are not among the shipped vectors, and encoding them when the first answer ends
+    would keep the rep waiting for the next line."""
+    def warm_up() -> None:
+        recogniser = shared_recogniser()
+        for node in nodes:
+            recogniser.prepare_node(node)
+
+    threading.Thread(target=warm_up, name="meaning-warm-up", daemon=True).start()
 
 
 def prepare_in_background(partial: str) -> None:
