@@ -75,6 +75,7 @@ class LoopedAnswers(AnswerFiles):
         super().__init__(paths, clock)
         self.paths = [self.paths[n % len(paths)] for n in range(turns)]
         self.answers = [self.answers[n % len(paths)] for n in range(turns)]
+        self._speech_ends = [self._speech_ends[n % len(paths)] for n in range(turns)]
 
 
 @dataclass
@@ -192,6 +193,8 @@ def soak(minutes: float, engine, folder: Path, store: Store, log=print) -> SoakR
     started = time.perf_counter()
 
     def sample(turn: TurnResult) -> None:
+        if report.samples and len(report.samples) == turn.number:  # the rep went on: the turn is scored again
+            report.samples.pop()
         report.samples.append((turn.rep_end, rss_mb()))
         if turn.number % 25 == 0:
             log(f"  turn {turn.number}: {turn.rep_end / 60:.1f} min of drill, RSS {report.samples[-1][1]:.0f} MB, "

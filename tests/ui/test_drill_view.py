@@ -124,7 +124,8 @@ def test_a_drill_runs_in_the_window_and_its_score_card_shows_the_stored_numbers(
     assert window.current_view() is review
     [turn_view] = review.turn_views
     assert turn_view.score_card.ring.score == turn.score
-    assert "six dollars" in turn_view.transcript.text().lower()
+    assert "six dollars" in " ".join(w.text for w in turn_view.transcript.words).lower()
+    assert "<u" in turn_view.transcript.text()  # the words that earned its moves are marked
 
 
 def test_the_app_waits_the_levels_prep_time_after_the_line_counting_it_down(drill_window, qtbot):
