@@ -88,6 +88,7 @@ class Objection(Node):
     category: str
     level: int
     persona: str
+    areas: tuple[str, ...] = ()  # habit areas it exercises (trainer/data/reluctance.yaml); () = by category
     follow_ups: Mapping[str, Node] = field(default_factory=dict)
 
 

@@ -5,7 +5,8 @@ of the wrong shape), so a coach sees all problems of a file at once: duplicate i
 unknown personas, rules naming moves the node does not have, `goto` to a follow-up
 that does not exist, follow-ups never reached, cycles, conversations deeper than
 `MAX_TURNS`, a last rule that is not a catch-all, bands with low > high, bad dates,
-ladder overrides that change a level twice or that nobody could pass.
+ladder overrides that change a level twice or that nobody could pass, `areas:` naming
+no habit area of `trainer/data/reluctance.yaml`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from trainer.core.levels import default_ladder
 from trainer.core.pack_schema import did_you_mean
 from trainer.core.pack_yaml import Located, SourceMap
+from trainer.core.reluctance import default_areas
 from trainer.core.scoring import TURN_COMPONENTS
 from trainer.core.targets import DEFAULT_WEIGHTS
 
@@ -66,11 +68,19 @@ class _Checker:
             if isinstance(persona, str) and persona not in personas:
                 hint = did_you_mean(persona, personas) or f" - define it under personas: (known: {', '.join(personas) or 'none'})"
                 self.at(path + ("persona",), f"unknown persona '{persona}'{hint}")
+            self.areas(path, objection)
             self.branches(path, objection)
         self.targets()
         self.assignment()
         self.ladder()
         return self.problems
+
+    def areas(self, path, objection: dict) -> None:
+        known = default_areas().ids
+        for index, area in enumerate(_str_list(objection.get("areas"))):
+            if area not in known:
+                hint = did_you_mean(area, known) or f" - the areas are: {', '.join(known)}"
+                self.at(path + ("areas", index), f"unknown area '{area}'{hint} (docs/profile.md)")
 
     def branches(self, path, objection: dict) -> None:
         follow_ups = objection.get("follow_ups")

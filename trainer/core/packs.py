@@ -106,6 +106,7 @@ def _build(data: dict, source: str) -> Pack:
             category=o["category"],
             level=int(o["level"]),
             persona=o["persona"],
+            areas=tuple(o.get("areas", ())),
             follow_ups={k: Node(id=k, **_node_fields(v)) for k, v in o.get("follow_ups", {}).items()},
             **_node_fields(o),
         )
@@ -216,7 +217,10 @@ def dump_pack(pack: Pack) -> str:
         data["assignment"] |= {"target_level": a.target_level, "drills_required": a.drills_required}
     data["objections"] = []
     for o in pack.objections:
-        item = {"id": o.id, "category": o.category, "level": o.level, "persona": o.persona} | _node_data(o)
+        item = {"id": o.id, "category": o.category, "level": o.level, "persona": o.persona}
+        if o.areas:
+            item["areas"] = list(o.areas)
+        item |= _node_data(o)
         if o.follow_ups:
             item["follow_ups"] = {k: _node_data(n) for k, n in o.follow_ups.items()}
         data["objections"].append(item)
