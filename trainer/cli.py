@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "store",
     "drill",
     "ladder",
+    "profile",
     "bank",
     "coach",
     "ui",

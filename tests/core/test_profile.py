@@ -69,7 +69,7 @@ def test_the_self_check_seeds_the_focus_until_drills_speak():
     assert said["reaching-up"] == 100 and said["opening-cold"] == 25
     seeded = build_profile(areas, drills("talking-money", 2), [], NOW, said)
     assert (seeded.focus, seeded.focus_source) == ("reaching-up", "self-check")
-    assert "in the self-check you said 100 of 100" in seeded.area("reaching-up").reason
+    assert seeded.area("reaching-up").said == 100 and seeded.areas[0].area.id == "reaching-up"
     spoken = build_profile(areas, drills("talking-money", 3, hedges=1), [], NOW, said)
     assert (spoken.focus, spoken.focus_source) == ("talking-money", "drills")
     assert spoken.area("reaching-up").said == 100

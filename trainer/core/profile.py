@@ -231,15 +231,12 @@ def _words(signal: str, f: Mapping[str, Any]) -> str:
     return f"you asked to hear the line again {round(f['repeats_per_answer'] * answers)} times in {answers} answers"
 
 
-def _reason(area: Area, figures: Mapping[str, Any], ranked: bool, said: float | None) -> str:
+def _reason(area: Area, figures: Mapping[str, Any], ranked: bool) -> str:
     if not ranked:
         drills = figures["drills"]
         thin = (f"no drills here yet" if drills == 0 else
                 f"only {drills} drill{'s' if drills != 1 else ''} so far")
-        thin += f": {MIN_DRILLS - drills} more before your drills speak for this area"
-        if said is not None:
-            thin += f"; in the self-check you said {said:.0f} of 100"
-        return thin
+        return thin + f": {MIN_DRILLS - drills} more before your drills speak for this area"
     shown = [s for v, s in _severities(area, figures)[:2] if v > 0]
     if not shown:
         return "no sign of hesitation in these drills"
@@ -283,7 +280,7 @@ def build_profile(
             area=area, **{k: v for k, v in figures.items() if k != "avoided_share"},
             severity=_area_severity(area, figures) if ranked else None,
             trend=_trend(area, mine, now) if ranked else None,
-            reason=_reason(area, figures, ranked, said.get(area.id)),
+            reason=_reason(area, figures, ranked),
             said=said.get(area.id), ranked=ranked,
         ))
     order = {a.id: i for i, a in enumerate(areas.areas)}

@@ -39,7 +39,7 @@ def parse_answers(text: str, count: int) -> tuple[int, ...]:
                            "4 almost always)")
     if len(parts) != count:
         raise TrainerError(f"{len(parts)} answers given; the self-check has {count} statements - give one 0-4 "
-                           "answer for each, in order (`trainer selfcheck` lists them)")
+                           "answer for each, in order (`trainer selfcheck --list` lists them)")
     return tuple(int(p) for p in parts)
 
 

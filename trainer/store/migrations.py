@@ -166,6 +166,15 @@ MIGRATIONS: list[str] = [
     ALTER TABLE turns ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE turns ADD COLUMN answer_due_at REAL;
     """,
+    # 7: the rep's self-checks of call reluctance: answers 0-4 to the statements of
+    #    trainer/data/reluctance.yaml, in order (JSON list; issue 18).
+    """
+    CREATE TABLE selfchecks (
+        id        INTEGER PRIMARY KEY,
+        taken_at  TEXT NOT NULL,
+        answers   TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
