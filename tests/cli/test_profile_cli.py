@@ -97,3 +97,17 @@ def test_wrong_selfcheck_input_is_one_clear_line(data, capsys, monkeypatch, argv
 def test_selfcheck_lists_its_statements(data, capsys):
     code, out, _ = run(capsys, "selfcheck", "--list")
     assert code == 0 and len(out.splitlines()) == COUNT <= 20
+
+
+def test_today_puts_new_objections_of_the_focus_area_first(data, capsys):
+    with Store() as store:
+        for _ in range(3):  # hesitating when asked to call later: the focus is asking for the next step
+            store_answers(store, "call-next-quarter", [(3.1, 2, 50)], level=1)
+    code, out, _ = run(capsys, "today", "--json")
+    assert code == 0
+    items = json.loads(out)["items"]  # without a focus, too-expensive (the pack's first level-1 objection) leads
+    assert items[0]["objection"] == "call-next-quarter"
+    assert items[0]["why"] == "new at level 1; your focus: asking for the next step"
+    # the built-in packs' stalls join the block (a pack not met yet), all before the price objection
+    focused = [i["why"].endswith("your focus: asking for the next step") for i in items]
+    assert focused == sorted(focused, reverse=True) and any(i["pack"] != "practice-demo" for i in items[:2])

@@ -15,6 +15,7 @@ from trainer.core.schedule import (
     choose_objections,
     is_due,
     new_card,
+    PlanFocus,
     plan_today,
     rating_for,
     review,
@@ -144,3 +145,19 @@ def test_broken_practice_file(tmp_path):
     path.write_text("bank: {}\n")
     with pytest.raises(TrainerError, match="practice.yaml: the practice settings are malformed"):
         load_practice(path)
+
+
+def test_today_leans_towards_the_focus_area_without_dropping_what_is_due():
+    many = tuple((f"price-{n}", "price", 1, f"Price line {n}.") for n in range(8)) + (
+        ("later-please", "timing", 1, "Call me later."), ("not-now", "timing", 1, "Not now."))
+    pack = demo_pack(objections=many)
+    cards = {("practice-demo", "price-7"): review(None, "practice-demo", "price-7", 30, START)[0]}  # due again
+    now = START + timedelta(days=3)
+    plain = plan_today([pack], level_of({}), cards, now)
+    assert [i.objection_id for i in plain.items] == ["price-7", "price-0", "price-1", "price-2"]
+    focus = PlanFocus("Asking for the next step", frozenset({("practice-demo", "later-please"),
+                                                            ("practice-demo", "not-now")}))
+    leaning = plan_today([pack], level_of({}), cards, now, focus=focus)
+    assert [i.objection_id for i in leaning.items] == ["price-7", "later-please", "not-now", "price-0"]
+    assert leaning.items[1].why == "new at level 1; your focus: asking for the next step"
+    assert leaning.items[3].why == "new at level 1" and leaning.minutes == plain.minutes

@@ -19,6 +19,7 @@ from trainer.store.progress import (
     set_level,
     suds_progress,
 )
+from trainer.store.profile_data import plan_focus, with_focus_packs
 from trainer.store.reviews import schedule_cards
 
 
@@ -41,7 +42,8 @@ def register(subparsers) -> None:
         "today",
         help="propose today's practice: due objections plus a few new ones, 10-15 minutes",
         description="A short daily block: objections due again (weak ones come back sooner), then a few you have not "
-        "met at your level, timed by level. Each line says how to drill it.",
+        "met at your level, timed by level; new ones of your focus area (`trainer profile`) come first. Each line "
+        "says how to drill it.",
     )
     today.add_argument("--pack", metavar="P", help="only this pack (default: the packs you practise, else all)")
     today.add_argument("--json", action="store_true", help="print JSON for tools")
@@ -116,12 +118,14 @@ def run_today(args: argparse.Namespace) -> int:
     with Store() as store:
         if args.pack:
             packs = [resolve_pack(args.pack)]
+            focus = plan_focus(store, packs_in_use())
         else:
             installed = packs_in_use()
-            practised = _practised(store)
-            packs = [p for p in installed if p.id in practised] or installed
+            practised = [p for p in installed if p.id in _practised(store)]
+            focus = plan_focus(store, installed)
+            packs = with_focus_packs(practised, installed, focus) if practised else installed
         plan = plan_today(packs, lambda pack, category: _level_of(store, pack, category), schedule_cards(store),
-                          store.clock())
+                          store.clock(), focus=focus)
     if args.json:
         print(json.dumps(plan.as_json(), indent=2))
         return 0

@@ -9,7 +9,8 @@ not fuzzed, so the same history always gives the same plan.
 `choose_objections` orders a pack's objections for the drill runner (due first,
 then new ones at the level); `plan_today` builds `trainer today`'s short block:
 due objections at the rep's levels plus a few new ones, 10-15 minutes by the
-levels' minutes per objection. Both only ever propose objections of the packs they
+levels' minutes per objection. Given the rep's focus area (the reluctance profile's,
+`PlanFocus`), new and early objections of that area come before the others. Both only ever propose objections of the packs they
 are given, so an objection removed from its pack (or an unknown one) never comes up.
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Mapping, Sequence
 
@@ -137,6 +138,14 @@ class PracticeItem:
 
 
 @dataclass(frozen=True)
+class PlanFocus:
+    """The area today's block leans towards (the reluctance profile's focus): its name and its objections."""
+
+    label: str
+    objections: frozenset[CardKey]
+
+
+@dataclass(frozen=True)
 class TodayPlan:
     """Today's practice block and anything left over for later."""
 
@@ -155,6 +164,7 @@ def plan_today(
     cards: Mapping[CardKey, Card],
     now: datetime,
     settings: PracticeSettings | None = None,
+    focus: PlanFocus | None = None,
 ) -> TodayPlan:
     """Today's block from `packs`: due objections (most overdue first), then `new_per_session` new ones open
     at the rep's level (more while the block is shorter than the shortest session), then, if it is still
@@ -162,7 +172,9 @@ def plan_today(
 
     `level_of(pack, category)` is the rep's level there. The block stops before it
     would pass the longest session (`session_minutes`); an objection whose card
-    belongs to no objection in `packs` never appears.
+    belongs to no objection in `packs` never appears. With a `focus`, its new and
+    early objections go first in their groups (their `why` says so): the new places
+    of the block go to where the rep hesitates, without dropping what is due.
     """
     settings = settings or default_practice()
     shortest, longest = settings.session_minutes
@@ -184,9 +196,16 @@ def plan_today(
             else:
                 why = f"early: due {_ahead(card.due - now)}"
                 later.append(PracticeItem(pack.id, objection.id, objection.category, level, minutes, card.due, why))
+    focused = focus.objections if focus is not None else frozenset()
+
+    def leaning(item: PracticeItem) -> bool:
+        return (item.pack_id, item.objection_id) not in focused
+
     due.sort(key=lambda item: item.due)
-    new.sort(key=lambda item: _level_order(packs, item))
-    later.sort(key=lambda item: item.due)
+    new.sort(key=lambda item: (leaning(item), _level_order(packs, item)))
+    later.sort(key=lambda item: (leaning(item), item.due))
+    if focus is not None:
+        new, later = ([_with_focus(item, focus) for item in group] for group in (new, later))
     chosen: list[PracticeItem] = []
     total = 0.0
     for group, limit in ((due, None), (new, settings.new_per_session), (later, 0)):
@@ -200,6 +219,12 @@ def plan_today(
                 taken += 1
     due_left = sum(item not in chosen for item in due)
     return TodayPlan(tuple(chosen), total, due_left)
+
+
+def _with_focus(item: PracticeItem, focus: PlanFocus) -> PracticeItem:
+    if (item.pack_id, item.objection_id) not in focus.objections:
+        return item
+    return replace(item, why=f"{item.why}; your focus: {focus.label.lower()}")
 
 
 def _level_order(packs: Sequence[Pack], item: PracticeItem) -> tuple[int, int, int]:

@@ -16,6 +16,7 @@ from typing import Iterable
 from trainer.core.levels import ladder_for
 from trainer.core.pack_model import Pack
 from trainer.core.profile import AnswerFacts, DrillFacts, Profile, PutOff, build_profile
+from trainer.core.schedule import PlanFocus
 from trainer.core.reluctance import Areas, default_areas
 from trainer.core.selfcheck import area_scores
 from trainer.store.db import Store
@@ -85,6 +86,27 @@ def collect_profile(store: Store, packs: Iterable[Pack], areas: Areas | None = N
     check = latest_selfcheck(store)
     said = area_scores(areas, check) if check is not None else {}
     return build_profile(areas, drills, put_off, _aware(store.clock()), said, check.taken_at if check else None)
+
+
+def plan_focus(store: Store, packs: Iterable[Pack], areas: Areas | None = None) -> PlanFocus | None:
+    """What today's block leans towards: the profile's focus area and its objections in `packs` (None without a
+    focus)."""
+    areas = areas or default_areas()
+    packs = list(packs)
+    profile = collect_profile(store, packs, areas)
+    if profile.focus is None:
+        return None
+    objections = frozenset(key for key, own in _areas_by_objection(packs, areas).items() if profile.focus in own)
+    return PlanFocus(areas.area(profile.focus).label, objections)
+
+
+def with_focus_packs(chosen: Iterable[Pack], packs: Iterable[Pack], focus: PlanFocus | None) -> list[Pack]:
+    """`chosen` (the packs the rep practises) plus the packs of `packs` holding an objection of the focus, which
+    may lie in a pack they have not met yet."""
+    chosen = list(chosen)
+    ids = {p.id for p in chosen}
+    wanted = {pack_id for pack_id, _ in focus.objections} if focus else set()
+    return chosen + [p for p in packs if p.id in wanted and p.id not in ids]
 
 
 def _json(text: str | None) -> dict:

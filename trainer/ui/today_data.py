@@ -1,5 +1,5 @@
 """What the Today view shows, gathered in one background job (no Qt): today's short practice block
-(`plan_today`, as `trainer today` plans it), the rep's assignments with their progress (as `trainer
+(`plan_today`, as `trainer today` plans it, leaning towards the reluctance profile's focus), the rep's assignments with their progress (as `trainer
 assignments` counts it), where the rep stands on each pack's ladder, the streak of days practised, and
 how their anxiety is moving.
 """
@@ -21,6 +21,7 @@ from trainer.core.ladder import LadderDecision
 from trainer.core.pack_model import Pack
 from trainer.core.schedule import TodayPlan, plan_today
 from trainer.store.db import Store
+from trainer.store.profile_data import plan_focus, with_focus_packs
 from trainer.store.progress import current_level, ladder_status, suds_progress
 from trainer.store.report_data import assignments_progress
 from trainer.store.reviews import schedule_cards
@@ -84,8 +85,9 @@ def today_data(store: Store, packs: dict[str, Pack], now: datetime | None = None
     cards = schedule_cards(store)
     met = {d.pack_id for d in drills} | {pack_id for pack_id, _ in cards}
     practised = [pack for pack_id, pack in packs.items() if pack_id in met]
-    plan = plan_today(practised or list(packs.values()), lambda pack, category: current_level(store, pack, category),
-                      cards, now)
+    focus = plan_focus(store, packs.values())
+    planned = with_focus_packs(practised, packs.values(), focus) if practised else list(packs.values())
+    plan = plan_today(planned, lambda pack, category: current_level(store, pack, category), cards, now, focus=focus)
     local_today = now.astimezone().date()
     days = {d.started_at.astimezone().date() for d in finished}
     suds = tuple(line for lines in suds_progress(store).values() for line in lines)
