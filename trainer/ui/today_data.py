@@ -25,6 +25,7 @@ from trainer.store.profile_data import plan_focus, with_focus_packs
 from trainer.store.progress import current_level, ladder_status, suds_progress
 from trainer.store.report_data import assignments_progress
 from trainer.store.reviews import schedule_cards
+from trainer.store.selfchecks import latest_selfcheck
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class TodayData:
     drilled_today: int
     finished: int
     suds: tuple[str, ...]
+    selfcheck_taken: bool = False  # the rep has taken the reluctance self-check
 
 
 def rep_assignments(store: Store, packs: Iterable[Pack], today: date) -> RepAssignments:
@@ -100,4 +102,5 @@ def today_data(store: Store, packs: dict[str, Pack], now: datetime | None = None
         drilled_today=sum(d.started_at.astimezone().date() == local_today for d in finished),
         finished=len(finished),
         suds=suds,
+        selfcheck_taken=latest_selfcheck(store) is not None,
     )

@@ -2,7 +2,9 @@
 
 Score, talk share, pace, response time (with hesitations), fillers and anxiety (SUDS
 before and after), one point per finished drill, and the anxiety trend in words.
-The rep's report for their coach starts here too ("Report for your coach...").
+Above them, "Where you hesitate": the reluctance profile, one row per habit area,
+worst first, with the self-check one click away. The rep's report for their coach
+starts here too ("Report for your coach...").
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from PySide6.QtWidgets import QComboBox, QGridLayout
 from trainer.core.errors import TrainerError
 from trainer.core.levels import default_ladder
 from trainer.ui import tasks
+from trainer.store.profile_data import collect_profile
 from trainer.ui.progress_data import ProgressSeries, progress_series
 from trainer.ui.style import set_kind
 from trainer.ui.views.base import View
 from trainer.ui.views.report_export import ReportBanner, ReportDialog, ReportRequest, SavedReport, make_report
+from trainer.ui.views.selfcheck_dialog import SelfCheckDialog
+from trainer.ui.widgets.hesitation_panel import HesitationPanel
 from trainer.ui.widgets.charts import LineChart, Series
 from trainer.ui.widgets.common import Card, EmptyState, button, hbox, label
 
@@ -124,7 +129,10 @@ class ProgressView(View):
                                 "each against its target.", "Start a drill")
         self.empty.action_clicked.connect(lambda: self.navigate.emit("drill", None))
         self.count = label("", "muted")
+        self.hesitation = HesitationPanel()
+        self.hesitation.selfcheck_requested.connect(self.open_selfcheck)
         self.body.addWidget(self.report_banner)
+        self.body.addWidget(self.hesitation)
         self.body.addWidget(self.count)
         self.body.addWidget(self.empty)
         self.body.addLayout(grid)
@@ -135,11 +143,13 @@ class ProgressView(View):
     def load(self):
         pack_id, level = self.pack_filter.currentData(), self.level_filter.currentData()
         packs = self.ctx.packs()
-        return packs, progress_series(self.ctx.store, packs.get(pack_id) if pack_id else None, pack_id, level)
+        profile = collect_profile(self.ctx.store, packs.values())
+        return packs, progress_series(self.ctx.store, packs.get(pack_id) if pack_id else None, pack_id, level), profile
 
     def show_data(self, data) -> None:
-        packs, series = data
+        packs, series, profile = data
         self._fill_packs(packs)
+        self.hesitation.set_profile(profile)
         self.series = series
         has_data = len(series) > 0
         self.empty.setVisible(not has_data)
@@ -161,6 +171,13 @@ class ProgressView(View):
         self.cards["suds"].set_data(d, [Series("Before", series.suds_before),
                                         Series("After", series.suds_after, "good")])
         self.suds_note.setText("  ·  ".join(s[0].upper() + s[1:] for s in series.suds_sentences))
+
+    def open_selfcheck(self) -> SelfCheckDialog:
+        """Open the self-check (not blocking); the profile is shown again once it is saved."""
+        dialog = SelfCheckDialog(self.ctx, self)
+        dialog.saved.connect(lambda _: self.refresh())
+        dialog.open()
+        return dialog
 
     # -- the report for the coach ---------------------------------------------------------
 

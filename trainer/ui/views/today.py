@@ -1,6 +1,7 @@
 """Today: the coach's assignments with their progress (overdue first), the short practice block for today
-(due objections first, then a few new ones), the streak, where the rep stands on each pack's ladder, and
-how their anxiety is moving. One click starts a drill.
+(due objections first, then a few new ones, the focus area's first), the streak, where the rep stands on each
+pack's ladder, and how their anxiety is moving. One click starts a drill. A new rep is welcomed and offered the
+self-check, which points the first plan at where they say they hesitate.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from trainer.core.schedule import PracticeItem
 from trainer.ui.style import COLORS, set_kind
 from trainer.ui.today_data import RepAssignments, TodayData, today_data
 from trainer.ui.views.base import View
+from trainer.ui.views.selfcheck_dialog import SelfCheckDialog
 from trainer.ui.widgets.assignment_row import AssignmentRow
 from trainer.ui.widgets.common import Card, button, clear_layout, divider, hbox, label, pill, vbox
 from trainer.ui.widgets.icons import pixmap
@@ -70,6 +72,10 @@ class TodayView(View):
             "A prospect speaks an objection; you answer out loud; RepDrill scores how you said it and what you "
             "said, and keeps the recording. Start at level 1, where the model answer is on screen and the prospect "
             "is warm, and climb when you are ready. Ten minutes a day is enough.", "muted", wrap=True))
+        self.selfcheck_note = label("Where do you hesitate? A two-minute self-check points today's practice there.",
+                                    "muted")
+        self.selfcheck_button = button("Take the self-check…", "primary", self.open_selfcheck)
+        self.welcome.body.addLayout(hbox(self.selfcheck_note, self.selfcheck_button, None, spacing=12))
         self.welcome.hide()
         self.assignments = Card("Assignments")
         self.assignment_rows = vbox(spacing=0)
@@ -112,6 +118,8 @@ class TodayView(View):
         self.stats["due"].show_value(str(due), "due for another go")
         self.stats["done"].show_value(str(data.finished), f"drills done · {data.drilled_today} today")
         self.welcome.setVisible(data.finished == 0)
+        self.selfcheck_note.setVisible(not data.selfcheck_taken)
+        self.selfcheck_button.setVisible(not data.selfcheck_taken)
         self._show_assignments(data.assignments)
         self._show_items(plan.items)
         self.start_button.setEnabled(bool(plan.items))
@@ -173,6 +181,13 @@ class TodayView(View):
             self.standing_rows.addLayout(hbox(
                 (vbox(hbox(label(pack.title), pill(f"Level {decision.level} · {rules.name}", tone), None),
                       label(reason, "muted", wrap=True), spacing=3), 1), spacing=12))
+
+    def open_selfcheck(self) -> SelfCheckDialog:
+        """Offer the self-check (first start); once saved, today's block is planned again with its focus."""
+        dialog = SelfCheckDialog(self.ctx, self)
+        dialog.saved.connect(lambda _: self.refresh())
+        dialog.open()
+        return dialog
 
     def start(self, item: PracticeItem) -> None:
         """Open the drill for one item of today's block."""
