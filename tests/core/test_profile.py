@@ -82,8 +82,9 @@ def test_drills_ended_early_and_objections_put_off_count_as_avoided():
     work = profile.area("hard-talks-at-work")
     assert (work.drills, work.ended_early, work.put_off, work.avoided) == (3, 2, 0, 2)
     assert profile.focus == "hard-talks-at-work"
-    assert work.reason == "2 drills ended early and 0 due objections put off"
+    assert work.reason == "2 drills ended early"
     assert profile.area("opening-cold").avoided == 1
+    assert profile.area("opening-cold").reason == "1 due objection put off"
 
 
 def test_preparing_instead_of_speaking_shows_in_prep_time_and_replays():

@@ -62,6 +62,14 @@ def test_preparation_time_used_is_a_share_of_the_levels(clocked):
         store_answers(store, "too-expensive", [(0.5, 0, 85)], level=1, prep=(4.0, 13.0))
     prep = collect_profile(store, [demo_pack()]).area("preparing-instead-of-calling")
     assert prep.prep_used == pytest.approx(0.9)
+    assert prep.reason == "you use 90% of the preparation time"
+
+
+def test_answer_files_say_nothing_about_preparation_time(clocked):
+    store, _ = clocked
+    for _ in range(3):  # answer files begin when the preparation time is over
+        store_answers(store, "too-expensive", [(0.5, 0, 85)], level=1, prep=(4.0, 14.0), mode="files")
+    assert collect_profile(store, [demo_pack()]).area("preparing-instead-of-calling").prep_used is None
 
 
 def test_the_latest_self_check_is_kept_and_seeds_the_profile(clocked):

@@ -225,7 +225,9 @@ def _words(signal: str, f: Mapping[str, Any]) -> str:
     if signal == "mean_score":
         return f"these answers score {f['mean_score']:.0f} on average"
     if signal == "avoided":
-        return f"{f['ended_early']} drills ended early and {f['put_off']} due objections put off"
+        parts = [f"{n} {noun}{'s' if n != 1 else ''} {verb}" for n, noun, verb in (
+            (f["ended_early"], "drill", "ended early"), (f["put_off"], "due objection", "put off")) if n]
+        return " and ".join(parts)
     if signal == "prep_used":
         return f"you use {f['prep_used'] * 100:.0f}% of the preparation time"
     return f"you asked to hear the line again {round(f['repeats_per_answer'] * answers)} times in {answers} answers"

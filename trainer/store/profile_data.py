@@ -1,7 +1,8 @@
 """The facts of the reluctance profile, collected from the store (`trainer.core.profile` shapes them).
 
 Every stored drill of an installed pack's objections counts: a finished drill's scored
-answers give latency, hesitation, hedges, score, replays and preparation time used; an
+answers give latency, hesitation, hedges, score, replays and preparation time used (of
+microphone drills only: answer files begin when the preparation time is over); an
 abandoned drill counts as ended early. Objections due in the schedule and not practised
 are put off. An objection's areas come from its pack (`areas:`, else its category); turns
 of objections no installed pack has are left out.
@@ -46,12 +47,13 @@ def profile_facts(store: Store, packs: Iterable[Pack], areas: Areas) -> tuple[li
     ):
         turns.setdefault(row["drill_id"], []).append(row)
     drills = []
-    for drill in store.query("SELECT id, pack_id, level, started_at, status, suds_before, suds_after FROM drills"
+    for drill in store.query("SELECT id, pack_id, level, started_at, status, suds_before, suds_after, mode FROM drills"
                              " WHERE status != 'in_progress' ORDER BY started_at"):
         pack = packs.get(drill["pack_id"])
         if pack is None:
             continue
-        prep_s = ladder_for(pack).level(drill["level"]).prep_s
+        # answer files start when the preparation time is over: only a microphone drill shows what the rep took
+        prep_s = ladder_for(pack).level(drill["level"]).prep_s if drill["mode"] == "mic" else 0.0
         drill_areas: list[str] = []
         answers = []
         for row in turns.get(drill["id"], []):
