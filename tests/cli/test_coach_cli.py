@@ -107,13 +107,14 @@ def test_assign_import_drill_report_numbers_match_the_database(tmp_path, capsys)
     old = reports / "ana.json"
     shutil.copy(OLD_REPORT, old)
     broken = reports / "cy.json"
-    broken.write_text((reports / "sam.json").read_text().replace('"drills": 3,', '"drills": "three",'))
+    broken.write_text((reports / "sam.json").read_text().replace('"drills": 3,', '"drills": "three",', 1))
     code, out, err = run(capsys, "team", reports / "sam.json", old, broken, "--sort", "week", "--reverse")
     assert code == 1
     table, notes = out.splitlines()[:3], out.splitlines()[3:]
     assert [line.split("  ")[0] for line in table] == ["Rep", "Sam Lee", "Ana Diaz"]  # 3 drills this week, then 0
     assert notes == [f"note: {old}: made by RepDrill 0.1.0, before reports carried a rep id: matched to other "
-                     "reports by name"]
+                     "reports by name", f"note: {old}: made by RepDrill 0.1.0 (report format 1), before reports carried "
+                     "where the rep hesitates: no focus shown"]
     assert err.splitlines() == [
         f"{broken}: summary.drills: 'three' is not of type 'integer'",
         "trainer: error: merged 2 of 3 report(s); 1 could not be read (listed above)",
@@ -207,7 +208,7 @@ def test_team_names_other_format_versions_and_sets_older_reports_aside(tmp_path,
     assert out.splitlines()[2:] == [f"note: {older_sam}: an older report of Sam Lee (to 2025-03-13), set aside: "
                                     f"{sam.name} (to 2025-03-20) is shown"]
     assert err.splitlines() == [
-        f"{ana}: made by an older RepDrill (format repdrill-report/0); this RepDrill reads repdrill-report/1 - ask "
+        f"{ana}: made by an older RepDrill (format repdrill-report/0); this RepDrill reads repdrill-report/2 - ask "
         "Ana Diaz to update RepDrill and export the report again",
         "trainer: error: merged 1 of 3 report(s) (1 older report(s) of the same reps set aside); 1 could not be read "
         "(listed above)",

@@ -26,7 +26,7 @@ def test_json_round_trip_gives_the_same_report():
     text = dump_report(report)
     assert load_report_text(text, "r.json") == report
     data = json.loads(text)
-    assert list(data)[:4] == ["format", "rep", "rep_id", "generated_at"] and data["format"] == REPORT_FORMAT == "repdrill-report/1"
+    assert list(data)[:4] == ["format", "rep", "rep_id", "generated_at"] and data["format"] == REPORT_FORMAT == "repdrill-report/2"
     assert data["generated_at"] == "2025-03-20T17:30:00+00:00" and data["since"] == "2025-03-01"
     assert data["assignments"][1] == {
         "pack": "cold-call-brush-offs", "assigned_by": "Kim Ortiz", "assigned_to": "Sam Lee", "assigned": "2025-03-03",
@@ -78,16 +78,16 @@ def test_other_format_versions_are_named_with_what_to_do():
     data = report_json(sample_report())
     older = failure(data | {"format": "repdrill-report/0"})
     assert older.problems == ["made by an older RepDrill (format repdrill-report/0); this RepDrill reads "
-                              "repdrill-report/1 - ask Sam Lee to update RepDrill and export the report again"]
+                              "repdrill-report/2 - ask Sam Lee to update RepDrill and export the report again"]
     assert str(older).startswith("r.json: made by an older RepDrill")
-    assert failure(data | {"format": "repdrill-report/2"}).problems == [
-        "made by a newer RepDrill (format repdrill-report/2); update RepDrill to read it (this one reads "
-        "repdrill-report/1)"]
+    assert failure(data | {"format": "repdrill-report/3"}).problems == [
+        "made by a newer RepDrill (format repdrill-report/3); update RepDrill to read it (this one reads "
+        "repdrill-report/2)"]
     assert failure({k: v for k, v in data.items() if k != "format"}).problems[0].startswith(
         "not a RepDrill report: no 'format' field")
     assert failure([1, 2]).problems[0].startswith("not a RepDrill report")
     assert failure(data | {"format": "pack/1"}).problems == [
-        "format 'pack/1' is not a RepDrill report format (this RepDrill reads repdrill-report/1)"]
+        "format 'pack/1' is not a RepDrill report format (this RepDrill reads repdrill-report/2)"]
 
 
 def test_every_broken_field_is_listed():

@@ -50,20 +50,21 @@ def test_three_reports_one_old_one_malformed_give_two_rows_and_one_clear_error(t
                          "summary.hesitation_rate: 'a lot' is not of type 'number', 'null'"]),
     ]
     assert team.notes == (TeamNote(str(OLD_REPORT), "made by RepDrill 0.1.0, before reports carried a rep id: "
-                                                    "matched to other reports by name"),)
+                                                    "matched to other reports by name"),
+                          TeamNote(str(OLD_REPORT), "made by RepDrill 0.1.0 (report format 1), before reports carried where the rep hesitates: no focus shown"))
 
 
 def test_another_format_version_is_refused_with_what_to_do(tmp_path):
     older = older_format(tmp_path / "ana.json", sample_report("Ana Diaz"))
     newer = tmp_path / "bo.json"
-    newer.write_text(json.dumps(report_json(sample_report("Bo Chen")) | {"format": "repdrill-report/2"}))
+    newer.write_text(json.dumps(report_json(sample_report("Bo Chen")) | {"format": "repdrill-report/3"}))
     team = merge_reports([older, newer], TODAY)
     assert team.rows == ()
     assert [e.problems for e in team.errors] == [
-        ["made by an older RepDrill (format repdrill-report/0); this RepDrill reads repdrill-report/1 - ask Ana Diaz "
+        ["made by an older RepDrill (format repdrill-report/0); this RepDrill reads repdrill-report/2 - ask Ana Diaz "
          "to update RepDrill and export the report again"],
-        ["made by a newer RepDrill (format repdrill-report/2); update RepDrill to read it (this one reads "
-         "repdrill-report/1)"],
+        ["made by a newer RepDrill (format repdrill-report/3); update RepDrill to read it (this one reads "
+         "repdrill-report/2)"],
     ]
 
 
@@ -90,6 +91,7 @@ def test_one_row_per_rep_the_newest_report_with_the_others_named(tmp_path):
     assert [(n.source, n.message) for n in team.notes] == [
         (str(files[1]), f"an older report of Sam Lee (to 2025-03-13), set aside: {files[0].name} (to 2025-03-20) is shown"),
         (str(OLD_REPORT), "made by RepDrill 0.1.0, before reports carried a rep id: matched to other reports by name"),
+        (str(OLD_REPORT), "made by RepDrill 0.1.0 (report format 1), before reports carried where the rep hesitates: no focus shown"),
         (str(OLD_REPORT), f"an older report of Ana Diaz (to 2025-03-20), set aside: {files[4].name} (to 2025-03-20) is shown"),
     ]
 
@@ -118,7 +120,7 @@ def test_a_row_has_the_reports_numbers(tmp_path):
     assert cells == {
         "rep": "Sam Lee", "assignments": "4/7 drills, 1 of 2 done, 1 OVERDUE", "overdue": "1", "week": "3",
         "level": "3 (price-and-budget)", "score": "82 \u2191", "hesitation": "25% \u2193", "anxiety": "38 \u2193",
-        "report": "2025-03-20"}
+        "focus": "-", "report": "2025-03-20"}
     assert merge_reports([tmp_path / "sam.json"], date(2025, 4, 1)).rows[0].week_drills == 0  # a week later
 
 

@@ -6,7 +6,8 @@ read; the HTML, PDF and CSV forms are drawn from the same tree. It holds numbers
 text only, never a recording. Reading a report checks its format version first (an
 older or newer one is named as such), then every field against the schema; all
 problems of a file come back together in one `ReportError`. A report from an older
-RepDrill of the same format is read with the fields added since filled in
+RepDrill of the same format, or of the format before (`repdrill-report/1`, without
+the reluctance profile), is read with the fields added since filled in
 (trainer/core/report_upgrade.py), and a note saying so.
 """
 
@@ -24,11 +25,11 @@ from typing import Any, Sequence
 from trainer.core import paths
 from trainer.core.assignments import AssignmentProgress
 from trainer.core.errors import TrainerError
-from trainer.core.report_upgrade import upgrade
+from trainer.core.report_upgrade import UPGRADABLE, upgrade
 from trainer.core.suds import STEADY_POINTS
 from trainer.core.suds import trend_ends  # the same ends as the SUDS trend: means of the first/last few
 
-REPORT_FORMAT = "repdrill-report/1"
+REPORT_FORMAT = "repdrill-report/2"
 FORMAT_FAMILY = "repdrill-report/"
 UP, DOWN, STEADY = "up", "down", "steady"
 
@@ -152,6 +153,39 @@ class BankHighlight:
 
 
 @dataclass(frozen=True)
+class ProfileArea:
+    """One habit area of the rep's reluctance profile as a report carries it (trainer.core.profile, docs/profile.md)."""
+
+    id: str
+    label: str
+    drills: int
+    hesitation_rate: float | None
+    median_latency_s: float | None
+    hedges_per_answer: float | None
+    suds_before: float | None
+    mean_score: float | None
+    avoided: int
+    trend: str | None  # better | worse | steady | None
+    reason: str
+    said: float | None  # the self-check's score 0-100
+    ranked: bool  # False: too few drills to compare
+
+
+@dataclass(frozen=True)
+class ReportProfile:
+    """Where the rep hesitates: areas worst first and the focus (an area id, or None with too little data)."""
+
+    focus: str | None
+    focus_source: str | None  # drills | self-check | None
+    areas: tuple[ProfileArea, ...]
+
+    @property
+    def focus_label(self) -> str | None:
+        """The focus area's name, or None."""
+        return next((a.label for a in self.areas if a.id == self.focus), None)
+
+
+@dataclass(frozen=True)
 class Report:
     """A rep's practice report (format REPORT_FORMAT)."""
 
@@ -170,6 +204,7 @@ class Report:
     anxiety: tuple[str, ...]  # the SUDS trend sentences
     assignments: tuple[AssignmentProgress, ...]
     bank: tuple[BankHighlight, ...]
+    profile: ReportProfile | None = None  # None in reports of format repdrill-report/1
 
     def trend(self, metric: str) -> Trend | None:
         """The trend of `metric`, if the report has it."""
@@ -272,7 +307,7 @@ def _version_problem(data: Any) -> str | None:
         return (f"not a RepDrill report: no 'format' field (a report from `trainer report --format json` "
                 f"starts with \"format\": \"{REPORT_FORMAT}\")")
     found = data["format"]
-    if found == REPORT_FORMAT:
+    if found == REPORT_FORMAT or found in UPGRADABLE:
         return None
     if isinstance(found, str) and found.startswith(FORMAT_FAMILY):
         number = found[len(FORMAT_FAMILY):]

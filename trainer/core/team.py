@@ -2,7 +2,8 @@
 
 Each row says how far the rep is with their assignments (overdue as of the team's
 day), how many drills they did in the 7 days up to that day, their level, their recent
-score and hesitation rate with trend arrows, and their anxiety trend. One rep is one
+score and hesitation rate with trend arrows, their anxiety trend, and the focus of
+their reluctance profile (the area to work on; docs/profile.md). One rep is one
 row: of several reports of the same rep (the same rep id, or the same name for
 reports from before rep ids) the newest is shown and the others are named in
 `Team.notes`, as are reports read from an older RepDrill. A file that cannot be read
@@ -54,6 +55,8 @@ class TeamRow:
     hesitation_trend: Trend | None
     anxiety: float | None  # recent anxiety before drills (SUDS)
     anxiety_trend: Trend | None
+    focus: str | None = None  # the area the rep's profile says to work on (its name); None: too little data yet
+    focus_source: str | None = None  # drills | self-check | None
 
     @property
     def progress(self) -> float | None:
@@ -78,7 +81,15 @@ def team_row(report: Report, source: str, today: date) -> TeamRow:
         score=score.last if score else None, score_trend=score,
         hesitation_rate=report.summary.hesitation_rate, hesitation_trend=hesitation,
         anxiety=anxiety.last if anxiety else None, anxiety_trend=anxiety,
+        focus=report.profile.focus_label if report.profile else None,
+        focus_source=report.profile.focus_source if report.profile else None,
     )
+
+
+def _focus_cell(row: TeamRow) -> str:
+    if row.focus is None:
+        return "-"
+    return row.focus + (" (self-check)" if row.focus_source == "self-check" else "")
 
 
 def _arrow(trend: Trend | None) -> str:
@@ -115,6 +126,7 @@ TEAM_COLUMNS = (
            lambda r: r.hesitation_rate),
     Column("anxiety", "Anxiety", lambda r: "-" if r.anxiety is None else f"{r.anxiety:.0f}{_arrow(r.anxiety_trend)}",
            lambda r: r.anxiety),
+    Column("focus", "Focus", _focus_cell, lambda r: None if r.focus is None else r.focus.casefold()),
     Column("report", "Report of", lambda r: r.report_day.isoformat(), lambda r: r.report_day),
 )
 COLUMN_KEYS = tuple(c.key for c in TEAM_COLUMNS)
@@ -210,7 +222,7 @@ def merge_reports(paths: Iterable[str | Path], today: date) -> Team:
 
 CSV_COLUMNS = ("rep", "rep_id", "report_day", "assignments", "assignments_done", "overdue", "drills_done", "drills_required",
                "week_drills", "drills", "level", "level_pack", "score", "score_trend", "hesitation_rate",
-               "hesitation_trend", "anxiety", "anxiety_trend", "source")
+               "hesitation_trend", "anxiety", "anxiety_trend", "source", "focus", "focus_source")
 
 
 def team_csv(rows: Iterable[TeamRow]) -> str:

@@ -79,6 +79,8 @@ def render_html(report: Report) -> str:
         _section("Assignments", _table(sections.assignments(report))),
         _section("Levels reached", _table(sections.levels(report))),
         _section("Trends", _table(sections.trends(report)) if report.drills else "", *charts),
+        _section("Where they hesitate", f"<p>{escape(sections.focus(report))}</p>" if report.profile else "",
+                 _table(sections.hesitation(report)) if report.profile else ""),
         _section("Anxiety (SUDS)", "".join(f"<p>{escape(line.capitalize())}.</p>" for line in report.anxiety),
                  anxiety_chart),
         _section("Best openers from the bank", f"<ul>{bank}</ul>" if bank else ""),

@@ -139,6 +139,10 @@ def write_pdf(report: Report, path: str | Path) -> int:
         pages.close_page()
         if report.drills:
             _charts_page(pdf, report, footer)
+        if report.profile is not None:
+            pages.heading("Where they hesitate")
+            pages.paragraph(sections.focus(report))
+            pages.table(sections.hesitation(report))
         if report.anxiety:
             pages.heading("Anxiety (SUDS)")
             for line in report.anxiety:

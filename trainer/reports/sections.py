@@ -108,6 +108,30 @@ def drills(report: Report) -> Table:
                  rows)
 
 
+def focus(report: Report) -> str:
+    """The profile's focus in words ('' for a report without a profile)."""
+    profile = report.profile
+    if profile is None:
+        return ""
+    if profile.focus is None:
+        return "Focus: none yet (too few drills per area to compare)."
+    source = "the drills" if profile.focus_source == "drills" else "the rep's self-check"
+    return f"Focus: {profile.focus_label}, from {source}."
+
+
+def hesitation(report: Report) -> Table:
+    """Where the rep hesitates, one row per habit area worst first (docs/profile.md); marks 'worse' on the focus."""
+    rows, marks = [], []
+    for a in report.profile.areas if report.profile else ():
+        rate = None if a.hesitation_rate is None else 100 * a.hesitation_rate
+        rows.append((a.label, str(a.drills), _number(rate, 0, "%"), _number(a.median_latency_s, 1, " s"),
+                     _number(a.hedges_per_answer, 1), _number(a.mean_score), str(a.avoided), a.trend or "-",
+                     _number(a.said, 0, "/100"), a.reason))
+        marks.append("worse" if a.id == report.profile.focus else "")
+    return Table(("Area", "Drills", "Hesitations", "Wait", "Hedges", "Score", "Avoided", "Trend", "Said", "Why"),
+                 rows, marks)
+
+
 def bank(report: Report) -> list[str]:
     """The best opener-bank entries as quoted lines with where they answer."""
     lines = []

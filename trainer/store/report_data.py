@@ -5,7 +5,9 @@ one pack or all. Finished drills make the drill list, the totals and the trends;
 abandoned ones count as practice time and are counted apart. Levels are the rep's
 current ones in the packs practised in the period and the packs assigned. Assignment
 progress counts from the day each was assigned, whatever the period. Bank entries
-are text only: a report never carries a recording.
+are text only: a report never carries a recording. The reluctance profile is the
+rep's as of the report, from every stored drill (it needs drills per area, more than
+a short period may hold).
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from trainer.core.report_model import (
     BankHighlight,
     DrillPoint,
     LevelReached,
+    ProfileArea,
     Report,
+    ReportProfile,
     drill_trends,
     summarise,
 )
@@ -31,6 +35,7 @@ from trainer.core.suds import suds_lines
 from trainer.store.bank import bank_entries
 from trainer.store.db import Store
 from trainer.store.identity import rep_id
+from trainer.store.profile_data import collect_profile
 from trainer.store.progress import WHOLE_PACK, current_level
 from trainer.store.records import DrillRecord
 
@@ -121,6 +126,17 @@ def _bank(store: Store, pack_id: str | None, limit: int) -> list[BankHighlight]:
     return [BankHighlight(e.pack_id, e.objection_id, e.text, e.score, e.starred) for e in entries[:limit]]
 
 
+def report_profile(store: Store, packs: Sequence[Pack]) -> ReportProfile:
+    """The rep's reluctance profile as the report carries it (every stored drill, whatever the period)."""
+    profile = collect_profile(store, packs)
+    areas = tuple(ProfileArea(
+        id=a["id"], label=a["label"], drills=a["drills"], hesitation_rate=a["hesitation_rate"],
+        median_latency_s=a["median_latency_s"], hedges_per_answer=a["hedges_per_answer"], suds_before=a["suds_before"],
+        mean_score=a["mean_score"], avoided=a["avoided"], trend=a["trend"], reason=a["reason"], said=a["said"],
+        ranked=a["ranked"]) for a in profile.as_json()["areas"])
+    return ReportProfile(profile.focus, profile.focus_source, areas)
+
+
 def default_rep_name(assignments: Iterable[PackAssignment | AssignmentError]) -> str:
     """The name a report goes under unless the rep gives one: the one their assignments are addressed to, else
     their login name."""
@@ -169,4 +185,5 @@ def collect_report(
         anxiety=tuple(_anxiety(finished)),
         assignments=tuple(assignments_progress(store, packs, assigned, until)),
         bank=tuple(_bank(store, pack_id, bank_limit)),
+        profile=report_profile(store, packs),
     )
