@@ -15,7 +15,9 @@ from trainer.core.turn_end import (
     UNFINISHED,
     UNHEARD,
     UNKNOWN,
+    Judgement,
     hold_s,
+    judge_ending,
     judge_words,
     load_trailing_words,
 )
@@ -79,3 +81,27 @@ def test_a_broken_word_list_names_the_file(tmp_path):
     path.write_text("conjunctions: [and]\n", encoding="utf-8")
     with pytest.raises(TrainerError, match="turn_end.yaml"):
         load_trailing_words(path)
+
+
+def test_finished_words_that_the_sound_ran_past_wait_as_an_unfinished_clause():
+    finished = judge_words("Well")
+    assert finished.state == COMPLETE
+    behind = judge_ending(finished, 0.24, streamed=True, filled_pause=False)  # 'Well, uh': the uh never written
+    assert behind.state == UNFINISHED and behind.words_pending and "past the last word" in behind.why
+    assert hold_s(behind, LEVEL, 3.0) == 3.0
+    assert judge_ending(finished, 0.15, streamed=True, filled_pause=False) == finished  # within the engine's lag
+    assert judge_ending(finished, 0.24, streamed=False, filled_pause=False) == finished  # a pass's word times: 0.25 s
+    assert judge_ending(finished, 0.3, streamed=False, filled_pause=False).state == UNFINISHED
+    assert judge_ending(finished, None, streamed=True, filled_pause=False) == finished
+
+
+def test_a_filled_pause_in_the_sound_makes_finished_words_wait():
+    held = judge_ending(judge_words("so what i'm suggesting"), None, streamed=False, filled_pause=True)
+    assert held.state == UNFINISHED and not held.words_pending and "'um'" in held.why
+    question = judge_ending(judge_words("Can I ask what you had in mind?"), 0.0, streamed=False, filled_pause=True)
+    assert question.state == UNFINISHED and question.question
+
+
+def test_the_sound_never_finishes_what_the_words_left_open():
+    for judgement in (judge_words("I hear you, and"), Judgement(UNHEARD)):
+        assert judge_ending(judgement, 1.0, streamed=True, filled_pause=False) == judgement

@@ -12,7 +12,14 @@ gathers during the rep's silence:
   preposition, article, auxiliary, subject pronoun, filler or an opening such as
   "can I ask" (`trainer/data/turn_end.yaml` and the fillers of the lexicons),
   COMPLETE otherwise, UNHEARD when no words cover the end of the speech yet;
-- how the voice ended (`trainer.speech.pitch`): FALLING, RISING, LEVEL or UNKNOWN.
+- how the voice ended (`trainer.speech.pitch`): FALLING, RISING, LEVEL or UNKNOWN;
+- whether the words have caught up with the sound, by `judge_ending()`: words judged
+  finished are not taken as the whole answer when the voiced audio ran on past the last
+  word the engine wrote (Vosk's partial lags its last word or never writes an "uh";
+  Whisper drops "um"), or when the speech ends on a held "uh"/"um" that the sound shows
+  (`trainer.speech.filled_pause`). Both wait as after an unfinished clause: until the
+  engine writes more (the judgement is made again on every new partial) or the
+  patience runs out.
 
 `hold_s()` gives the silence after the last voiced frame that ends the turn: shortest
 after a finished question (the rep has handed the turn over), a little longer after a
@@ -79,6 +86,20 @@ RISING_HOLD_S = 0.8
 # Words not in yet (Whisper's pass still running): a falling end is taken as final after
 # this long; otherwise the wait is the patience.
 UNHEARD_FALLING_HOLD_S = 1.0
+# Words not caught up with the sound: how far the voiced audio may run past the last word written
+# before the words are taken as not the whole answer. Measured on bench/data/turn_answers.yaml (96
+# answers, 3 voices; scratch run of 2026-12-06, the speech end by webrtcvad as the endpointer finds it):
+# - Vosk's streaming partial carries no word times (asking for them, SetPartialWords, delays the
+#   partial by ~1.3 s), so its words end where its text last changed (audio fed at that moment).
+#   After finished answers that was at most 0.18 s before the speech end (24 clean ends; new words
+#   appear before the word is over), while 'Well, uh' (the 'uh' never written) left 0.23-0.24 s,
+#   'So what I'd suggest is, um' 0.28-0.94 s and 'The reason most shops switch is' 0.37 s.
+#   0.2 s sits between; some first sentences of two ('I understand.', a long last word shown early:
+#   0.21-0.34 s) wait too, which costs only the wait.
+STREAMED_WORDS_LAG_S = 0.2
+# - Whisper's pass gives word times: the last word's end was within 0.20 s of the speech end after
+#   the 24 finished answers (-0.08..+0.20 s), and 0.31-0.38 s before it where it dropped a final 'um'.
+PASS_WORDS_LAG_S = 0.25
 DEFAULT_PATIENCE_S = 3.0  # the longest silence that ends an unfinished answer (levels.yaml sets it per level)
 
 
@@ -89,6 +110,7 @@ class Judgement:
     state: str
     why: str = ""
     question: bool = False
+    words_pending: bool = False  # UNFINISHED because the engine has not written the end of the speech yet
 
 
 @dataclass(frozen=True)
@@ -151,6 +173,21 @@ def judge_words(text: str | None) -> Judgement:
         return Judgement(UNFINISHED, f"ends on '{ending[-1] if ending[-1] != '.' else '...'}' (the clause goes on)",
                          question)
     return Judgement(COMPLETE, "a finished " + ("question" if question else "sentence"), question)
+
+
+def judge_ending(judgement: Judgement, unwritten_s: float | None, streamed: bool, filled_pause: bool) -> Judgement:
+    """The words' judgement checked against the sound: a finished-looking answer is not finished when
+    the speech ran `unwritten_s` past the last word written (more than the engine's lag: words to
+    come), or ends on a held "uh"/"um" (`filled_pause`). `streamed`: the words are a live partial."""
+    if judgement.state != COMPLETE:
+        return judgement
+    if filled_pause:
+        return Judgement(UNFINISHED, "ends on a held 'uh' or 'um' (in the sound, not written)", judgement.question)
+    limit = STREAMED_WORDS_LAG_S if streamed else PASS_WORDS_LAG_S
+    if unwritten_s is not None and unwritten_s > limit:
+        return Judgement(UNFINISHED, f"the speech ran {unwritten_s:.2f} s past the last word written (more to come)",
+                         judgement.question, words_pending=True)
+    return judgement
 
 
 def _opens_question(text: str) -> bool:
