@@ -225,6 +225,44 @@ def test_a_long_silence_after_an_unfinished_phrase_ends_the_turn_at_the_levels_p
     assert end.at - end.speech_end == pytest.approx(patience_s, abs=0.02)
 
 
+def stream_with_partial(speech, endpointer, partials):
+    """Stream `speech`, handing the endpointer live partials: (from clock time, text, where its text last changed)."""
+    source = FileInput(speech.path, AudioClock(virtual=True))
+    source.start()
+    for chunk in source.chunks():
+        given = [p for p in partials if chunk.captured_at >= p[0]]
+        if given:
+            endpointer.hear_words(given[-1][1], chunk.captured_at, given[-1][2], streamed=True)
+        for event in endpointer.feed(chunk):
+            if isinstance(event, TurnEnded):
+                return event
+    return None
+
+
+def test_speech_that_ran_past_the_last_word_written_holds_the_turn_until_the_words_catch_up(tmp_path):
+    speech = compose([0.5, "Well, uh", 2.0, "I think the trial answers that.", 1.0], tmp_path / "w.wav")
+    voiced_end = speech_spans(speech.samples)[0].end
+    rest = (speech.spans[1].end, "well i think the trial answers that", speech.spans[1].end)
+    # the partial wrote "well" and nothing for the half second of speech after it: no end in the pause
+    end = stream_with_partial(speech, Endpointer(prospect_end=0.0), [(0.0, "well", voiced_end - 0.5), rest])
+    assert end.reason == SILENCE and end.speech_end > speech.spans[1].start  # the answer was heard whole
+    # the same words, written up to the end of the speech: a finished sentence, a short hold, in the pause
+    end = stream_with_partial(speech, Endpointer(prospect_end=0.0), [(0.0, "well", voiced_end), rest])
+    assert end.speech_end == pytest.approx(voiced_end, abs=0.05) and end.at - end.speech_end == pytest.approx(0.4, abs=0.011)
+    # words that catch up in the pause (the engine wrote a last word late) end the turn from then on
+    late = (voiced_end + 1.0, "well then", voiced_end + 1.0)
+    end = stream_with_partial(speech, Endpointer(prospect_end=0.0), [(0.0, "well", voiced_end - 0.5), late, rest])
+    assert end.speech_end == pytest.approx(voiced_end, abs=0.05) and end.at == pytest.approx(voiced_end + 1.0, abs=0.03)
+
+
+def test_a_held_um_before_the_pause_holds_the_turn_though_no_engine_wrote_it(tmp_path):
+    speech = compose([0.5, "So what I'd suggest is,", "um", 2.0, "a fifteen minute call next week.", 1.0],
+                     tmp_path / "u.wav")
+    endpointer = Endpointer(prospect_end=0.0)
+    [(end, _)] = ends(stream_with_words(speech, endpointer, ["", "so what i'm suggesting", "so what i'm suggesting a fifteen minute call next week"]))
+    assert end.speech_end == pytest.approx(speech.spans[2].end, abs=0.05)  # not in the pause after "um"
+
+
 def test_without_words_the_model_waits_for_them_up_to_its_patience(tmp_path):
     speech = compose([0.5, SENTENCE, 4.0], tmp_path / "n.wav")
     [(end, _)] = ends(stream(speech.path, Endpointer(EndpointSettings(patience_s=2.5), prospect_end=0.0)))

@@ -120,7 +120,7 @@ class Transcriber:
         self._processed = 0  # samples the recognizer has taken (under _caught_up)
         self._taken = 0  # the same, on the recognizer's thread
         self._caught_up = threading.Condition()
-        self._heard: tuple[str, int] | None = None  # the latest text and the samples it covers
+        self._heard: tuple[str, int, int] | None = None  # the latest text, the samples it covers, and when it changed
         self._result: Transcript | None = None
         self._error: BaseException | None = None
         self._abandoned = False
@@ -132,9 +132,10 @@ class Transcriber:
         self._queued += len(samples)
         self._queue.put(samples)
 
-    def words(self) -> tuple[str, int, bool] | None:
-        """The words heard so far, how many samples (from the first fed) they cover, and whether they
-        are a streaming partial (which may still change for the last samples); None before any.
+    def words(self) -> tuple[str, int, bool, int | None] | None:
+        """The words heard so far, how many samples (from the first fed) they cover, whether they are a
+        streaming partial (which may still change for the last samples), and where they end (samples: a
+        pass's last word end; a partial's text change); None before any.
 
         The streaming text, or a finished pass started in a pause if that covers more.
         """
@@ -142,8 +143,10 @@ class Transcriber:
         future = self._speculation[1] if self._speculation is not None else None
         if future is not None and future.done() and future.exception() is None:
             if heard is None or self._speculation_covers > heard[1]:
-                return future.result().text, self._speculation_covers, False
-        return None if heard is None else (heard[0], heard[1], self.streams_words)
+                found = future.result()
+                end = round(found.words[-1].end * ENGINE_RATE) if found.words else None
+                return found.text, self._speculation_covers, False, end
+        return None if heard is None else (heard[0], heard[1], self.streams_words, heard[2])
 
     def catch_up(self) -> None:
         """Wait until the recognizer has taken every sample fed (or failed); for a virtual clock."""
@@ -229,15 +232,18 @@ class Transcriber:
                         break
                 done = batch[-1] is None
                 samples = [b for b in batch if b is not None]
-                if samples and not self._abandoned:
-                    audio = np.concatenate(samples)
+                # A streaming engine takes the chunks one by one even when behind, so the audio its text
+                # changed at (where its words end, for the end-of-turn model) is known to the chunk.
+                pieces = samples if self.streams_words else [np.concatenate(samples)] if samples else []
+                for audio in pieces if not self._abandoned else []:
                     partial = self._recognizer.feed(audio)
                     if partial is not None:
                         self.partials.put(partial)
                     self._taken += len(audio)
                     text = partial if partial is not None else self._heard[0] if self._heard else ""
                     if self.streams_words or partial is not None:
-                        self._heard = (text, self._taken)
+                        changed = self._taken if partial is not None or self._heard is None else self._heard[2]
+                        self._heard = (text, self._taken, changed)
                 with self._caught_up:
                     self._processed += sum(len(b) for b in samples)
                     self._caught_up.notify_all()
@@ -446,9 +452,10 @@ class RepTurn:
         """Hand the endpointer the words heard so far, on its clock."""
         words = self.transcriber.words()
         if words is not None and self.audio_start is not None:
-            text, covered, streamed = words
+            text, covered, streamed, end = words
             settle = PARTIAL_SETTLE_S if streamed else 0.0
-            self.endpointer.hear_words(text, self.audio_start + covered / ENGINE_RATE - settle)
+            self.endpointer.hear_words(text, self.audio_start + covered / ENGINE_RATE - settle,
+                                       None if end is None else self.audio_start + end / ENGINE_RATE, streamed)
 
     def repeat_line(self) -> bool:
         """Play the line again once it has been heard (the rep's R; any thread); False before then."""

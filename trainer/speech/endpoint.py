@@ -19,7 +19,8 @@ uses for speech spans. It reports, as events returned by `feed()`:
     the words heard so far (`hear_words()`: Vosk's live partial, Whisper's pass at the
     start of the pause) and the pitch at the end of the speech (`trainer.speech.pitch`):
     ~0.25 s after a finished sentence, up to the level's patience (~3 s) after "and",
-    "the", "um" or "can I ask". With `endpoint_ms` set, the fixed rule instead: that
+    "the", "um" or "can I ask", after speech that ran on past the last word written, or
+    after a held "uh" the sound shows (`trainer.speech.filled_pause`). With `endpoint_ms` set, the fixed rule instead: that
     much silence, whatever was said (the first version's rule, kept for comparison);
   - `WINDOW`: the answer window ran out while the rep was answering;
   - `NO_ANSWER`: nothing said after the line ended, within the window (or within
@@ -56,8 +57,16 @@ import numpy as np
 import webrtcvad
 
 from trainer.core.metrics import JOIN_GAP_S, MONOLOGUE_GAP_S
-from trainer.core.turn_end import DEFAULT_PATIENCE_S, UNHEARD, UNKNOWN, Judgement, hold_s, judge_words
-from trainer.speech import pitch, vad
+from trainer.core.turn_end import (
+    DEFAULT_PATIENCE_S,
+    UNHEARD,
+    UNKNOWN,
+    Judgement,
+    hold_s,
+    judge_ending,
+    judge_words,
+)
+from trainer.speech import filled_pause, pitch, vad
 from trainer.speech.audio_in import AudioChunk
 from trainer.speech.wavs import ENGINE_RATE
 
@@ -73,7 +82,7 @@ DEFAULT_NO_ANSWER_S = 20.0  # without an answer window: give up waiting for a fi
 FRAME_S = vad.FRAME_MS / 1000
 MIN_RUN_FRAMES = round(vad.MIN_STRETCH_S / FRAME_S)
 PAUSE_NOTICE_S = 0.4  # a silence held open longer than this is reported as SpeechPaused
-HISTORY_S = pitch.TAIL_S + 0.5  # audio kept for the pitch at the end of the speech
+HISTORY_S = max(pitch.TAIL_S, filled_pause.MAX_S) + 0.5  # audio kept for the pitch and a filled pause at the end
 
 
 @dataclass(frozen=True)
@@ -169,9 +178,11 @@ class Endpointer:
         self._monologue_start: float | None = None
         self._monologue_reported = False
         self._words: tuple[str, float] | None = None  # the latest words heard, and the audio time they cover
+        self._words_end: tuple[float | None, bool] = (None, False)  # where the words written end, streamed?
         self._history: list[np.ndarray] = []  # the latest audio (for the pitch), ending at _history_end
         self._history_end = 0.0
         self._contour: tuple[float, str] | None = None  # (speech end it was measured at, contour)
+        self._filled: tuple[float, bool] | None = None  # (speech end, whether it ends on a filled pause)
         self._paused_reported: float | None = None  # the speech end of the last SpeechPaused
         self._reopened = False  # reopen()ed and no speech heard since: no end on silence
 
@@ -188,14 +199,18 @@ class Endpointer:
         """The answer is due at `at` (clock time), not at the line's end: a preparation time, or a repeat."""
         self.answer_due = at
 
-    def hear_words(self, text: str, through: float) -> None:
+    def hear_words(self, text: str, through: float, words_end: float | None = None, streamed: bool = False) -> None:
         """The words of the answer so far, final for the audio up to `through` (clock time).
 
         A streaming engine's partial lags the audio it was fed: the caller gives the time
-        its words have settled for (`trainer.drill.turn.PARTIAL_SETTLE_S`).
+        its words have settled for (`trainer.drill.turn.PARTIAL_SETTLE_S`). `words_end`:
+        where the words written end (clock time: a pass's last word end; for a `streamed`
+        partial, the audio fed when its text last changed), to tell when the speech ran on
+        past them (`trainer.core.turn_end.judge_ending`).
         """
         if self._words is None or through >= self._words[1]:
             self._words = (text, through)
+            self._words_end = (words_end, streamed)
 
     def finish_answer(self) -> None:
         """The rep says they are done: end the turn at the next `feed()` or `poll()` (safe from any thread)."""
@@ -279,12 +294,13 @@ class Endpointer:
 
     @property
     def wants_words(self) -> bool:
-        """True while the end-of-turn model waits in a silence for words that cover it (start a pass now)."""
+        """True while the end-of-turn model waits in a silence for words that cover it (start a pass now),
+        or for the engine to write the end of the speech."""
         silent_since = self.silent_since
-        return (
-            self.settings.endpoint_ms is None and self.ended is None and silent_since is not None
-            and self._judgement(silent_since).state == UNHEARD
-        )
+        if self.settings.endpoint_ms is not None or self.ended is not None or silent_since is None:
+            return False
+        judgement = self._judgement(silent_since)
+        return judgement.state == UNHEARD or judgement.words_pending
 
     def holding(self) -> tuple[float, str] | None:
         """While the rep is silent after answering: the silence that will end the turn and why; else None."""
@@ -302,14 +318,27 @@ class Endpointer:
         """The words' judgement, when the words heard cover the speech up to `speech_end`."""
         if self._words is None or self._words[1] < speech_end + FRAME_S:
             return Judgement(UNHEARD)
-        return judge_words(self._words[0])
+        words_end, streamed = self._words_end
+        unwritten = None if words_end is None else speech_end - words_end
+        return judge_ending(judge_words(self._words[0]), unwritten, streamed, self._ends_filled(speech_end))
+
+    def _speech_until(self, speech_end: float) -> np.ndarray:
+        """The audio kept, up to `speech_end`."""
+        audio = np.concatenate(self._history) if self._history else np.zeros(0, np.int16)
+        cut = len(audio) - max(0, round((self._history_end - speech_end) * ENGINE_RATE))
+        return audio[:max(0, cut)]
+
+    def _ends_filled(self, speech_end: float) -> bool:
+        """Whether the speech that ended at `speech_end` ends on a filled pause (measured once per pause)."""
+        if self._filled is None or self._filled[0] != speech_end:
+            self._filled = (speech_end, filled_pause.ends_in_filled_pause(self._speech_until(speech_end)) is not None)
+        return self._filled[1]
 
     def _end_contour(self, speech_end: float) -> str:
         """The pitch at the end of the speech that ended at `speech_end` (measured once per pause)."""
         if self._contour is None or self._contour[0] != speech_end:
-            audio = np.concatenate(self._history) if self._history else np.zeros(0, np.int16)
-            cut = len(audio) - max(0, round((self._history_end - speech_end) * ENGINE_RATE))
-            label = pitch.end_contour(audio[:max(0, cut)])[0] if cut > 0 else UNKNOWN
+            audio = self._speech_until(speech_end)
+            label = pitch.end_contour(audio)[0] if len(audio) else UNKNOWN
             self._contour = (speech_end, label)
         return self._contour[1]
 
