@@ -82,11 +82,11 @@ def test_the_team_table_has_a_focus_column(tmp_path):
     team = merge_reports(files, TODAY)
     focus = column("focus")
     assert [(r.rep, focus.cell(r)) for r in team.sorted("focus")] == [
-        ("Bo Chen", "Opening a call to a stranger (self-check)"), ("Sam Lee", "Talking about price and budget"),
+        ("Bo Chen", "opening-cold (said)"), ("Sam Lee", "talking-money"),
         ("Cy Park", "-"), ("Ana Diaz", "-")]
     csv_lines = team_csv(team.sorted("rep")).splitlines()
     assert csv_lines[0].endswith(",source,focus,focus_source")
-    assert csv_lines[4].endswith(",Talking about price and budget,drills")
+    assert csv_lines[4].endswith(",talking-money,drills")
 
 
 def test_collect_report_puts_the_stores_profile_in(isolated_dirs):

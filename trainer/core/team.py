@@ -55,7 +55,7 @@ class TeamRow:
     hesitation_trend: Trend | None
     anxiety: float | None  # recent anxiety before drills (SUDS)
     anxiety_trend: Trend | None
-    focus: str | None = None  # the area the rep's profile says to work on (its name); None: too little data yet
+    focus: str | None = None  # the area the rep's profile says to work on (its id, as Level names a pack); None: none yet
     focus_source: str | None = None  # drills | self-check | None
 
     @property
@@ -81,7 +81,7 @@ def team_row(report: Report, source: str, today: date) -> TeamRow:
         score=score.last if score else None, score_trend=score,
         hesitation_rate=report.summary.hesitation_rate, hesitation_trend=hesitation,
         anxiety=anxiety.last if anxiety else None, anxiety_trend=anxiety,
-        focus=report.profile.focus_label if report.profile else None,
+        focus=report.profile.focus if report.profile else None,
         focus_source=report.profile.focus_source if report.profile else None,
     )
 
@@ -89,7 +89,7 @@ def team_row(report: Report, source: str, today: date) -> TeamRow:
 def _focus_cell(row: TeamRow) -> str:
     if row.focus is None:
         return "-"
-    return row.focus + (" (self-check)" if row.focus_source == "self-check" else "")
+    return row.focus + (" (said)" if row.focus_source == "self-check" else "")
 
 
 def _arrow(trend: Trend | None) -> str:
@@ -126,7 +126,7 @@ TEAM_COLUMNS = (
            lambda r: r.hesitation_rate),
     Column("anxiety", "Anxiety", lambda r: "-" if r.anxiety is None else f"{r.anxiety:.0f}{_arrow(r.anxiety_trend)}",
            lambda r: r.anxiety),
-    Column("focus", "Focus", _focus_cell, lambda r: None if r.focus is None else r.focus.casefold()),
+    Column("focus", "Focus", _focus_cell, lambda r: r.focus),
     Column("report", "Report of", lambda r: r.report_day.isoformat(), lambda r: r.report_day),
 )
 COLUMN_KEYS = tuple(c.key for c in TEAM_COLUMNS)
