@@ -19,6 +19,22 @@ def isolated_dirs(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.fixture(scope="session")
+def whisper():
+    """The bundled Whisper tiny.en model, loaded once for the whole run (no live partial passes)."""
+    from trainer.speech.whisper_engine import WhisperEngine
+
+    return WhisperEngine(partial_every_s=None)
+
+
+@pytest.fixture(scope="session")
+def pack():
+    """The built-in price-and-budget pack (its 'more-than-expected' objection branches on 'ask')."""
+    from trainer.core.packs import find_pack
+
+    return find_pack("price-and-budget")
+
+
 @pytest.fixture
 def models_dir(isolated_dirs):
     """This test's empty `$TRAINER_MODELS` folder, so only its own models (and bundled ones) are seen."""

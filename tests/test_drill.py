@@ -43,17 +43,6 @@ RAMBLING = [0.5] + ["We help bakeries like yours plan every shift and cut the ov
 MONEY_IS_TIGHT = "Lucia agrees it's tiring but says money is tight. No decision."
 
 
-@pytest.fixture(scope="module")
-def whisper():
-    """The bundled tiny.en model, loaded once for this module."""
-    return WhisperEngine(partial_every_s=None)
-
-
-@pytest.fixture(scope="module")
-def pack():
-    return find_pack("price-and-budget")
-
-
 def answers(folder, *parts_per_answer):
     """One WAV per answer: `compose` parts (leading silence = the rep's response latency)."""
     folder.mkdir(exist_ok=True)

@@ -31,17 +31,6 @@ ANSWER = "I understand, it's a real number for three shops. Can I ask what you h
 TIMING_TOLERANCE_S = 0.1  # VAD onset (10 ms frames, a 30 ms run) and 20 ms input chunks
 
 
-@pytest.fixture(scope="module")
-def whisper():
-    """The bundled tiny.en model, loaded once for this module."""
-    return WhisperEngine(partial_every_s=None)
-
-
-@pytest.fixture(scope="module")
-def pack():
-    return find_pack("price-and-budget")
-
-
 def rendered_line(pack, plan):
     """The first line of the plan as the runner renders it (the level's voice; the render is cached)."""
     objection = plan.objections[0]

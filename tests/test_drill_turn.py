@@ -33,11 +33,6 @@ class CountingEngine:
 
 
 @pytest.fixture(scope="module")
-def whisper():
-    return WhisperEngine(partial_every_s=None)
-
-
-@pytest.fixture(scope="module")
 def answer(tmp_path_factory):
     return compose([0.4, ANSWER, 1.0], tmp_path_factory.mktemp("turn") / "answer.wav").samples
 

@@ -8,6 +8,7 @@ them, so the decisions are the same in every run (bench/turns.py measures real t
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from drill_runs import run_drill
 from tts_speech import compose
@@ -16,7 +17,8 @@ from trainer.core.packs import find_pack
 from trainer.core.turn_end import STATEMENT_HOLD_S
 from trainer.drill.events import AnswerDidResume, SpeechDidPause, SpeechDidResume, TurnDidEnd, TurnScored
 from trainer.drill.plan import plan_drill
-from trainer.drill.turn import RESUME_WITHIN_S
+from trainer.drill.turn import RESUME_SPEECH_S, RESUME_WITHIN_S
+from trainer.speech import vad, wavs
 from trainer.speech.endpoint import DONE, FIXED_RULE_MS, NO_ANSWER, SILENCE
 from trainer.speech.vosk_engine import VoskEngine
 from trainer.speech.whisper_engine import WhisperEngine
@@ -30,16 +32,6 @@ CLEAN_END_S = 0.35  # the gap target on clean ends (bench/turns.py has the exact
 TOLERANCE_S = 0.05  # VAD frames and the answer file's chunks
 # After a finished question and a pause longer than the model holds after one, the rep goes on.
 GOES_ON = "Most bakeries find it pays for itself in overtime within two months."
-
-
-@pytest.fixture(scope="module")
-def whisper():
-    return WhisperEngine(partial_every_s=None)
-
-
-@pytest.fixture(scope="module")
-def pack():
-    return find_pack("price-and-budget")
 
 
 def drill(tmp_path, engine, pack, parts, *, level=3, endpoint_ms=None, patience_s=None, on_event=None, answers=1):
@@ -70,8 +62,9 @@ def test_going_on_after_an_early_end_stops_the_next_line_and_keeps_one_answer(tm
     assert resumed.turn == 1 and resumed.at == pytest.approx(went_on_at, abs=TOLERANCE_S)
     stopped = resumed.yielded
     assert stopped.line in pack.objection("more-than-expected").follow_ups["compared-to"].lines
-    assert 0 < stopped.stopped_at - stopped.start <= RESUME_WITHIN_S
-    assert stopped.stopped_at - went_on_at == pytest.approx(0.06, abs=0.05)  # heard once 50 ms of voice came
+    assert 0 < stopped.stopped_at - stopped.start <= RESUME_WITHIN_S + RESUME_SPEECH_S
+    # heard once the speech had lasted RESUME_SPEECH_S (then the next 10 ms chunk)
+    assert stopped.stopped_at - went_on_at == pytest.approx(RESUME_SPEECH_S + 0.01, abs=0.05)
     # one answer: one transcript with the words after the pause, one score that counts them
     assert "overtime" in turn.transcript.lower() and "understand" in turn.transcript.lower()
     assert {"ask", "value"} <= turn.covered and turn.next_node == "compared-to"
@@ -84,6 +77,24 @@ def test_going_on_after_an_early_end_stops_the_next_line_and_keeps_one_answer(tm
     [kept] = stored.turns
     assert kept.status == "scored" and kept.transcript == turn.transcript and kept.yielded == (stopped,)
     assert turn.rep_end - turn.rep_start >= turn.prospect_end - turn.rep_start + answer.spans[1].end
+
+
+def test_a_blip_as_the_next_line_begins_does_not_stop_it(tmp_path, whisper, pack):
+    # A cough, a click or a blip of the line's own echo shorter than RESUME_SPEECH_S: 0.12 s of a vowel
+    vowel = compose(["ah"], tmp_path / "ah.wav")
+    middle = (vowel.spans[0].start + vowel.spans[0].end) / 2
+    blip = vowel.samples[int((middle - 0.06) * 16000):int((middle + 0.06) * 16000)]
+    answer = compose([0.6, CLEAN, 0.8], tmp_path / "clean.wav")
+    parts = np.concatenate([answer.samples, blip, np.zeros(16000 * 3, np.int16)])
+    wavs.write_wav(tmp_path / "blip.wav", parts, 16000)
+    assert len(vad.speech_spans(blip)) == 1  # the voice activity detector does hear it
+    plan = plan_drill(pack, 3, "more-than-expected", seed=7)
+    plan = replace(plan, rules=replace(plan.rules, max_answers=2, answer_window_s=None))
+    result, _, events, _ = run_drill(tmp_path, plan, whisper, [tmp_path / "blip.wav"])
+    assert not [e for e in events if isinstance(e, AnswerDidResume)]
+    first = result.turns[0]
+    assert first.yielded == () and first.next_node == "compared-to"
+    assert first.assessment.metrics.talk_s == pytest.approx(answer.spans[0].end - answer.spans[0].start, abs=0.1)
 
 
 def test_the_fixed_rule_never_takes_an_end_back(tmp_path, whisper, pack):

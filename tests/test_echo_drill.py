@@ -30,11 +30,6 @@ ROOMS = [RoomEcho(-25, 10), RoomEcho(-18, 60), RoomEcho(-12, 40), RoomEcho(-6, 1
 
 
 @pytest.fixture(scope="module")
-def whisper():
-    return WhisperEngine(partial_every_s=None)
-
-
-@pytest.fixture(scope="module")
 def plan():
     return plan_drill(find_pack("price-and-budget"), 4, "more-than-expected", seed=7)
 

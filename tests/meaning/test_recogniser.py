@@ -14,7 +14,8 @@ import pytest
 
 from own_words import builtin_packs, evaluate, load_set
 from trainer.core.errors import TrainerError
-from trainer.core.meaning import CueRecogniser, is_word_list
+from trainer.core.clause_shape import is_word_list
+from trainer.core.meaning import CueRecogniser
 from trainer.core.transcript import Word
 
 HELDOUT_RECALL_FLOOR = 0.82  # measured 0.875 (cue phrases: 0.044)
@@ -99,7 +100,7 @@ def test_backchannels_alone_acknowledge_nothing(recogniser, packs, opening):
 
 
 def test_a_damaged_probe_file_is_named_with_the_fix(tmp_path):
-    from trainer.core.meaning import load_move_probe
+    from trainer.core.move_model import load_move_probe
 
     bad = tmp_path / "move_probe.npz"
     bad.write_bytes(b"not a numpy file")

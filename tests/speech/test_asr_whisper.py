@@ -16,12 +16,6 @@ TIME_TOLERANCE_S = 0.3  # Whisper word times vs the known speech spans (measured
 
 
 @pytest.fixture(scope="module")
-def whisper():
-    """The bundled tiny.en model, loaded once for this module (~1 s)."""
-    return WhisperEngine(partial_every_s=None)
-
-
-@pytest.fixture(scope="module")
 def round_trip(whisper, tmp_path_factory):
     """Each answer after 0.3-0.75 s of silence, at 150-190 wpm, and what Whisper heard."""
     folder = tmp_path_factory.mktemp("whisper")

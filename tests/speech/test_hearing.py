@@ -21,12 +21,6 @@ LATENCY_TOLERANCE_S = 0.15
 PACE_TOLERANCE = 0.10
 
 
-@pytest.fixture(scope="module")
-def whisper():
-    """The bundled tiny.en model, loaded once for this module."""
-    return WhisperEngine(partial_every_s=None)
-
-
 def energy_extent(samples: np.ndarray, frame_s: float = 0.01, floor: float = 0.02) -> tuple[float, float]:
     """First and last 10 ms frame whose RMS is above `floor` of the loudest frame: an independent clock."""
     size = int(frame_s * RATE)

@@ -39,12 +39,6 @@ PACKS = sorted({pack.id for _, pack, _, _ in OPENINGS})
 MAX_MISHEARD_IN_A_PACK = 3
 
 
-@pytest.fixture(scope="module")
-def whisper():
-    """The bundled tiny.en model, loaded once for this module."""
-    return WhisperEngine(partial_every_s=None)
-
-
 def spoken_pace(text: str, spans) -> float:
     """Words per minute of `text` said over these speech spans (first start to last end, pauses included)."""
     return 60.0 * len(tokens(text)) / (spans[-1].end - spans[0].start)

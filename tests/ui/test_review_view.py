@@ -64,24 +64,34 @@ def test_deleting_a_drill_asks_first_and_then_removes_it_with_its_recordings(rev
     assert review.drill_list.count() == 3 and review.drill.id != drill_id
 
 
-def test_a_stored_answer_with_no_speech_reads_no_answer_never_zero(qtbot, app):
-    """Null, not zero (issue 14): a silent answer's pace, fillers and airtime, stored and shown in Review."""
-    from trainer.core.metrics import model_answer_seconds, turn_metrics
+def stored_turn_view(qtbot, level, finish=False, **commit):
+    """Review's view of one stored answer to 'more-than-expected' (price-and-budget): `commit` as stored."""
     from trainer.core.packs import find_pack
     from trainer.ui.views.review import TurnView
 
     pack = find_pack("price-and-budget")
     node = pack.objection("more-than-expected")
-    silent = turn_metrics([], [], 2.0, prospect_start=0.0, model_answer_s=model_answer_seconds(node.model_answer))
     with Store() as store:
-        drill_id = store.start_drill(pack.id, 3)
+        drill_id = store.start_drill(pack.id, level)
         handle = store.begin_turn(drill_id, objection_id=node.id, node_id=node.id, prospect_line=node.lines[0])
-        store.commit_turn(handle.turn_id, transcript="", words=[], score=10, metrics=silent.as_json())
-        store.finish_drill(drill_id, outcome=None, score=10, metrics={}, status="finished")
+        store.commit_turn(handle.turn_id, **commit)
+        if finish:
+            store.finish_drill(drill_id, outcome=None, score=commit["score"], metrics={}, status="finished")
         [turn] = store.drill(drill_id).turns
-    assert (turn.metrics["wpm"], turn.metrics["fillers_per_min"], turn.metrics["airtime_ratio"]) == (None, None, None)
     view = TurnView(turn, pack, lambda *_: None)
     qtbot.addWidget(view)
+    return turn, view
+
+
+def test_a_stored_answer_with_no_speech_reads_no_answer_never_zero(qtbot, app):
+    """Null, not zero (issue 14): a silent answer's pace, fillers and airtime, stored and shown in Review."""
+    from trainer.core.metrics import model_answer_seconds, turn_metrics
+    from trainer.core.packs import find_pack
+
+    node = find_pack("price-and-budget").objection("more-than-expected")
+    silent = turn_metrics([], [], 2.0, prospect_start=0.0, model_answer_s=model_answer_seconds(node.model_answer))
+    turn, view = stored_turn_view(qtbot, 3, finish=True, transcript="", words=[], score=10, metrics=silent.as_json())
+    assert (turn.metrics["wpm"], turn.metrics["fillers_per_min"], turn.metrics["airtime_ratio"]) == (None, None, None)
     tiles = {tile.gauge.name: tile.gauge.text for tile in view.score_card.findChildren(MetricTile)}
     assert {name: tiles[name] for name in ("Pace", "Response time", "Fillers", "Airtime")} == dict.fromkeys(
         ("Pace", "Response time", "Fillers", "Airtime"), "no answer")
@@ -89,20 +99,9 @@ def test_a_stored_answer_with_no_speech_reads_no_answer_never_zero(qtbot, app):
 
 def test_review_says_how_often_the_line_was_repeated(qtbot, app):
     """Repeats are stored per turn and shown (issue 14): the response time counts from the last replay."""
-    from trainer.core.packs import find_pack
-    from trainer.ui.views.review import TurnView
-
-    pack = find_pack("price-and-budget")
-    node = pack.objection("more-than-expected")
-    with Store() as store:
-        drill_id = store.start_drill(pack.id, 1)
-        handle = store.begin_turn(drill_id, objection_id=node.id, node_id=node.id, prospect_line=node.lines[0])
-        store.commit_turn(handle.turn_id, transcript="Fair point.", words=[], score=60, metrics={}, repeats=2,
-                          prospect_end=3.0, answer_due=9.5)
-        [turn] = store.drill(drill_id).turns
+    turn, view = stored_turn_view(qtbot, 1, transcript="Fair point.", words=[], score=60, metrics={}, repeats=2,
+                                  prospect_end=3.0, answer_due=9.5)
     assert (turn.repeats, turn.answer_due) == (2, 9.5)
-    view = TurnView(turn, pack, lambda *_: None)
-    qtbot.addWidget(view)
     assert view.repeats.text() == ("You asked to hear the line again twice: your response time counts from the end "
                                    "of the last replay")
     assert not view.repeats.isHidden()
@@ -110,19 +109,8 @@ def test_review_says_how_often_the_line_was_repeated(qtbot, app):
 
 def test_the_filler_count_says_it_is_a_lower_bound(qtbot, app):
     """Engines write down few um/uh (issue 14, docs/metrics.md): the tile says the count is a floor."""
-    from trainer.core.packs import find_pack
-    from trainer.ui.views.review import TurnView
-
-    pack = find_pack("price-and-budget")
-    node = pack.objection("more-than-expected")
-    with Store() as store:
-        drill_id = store.start_drill(pack.id, 3)
-        handle = store.begin_turn(drill_id, objection_id=node.id, node_id=node.id, prospect_line=node.lines[0])
-        store.commit_turn(handle.turn_id, transcript="Fair point.", words=[], score=70,
-                          metrics={"talk_s": 8.0, "wpm": 140.0, "fillers": 1, "fillers_per_min": 7.5})
-        [turn] = store.drill(drill_id).turns
-    view = TurnView(turn, pack, lambda *_: None)
-    qtbot.addWidget(view)
+    _, view = stored_turn_view(qtbot, 3, transcript="Fair point.", words=[], score=70,
+                               metrics={"talk_s": 8.0, "wpm": 140.0, "fillers": 1, "fillers_per_min": 7.5})
     [tile] = [t for t in view.score_card.findChildren(MetricTile) if t.gauge.name == "Fillers"]
     assert (tile.gauge.text, tile.gauge.target) == ("7.5/min", "at most 5/min · a lower bound")
     assert "at least this many fillers" in tile.toolTip()

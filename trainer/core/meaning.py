@@ -32,19 +32,19 @@ than sentences (`is_word_list`) gets no move at all, a window of backchannels on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Mapping, Protocol, Sequence
+from typing import Protocol, Sequence
 
 import numpy as np
-import yaml
 
+from trainer.core.clause_shape import (
+    NEGATION_REACH, addresses_prospect, genuine_question, has_negation, is_negation, is_word_list, only_backchannels,
+    taken_back,
+)
 from trainer.core.clauses import Clause, split_clauses
-from trainer.core.errors import TrainerError
 from trainer.core.lexicon import Lexicon, default_lexicon
 from trainer.core.moves import MoveLibrary, default_move_library
+from trainer.core.move_model import FEATURES, MoveModel, MoveProbe
 from trainer.core.pack_model import Move, Node
-from trainer.core.paths import PACKAGE_DATA
 from trainer.core.rubric import (
     FUZZY_THRESHOLD,
     MoveResult,
@@ -57,104 +57,18 @@ from trainer.core.rubric import (
 from trainer.core.text import tokens, word_tokens
 from trainer.core.transcript import Span, Word
 
-MOVE_MODEL_FILE = PACKAGE_DATA / "move_model.yaml"
-MOVE_PROBE_FILE = PACKAGE_DATA / "move_probe.npz"
 METHOD_MEANING = "meaning"
 METHOD_CUES = "cues"
 TOP_K = 2  # kind examples averaged: one neighbour is noisy, many dilute a kind with few examples
 ASK_KINDS = frozenset({"ask"})
-# "I know, but ...": an acknowledgement taken back in the same breath is not one (coaches teach
-# "and" for "but"); measured on the calibration set, 5 of 6 such openings were not credited.
+# An acknowledgement taken back by "but" is none (`clause_shape.taken_back`).
 ACKNOWLEDGE_KINDS = frozenset({"acknowledge", "empathise"})
-_TAKE_BACK = frozenset({"but", "however"})
-FEATURES = ("kind", "node", "closest", "near_miss", "other_kind", "question", "negated", "cue", "probe",
-            "kind_minus_near_miss", "closest_minus_other", "question_x_kind", "negated_x_kind")
-_SECOND_PERSON = frozenset({"you", "your", "you're", "yours", "you've", "you'd", "you'll", "y'all", "ya"})
-# Negation words: "I don't care what you use" is not an acknowledgement, whatever its topic.
-NEGATION_REACH = 3  # words before a cue phrase in which a negation negates it: "I don't really hear you"
-_NEGATIONS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "neither", "nor"})
-# Questions that push rather than ask: "wouldn't you like ...", "don't you want ...", "isn't it time ...".
-_PITCH_QUESTION_OPENERS = frozenset({"wouldn't", "don't", "isn't", "aren't", "doesn't", "won't", "shouldn't",
-                                     "couldn't", "can't", "haven't", "hasn't", "didn't", "have you considered"})
-WORD_LIST_MIN_TOKENS = 4  # shorter answers ("Fair enough.") are too short to judge
-WORD_LIST_MAX_GRAMMAR = 0.15  # share of function words under which an answer is a word list (moves.yaml)
 
 
 class Encoder(Protocol):
     """Turns texts into unit vectors (one row per text); `trainer.meaning.encoder.SentenceEncoder`."""
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-@dataclass(frozen=True)
-class MoveModel:
-    """The fitted decision: a window earns a move when `weights . features + bias(kind) > 0`."""
-
-    weights: tuple[float, ...] = (0.0,) * len(FEATURES)
-    bias: float = 0.0
-    kind_bias: Mapping[str, float] = field(default_factory=dict)  # added for kinds with enough labels
-
-    def logits(self, features: np.ndarray, kind_id: str | None) -> np.ndarray:
-        """One score per window (rows of `features`, columns as FEATURES)."""
-        return features @ np.asarray(self.weights) + self.bias + self.kind_bias.get(kind_id or "", 0.0)
-
-
-@dataclass(frozen=True)
-class MoveProbe:
-    """A linear read-out per move kind over the sentence vector: how much a clause does that act.
-
-    Fitted by `scripts/calibrate-moves` on the move library's examples and near misses and
-    the calibration set's answers (never the held-out set); its score is one of FEATURES.
-    """
-
-    kinds: tuple[str, ...]
-    weights: np.ndarray  # kinds x vector size
-    bias: np.ndarray  # one per kind
-
-    def score(self, vectors: np.ndarray, kind_id: str | None) -> np.ndarray:
-        """One score per vector for the kind; 0 for a kind the probe has not learned (a pack's own move)."""
-        if kind_id not in self.kinds:
-            return np.zeros(len(vectors))
-        at = self.kinds.index(kind_id)
-        return vectors @ self.weights[at] + self.bias[at]
-
-
-def write_move_probe(probe: MoveProbe, path: Path = MOVE_PROBE_FILE) -> None:
-    """Save a fitted probe (what `load_move_probe` reads)."""
-    np.savez(path, kinds=np.array(probe.kinds, dtype=str), weights=probe.weights.astype(np.float32),
-             bias=probe.bias.astype(np.float32))
-
-
-def load_move_probe(path: Path = MOVE_PROBE_FILE) -> MoveProbe:
-    """The fitted probe from `scripts/calibrate-moves`; errors name the file and the fix."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            probe = MoveProbe(tuple(str(k) for k in data["kinds"]), data["weights"].astype(np.float32),
-                              data["bias"].astype(np.float32))
-    except (OSError, ValueError, KeyError, EOFError) as error:
-        raise TrainerError(f"{path}: cannot read the move probe ({error}); "
-                           "run scripts/calibrate-moves again, or reinstall RepDrill") from None
-    if probe.weights.shape[0] != len(probe.kinds) or probe.bias.shape != (len(probe.kinds),):
-        raise TrainerError(f"{path}: the move probe's kinds, weights and biases do not match; "
-                           "run scripts/calibrate-moves again, or reinstall RepDrill")
-    return probe
-
-
-def load_move_model(path: Path = MOVE_MODEL_FILE) -> MoveModel:
-    """The fitted decision from `scripts/calibrate-moves`; errors name the file and the fix."""
-    fix = "run scripts/calibrate-moves again, or reinstall RepDrill"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise TrainerError(f"{path}: cannot read the move model ({error}); {fix}") from None
-    weights = data.get("weights") if isinstance(data, dict) else None
-    if not isinstance(weights, dict) or set(weights) != set(FEATURES):
-        raise TrainerError(f"{path}: 'weights' must give a number for each of {', '.join(FEATURES)}; {fix}")
-    numbers = [*weights.values(), data.get("bias"), *(data.get("kind_bias") or {}).values()]
-    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers):
-        raise TrainerError(f"{path}: weights and biases must be numbers; {fix}")
-    return MoveModel(tuple(float(weights[f]) for f in FEATURES), float(data["bias"]),
-                     {str(k): float(v) for k, v in (data.get("kind_bias") or {}).items()})
 
 
 class MoveRecogniser:
@@ -218,8 +132,8 @@ class MoveRecogniser:
         """Per move of the node, a (windows x FEATURES) matrix (what the model and its fitting read)."""
         vectors = self._window_vectors(windows)
         per_kind = np.stack([_top_k(vectors, kv) for kv in self._library_vectors()])  # kinds x windows
-        questions = np.array([self._genuine_question(words, w) for w in windows], dtype=float)
-        negated = np.array([_has_negation(words, w) for w in windows], dtype=float)
+        questions = np.array([genuine_question(words, w, self.lexicon) for w in windows], dtype=float)
+        negated = np.array([has_negation(words, w) for w in windows], dtype=float)
         out = {}
         for move in node.rubric:
             kind_id = self._kind_id(move)
@@ -268,21 +182,13 @@ class MoveRecogniser:
         """Which windows may earn the move: not one of backchannels only ("okay, so"); an
         acknowledgement not taken back by a "but" ("I know, but ..."); an ask must be a question or
         speak to the prospect's world."""
-        eligible = np.array([not self._only_backchannels(words, w) for w in windows])
+        eligible = np.array([not only_backchannels(words, w, self.library, self.lexicon) for w in windows])
         if self._kind_id(move) in ACKNOWLEDGE_KINDS:
-            return eligible & np.array([not _taken_back(words, w) for w in windows])
+            return eligible & np.array([not taken_back(words, w) for w in windows])
         if self._kind_id(move) not in ASK_KINDS:
             return eligible
         questions = features[:, FEATURES.index("question")]
-        return eligible & np.array([bool(q) or _addresses_prospect(words, w) for q, w in zip(questions, windows)])
-
-    def _only_backchannels(self, words: Sequence[Word], clause: Clause) -> bool:
-        toks, _ = word_tokens([words[i] for i in clause.words])
-        small = self.library.backchannels | self._single_words("fillers") | self._single_words("connectors")
-        return all(t in small for t in toks)
-
-    def _single_words(self, category: str) -> frozenset[str]:
-        return frozenset(p[0] for p in self.lexicon.phrases(category) if len(p) == 1)
+        return eligible & np.array([bool(q) or addresses_prospect(words, w) for q, w in zip(questions, windows)])
 
     def _clean_cue(self, move: Move, words: Sequence[Word], windows: list[Clause]) -> MoveResult | None:
         """The cue matcher's credit, unless a negation stands just before the cue in its clause ("I don't hear you")."""
@@ -293,7 +199,7 @@ class MoveRecogniser:
         start = cue.word_range.start
         before = range(max(clause.words.start if clause else 0, start - NEGATION_REACH), start)
         toks, _ = word_tokens([words[i] for i in before])
-        return None if any(_is_negation(t) for t in toks) else cue
+        return None if any(is_negation(t) for t in toks) else cue
 
     def _kind_id(self, move: Move) -> str | None:
         kind = self.library.kind_of(move.id)
@@ -329,23 +235,6 @@ class MoveRecogniser:
         ]
         return clauses + pairs
 
-    def _genuine_question(self, words: Sequence[Word], clause: Clause) -> bool:
-        """True for a clause shaped as a genuine question to the prospect (not a pushing one)."""
-        toks, _ = word_tokens([words[i] for i in clause.words])
-        at = 0
-        while at < len(toks):
-            lead = self.lexicon.starts_with("connectors", toks, at) or self.lexicon.starts_with("fillers", toks, at)
-            if lead is None:
-                break
-            at = lead.end
-        opener = self.lexicon.starts_with("question_openers", toks, at)
-        asked = clause.text.rstrip().endswith("?") or opener is not None
-        if not asked or len(toks) - at < 3:
-            return False
-        first_two = " ".join(toks[at : at + 3])
-        return toks[at] not in _PITCH_QUESTION_OPENERS and not first_two.startswith("have you considered")
-
-
 def _top_k(vectors: np.ndarray, examples: np.ndarray) -> np.ndarray:
     similarity = vectors @ examples.T
     k = min(TOP_K, similarity.shape[1])
@@ -354,27 +243,6 @@ def _top_k(vectors: np.ndarray, examples: np.ndarray) -> np.ndarray:
 
 def _probability(logit: float) -> float:
     return float(1.0 / (1.0 + np.exp(-logit)))
-
-
-def _addresses_prospect(words: Sequence[Word], clause: Clause) -> bool:
-    toks, _ = word_tokens([words[i] for i in clause.words])
-    return any(t in _SECOND_PERSON for t in toks)
-
-
-def _taken_back(words: Sequence[Word], clause: Clause) -> bool:
-    """True when a "but" follows within the window or right after it: "I get it, but ..."."""
-    after = range(clause.words.start + 1, min(clause.words.stop + 1, len(words)))
-    toks, _ = word_tokens([words[i] for i in after])
-    return any(t in _TAKE_BACK for t in toks)
-
-
-def _has_negation(words: Sequence[Word], clause: Clause) -> bool:
-    toks, _ = word_tokens([words[i] for i in clause.words])
-    return any(_is_negation(t) for t in toks)
-
-
-def _is_negation(token: str) -> bool:
-    return token in _NEGATIONS or token.endswith("n't")
 
 
 def model_answer_clauses(node: Node, move: Move, lexicon: Lexicon, library: MoveLibrary) -> list[str]:
@@ -394,20 +262,6 @@ def _cue_clauses(clauses: Sequence[Clause], cues: tuple[str, ...]) -> tuple[str,
         clause.text for clause in clauses
         if any(cue_similarity(tokens(cue), tokens(clause.text))[0] >= FUZZY_THRESHOLD for cue in cues)
     )
-
-
-def is_word_list(words: Sequence[Word], library: MoveLibrary | None = None) -> bool:
-    """True for a list of words rather than sentences ("fair, reason, rotas, question, manager").
-
-    A spoken sentence has function words (moves.yaml `function_words`; any word with an
-    apostrophe counts: "he's", "we've"); a string of cue words has next to none.
-    """
-    toks, _ = word_tokens(words)
-    if len(toks) < WORD_LIST_MIN_TOKENS:
-        return False
-    function_words = (library or default_move_library()).function_words
-    grammar = sum(t in function_words or "'" in t for t in toks)
-    return grammar / len(toks) < WORD_LIST_MAX_GRAMMAR
 
 
 def _result(move: Move, words: Sequence[Word], span: range, similarity: float, covered: bool) -> MoveResult:

@@ -41,6 +41,7 @@ import numpy as np
 
 from trainer.drill.answer_source import AnswerFiles
 from trainer.core.errors import TrainerError
+from trainer.core.metrics import JOIN_GAP_S
 from trainer.core.transcript import Span, Transcript, Word
 from trainer.meaning.recogniser import prepare_in_background
 from trainer.drill.events import (
@@ -91,6 +92,9 @@ OUTPUT_STALL_S = 2.0
 # (or before it starts) takes the turn back and the line stops (issue 15 asks for ~1.5 s; not tuned
 # on data). A line shorter than this is watched to its end: after that, the rep answers it.
 RESUME_WITHIN_S = 1.5
+# ... and only speech that lasts: a word, not a cough, a click or a blip of the line's own echo (a
+# real sound server let 60-170 ms of echo through now and then; each stopped the line once).
+RESUME_SPEECH_S = 0.25
 
 
 class Transcriber:
@@ -367,12 +371,13 @@ class RepTurn:
     def watch_for_more(self, playback: Playback, rendered: RenderedLine, opened: float) -> tuple[float, float] | None:
         """After a SILENCE end, while the next line begins: when the rep's speech began again and when
         that was heard (clock), if it began before `RESUME_WITHIN_S` into the line's speech (or the
-        line's end, if sooner); None if it did not.
+        line's end, if sooner) and lasted `RESUME_SPEECH_S`; None if it did not.
 
         Every chunk read here is kept, in order, for whichever turn it belongs to:
         this one if the rep went on (`go_on()`), else the next (`listen(..., pending=)`).
         """
         detector = Endpointer()  # no prospect end: it only reports where speech starts
+        began = None  # the start of the stretch of speech heard in the window, until it lasts or ends
         while not self.stop.is_set():
             started = playback.started_at
             if started is None and self.clock.now() - opened > OUTPUT_STALL_S:
@@ -383,13 +388,17 @@ class RepTurn:
                     break
                 continue
             self._pending.append(chunk)
-            if started is not None:
+            for event in detector.feed(chunk):
+                if isinstance(event, SpeechStarted):
+                    began = event.at
+            if began is not None and detector.speech_end - began >= RESUME_SPEECH_S:
+                return began, chunk.end
+            if began is not None and chunk.end - detector.speech_end >= JOIN_GAP_S:
+                began = None  # too short to be the rep going on
+            if started is not None and began is None:
                 until = started + min(rendered.speech_start_s + RESUME_WITHIN_S, rendered.speech_end_s)
                 if chunk.captured_at >= until:
                     break
-            for event in detector.feed(chunk):
-                if isinstance(event, SpeechStarted):
-                    return event.at, chunk.end
         return None
 
     def handed_on(self) -> list[AudioChunk]:

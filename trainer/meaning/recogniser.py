@@ -16,9 +16,8 @@ from typing import Sequence
 
 from trainer.core import paths
 from trainer.core.errors import TrainerError
-from trainer.core.meaning import (
-    CueRecogniser, MoveModel, MoveProbe, MoveRecogniser, Recogniser, load_move_model, load_move_probe,
-)
+from trainer.core.meaning import CueRecogniser, MoveRecogniser, Recogniser
+from trainer.core.move_model import MoveModel, MoveProbe, load_move_model, load_move_probe
 from trainer.core.moves import default_move_library
 from trainer.core.pack_model import Node
 

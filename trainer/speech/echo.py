@@ -17,6 +17,11 @@ counted that never happened. RepDrill knows exactly what it played and when
    AEC3 leaves (most while it adapts to a new room, in the first line) never reaches
    the voice activity detector. The rep talking over the prospect is far louder than
    that and passes.
+   Where the room's echo lags the reference by a delay the gate measures itself (from
+   the two loudness envelopes), a frame also passes only when it is louder than the
+   echo expected there: through a real sound server AEC3 sometimes lets 50-70 ms of a
+   line's echo through untouched, well past its first frames, and the rep talking
+   over the prospect always adds to the echo.
 
 `EchoCancellation` is one drill's worth: the played lines, the canceller and the gate;
 `clean(chunk)` turns a captured chunk into the chunk the turn uses.
@@ -83,6 +88,21 @@ COUPLING_PERCENTILE = 90
 COUPLING_EVERY = 25  # readings between two percentiles once it has settled (each costs ~40 us)
 # Played frames quieter than this (int16 RMS) cause no echo worth gating.
 QUIET_RMS = 30.0
+# The echo's delay behind the reference is measured from the loudness envelopes of the microphone and
+# the played audio (10 ms frames) over the last DELAY_WINDOW_FRAMES, at lags up to DELAY_MAX_FRAMES
+# (AEC3's own range, 0.5 s), every DELAY_EVERY frames; a lag counts when the envelopes correlate by
+# DELAY_MIN_CORR (measured through PulseAudio at -12 dB: 0.85-1.0 at the true lag, 80 ms).
+DELAY_WINDOW_FRAMES = 300
+DELAY_MAX_FRAMES = 50
+DELAY_EVERY = 50
+DELAY_MIN_CORR = 0.7
+# The echo expected in a frame: the delay-coupling times the loudest played frame this close to the delay
+# (the room's tail and the sound server's resampling smear the echo over neighbouring frames).
+DELAY_SMEAR_FRAMES = 2
+# A frame no louder than the echo expected there (dB) is echo, whatever AEC3 left of it. Measured
+# through PulseAudio (-12 dB loopback): the 50-70 ms of untouched echo AEC3 let through 0.3-0.65 s into
+# a line came 2.6-7.7 dB below that expectation; the rep's voice over the echo adds to it.
+ABOVE_ECHO_DB = 0.0
 
 
 class EchoCanceller:
@@ -129,6 +149,12 @@ class ResidualGate:
         self._observed: deque[float] = deque(maxlen=COUPLING_FRAMES)  # recent echo-alone coupling readings
         self._readings = 0
         self._recent = deque(maxlen=round((ECHO_SPAN_S + REFERENCE_LEAD_S) * 100))  # played RMS per frame
+        self.delay_frames: int | None = None  # the echo's measured lag behind the reference (10 ms frames)
+        self.delay_coupling = 0.0  # echo amplitude / played amplitude at that lag (90th percentile)
+        self._delay_observed: deque[float] = deque(maxlen=COUPLING_FRAMES)
+        self._played_envelope: deque[float] = deque(maxlen=DELAY_WINDOW_FRAMES + DELAY_MAX_FRAMES)
+        self._heard_envelope: deque[float] = deque(maxlen=DELAY_WINDOW_FRAMES)
+        self._frames = 0
 
     def apply(self, mic: np.ndarray, reference: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
         """`cleaned` with the frames that hold nothing but residual echo silenced (int16, whole 10 ms frames)."""
@@ -136,21 +162,29 @@ class ResidualGate:
         for start in range(0, len(mic), FRAME_SAMPLES):
             frame = slice(start, start + FRAME_SAMPLES)
             self._recent.append(_rms(reference[frame]))
+            heard = _rms(mic[frame])
+            self._follow_delay(self._recent[-1], heard)
             played = max(self._recent)
             if played < QUIET_RMS:
                 self._loud_run = 0
                 continue
             self.played_frames += 1
-            heard, left = _rms(mic[frame]), _rms(cleaned[frame])
+            left = _rms(cleaned[frame])
+            near_delay = self._played_near_delay()
             if heard > QUIET_RMS and left < heard * 10 ** (-ECHO_ALONE_REMOVED_DB / 20):
                 observed = heard / played
                 self._observed.append(observed)
                 self._readings += 1
                 if self._readings <= COUPLING_EVERY or self._readings % COUPLING_EVERY == 0:
                     self.coupling = float(np.percentile(self._observed, COUPLING_PERCENTILE))
+                    if self._delay_observed:
+                        self.delay_coupling = float(np.percentile(self._delay_observed, COUPLING_PERCENTILE))
+                if near_delay > QUIET_RMS:
+                    self._delay_observed.append(heard / near_delay)
                 self.measured = True
             if self.played_frames * FRAME_SAMPLES >= ADAPT_S * ENGINE_RATE:
                 loud = left >= self.coupling * played * 10 ** (-GATE_BELOW_ECHO_DB / 20)
+                loud = loud and heard > self.delay_coupling * near_delay * 10 ** (ABOVE_ECHO_DB / 20)
             else:
                 loud = left >= max(self.coupling, INITIAL_COUPLING) * played
             loud = loud and left <= heard * 10 ** (ADDED_DB / 20)
@@ -159,6 +193,37 @@ class ResidualGate:
                 out[frame] = 0
                 self.gated_frames += 1
         return out
+
+
+    def _follow_delay(self, played: float, heard: float) -> None:
+        """Note one frame's loudness, played and heard; now and then measure the echo's lag from them."""
+        self._played_envelope.append(played)
+        self._heard_envelope.append(heard)
+        self._frames += 1
+        if self._frames % DELAY_EVERY or len(self._played_envelope) < self._played_envelope.maxlen:
+            return
+        played_env, heard_env = np.array(self._played_envelope), np.array(self._heard_envelope)
+        if np.count_nonzero(played_env[DELAY_MAX_FRAMES:] > QUIET_RMS) < DELAY_WINDOW_FRAMES // 4:
+            return  # too little played in the window to tell the lag
+        best, best_corr = None, DELAY_MIN_CORR
+        for lag in range(DELAY_MAX_FRAMES + 1):
+            shifted = played_env[DELAY_MAX_FRAMES - lag:len(played_env) - lag]
+            if shifted.std() == 0 or heard_env.std() == 0:
+                continue
+            corr = float(np.corrcoef(shifted, heard_env)[0, 1])
+            if corr > best_corr:
+                best, best_corr = lag, corr
+        if best is not None:
+            self.delay_frames = best
+
+    def _played_near_delay(self) -> float:
+        """The loudest played frame within `DELAY_SMEAR_FRAMES` of the measured lag (0 before it is known)."""
+        if self.delay_frames is None:
+            return 0.0
+        envelope = self._played_envelope
+        newest = len(envelope) - 1 - self.delay_frames
+        lo, hi = max(0, newest - DELAY_SMEAR_FRAMES), min(len(envelope), newest + DELAY_SMEAR_FRAMES + 1)
+        return max((envelope[i] for i in range(lo, hi)), default=0.0)
 
 
 @dataclass

@@ -282,6 +282,11 @@ class Endpointer:
         )
 
     @property
+    def speech_end(self) -> float | None:
+        """End of the last voiced frame of speech heard so far (clock); None before any."""
+        return self._speech_end
+
+    @property
     def silent_since(self) -> float | None:
         """When the answer's speech last ended, while the rep is silent and the turn may end on it.
 

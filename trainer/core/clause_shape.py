@@ -1,0 +1,96 @@
+"""What a clause's shape says about the act it can be, whatever it means: the move recogniser's rules.
+
+A genuine question to the prospect, a negation, an acknowledgement taken back by "but",
+a clause of backchannels only, an answer that is a list of words rather than sentences.
+`trainer.core.meaning` turns these into features and eligibility; the word lists come
+from trainer/data/moves.yaml and the lexicon.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from trainer.core.clauses import Clause
+from trainer.core.lexicon import Lexicon
+from trainer.core.moves import MoveLibrary, default_move_library
+from trainer.core.text import word_tokens
+from trainer.core.transcript import Word
+
+# "I know, but ...": an acknowledgement taken back in the same breath is not one (coaches teach
+# "and" for "but"); measured on the calibration set, 5 of 6 such openings were not credited.
+_TAKE_BACK = frozenset({"but", "however"})
+_SECOND_PERSON = frozenset({"you", "your", "you're", "yours", "you've", "you'd", "you'll", "y'all", "ya"})
+# Negation words: "I don't care what you use" is not an acknowledgement, whatever its topic.
+NEGATION_REACH = 3  # words before a cue phrase in which a negation negates it: "I don't really hear you"
+_NEGATIONS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "neither", "nor"})
+# Questions that push rather than ask: "wouldn't you like ...", "don't you want ...", "isn't it time ...".
+_PITCH_QUESTION_OPENERS = frozenset({"wouldn't", "don't", "isn't", "aren't", "doesn't", "won't", "shouldn't",
+                                     "couldn't", "can't", "haven't", "hasn't", "didn't", "have you considered"})
+WORD_LIST_MIN_TOKENS = 4  # shorter answers ("Fair enough.") are too short to judge
+WORD_LIST_MAX_GRAMMAR = 0.15  # share of function words under which an answer is a word list (moves.yaml)
+
+
+def addresses_prospect(words: Sequence[Word], clause: Clause) -> bool:
+    """True when the clause speaks to the prospect ("you", "your" ...)."""
+    toks, _ = word_tokens([words[i] for i in clause.words])
+    return any(t in _SECOND_PERSON for t in toks)
+
+
+def taken_back(words: Sequence[Word], clause: Clause) -> bool:
+    """True when a "but" follows within the window or right after it: "I get it, but ..."."""
+    after = range(clause.words.start + 1, min(clause.words.stop + 1, len(words)))
+    toks, _ = word_tokens([words[i] for i in after])
+    return any(t in _TAKE_BACK for t in toks)
+
+
+def has_negation(words: Sequence[Word], clause: Clause) -> bool:
+    """True when a negation word stands in the clause ("I don't care what you use")."""
+    toks, _ = word_tokens([words[i] for i in clause.words])
+    return any(is_negation(t) for t in toks)
+
+
+def is_negation(token: str) -> bool:
+    """True for a negation word, "no", "never" or any "-n't"."""
+    return token in _NEGATIONS or token.endswith("n't")
+
+
+def is_word_list(words: Sequence[Word], library: MoveLibrary | None = None) -> bool:
+    """True for a list of words rather than sentences ("fair, reason, rotas, question, manager").
+
+    A spoken sentence has function words (moves.yaml `function_words`; any word with an
+    apostrophe counts: "he's", "we've"); a string of cue words has next to none.
+    """
+    toks, _ = word_tokens(words)
+    if len(toks) < WORD_LIST_MIN_TOKENS:
+        return False
+    function_words = (library or default_move_library()).function_words
+    grammar = sum(t in function_words or "'" in t for t in toks)
+    return grammar / len(toks) < WORD_LIST_MAX_GRAMMAR
+
+
+def genuine_question(words: Sequence[Word], clause: Clause, lexicon: Lexicon) -> bool:
+    """True for a clause shaped as a genuine question to the prospect (not a pushing one)."""
+    toks, _ = word_tokens([words[i] for i in clause.words])
+    at = 0
+    while at < len(toks):
+        lead = lexicon.starts_with("connectors", toks, at) or lexicon.starts_with("fillers", toks, at)
+        if lead is None:
+            break
+        at = lead.end
+    opener = lexicon.starts_with("question_openers", toks, at)
+    asked = clause.text.rstrip().endswith("?") or opener is not None
+    if not asked or len(toks) - at < 3:
+        return False
+    first_two = " ".join(toks[at : at + 3])
+    return toks[at] not in _PITCH_QUESTION_OPENERS and not first_two.startswith("have you considered")
+
+
+def only_backchannels(words: Sequence[Word], clause: Clause, library: MoveLibrary, lexicon: Lexicon) -> bool:
+    """True for a clause of backchannels, fillers and connectors only ("okay, so"): it makes no move."""
+    toks, _ = word_tokens([words[i] for i in clause.words])
+    small = library.backchannels | _single_words(lexicon, "fillers") | _single_words(lexicon, "connectors")
+    return all(t in small for t in toks)
+
+
+def _single_words(lexicon: Lexicon, category: str) -> frozenset[str]:
+    return frozenset(p[0] for p in lexicon.phrases(category) if len(p) == 1)
