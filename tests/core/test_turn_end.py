@@ -105,3 +105,17 @@ def test_a_filled_pause_in_the_sound_makes_finished_words_wait():
 def test_the_sound_never_finishes_what_the_words_left_open():
     for judgement in (judge_words("I hear you, and"), Judgement(UNHEARD)):
         assert judge_ending(judgement, 1.0, streamed=True, filled_pause=False) == judgement
+
+
+@pytest.mark.parametrize(("text", "state"), [
+    ("If the price were right.", UNFINISHED), ("So, if the price were right.", UNFINISHED),
+    ("If it helps, I can send it.", COMPLETE), ("If I could show you that, would you try it?", COMPLETE),
+    ("We can start next week. If you want.", COMPLETE),  # an afterthought
+    ("Because it saves you time.", COMPLETE),  # a whole answer to 'why'
+    ("if the price were right", COMPLETE),  # unpunctuated: the main clause could be in it; not judged
+])
+def test_a_lone_if_clause_waits_for_its_main_clause_where_the_engine_punctuates(text, state):
+    judgement = judge_words(text)
+    assert judgement.state == state
+    if state == UNFINISHED:
+        assert "main clause" in judgement.why

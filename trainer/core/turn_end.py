@@ -46,6 +46,7 @@ from trainer.core.text import tokens, trailing_punctuation
 
 TURN_END_FILE = paths.PACKAGE_DATA / "turn_end.yaml"
 CATEGORIES = ("conjunctions", "prepositions", "articles", "auxiliaries", "unfinished")
+OPENERS = "clause_openers"  # not trailing words: what makes a sentence a clause waiting for its main clause
 _NAMES = {"conjunctions": "a conjunction", "prepositions": "a preposition", "articles": "an article",
           "auxiliaries": "a verb or pronoun waiting for more", "unfinished": "an opening", "fillers": "a filler"}
 
@@ -118,6 +119,7 @@ class TrailingWords:
     """The phrases after which a speaker is not done, by category (longest first), and the fillers."""
 
     lists: dict[str, tuple[tuple[str, ...], ...]]
+    openers: tuple[tuple[str, ...], ...] = ()
 
     def trailing(self, words: list[str]) -> tuple[str, str] | None:
         """(category, phrase) of the longest listed phrase that `words` end with, else None."""
@@ -136,16 +138,17 @@ def load_trailing_words(path: Path = TURN_END_FILE) -> TrailingWords:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise TrainerError(f"{path}: cannot read the end-of-turn word lists ({error}); reinstall RepDrill") from None
-    if not isinstance(data, dict) or sorted(data) != sorted(CATEGORIES):
-        raise TrainerError(f"{path}: expected the lists {', '.join(CATEGORIES)}")
+    if not isinstance(data, dict) or sorted(data) != sorted((*CATEGORIES, OPENERS)):
+        raise TrainerError(f"{path}: expected the lists {', '.join((*CATEGORIES, OPENERS))}")
     lists: dict[str, tuple[tuple[str, ...], ...]] = {}
-    for category in CATEGORIES:
+    for category in (*CATEGORIES, OPENERS):
         entries = data[category]
         if not isinstance(entries, list) or not all(isinstance(e, str) and tokens(e) for e in entries):
             raise TrainerError(f"{path}: `{category}` must be a list of words or phrases")
         lists[category] = tuple(tuple(tokens(e)) for e in entries)
     lists["fillers"] = default_lexicon().phrases("fillers")
-    return TrailingWords(lists)
+    openers = lists.pop(OPENERS)
+    return TrailingWords(lists, tuple(sorted(openers, key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1)
@@ -172,7 +175,41 @@ def judge_words(text: str | None) -> Judgement:
     if ending.endswith((",", ";", ":", "-", "...", "…")):  # engines that punctuate mark a clause going on
         return Judgement(UNFINISHED, f"ends on '{ending[-1] if ending[-1] != '.' else '...'}' (the clause goes on)",
                          question)
+    opener = _lone_clause_opener(text)
+    if opener is not None:
+        return Judgement(UNFINISHED, f"a clause opening with '{opener}' waits for its main clause", question)
     return Judgement(COMPLETE, "a finished " + ("question" if question else "sentence"), question)
+
+
+_SENTENCES = re.compile(r"[.!?]+(?=\s|$)")
+
+
+def _lone_clause_opener(text: str) -> str | None:
+    """The opener ("if", "unless" ...) when the answer so far is one sentence and that clause alone ("If the
+    price were right."), else None. Only for punctuated text: without commas the main clause cannot be told apart."""
+    if not any(mark in text for mark in ".,;:!?") or text.rstrip().endswith("?"):
+        return None
+    sentences = [s for s in _SENTENCES.split(text) if tokens(s)]
+    if len(sentences) != 1:  # after a finished sentence, "If you want." is an afterthought, not an opening
+        return None
+    clauses = [_after_leads(tokens(c)) for c in re.split(r"[,;:]", sentences[0])]
+    clauses = [c for c in clauses if c]  # "So, if ...": a lead alone is no clause
+    if len(clauses) != 1:
+        return None
+    words = clauses[0]
+    for opener in trailing_words().openers:
+        if tuple(words[:len(opener)]) == opener:
+            return " ".join(opener)
+    return None
+
+
+def _after_leads(words: list[str]) -> list[str]:
+    """`words` without the connectors and fillers they open with ("so um what's ..." -> "what's ...")."""
+    lexicon = default_lexicon()
+    at = 0
+    while at < len(words) and (lead := lexicon.starts_with("connectors", words, at) or lexicon.starts_with("fillers", words, at)):
+        at = lead.end
+    return words[at:]
 
 
 def judge_ending(judgement: Judgement, unwritten_s: float | None, streamed: bool, filled_pause: bool) -> Judgement:
@@ -195,12 +232,7 @@ def _opens_question(text: str) -> bool:
     pieces = [p for p in _CLAUSES.split(text) if tokens(p)]
     if not pieces:
         return False
-    lexicon = default_lexicon()
-    words = tokens(pieces[-1])
-    at = 0
-    while at < len(words) and (lexicon.starts_with("connectors", words, at) or lexicon.starts_with("fillers", words, at)):
-        at = (lexicon.starts_with("connectors", words, at) or lexicon.starts_with("fillers", words, at)).end
-    return lexicon.starts_with("question_openers", words, at) is not None
+    return default_lexicon().starts_with("question_openers", _after_leads(tokens(pieces[-1])), 0) is not None
 
 
 def hold_s(judgement: Judgement, contour: str, patience_s: float = DEFAULT_PATIENCE_S) -> float:
