@@ -84,20 +84,31 @@ def _band_shapes(samples: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray
 
 
 def _hops(samples: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per 10 ms hop: steady and voiced (see the module docstring), has a pitch, and the spectrum's shape."""
+    """Per 10 ms hop: steady and voiced (see the module docstring), has a pitch, and the spectrum's shape.
+
+    The pitch (the costly part: ~40 ms per second of audio) is tracked only where a held sound
+    long enough could be.
+    """
     shape, level = _band_shapes(samples, rate)
-    f0 = pitch_track(samples, rate)
     voiced = np.repeat(vad.voiced_frames(samples), round(vad.FRAME_MS / 1000 / HOP_S))
-    count = min(len(shape), len(f0), len(voiced))
-    shape, level, f0, voiced = shape[:count], level[:count], f0[:count], voiced[:count]
+    count = min(len(shape), len(voiced))
+    shape, level, voiced = shape[:count], level[:count], voiced[:count]
     change = np.full(count, np.inf)
     if count > DELTA_HOPS:
         change[DELTA_HOPS:] = np.sqrt(np.mean((shape[DELTA_HOPS:] - shape[:-DELTA_HOPS]) ** 2, axis=1))
+    loud = level > (level.max() - QUIET_DB if count else 0)
+    good = (change < STEADY_DB) & loud & voiced
+    f0 = np.full(count, np.nan)
+    hop = int(HOP_S * rate)
+    for parts in _joined(good):
+        first, end = parts[0][0], parts[-1][1]
+        if (end - first) * HOP_S + WINDOW_S >= MIN_S:
+            track = pitch_track(samples[first * hop:end * hop + int(WINDOW_S * rate * 2)], rate)[:end - first]
+            f0[first:first + len(track)] = track
     semitones = 12 * np.log2(np.where(np.isnan(f0), 1.0, f0))
     jump = np.zeros(count, bool)
     jump[1:] = ~np.isnan(f0[1:]) & ~np.isnan(f0[:-1]) & (np.abs(np.diff(semitones)) > GLIDE_ST)
-    loud = level > (level.max() - QUIET_DB if count else 0)
-    return (change < STEADY_DB) & ~jump & loud & voiced, ~np.isnan(f0), shape
+    return good & ~jump, ~np.isnan(f0), shape
 
 
 def _runs(good: np.ndarray) -> list[list[int]]:
@@ -106,16 +117,21 @@ def _runs(good: np.ndarray) -> list[list[int]]:
     return [[int(a), int(b)] for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1))]
 
 
-def _held(good: np.ndarray, pitched: np.ndarray, shape: np.ndarray) -> list[tuple[int, int]]:
-    """(first, end) hops of the filled pauses: steady runs joined across short breaks, checked as the docstring says."""
-    joined: list[list[list[int]]] = []  # each: the steady runs that make one sound
+def _joined(good: np.ndarray) -> list[list[list[int]]]:
+    """The runs of steady hops, grouped into sounds: runs less than BREAK_HOPS apart are one."""
+    joined: list[list[list[int]]] = []
     for run in _runs(good):
         if joined and run[0] - joined[-1][-1][1] <= BREAK_HOPS:
             joined[-1].append(run)
         else:
             joined.append([run])
+    return joined
+
+
+def _held(good: np.ndarray, pitched: np.ndarray, shape: np.ndarray) -> list[tuple[int, int]]:
+    """(first, end) hops of the filled pauses: steady runs joined across short breaks, checked as the docstring says."""
     found = []
-    for parts in joined:
+    for parts in _joined(good):
         first, end = parts[0][0], parts[-1][1]
         longest = max(parts, key=lambda run: run[1] - run[0])
         vowel = shape[longest[0]:longest[1]]
