@@ -1,5 +1,6 @@
 """Screenshots of the app for the README: Today (with a coach's assignments), Drill (mid-answer and the score card),
-Review, Bank, Progress (and the report for the coach), Team (and the coach's Assign a pack dialog).
+Review, Bank, Progress (and the report for the coach, the self-check and the "Where you hesitate" panel), Team
+(and the coach's Assign a pack dialog).
 
 Run by `make screenshots` under Xvfb. Everything shown is real: a fresh data folder is
 filled with drills run from TTS-spoken answers through the bundled Whisper engine
@@ -51,7 +52,8 @@ from trainer.ui.context import AppContext  # noqa: E402
 from trainer.ui.main_window import MainWindow  # noqa: E402
 
 SIZE = (1280, 820)
-TALL = 1130  # Progress: all six charts
+TALL = 1600  # Progress: where you hesitate and all six charts
+WIDE = 1440  # Team: all ten columns
 PACK, OBJECTION = "price-and-budget", "more-than-expected"  # the live drill: level 1, model answer shown
 
 
@@ -112,6 +114,28 @@ def report_dialog(window: MainWindow, out: Path) -> None:
     wait(lambda: bool(finished), 60, "the report")
     view.verticalScrollBar().setValue(0)
     settle()
+
+
+# A rep's self-check answers (0 never .. 4 almost always), in the order of trainer/data/reluctance.yaml.
+SELFCHECK = (3, 2, 3, 3, 2, 3, 1, 2, 3, 4, 2, 2, 0, 1, 2, 1)
+
+
+def hesitation(window: MainWindow, out: Path) -> None:
+    """The self-check from Progress, filled in (selfcheck.png), then the 'Where you hesitate' panel with what the
+    rep said beside what the drills show (hesitation.png)."""
+    view = window.views["progress"]
+    dialog = view.open_selfcheck()
+    dialog.set_answers(SELFCHECK)
+    settle()
+    dialog.grab().save(str(out / "selfcheck.png"))
+    print(f"  {out / 'selfcheck'}.png", flush=True)
+    done = []
+    view.loaded.connect(lambda: done.append(True))
+    dialog.save()
+    wait(lambda: bool(done), what="the profile with the self-check")
+    settle()
+    view.hesitation.grab().save(str(out / "hesitation.png"))
+    print(f"  {out / 'hesitation'}.png", flush=True)
 
 
 def assign_dialog(window: MainWindow, out: Path) -> None:
@@ -189,12 +213,13 @@ def main() -> int:
         if key == "progress":
             report_dialog(window, out)
             save("report-saved")
-    window.resize(*SIZE)
-
+            hesitation(window, out)
+    window.resize(WIDE, SIZE[1])  # Team: every column of the coach's table, focus included
     show(window, "team")
     window.views["team"].model.sort_by("score", descending=True)
     settle()
     save("team")
+    window.resize(*SIZE)
     assign_dialog(window, out)
 
     drill = window.views["drill"]
