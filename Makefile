@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 	scripts/install-system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[whisper,meaning,test]'
+	$(BIN)/python -m pip install -q -e '.[whisper,meaning,voice,test]'
 	touch $(STAMP)
 
 BENCHES ?= bench/asr.py bench/score.py bench/turns.py bench/startup.py bench/memory.py bench/echo.py

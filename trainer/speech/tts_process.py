@@ -1,4 +1,4 @@
-"""The app's side of the text-to-speech process (trainer/speech/tts_worker.py): ask, wait, recover.
+"""The app's side of a text-to-speech process (trainer/speech/tts_worker.py, natural_worker.py): ask, wait, recover.
 
 One request at a time goes to the engine's process and the caller waits for the
 reply with a timeout. When the process dies (espeak-ng crashed), a new one is started
@@ -31,9 +31,15 @@ class _Died(Exception):
 
 
 class TtsProcess:
-    """The engine's process, started on first use and again after it dies or hangs."""
+    """An engine's process, started on first use and again after it dies or hangs.
 
-    def __init__(self) -> None:
+    `module` is the worker run as `python -m module` (espeak-ng's by default); `check` is
+    what the user is told to check when it fails to start, crashes twice or hangs.
+    """
+
+    def __init__(self, module: str = "trainer.speech.tts_worker", check: str = ESPEAK_CHECK) -> None:
+        self.module = module
+        self.check = check
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
         self._replies: queue.SimpleQueue = queue.SimpleQueue()
@@ -60,7 +66,7 @@ class TtsProcess:
                 except _Died as died:
                     self._process = None
                     if crashed_before:
-                        raise TrainerError(f"text-to-speech engine crashed twice on {what} ({died}); {ESPEAK_CHECK}, "
+                        raise TrainerError(f"text-to-speech engine crashed twice on {what} ({died}); {self.check}, "
                                            "then try again") from None
                     crashed_before = True
                     log.warning("text-to-speech engine crashed on %s (%s); starting it again", what, died)
@@ -68,7 +74,7 @@ class TtsProcess:
                 except TimeoutError:
                     self.close()
                     raise TrainerError(f"text-to-speech engine did not finish {what} within {timeout_s:g} s and was "
-                                       f"restarted; {ESPEAK_CHECK}") from None
+                                       f"restarted; {self.check}") from None
                 if "error" in reply:
                     raise TrainerError(reply["error"])
                 return reply["ok"]
@@ -87,7 +93,7 @@ class TtsProcess:
         if self._process is not None and self._process.poll() is None:
             return
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "trainer.speech.tts_worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, "-m", self.module], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             text=True, encoding="utf-8", bufsize=1)
         self._replies = queue.SimpleQueue()
         threading.Thread(target=self._read, args=(self._process, self._replies), name="tts-replies",
@@ -97,7 +103,7 @@ class TtsProcess:
         except TimeoutError:
             self.close()
             raise TrainerError(f"text-to-speech engine did not start within {START_TIMEOUT_S:g} s; "
-                               f"{ESPEAK_CHECK}") from None
+                               f"{self.check}") from None
         if "error" in ready:
             self.close()
             raise TrainerError(ready["error"])

@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 class Speaker:
     """Owns the pyttsx3 engine (one per process: espeak-ng is one process-wide library)."""
 
+    QUERIES = ("voices", "variants", "version")  # requests answered by the method of that name
+    INSTALL_HINT = "on Linux install espeak-ng (`sudo apt-get install espeak-ng`)"
+
     def __init__(self) -> None:
         import pyttsx3
 
@@ -107,10 +110,10 @@ class Speaker:
                 Path(path).write_bytes(target.getvalue())
             except OSError as error:
                 Path(path).unlink(missing_ok=True)
-                raise RuntimeError(_cannot_save(error, Path(path).parent)) from None
+                raise RuntimeError(cannot_save(error, Path(path).parent)) from None
 
 
-def _cannot_save(error: OSError, folder: Path) -> str:
+def cannot_save(error: OSError, folder: Path) -> str:
     """The message for a rendered line that could not be written to the cache folder."""
     where = "or move the cache with $TRAINER_CACHE"
     if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
@@ -118,28 +121,27 @@ def _cannot_save(error: OSError, folder: Path) -> str:
     return f"{folder}: cannot save the prospect's line ({error.strerror or error}); make the folder writable, {where}"
 
 
-def answer(speaker: Speaker, request: dict[str, Any]) -> Any:
-    """What one request asks of the engine."""
+def answer(speaker, request: dict[str, Any]) -> Any:
+    """What one request asks of the engine: `save` with its arguments, or one of the speaker's QUERIES."""
     op = request.get("op")
     if op == "save":
-        return speaker.save(request["text"], request["voice"], request["rate"], request["pitch"], request["path"])
-    if op in ("voices", "variants", "version"):
+        return speaker.save(**{key: value for key, value in request.items() if key != "op"})
+    if op in speaker.QUERIES:
         return getattr(speaker, op)()
     raise ValueError(f"unknown request {op!r}")
 
 
-def serve(requests: TextIO, replies: TextIO) -> None:
-    """Start the engine, then answer requests until `requests` ends."""
+def serve(requests: TextIO, replies: TextIO, speaker_type: type = Speaker) -> None:
+    """Start the engine (a `speaker_type`), then answer requests until `requests` ends."""
 
     def reply(message: dict[str, Any]) -> None:
         replies.write(json.dumps(message) + "\n")
         replies.flush()
 
     try:
-        speaker = Speaker()
+        speaker = speaker_type()
     except (ImportError, RuntimeError, OSError) as error:
-        reply({"error": f"text-to-speech engine cannot start ({error}); on Linux install espeak-ng "
-                        "(`sudo apt-get install espeak-ng`)"})
+        reply({"error": f"text-to-speech engine cannot start ({error}); {speaker_type.INSTALL_HINT}"})
         return
     reply({"ready": True})
     for line in requests:
@@ -149,11 +151,11 @@ def serve(requests: TextIO, replies: TextIO) -> None:
             reply({"error": str(error)})
 
 
-def main() -> None:
+def main(speaker_type: type = Speaker) -> None:
     """Serve on stdin/stdout, with everything else that writes to stdout sent to stderr."""
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    serve(sys.stdin, replies)
+    serve(sys.stdin, replies, speaker_type)
 
 
 if __name__ == "__main__":
