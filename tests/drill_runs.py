@@ -14,13 +14,14 @@ from trainer.store.check import check
 from trainer.store.db import Store
 
 
-def run_drill(tmp_path, plan: DrillPlan, engine, answer_paths, *, on_event=None):
+def run_drill(tmp_path, plan: DrillPlan, engine, answer_paths, *, on_event=None, real_time=False):
     """`plan` answered by the WAVs `answer_paths` through `engine`, stored in a fresh data folder.
 
     `on_event(event, runner)` sees every event as it comes (e.g. to press Space or stop).
+    `real_time`: lines and answers take as long as they last (`trainer drill --answers DIR`).
     Returns (result, the stored drill, the events, the store's health report).
     """
-    clock = AudioClock(virtual=True)
+    clock = AudioClock(virtual=not real_time)
     events = []
 
     def record(event):
@@ -32,7 +33,7 @@ def run_drill(tmp_path, plan: DrillPlan, engine, answer_paths, *, on_event=None)
         store.startup()
         runner = DrillRunner(plan, store=store, engine=engine, audio_in=AnswerFiles(list(answer_paths), clock),
                              audio_out=FileOutput(tmp_path / "played", clock), clock=clock, on_event=record,
-                             mode="answers,fast")
+                             mode="answers" if real_time else "answers,fast")
         result = runner.run()
         stored = store.drill(result.drill_id)
         report = check(store)

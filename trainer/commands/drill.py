@@ -241,6 +241,8 @@ class _Printer:
                       f"Prospect audio: {self.played_to}", f"Your answers: {source}")
         elif isinstance(event, LineWillPlay):
             self._say("", f"Turn {event.turn} - {event.persona}: \"{event.line}\"", *_help_lines(event.help))
+            if event.notice:
+                _notice(event.notice)
         elif isinstance(event, LineDidPlay) and event.answer_due is not None:
             self._say(f"  prepare: {event.answer_due - event.end:.0f} s to get ready, then answer "
                       f"(from {event.answer_due:.2f} s; --no-prep skips it)")

@@ -178,6 +178,7 @@ class LineWillPlay:
     line: str
     audio: Path
     help: PromptHelp | None = None  # what to show the rep with the line (model answer, bank entry, tip)
+    notice: str | None = None  # the line is not in the persona's own voice, and why (the natural voice failed)
 
 
 @dataclass(frozen=True)

@@ -197,6 +197,8 @@ class DrillRunner:
         # the meaning model loads, and the plan's own move wording is encoded, while the first line plays
         warm_up_in_background([node for objection in self.plan.objections
                                for node in (objection, *objection.follow_ups.values())])
+        for line in self.plan.objections[0].lines:  # the first line renders while the input starts
+            self._render(self.plan.objections[0], line)
         self._start_input()
         self.drill_id = self.store.start_drill(
             pack.id, rules.level, pack_version=pack.version, engine=self.engine.name, mode=self.mode,
@@ -234,7 +236,7 @@ class DrillRunner:
             rendered = self._render(prompt.objection, prompt.line).result()
             shown = help_for(self.store, self.plan.pack.id, prompt.objection, self.plan.rules, prompt.node)
             self._emit(LineWillPlay(number, prompt.objection.id, prompt.node.id, self._persona_name(prompt.objection),
-                                    prompt.line, rendered.path, shown))
+                                    prompt.line, rendered.path, shown, rendered.notice))
             opened = self.clock.now()
             playback = self.audio_out.play(rendered.path)
             if self.echo is not None:
@@ -477,9 +479,7 @@ class DrillRunner:
         voice = self._voice(objection)
         key = (line, voice)
         if key not in self._renders:
-            self._renders[key] = self._renderer.submit(
-                tts.render, line, voice.language, gender=voice.gender, rate=voice.rate, pitch=voice.pitch
-            )
+            self._renders[key] = self._renderer.submit(tts.render_voice, line, voice)
         return self._renders[key]
 
     def _prerender_after(self, prompt: Prompt, conversation: Conversation) -> None:

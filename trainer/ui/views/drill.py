@@ -102,6 +102,8 @@ class DrillView(View):
         self.error = Banner(tone="error", action="Back")
         self.error.action_clicked.connect(self.back_to_setup)
         self.error.hide()
+        self.voice_notice = Banner()  # the natural voice failed and espeak-ng speaks instead
+        self.voice_notice.hide()
         self.turn_card = ScoreCard()
         self.turn_holder = Card("Your last answer")
         self.turn_holder.body.addWidget(self.turn_card)
@@ -109,7 +111,8 @@ class DrillView(View):
         self.turn_strip = hbox(spacing=6)
         self.route = label("", "faint", wrap=True)
         self.live.setLayout(vbox(hbox((self.persona, 1), self.level_pill, self.end_button, spacing=12),
-                                 self.error, self.stage_card, self.turn_holder, self.turn_strip, self.route, None,
+                                 self.error, self.voice_notice, self.stage_card, self.turn_holder, self.turn_strip,
+                                 self.route, None,
                                  spacing=14))
         for widget in self.live.findChildren(QWidget):
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -240,6 +243,8 @@ class DrillView(View):
     # -- the turns ------------------------------------------------------------------------
 
     def _line_will_play(self, event) -> None:
+        if event.notice:
+            self.voice_notice.show_text(f"The prospect's voice: {event.notice}")
         if event.help is not None:  # what the level shows with this line (a follow-up's own model answer ...)
             self._show_help(event.help)
         visible = self.plan.rules.script_visible
@@ -396,6 +401,7 @@ class DrillView(View):
 
     def _reset_live(self) -> None:
         self.error.hide()
+        self.voice_notice.hide()
         self.turn_holder.hide()
         clear_layout(self.turn_strip)
         self._chips.clear()

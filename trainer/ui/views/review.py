@@ -38,7 +38,7 @@ def prospect_audio(turn: TurnRecord, pack: Pack | None) -> Path:
         objection = next((o for o in pack.objections if o.id == turn.objection_id), None)
         persona = pack.personas.get(objection.persona) if objection else None
         voice = persona.voice if persona else voice
-    return tts.render(turn.prospect_line, voice.language, gender=voice.gender, rate=voice.rate, pitch=voice.pitch).path
+    return tts.render_voice(turn.prospect_line, voice).path
 
 
 def gap_text(gap: float | None) -> str:

