@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[whisper,meaning,voice,test]'
 	touch $(STAMP)
 
-BENCHES ?= bench/asr.py bench/score.py bench/turns.py bench/startup.py bench/memory.py bench/echo.py
+BENCHES ?= bench/asr.py bench/score.py bench/turns.py bench/startup.py bench/memory.py bench/echo.py bench/voices.py
 
 bench: $(STAMP)
 	for script in $(BENCHES); do $(BIN)/python $$script || exit 1; done

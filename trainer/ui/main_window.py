@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from trainer import __version__
 from trainer.core import paths
 from trainer.core.errors import TrainerError
+from trainer.speech import natural_voice
 from trainer.ui import tasks
 from trainer.ui.context import AppContext
 from trainer.ui.health import Health, check_health
@@ -187,6 +188,10 @@ class MainWindow(QMainWindow):
         # a drill then starts without waiting for the model; a missing engine is the health banner's to say
         tasks.run_in_background(self.ctx.engine, on_error=lambda error: log.info("engine not loaded: %s", error),
                                 owner=self)
+        # and the natural voice's model, so that a drill's first line does not wait for it (bench/voices.py)
+        if natural_voice.installed():
+            tasks.run_in_background(natural_voice.warm_up, owner=self,
+                                    on_error=lambda error: log.info("natural voice not started: %s", error))
 
     def _started(self, startup) -> None:
         if startup.recovered:

