@@ -13,6 +13,7 @@ from typing import Sequence
 from trainer.core.clauses import Clause
 from trainer.core.lexicon import Lexicon
 from trainer.core.moves import MoveLibrary, default_move_library
+from trainer.core.question_shape import after_lead
 from trainer.core.text import word_tokens
 from trainer.core.transcript import Word
 
@@ -71,12 +72,7 @@ def is_word_list(words: Sequence[Word], library: MoveLibrary | None = None) -> b
 def genuine_question(words: Sequence[Word], clause: Clause, lexicon: Lexicon) -> bool:
     """True for a clause shaped as a genuine question to the prospect (not a pushing one)."""
     toks, _ = word_tokens([words[i] for i in clause.words])
-    at = 0
-    while at < len(toks):
-        lead = lexicon.starts_with("connectors", toks, at) or lexicon.starts_with("fillers", toks, at)
-        if lead is None:
-            break
-        at = lead.end
+    at = after_lead(toks, lexicon)
     opener = lexicon.starts_with("question_openers", toks, at)
     asked = clause.text.rstrip().endswith("?") or opener is not None
     if not asked or len(toks) - at < 3:

@@ -6,9 +6,10 @@ meanings are the ones in docs/metrics.md, used unchanged by the CLI, UI and repo
 
 Questions: when the engine punctuates (any word carries . ? or !), a question is a
 clause ending in "?". Otherwise the answer is cut into clauses at pauses (a silence
-between speech spans, or >= 0.5 s between word times) and before a connector ("and",
-"so", "but" ...); a clause is a question when, after leading connectors and fillers,
-it opens with a question opener (a wh-word or an inverted auxiliary: "do you",
+between speech spans, or >= 0.5 s between word times), before a connector ("and",
+"so", "but" ...) and where a question opens after a shorter pause (>= 0.2 s:
+"that's fair | can I ask ..."); a clause is a question
+when, after leading connectors and fillers, it opens with a question opener (a wh-word or an inverted auxiliary: "do you",
 "could", "is" ...). Free relatives such as "what we do is" are lexicon exceptions.
 
 Listening, as a scripted role-play can measure it (the prospect's lines are fixed and
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from trainer.core.lexicon import Lexicon, PhraseMatch, default_lexicon
+from trainer.core.question_shape import after_lead
 from trainer.core.targets import Targets
 from trainer.core.text import CLAUSE_END, SENTENCE_END, tokens, trailing_punctuation, word_tokens
 from trainer.core.transcript import PROSPECT, REP, Span, Turn, Word
@@ -33,6 +35,9 @@ from trainer.core.transcript import PROSPECT, REP, Span, Turn, Word
 JOIN_GAP_S = 0.5  # voiced stretches closer than this form one speech span
 MONOLOGUE_GAP_S = 1.5  # a silence this long ends a monologue
 PAUSE_SPLIT_S = 0.5  # a gap between word times this long ends a clause (unpunctuated engines)
+# ... and this long, when a question opens after it ("that's fair | can I ask ..."): measured, Vosk's word
+# times leave 0.24-0.27 s between espeak-ng's sentences said in one breath; people pause as long or longer.
+QUESTION_PAUSE_S = 0.2
 MODEL_ANSWER_WPM = 150.0  # the calm pace a model answer's airtime is measured at (middle of the pace band)
 
 
@@ -87,7 +92,8 @@ def talk_over(spans: Sequence[Span], prospect: Span | None) -> tuple[int, float]
 def ask_then_stop(words: Sequence[Word], spans: Sequence[Span], questions: Sequence[range]) -> float | None:
     """Seconds of rep speech after the end of their last question clause (None without a question).
 
-    The question's end is its last word's end time, kept inside the speech span that holds
+    The question's end is its last word's end time (without punctuation, of the last word
+    before the next pause of QUESTION_PAUSE_S), kept inside the speech span that holds
     the word (engine word times are approximate, docs/design.md); what follows is counted on
     the speech spans, so a silent pause after the question costs nothing.
     """
@@ -95,6 +101,11 @@ def ask_then_stop(words: Sequence[Word], spans: Sequence[Span], questions: Seque
     if not questions or not spans:
         return None
     last = questions[-1][-1]
+    if not engine_punctuates(words):
+        # Without a "?" the question's own end is not written: it runs to the next pause, since
+        # a connector inside it cuts a clause ("can I ask your name | so I can tell her ...")
+        while last + 1 < len(words) and words[last + 1].start - words[last].end < QUESTION_PAUSE_S:
+            last += 1
     span = spans[place_words([words[last]], spans)[0]]
     asked_at = min(max(words[last].end, span.start), span.end)
     return sum(max(0.0, s.end - max(s.start, asked_at)) for s in spans)
@@ -171,10 +182,14 @@ def clauses(words: Sequence[Word], spans: Sequence[Span], lexicon: Lexicon) -> l
         if punctuated:
             cut = bool(set(trailing_punctuation(words[i - 1].text)) & CLAUSE_END)
         else:
+            gap = words[i].start - words[i - 1].end
             cut = (
-                words[i].start - words[i - 1].end >= PAUSE_SPLIT_S
+                gap >= PAUSE_SPLIT_S
                 or placed[i] != placed[i - 1]
                 or (i in first_token and lexicon.starts_with("connectors", toks, first_token[i]) is not None)
+                or (gap >= QUESTION_PAUSE_S and i in first_token
+                    and lexicon.starts_with("question_openers", toks, after_lead(toks, lexicon, first_token[i]))
+                    is not None)
             )
         if cut:
             cuts.append(i)
@@ -192,13 +207,7 @@ def question_clauses(words: Sequence[Word], spans: Sequence[Span], lexicon: Lexi
                 found.append(clause)
             continue
         toks, _ = word_tokens([words[i] for i in clause])
-        at = 0
-        while at < len(toks):  # skip leading connectors and fillers ("so um what's ...")
-            lead = lexicon.starts_with("connectors", toks, at) or lexicon.starts_with("fillers", toks, at)
-            if lead is None:
-                break
-            at = lead.end
-        if lexicon.starts_with("question_openers", toks, at) is not None:
+        if lexicon.starts_with("question_openers", toks, after_lead(toks, lexicon)) is not None:
             found.append(clause)
     return found
 
