@@ -3,7 +3,7 @@
 import pytest
 from tts_speech import compose
 
-from trainer.drill.turn import Transcriber
+from trainer.drill.transcriber import Transcriber
 from trainer.speech.whisper_engine import WhisperEngine
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,8 @@ tests/core/test_model_answers.py checks every node on synthetic word timings; th
 one node per objection (its opening, the model answer a rep sees first) as a drill hears
 it: the project's TTS (espeak-ng) says the model answer at a measured 140 wpm, 0.8 s after
 the prospect's line, Whisper tiny.en writes it down, VAD finds the speech spans, and the
-answer is assessed as a drill assesses it (moves by meaning with the shared recogniser).
+answer is assessed as a drill assesses it (moves by meaning with the shared recogniser):
+it must meet every default target and make every move of its rubric.
 
 espeak-ng's rate setting is not the pace the metrics measure (at a setting of 140 the
 library's answers measured 145-190 wpm, median ~165, on 2026-12-06): each answer is
@@ -19,7 +20,6 @@ from trainer.core.text import tokens
 from trainer.meaning.recogniser import shared_recogniser
 from trainer.speech.hearing import hear
 from trainer.speech.vad import speech_spans
-from trainer.speech.whisper_engine import WhisperEngine
 
 from tests.core.test_model_answers import NODES, misses_a_default_target
 
@@ -51,21 +51,39 @@ def said_at(text: str, wpm: float, folder):
     return compose([LATENCY_S, text, 0.5], folder / "answer.wav", rate=round(PACE_WPM * wpm / measured))
 
 
+# Every move of every model answer is heard, but for Whisper's mishearings: none may lose two moves.
+# Measured 2026-12-06 at 140 wpm, 2 of the 84 lost one, both to the words heard: "That's sensible,
+# payroll first" heard as "At sensible payroll first" (above), and "I respect that, ... so nobody
+# gets a call they didn't agree to" as "I respect Matt, ... so nobody gets a call needed to read to".
+# (tests/speech/test_hearing.py asked this at espeak-ng's default rate, with 0-1 misses.) Every model answer covers all its moves as text (tests/core/test_library.py).
+SPOKEN_SINGLE_MISSES_ALLOWED = 2
+
+
+@pytest.fixture(scope="module")
+def heard_openings(whisper, tmp_path_factory):
+    """Each opening's model answer said at PACE_WPM, heard and assessed once: (where, pack, node, heard, result)."""
+    out = []
+    for where, pack, level, node in OPENINGS:
+        folder = tmp_path_factory.mktemp("model-answer")
+        speech = said_at(node.model_answer, PACE_WPM, folder)
+        heard = hear(whisper, speech.samples)
+        # the recording starts as the prospect's line ends (0.0): the answer starts LATENCY_S into it
+        result = assess_answer(heard.transcript.words, heard.spans, 0.0, node, pack, prospect_start=-2.5,
+                               level=level, recogniser=shared_recogniser())
+        out.append((where, pack, node, heard, result))
+    return out
+
+
 def test_one_model_answer_per_objection_is_sampled():
     assert len(OPENINGS) >= 80 and len(PACKS) >= 7
 
 
 @pytest.mark.parametrize("pack_id", PACKS)
-def test_spoken_model_answers_meet_every_default_target_and_score_90(pack_id, whisper, tmp_path):
+def test_spoken_model_answers_meet_every_default_target_and_score_90(pack_id, heard_openings):
     misses = []
-    for where, pack, level, node in OPENINGS:
+    for where, pack, node, heard, result in heard_openings:
         if pack.id != pack_id:
             continue
-        speech = said_at(node.model_answer, PACE_WPM, tmp_path)
-        heard = hear(whisper, speech.samples)
-        # the recording starts as the prospect's line ends (0.0): the answer starts LATENCY_S into it
-        result = assess_answer(heard.transcript.words, heard.spans, 0.0, node, pack, prospect_start=-2.5,
-                               level=level, recogniser=shared_recogniser())
         metrics = result.metrics
         assert metrics.latency_s == pytest.approx(LATENCY_S, abs=0.1), where
         said = spoken_pace(node.model_answer, heard.spans)  # the model answer's words over its speech
@@ -75,3 +93,14 @@ def test_spoken_model_answers_meet_every_default_target_and_score_90(pack_id, wh
             misses.append(f"{where}: {missed}; heard {heard.transcript.text!r}")
     print(*misses, sep="\n")  # the measured misses, for the record (pytest -s)
     assert len(misses) <= MAX_MISHEARD_IN_A_PACK, "\n".join(misses)
+
+
+def test_every_model_answer_makes_its_moves_when_spoken(heard_openings):
+    misses = []
+    for where, _, _, heard, result in heard_openings:
+        missed = [m for m, ok in result.rubric.as_json().items() if not ok]
+        if missed:
+            misses.append((len(missed), f"{where}: missed {missed} in {heard.transcript.text!r}"))
+    report = "\n".join(text for _, text in misses)
+    assert all(count == 1 for count, _ in misses), report
+    assert len(misses) <= SPOKEN_SINGLE_MISSES_ALLOWED, report

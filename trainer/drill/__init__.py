@@ -2,6 +2,7 @@
 
 - `runner.py`: `DrillRunner`, one drill turn after turn, from the prospect's line to a stored, scored answer.
 - `turn.py`: the rep's side of one turn (the input streamed to the recording, the endpointer and the engine).
+- `transcriber.py`: one answer's recognizer on its own thread (partials, Whisper's speculative pass, the final words).
 - `events.py`: what the runner reports, and the results it carries.
 - `plan.py`: what to drill (pack, objections, the level's rules).
 - `answer_source.py`: answer files standing in for a microphone.

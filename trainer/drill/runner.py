@@ -67,6 +67,7 @@ from trainer.drill.events import (
     DrillResult,
     EventCallback,
     LineWillPlay,
+    PartialTranscript,
     RepTurnStarted,
     TurnDidEnd,
     TurnResult,
@@ -74,8 +75,9 @@ from trainer.drill.events import (
     drill_metrics_json,
 )
 from trainer.drill.plan import DrillPlan
-from trainer.meaning.recogniser import shared_recogniser, warm_up_in_background
-from trainer.drill.turn import RepTurn, Transcriber
+from trainer.meaning.recogniser import prepare_in_background, shared_recogniser, warm_up_in_background
+from trainer.drill.transcriber import Transcriber
+from trainer.drill.turn import RepTurn
 from trainer.speech import tts
 from trainer.speech.asr import Engine
 from trainer.speech.audio import AudioClock
@@ -508,6 +510,8 @@ class DrillRunner:
         )
 
     def _emit(self, event) -> None:
+        if isinstance(event, PartialTranscript):
+            prepare_in_background(event.text)  # the moves are judged sooner when the answer ends
         self._on_event(event)
 
     def _drill(self, clock_time: float) -> float:
