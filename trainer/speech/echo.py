@@ -23,6 +23,11 @@ counted that never happened. RepDrill knows exactly what it played and when
    line's echo through untouched, well past its first frames, and the rep talking
    over the prospect always adds to the echo.
 
+A microphone that hears nothing of the speakers (headphones not ticked, speakers turned
+down) is left as it is once the gate has heard a second of loud playing come back as
+silence (`ResidualGate.silent_room`): AEC3 would mute the rep talking over a line it has
+no echo path for.
+
 `EchoCancellation` is one drill's worth: the played lines, the canceller and the gate;
 `clean(chunk)` turns a captured chunk into the chunk the turn uses.
 """
@@ -88,6 +93,20 @@ COUPLING_PERCENTILE = 90
 COUPLING_EVERY = 25  # readings between two percentiles once it has settled (each costs ~40 us)
 # Played frames quieter than this (int16 RMS) cause no echo worth gating.
 QUIET_RMS = 30.0
+# A microphone that stays under QUIET_RMS while a frame this loud plays hears the speakers at -36 dB or
+# less (headphones not ticked, speakers turned down or far away): such a frame is a coupling reading too,
+# so the gate learns the room has next to no echo. Left out, the coupling stayed at INITIAL_COUPLING for
+# the whole drill and the rep was gated unless louder than the line: a drill through a sound server whose
+# microphone never heard the speakers lost "Can I ask" said as the line ended (tests/cli/test_drill_cli.py).
+SILENT_ROOM_PLAYED_RMS = 2000.0
+# When at least this share of SILENT_ROOM_FRAMES or more such loud frames (1 s of them: longer than any
+# delay AEC3 handles) were heard as silence, the room has no echo: the microphone's own sound is used,
+# not AEC3's. (AEC3 mutes a voice over a loud reference it has no echo path for: measured, a rep at
+# -14 dB over the line came out at RMS 1 of 1,300, and stayed muted 0.3 s after the line.) The room
+# stays silent until the microphone's loudness follows the played audio's (the echo's delay is found:
+# the volume went up), however much the rep talks over the lines.
+SILENT_ROOM_FRAMES = 100
+SILENT_ROOM_SHARE = 0.95
 # The echo's delay behind the reference is measured from the loudness envelopes of the microphone and
 # the played audio (10 ms frames) over the last DELAY_WINDOW_FRAMES, at lags up to DELAY_MAX_FRAMES
 # (AEC3's own range, 0.5 s), every DELAY_EVERY frames; a lag counts when the envelopes correlate by
@@ -155,6 +174,9 @@ class ResidualGate:
         self._played_envelope: deque[float] = deque(maxlen=DELAY_WINDOW_FRAMES + DELAY_MAX_FRAMES)
         self._heard_envelope: deque[float] = deque(maxlen=DELAY_WINDOW_FRAMES)
         self._frames = 0
+        self._loud_played = 0  # frames played at SILENT_ROOM_PLAYED_RMS or more ...
+        self._loud_unheard = 0  # ... of which the microphone heard nothing
+        self.silent_room = False  # no echo heard at all (see SILENT_ROOM_FRAMES)
 
     def apply(self, mic: np.ndarray, reference: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
         """`cleaned` with the frames that hold nothing but residual echo silenced (int16, whole 10 ms frames)."""
@@ -171,7 +193,15 @@ class ResidualGate:
             self.played_frames += 1
             left = _rms(cleaned[frame])
             near_delay = self._played_near_delay()
-            if heard > QUIET_RMS and left < heard * 10 ** (-ECHO_ALONE_REMOVED_DB / 20):
+            unheard = False
+            if played >= SILENT_ROOM_PLAYED_RMS:
+                self._loud_played += 1
+                unheard = heard <= QUIET_RMS
+                self._loud_unheard += unheard
+                if (not self.silent_room and self.delay_frames is None and self._loud_played >= SILENT_ROOM_FRAMES
+                        and self._loud_unheard >= SILENT_ROOM_SHARE * self._loud_played):
+                    self.silent_room = True
+            if unheard or (heard > QUIET_RMS and left < heard * 10 ** (-ECHO_ALONE_REMOVED_DB / 20)):
                 observed = heard / played
                 self._observed.append(observed)
                 self._readings += 1
@@ -179,10 +209,10 @@ class ResidualGate:
                     self.coupling = float(np.percentile(self._observed, COUPLING_PERCENTILE))
                     if self._delay_observed:
                         self.delay_coupling = float(np.percentile(self._delay_observed, COUPLING_PERCENTILE))
-                if near_delay > QUIET_RMS:
+                if near_delay > QUIET_RMS and not unheard:
                     self._delay_observed.append(heard / near_delay)
                 self.measured = True
-            if self.played_frames * FRAME_SAMPLES >= ADAPT_S * ENGINE_RATE:
+            if self.played_frames * FRAME_SAMPLES >= ADAPT_S * ENGINE_RATE or self.silent_room:
                 loud = left >= self.coupling * played * 10 ** (-GATE_BELOW_ECHO_DB / 20)
                 loud = loud and heard > self.delay_coupling * near_delay * 10 ** (ABOVE_ECHO_DB / 20)
             else:
@@ -215,6 +245,7 @@ class ResidualGate:
                 best, best_corr = lag, corr
         if best is not None:
             self.delay_frames = best
+            self.silent_room = False  # the microphone hears the speakers after all
 
     def _played_near_delay(self) -> float:
         """The loudest played frame within `DELAY_SMEAR_FRAMES` of the measured lag (0 before it is known)."""
@@ -246,8 +277,8 @@ class EchoCancellation:
     def clean(self, chunk: AudioChunk) -> AudioChunk:
         """The chunk with what the speakers played taken out (a chunk of whole 10 ms frames)."""
         reference = self.played.samples(chunk.captured_at + REFERENCE_LEAD_S, len(chunk.samples))
-        cleaned = self.canceller.process(chunk.samples, reference)
-        return replace(chunk, samples=self.gate.apply(chunk.samples, reference, cleaned))
+        cleaned = self.gate.apply(chunk.samples, reference, self.canceller.process(chunk.samples, reference))
+        return chunk if self.gate.silent_room else replace(chunk, samples=cleaned)
 
 
 def _rms(samples: np.ndarray) -> float:
