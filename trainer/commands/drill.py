@@ -48,6 +48,7 @@ from trainer.drill.events import (
     TurnDidEnd,
     TurnScored,
 )
+from trainer.speech import natural_voice
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import MicrophoneInput
 from trainer.speech.audio_out import FileOutput, SoundDeviceOutput
@@ -130,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
                     "(`trainer db check` lists them)")
         audio_out, played_to = _output(args, clock)  # a device stream warms up while the engine loads
         stack.callback(audio_out.close)
+        personas = {objection.persona for objection in plan.objections}  # and the natural voice, if it speaks
+        natural_voice.warm_up_in_background(p.voice for p in plan.pack.personas.values() if p.id in personas)
         engine = load_engine(args.engine, args.model, partials=False)
         printer = _Printer(args, plan, played_to, engine.name)
         runner = DrillRunner(plan, store=store, engine=engine, audio_in=audio_in, audio_out=audio_out,

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import threading
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
+from typing import Iterable
 
+from trainer.core.errors import TrainerError
 from trainer.core.pack_model import Voice
 from trainer.speech.tts_process import TtsProcess
 
@@ -70,6 +74,17 @@ def warm_up(timeout_s: float = RENDER_TIMEOUT_S) -> None:
     """Start the voice's process and load the model now, so the first line does not wait for it."""
     if installed():
         _process.call({"op": "ready"}, timeout_s, "starting the natural voice")
+
+
+def warm_up_in_background(voices: Iterable[Voice]) -> None:
+    """Warm the voice up on a thread of its own when one of these voices speaks with it (a failure is left to
+    the first line, which then falls back to espeak-ng with a notice)."""
+    def warm() -> None:
+        with suppress(TrainerError):
+            warm_up()
+
+    if any(speaks_for(voice) for voice in voices):
+        threading.Thread(target=warm, name="natural-voice-warm-up", daemon=True).start()
 
 
 def process_pid() -> int | None:

@@ -18,6 +18,7 @@ Run as `python -m trainer.speech.natural_worker`.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ from trainer.speech.tts_worker import cannot_save, main
 # the wanted length factor is raised to this power. Measured on three lines at speeds 0.8, 1 and 1.25
 # (length ratios wanted 1.25): 1.5 gave 1.18-1.31, 1.72 gave 1.25-1.39, 1.3 gave 1.15-1.26.
 LENGTH_EXPONENT = 1.5
+NICENESS = 5  # below the app in CPU priority (see the end of this file)
 SENTENCE_GAP_S = 0.2  # Piper renders sentence by sentence; a person pauses between them
 PEAK = 0.7  # Piper scales each sentence to full scale; this leaves headroom after resampling (espeak-ng peaks ~0.6)
 
@@ -87,4 +89,8 @@ class NaturalSpeaker:
 
 
 if __name__ == "__main__":
+    # Lines render ahead of need, so a render may wait; the app's audio streams and speech engine may not
+    # (a cold start of this process beside a starting output stream, at load 6 on 2 cores, kept the stream
+    # from starting within 5 s once in bench/voices.py).
+    os.nice(NICENESS)
     main(NaturalSpeaker)
