@@ -41,7 +41,7 @@ def test_a_room_without_echo_keeps_the_rep_over_and_after_the_line():
     mic = np.clip(np.round(near), -32768, 32767).astype(np.int16)
     before_rep = through(echo, mic[:10 * RATE])
     # by the time the rep speaks, the gate knows the microphone hears nothing of the speakers
-    assert echo.gate.silent_room and echo.gate.coupling < 0.02
+    assert echo.gate.silent_room
     rest = [echo.clean(AudioChunk(mic[i:i + 320], i / RATE, i)).samples for i in range(10 * RATE, len(mic), 320)]
     cleaned = np.concatenate([before_rep, *rest])
     spans = vad.speech_spans(cleaned[9 * RATE:], offset_s=9.0)
@@ -55,4 +55,4 @@ def test_a_room_with_echo_is_not_taken_for_a_silent_one():
     played, signal, near, _ = drill_audio()
     echo = EchoCancellation.start(played)
     through(echo, room_mic(RoomEcho(-12, 40), signal))
-    assert not echo.gate.silent_room and echo.gate.coupling > 0.05
+    assert not echo.gate.silent_room and echo.gate.measured and echo.gate.coupling > 0.05
