@@ -47,6 +47,11 @@ from trainer.speech.played_audio import PlayedAudio
 from trainer.speech.wavs import ENGINE_RATE
 
 FRAME_SAMPLES = ENGINE_RATE // 100  # AEC3 takes 10 ms frames
+# AEC3's output lags its input by this many samples (measured: the rep's voice alone, no echo, comes out
+# 127 samples late, -0.3 dB). The gate compares each output frame with the input it came from; compared
+# with the input frame of the same time, the fall of every syllable looked louder coming out than going
+# in (+2 dB and more), was taken for the canceller adding echo, and cut the rep's words over the line.
+CANCELLER_LAG_SAMPLES = 127
 # The reference is taken this far ahead of the capture time: PortAudio's DAC time leads the sound
 # by ~19 ms through PulseAudio (docs/audio.md); AEC3 finds the rest of the delay itself (up to
 # 0.5 s), measured with 10-80 ms of room delay on top.
@@ -112,6 +117,12 @@ SILENT_ROOM_SHARE = 0.95
 # (AEC3's own range, 0.5 s), every DELAY_EVERY frames; a lag counts when the envelopes correlate by
 # DELAY_MIN_CORR (measured through PulseAudio at -12 dB: 0.85-1.0 at the true lag, 80 ms).
 DELAY_WINDOW_FRAMES = 300
+# The first measurement comes once this much is heard (1 s, a quarter of it played): waiting for the whole
+# window, the delay was first known 3.5 s into a drill or later, and until then the gate could not tell
+# echo from the rep in AEC3's leaks (through PulseAudio under load, 3 drills in 4: 10-70 ms of echo only
+# 3-6 dB down passed as the rep, a false barge-in). Replayed with the first measurement after 1 s (known
+# 1.5 s into the drill), none passed.
+DELAY_FIRST_FRAMES = 100
 DELAY_MAX_FRAMES = 50
 DELAY_EVERY = 50
 DELAY_MIN_CORR = 0.7
@@ -172,15 +183,17 @@ class ResidualGate:
         self.delay_coupling = 0.0  # echo amplitude / played amplitude at that lag (90th percentile)
         self._delay_observed: deque[float] = deque(maxlen=COUPLING_FRAMES)
         self._played_envelope: deque[float] = deque(maxlen=DELAY_WINDOW_FRAMES + DELAY_MAX_FRAMES)
-        self._heard_envelope: deque[float] = deque(maxlen=DELAY_WINDOW_FRAMES)
+        self._heard_envelope: deque[float] = deque(maxlen=DELAY_WINDOW_FRAMES + DELAY_MAX_FRAMES)
         self._frames = 0
         self._loud_played = 0  # frames played at SILENT_ROOM_PLAYED_RMS or more ...
         self._loud_unheard = 0  # ... of which the microphone heard nothing
         self.silent_room = False  # no echo heard at all (see SILENT_ROOM_FRAMES)
+        self._held = np.zeros((2, CANCELLER_LAG_SAMPLES), np.int16)  # the last input samples not yet out
 
     def apply(self, mic: np.ndarray, reference: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
         """`cleaned` with the frames that hold nothing but residual echo silenced (int16, whole 10 ms frames)."""
         out = cleaned.copy()
+        mic, reference = self._aligned(mic, reference)
         for start in range(0, len(mic), FRAME_SAMPLES):
             frame = slice(start, start + FRAME_SAMPLES)
             self._recent.append(_rms(reference[frame]))
@@ -224,16 +237,21 @@ class ResidualGate:
                 self.gated_frames += 1
         return out
 
+    def _aligned(self, mic: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Microphone and reference delayed by the canceller's lag, so each frame lines up with its output."""
+        joined = np.concatenate([self._held, np.stack([mic, reference])], axis=1)
+        self._held = joined[:, len(mic):]
+        return joined[0, :len(mic)], joined[1, :len(mic)]
 
     def _follow_delay(self, played: float, heard: float) -> None:
         """Note one frame's loudness, played and heard; now and then measure the echo's lag from them."""
         self._played_envelope.append(played)
         self._heard_envelope.append(heard)
         self._frames += 1
-        if self._frames % DELAY_EVERY or len(self._played_envelope) < self._played_envelope.maxlen:
+        if self._frames % DELAY_EVERY or len(self._played_envelope) < DELAY_MAX_FRAMES + DELAY_FIRST_FRAMES:
             return
-        played_env, heard_env = np.array(self._played_envelope), np.array(self._heard_envelope)
-        if np.count_nonzero(played_env[DELAY_MAX_FRAMES:] > QUIET_RMS) < DELAY_WINDOW_FRAMES // 4:
+        played_env, heard_env = np.array(self._played_envelope), np.array(self._heard_envelope)[DELAY_MAX_FRAMES:]
+        if np.count_nonzero(played_env[DELAY_MAX_FRAMES:] > QUIET_RMS) < len(heard_env) // 4:
             return  # too little played in the window to tell the lag
         best, best_corr = None, DELAY_MIN_CORR
         for lag in range(DELAY_MAX_FRAMES + 1):
