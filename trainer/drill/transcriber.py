@@ -166,16 +166,20 @@ class Transcriber:
                 samples = [b for b in batch if b is not None]
                 # A streaming engine takes the chunks one by one even when behind, so the audio its text
                 # changed at (where its words end, for the end-of-turn model) is known to the chunk.
+                # Only the batch's last partial goes out: each one shown is also encoded for the moves, and
+                # one per chunk of a backlog starved this thread (a real-time drill at load 5 fell 2-3 s behind).
                 pieces = samples if self.streams_words else [np.concatenate(samples)] if samples else []
+                latest = None
                 for audio in pieces if not self._abandoned else []:
                     partial = self._recognizer.feed(audio)
-                    if partial is not None:
-                        self.partials.put(partial)
+                    latest = partial if partial is not None else latest
                     self._taken += len(audio)
                     text = partial if partial is not None else self._heard[0] if self._heard else ""
                     if self.streams_words or partial is not None:
                         changed = self._taken if partial is not None or self._heard is None else self._heard[2]
                         self._heard = (text, self._taken, changed)
+                if latest is not None:
+                    self.partials.put(latest)
                 with self._caught_up:
                     self._processed += sum(len(b) for b in samples)
                     self._caught_up.notify_all()
