@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from trainer.drill.runner import DrillRunner
 from trainer.drill.events import DrillResult
 from trainer.drill.plan import DrillPlan
@@ -24,10 +26,11 @@ from trainer.store.db import Store
 
 
 def echo_drill(folder: Path, plan: DrillPlan, engine, answers: Sequence[Path], echo: RoomEcho | None,
-               *, talk_over_s: float = 0.0) -> tuple[DrillResult, EchoCancellation | None]:
+               *, talk_over_s: float = 0.0, on_event=None) -> tuple[DrillResult, EchoCancellation | None]:
     """Run `plan` answered by `answers`, with the room's `echo` (None: headphones, no echo, no canceller).
 
-    `talk_over_s`: each answer starts that long before the prospect's line ends (a barge-in).
+    `talk_over_s`: each answer starts that long before the prospect's line ends (a barge-in);
+    `on_event` gets the drill's events.
     """
     clock = AudioClock(virtual=True)
     played = PlayedAudio()
@@ -37,7 +40,7 @@ def echo_drill(folder: Path, plan: DrillPlan, engine, answers: Sequence[Path], e
         store.startup()
         runner = DrillRunner(plan, store=store, engine=engine, audio_in=audio_in,
                              audio_out=FileOutput(folder / "played", clock), clock=clock, echo=cancellation,
-                             mode="answers,fast")
+                             mode="answers,fast", on_event=on_event or (lambda event: None))
         return runner.run(), cancellation
 
 
@@ -54,3 +57,9 @@ def prospect_words_heard(result: DrillResult, scripts: Sequence[str]) -> list[st
         only_prospect = set(words(turn.line)) - said
         found += [w for w in words(turn.transcript) if w in only_prospect]
     return found
+
+
+def words_kept(transcript: str, script: str) -> int:
+    """How many of the words said (`script`) the transcript holds, in order (aligned by word edit distance)."""
+    said = words(script)
+    return sum(op.src_end - op.src_start for op in Levenshtein.opcodes(said, words(transcript)) if op.tag == "equal")

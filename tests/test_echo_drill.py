@@ -19,6 +19,7 @@ from tts_speech import compose
 from trainer.core.packs import find_pack
 from trainer.drill.plan import plan_drill
 from trainer.drill.echo_sim import RoomEcho
+from trainer.drill.events import LevelMeter, RepTurnStarted, SpeechDidStart
 from trainer.speech.whisper_engine import WhisperEngine
 
 pytestmark = pytest.mark.slow
@@ -99,3 +100,24 @@ def test_trainer_drill_echo_sim(tmp_path):
     bad = subprocess.run([*command, "--echo-sim=loud"], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1
     assert "give the echo level in dB" in bad.stderr and "--echo-sim=-12:40" in bad.stderr
+
+
+def test_the_level_meter_shows_the_microphone_after_echo_cancellation(tmp_path, plan, whisper, answers):
+    """Until the rep speaks (the line and the pause after it) the meter shows what is left of the microphone
+    after cancellation, not the speakers' echo."""
+    events = []
+    echo_drill(tmp_path, plan, whisper, answers, RoomEcho(-6, 40), on_event=events.append)
+
+    before_speech, rep_speaking, waiting = [], [], []
+    for event in events:
+        if isinstance(event, RepTurnStarted):
+            waiting = []
+        elif isinstance(event, SpeechDidStart):
+            before_speech += waiting[:-6]  # the endpointer says so up to 0.3 s after the rep's first sound
+            waiting = None
+        elif isinstance(event, LevelMeter):
+            (rep_speaking if waiting is None else waiting).append(event.rms)
+    assert len(before_speech) >= 40 and len(rep_speaking) >= 40  # a meter every 50 ms of audio
+    # the echo at the microphone is ~0.05-0.1 of full scale here (the raw level); none of it is shown
+    assert max(before_speech) < 0.003, max(before_speech)
+    assert max(rep_speaking) > 0.03  # the rep's answers (espeak-ng at ~0.1-0.2 of full scale)

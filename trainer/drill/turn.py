@@ -55,7 +55,7 @@ from trainer.drill.events import (
 )
 from trainer.speech import vad
 from trainer.speech.audio import AudioClock
-from trainer.speech.audio_in import AudioChunk, AudioInput
+from trainer.speech.audio_in import AudioChunk, AudioInput, measure_level
 from trainer.speech.audio_out import AudioOutput, Playback
 from trainer.speech.endpoint import (
     CUT_IN,
@@ -198,7 +198,7 @@ class RepTurn:
         self._speculate(chunk.end)
         self._give_words()
         ended = self._consume(self.endpointer.feed(chunk))
-        self._report(chunk.end)
+        self._report(chunk)
         return ended
 
     def watch_for_more(self, playback: Playback, rendered: RenderedLine, opened: float) -> tuple[float, float] | None:
@@ -379,17 +379,18 @@ class RepTurn:
                 return event
         return None
 
-    def _report(self, audio_time: float) -> None:
+    def _report(self, chunk: AudioChunk) -> None:
         while True:
             try:
                 partial = self.transcriber.partials.get_nowait()
             except queue.Empty:
                 break
             self.emit(PartialTranscript(self.number, partial))
-        if audio_time - self._meter_at >= METER_EVERY_S:
-            level = self.audio_in.level()
+        if chunk.end - self._meter_at >= METER_EVERY_S:
+            # with echo cancellation on (a chunk filter), the meter shows the cleaned chunk, not the speakers' echo
+            level = measure_level(chunk.samples) if self.audio_in.chunk_filter is not None else self.audio_in.level()
             if level is not None:
-                self._meter_at = audio_time
+                self._meter_at = chunk.end
                 self.emit(LevelMeter(self.number, level.rms, level.peak))
 
     def _drill(self, clock_time: float) -> float:
