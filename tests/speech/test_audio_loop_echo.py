@@ -32,7 +32,7 @@ SHORT_ASK = "Can I ask what you had in mind?"
 ASKS_WITHOUT_VALUE = "That makes sense. How long does that take you?"
 ECHO_DB = -12.0
 PAPLAY_START_S = 0.5  # an answer lands 0-0.5 s after LineDidPlay (test_audio_loop_drill.py)
-LOOP_TALK_S = 0.4  # talk time through the real loop against the same drill from files (see the test)
+LOOP_TALK_S = 0.2  # talk time through the real loop against the same drill from files (issue 16)
 
 
 def drill(store, engine, audio_in, audio_out, clock, echo=None, on_event=None):
@@ -64,8 +64,11 @@ def test_a_drill_with_the_microphone_hearing_the_speakers(tmp_path, pulse_rig):
             loop.transcript, files.transcript)
         assert (loop.barge_ins, loop.assessment.metrics.talk_over_count) == (0, 0)
         m, f = loop.assessment.metrics, files.assessment.metrics
-        # Through the real sound server the canceller's residue next to the rep's words can add talk:
-        # up to 0.31 s was measured in CI (1.95 s against 1.64 s); simulated rooms stay within 0.2 s
-        # (tests/test_echo_drill.py), as the issue asks.
+        print(f"turn {loop.number}: talk {m.talk_s:.2f} s through the loop, {f.talk_s:.2f} s from files; "
+              f"latency {m.latency_s:.2f} s against {f.latency_s:.2f} s")
+        # Measured since the gate knows the echo's delay 1.5 s into the drill (trainer/speech/echo.py
+        # DELAY_FIRST_FRAMES): within 0.02 s in 4 runs, 3 of them with two busy loops on the 2 cores.
+        # Before, CI measured 1.95 s against 1.64 s, and under load 3 runs in 4 had a false barge-in:
+        # echo AEC3 leaked in the first line passed the gate as the rep.
         assert m.talk_s == pytest.approx(f.talk_s, abs=LOOP_TALK_S)
         assert f.latency_s - 0.1 <= m.latency_s <= f.latency_s + PAPLAY_START_S + 0.1
