@@ -72,8 +72,9 @@ def test_a_rep_talking_over_the_prospect_is_still_a_barge_in(tmp_path, plan, whi
 
     assert prospect_words_heard(result, SCRIPTS) == []
     heard_over = [t for t in result.turns if t.barge_ins >= 1 and t.assessment.metrics.talk_over_count >= 1]
-    # The residual gate misses some barge-ins under strong echo (bench/echo.py: 9 of 10 heard; the
-    # issue's target of 95% is not met): at -6 dB one turn of the drill may go unheard, never more.
+    # bench/echo.py hears 29 of 30 barge-ins (rep 1.0-2.0 s over the line, 5 rooms); the one missed is
+    # at -6 dB 80 ms, 1.0 s over turn 2: AEC3 itself takes the rep's 0.5 s over the line 30-40 dB
+    # down (the echo is as loud as the rep). So at -6 dB one turn of the drill may go unheard, never more.
     allowed_misses = 1 if room is not None and room.level_db >= -6 else 0
     assert len(heard_over) >= len(result.turns) - allowed_misses
     for turn in heard_over:
