@@ -82,7 +82,7 @@ def test_a_damaged_cache_file_is_replaced_by_the_source_model(source):
 
 def test_without_onnx_or_a_writable_cache_the_source_model_is_used(source, monkeypatch, isolated_dirs):
     from trainer.meaning.encoder import MODEL_SHA256
-    from trainer.meaning.int8_tables import int8_tables_model
+    from trainer.meaning.int8_tables import int8_tables_model, write_int8_tables_model
 
     real_import = builtins.__import__
 
@@ -92,9 +92,11 @@ def test_without_onnx_or_a_writable_cache_the_source_model_is_used(source, monke
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_onnx)
-    assert int8_tables_model(source, MODEL_SHA256) == source
+    target = isolated_dirs / "lean.onnx"
+    assert write_int8_tables_model(source, target) is False and not target.exists()
     monkeypatch.setattr(builtins, "__import__", real_import)
     blocked = isolated_dirs / "blocked"
     blocked.write_text("a file where the cache folder should be")
     monkeypatch.setenv("TRAINER_CACHE", str(blocked))
     assert int8_tables_model(source, MODEL_SHA256) == source
+

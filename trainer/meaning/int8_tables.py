@@ -9,32 +9,50 @@ bit for bit the same (the same products of the same numbers) and the table stays
 activations, which change the vectors the move model was fitted on.)
 
 The rewritten model is written once into the cache folder, named by the source model's
-checksum, and loaded from there afterwards. Without the `onnx` package, or when the model
+checksum, by a child process (`python -m trainer.meaning.int8_tables SOURCE TARGET`), and
+loaded from there afterwards. Without the `onnx` package, or when the model
 is not shaped as expected, the source model is used as it is.
 """
 
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 from pathlib import Path
 
 from trainer.core import paths
 
 REWRITE_VERSION = 1  # bump when the rewrite changes: a new cache file is made
+REWRITE_TIMEOUT_S = 120  # measured 1.5-2.5 s at load 5
 
 
 def int8_tables_model(source: Path, sha256: str) -> Path:
-    """The cached rewrite of `source` (made now if missing); `source` itself when it cannot be made."""
+    """The cached rewrite of `source` (made now, in a child process, if missing); `source` when it cannot be made.
+
+    A child process, so that onnx and the model's parsed graph (~50 MB) never sit in the
+    app's memory, which is what the rewrite is for.
+    """
     target = paths.cache_dir() / "meaning" / f"minilm-{sha256[:16]}-int8-tables-v{REWRITE_VERSION}.onnx"
-    if target.is_file():
-        return target
+    if not target.is_file():
+        try:
+            subprocess.run([sys.executable, "-m", "trainer.meaning.int8_tables", str(source), str(target)],
+                           capture_output=True, timeout=REWRITE_TIMEOUT_S, check=False)
+        except (OSError, subprocess.SubprocessError):
+            pass  # the source model works, with more memory
+    return target if target.is_file() else source
+
+
+def write_int8_tables_model(source: Path, target: Path) -> bool:
+    """Write the rewrite of `source` to `target` (atomically); False without onnx, for an unexpected model
+    or when the folder cannot be written."""
     try:
         import onnx
     except ImportError:
-        return source
+        return False
     model = onnx.load(str(source))
     if not _rewrite_gathers(model):
-        return source
+        return False
     partial = target.with_name(target.name + ".partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -43,8 +61,8 @@ def int8_tables_model(source: Path, sha256: str) -> Path:
     except OSError:
         with contextlib.suppress(OSError):
             partial.unlink()
-        return source  # a full or read-only cache: the source model works, with more memory
-    return target
+        return False  # a full or read-only cache
+    return True
 
 
 def _rewrite_gathers(model) -> int:
@@ -87,3 +105,7 @@ def _rewrite_gathers(model) -> int:
     del graph.node[:]
     graph.node.extend(nodes)
     return len(replaced)
+
+
+if __name__ == "__main__":
+    sys.exit(0 if write_int8_tables_model(Path(sys.argv[1]), Path(sys.argv[2])) else 1)

@@ -11,7 +11,10 @@ far, so that judging the answer when it ends mostly finds them ready. Without th
 
 from __future__ import annotations
 
+import atexit
 import threading
+import time
+import weakref
 from typing import Sequence
 
 from trainer.core import paths
@@ -28,6 +31,9 @@ _fallback_reason: str | None = None
 _prepare_lock = threading.Lock()
 _preparing = threading.Event()  # the preparing thread is running
 _waiting: str | None = None  # the newest partial not yet prepared
+_background: weakref.WeakSet[threading.Thread] = weakref.WeakSet()  # loading and preparing threads
+_background_lock = threading.Lock()
+EXIT_WAIT_S = 20.0  # the longest the exit waits for them (a first start makes the lean model: ~2 s)
 
 
 def shared_recogniser() -> Recogniser:
@@ -66,7 +72,7 @@ def warm_up_in_background(nodes: Sequence[Node] = ()) -> None:
         for node in nodes:
             recogniser.prepare_node(node)
 
-    threading.Thread(target=warm_up, name="meaning-warm-up", daemon=True).start()
+    _in_background(warm_up, "meaning-warm-up")
 
 
 def prepare_in_background(partial: str) -> None:
@@ -82,7 +88,7 @@ def prepare_in_background(partial: str) -> None:
         _waiting = partial
         if start:
             _preparing.set()
-            threading.Thread(target=_prepare_loop, name="meaning-prepare", daemon=True).start()
+            _in_background(_prepare_loop, "meaning-prepare")
 
 
 def _prepare_loop() -> None:
@@ -99,6 +105,26 @@ def _prepare_loop() -> None:
                 recogniser.prepare(partial)
             except Exception:  # a head start only: the answer is judged in full when it ends
                 pass
+
+
+def _in_background(target, name: str) -> None:
+    """Run `target` on a daemon thread that the interpreter's exit waits for (`_let_background_finish`)."""
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    with _background_lock:
+        _background.add(thread)
+    thread.start()
+
+
+@atexit.register
+def _let_background_finish() -> None:
+    """At exit, wait for loading and encoding to finish: onnxruntime still working on a daemon thread while
+    the interpreter shuts down aborted the process ("terminate called without an active exception": a
+    Ctrl-C while the model loaded at the start of a drill, 1 run in 5)."""
+    with _background_lock:
+        threads = list(_background)
+    deadline = time.monotonic() + EXIT_WAIT_S
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def fallback_reason() -> str | None:
