@@ -216,6 +216,8 @@ def test_pauses_between_words_start_a_clause():
     # the audio's pauses cut too: 0.6 s between speech spans
     assert questions(text, spans((0.0, 0.9), (1.5, 2.6)), pauses={3: 0.35}) == 1
     assert questions("that makes sense we could talk", pauses={3: 0.2}) == 0  # a pause before no opener
+    # a pause inside a question's own opening is not a new question: "can I ask | how you handle ..."
+    assert questions("i hear you can i ask how you handle scheduling today", pauses={3: 0.2, 6: 0.2}) == 1
 
 
 def test_clauses_and_question_ranges_are_word_ranges():

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from trainer.core.lexicon import Lexicon, PhraseMatch, default_lexicon
-from trainer.core.question_shape import after_lead
+from trainer.core.question_shape import WH_INVERSION_REACH, after_lead
 from trainer.core.targets import Targets
 from trainer.core.text import CLAUSE_END, SENTENCE_END, tokens, trailing_punctuation, word_tokens
 from trainer.core.transcript import PROSPECT, REP, Span, Turn, Word
@@ -188,13 +188,22 @@ def clauses(words: Sequence[Word], spans: Sequence[Span], lexicon: Lexicon) -> l
                 or placed[i] != placed[i - 1]
                 or (i in first_token and lexicon.starts_with("connectors", toks, first_token[i]) is not None)
                 or (gap >= QUESTION_PAUSE_S and i in first_token
-                    and lexicon.starts_with("question_openers", toks, after_lead(toks, lexicon, first_token[i]))
-                    is not None)
+                    and _question_after_pause(toks, first_token[i], first_token.get(cuts[-1]), lexicon))
             )
         if cut:
             cuts.append(i)
     cuts.append(len(words))
     return [range(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _question_after_pause(toks: Sequence[str], at: int, clause_start: int | None, lexicon: Lexicon) -> bool:
+    """True when a question opens at token `at`, after a pause, as a new clause: not when the clause so far
+    is a question's own opening ("can I ask | how you handle ...", "do you know | what ...")."""
+    if lexicon.starts_with("question_openers", toks, after_lead(toks, lexicon, at)) is None:
+        return False
+    if clause_start is None or at - clause_start > WH_INVERSION_REACH:
+        return True
+    return lexicon.starts_with("question_openers", toks, after_lead(toks, lexicon, clause_start)) is None
 
 
 def question_clauses(words: Sequence[Word], spans: Sequence[Span], lexicon: Lexicon) -> list[range]:
