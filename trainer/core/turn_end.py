@@ -42,6 +42,7 @@ import yaml
 from trainer.core import paths
 from trainer.core.errors import TrainerError
 from trainer.core.lexicon import default_lexicon
+from trainer.core.question_shape import after_lead
 from trainer.core.text import tokens, trailing_punctuation
 
 TURN_END_FILE = paths.PACKAGE_DATA / "turn_end.yaml"
@@ -207,11 +208,7 @@ def _lone_clause_opener(text: str) -> str | None:
 
 def _after_leads(words: list[str]) -> list[str]:
     """`words` without the connectors and fillers they open with ("so um what's ..." -> "what's ...")."""
-    lexicon = default_lexicon()
-    at = 0
-    while at < len(words) and (lead := lexicon.starts_with("connectors", words, at) or lexicon.starts_with("fillers", words, at)):
-        at = lead.end
-    return words[at:]
+    return words[after_lead(words, default_lexicon()):]
 
 
 def judge_ending(judgement: Judgement, unwritten_s: float | None, streamed: bool, filled_pause: bool) -> Judgement:
