@@ -2,6 +2,8 @@
 
 - `runner.py`: `DrillRunner`, one drill turn after turn, from the prospect's line to a stored, scored answer.
 - `turn.py`: the rep's side of one turn (the input streamed to the recording, the endpointer and the engine).
+- `lines.py`: the prospect's lines in each persona's voice, rendered ahead on a background thread.
+- `freed_memory.py`: memory a turn freed, handed back to the system.
 - `transcriber.py`: one answer's recognizer on its own thread (partials, Whisper's speculative pass, the final words).
 - `events.py`: what the runner reports, and the results it carries.
 - `plan.py`: what to drill (pack, objections, the level's rules).

@@ -36,10 +36,8 @@ raised again saying what was kept, after a `DrillError` event with that message.
 from __future__ import annotations
 
 import copy
-import ctypes
 import random
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,10 +48,8 @@ from trainer.core.answer import assess_answer
 from trainer.core.bank import PromptHelp
 from trainer.core.dialogue import Conversation, Prompt
 from trainer.core.errors import TrainerError
-from trainer.core.levels import level_persona
 from trainer.core.lexicon import lexicon_for
 from trainer.core.metrics import drill_metrics
-from trainer.core.pack_model import Objection, Voice
 from trainer.core.rubric import RubricResult
 from trainer.core.scoring import score_drill
 from trainer.core.transcript import PROSPECT, REP, Turn
@@ -74,11 +70,12 @@ from trainer.drill.events import (
     TurnScored,
     drill_metrics_json,
 )
+from trainer.drill.freed_memory import return_freed_memory
+from trainer.drill.lines import ProspectLines
 from trainer.drill.plan import DrillPlan
 from trainer.meaning.recogniser import prepare_in_background, shared_recogniser, warm_up_in_background
 from trainer.drill.transcriber import Transcriber
 from trainer.drill.turn import RepTurn
-from trainer.speech import tts
 from trainer.speech.asr import Engine
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioInput
@@ -159,8 +156,7 @@ class DrillRunner:
         self._turn: RepTurn | None = None  # the turn being answered
         self._on_event = on_event or (lambda event: None)
         self._stop = threading.Event()
-        self._renders: dict[tuple[str, Voice], Future] = {}
-        self._renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prerender")
+        self._lines = ProspectLines(plan)
         self._writer: RecordingWriter | None = None
         self._scored: _Scored | None = None  # the last turn, scored, committed once the next line starts
         self._transcriber: Transcriber | None = None
@@ -199,8 +195,7 @@ class DrillRunner:
         # the meaning model loads, and the plan's own move wording is encoded, while the first line plays
         warm_up_in_background([node for objection in self.plan.objections
                                for node in (objection, *objection.follow_ups.values())])
-        for line in self.plan.objections[0].lines:  # the first line renders while the input starts
-            self._render(self.plan.objections[0], line)
+        self._lines.render_first()  # the first line renders while the input starts
         self._start_input()
         self.drill_id = self.store.start_drill(
             pack.id, rules.level, pack_version=pack.version, engine=self.engine.name, mode=self.mode,
@@ -217,7 +212,7 @@ class DrillRunner:
             self._abandon(error)
             raise
         finally:
-            self._renderer.shutdown(wait=False, cancel_futures=True)
+            self._lines.close()
 
     # -- the turns --------------------------------------------------------------------------
 
@@ -235,9 +230,9 @@ class DrillRunner:
                 stop_reason = ANSWERS_RAN_OUT
                 break
             number = len(self._results) + 1
-            rendered = self._render(prompt.objection, prompt.line).result()
+            rendered = self._lines.render(prompt.objection, prompt.line).result()
             shown = help_for(self.store, self.plan.pack.id, prompt.objection, self.plan.rules, prompt.node)
-            self._emit(LineWillPlay(number, prompt.objection.id, prompt.node.id, self._persona_name(prompt.objection),
+            self._emit(LineWillPlay(number, prompt.objection.id, prompt.node.id, self._lines.persona_name(prompt.objection),
                                     prompt.line, rendered.path, shown, rendered.notice))
             opened = self.clock.now()
             playback = self.audio_out.play(rendered.path)
@@ -264,7 +259,7 @@ class DrillRunner:
             )
             self._writer = RecordingWriter(handle.recording)
             self._emit(RepTurnStarted(number, handle.turn_id, handle.recording, self._drill(opened)))
-            self._prerender_after(prompt, conversation)
+            self._lines.render_after(prompt, conversation)
             self._transcriber = Transcriber(self.engine)
             self._endpointer = Endpointer(self._endpoint_settings())
             turn = RepTurn(
@@ -378,7 +373,7 @@ class DrillRunner:
             prospect_start=result.prospect_start, prospect_end=result.prospect_end, timings=result.timings,
             yielded=result.yielded, repeats=result.repeats, answer_due=result.answer_due,
         )
-        _return_freed_memory()
+        return_freed_memory()
 
     def _set_next_audio(self, number: int, started_at: float) -> TurnResult:
         """Note in turn `number`'s result when the prospect's next line started (clock time)."""
@@ -465,46 +460,6 @@ class DrillRunner:
                 "microphone is connected and not used by another program (`trainer devices` lists them)"
             )
 
-    # -- prospect lines ---------------------------------------------------------------------
-
-    def _voice(self, objection: Objection) -> Voice:
-        """The persona's voice as the level has it speak (its rate factor)."""
-        persona = self.plan.pack.personas.get(objection.persona)
-        return level_persona(persona, self.plan.rules).voice if persona else Voice()
-
-    def _persona_name(self, objection: Objection) -> str:
-        persona = self.plan.pack.personas.get(objection.persona)
-        return persona.name if persona else "Prospect"
-
-    def _render(self, objection: Objection, line: str) -> Future:
-        """The rendered line (a future: pre-rendered in the background, or rendered now)."""
-        voice = self._voice(objection)
-        key = (line, voice)
-        if key not in self._renders:
-            self._renders[key] = self._renderer.submit(tts.render_voice, line, voice)
-        return self._renders[key]
-
-    def _prerender_after(self, prompt: Prompt, conversation: Conversation) -> None:
-        """Render every line the current answer can lead to: follow-ups, then the next objection's opening.
-
-        Renders queued for the previous turn and not begun are dropped first (variants not chosen; a line
-        still wanted is queued again, behind these follow-ups): the natural voice takes ~0.5 s a line.
-        """
-        for key, future in list(self._renders.items()):
-            if future.cancel():
-                del self._renders[key]
-        objection = prompt.objection
-        if prompt.depth + 1 < self.plan.rules.max_answers:
-            for rule in prompt.node.next:
-                follow_up = objection.follow_ups.get(rule.goto) if rule.goto else None
-                for line in follow_up.lines if follow_up else ():
-                    self._render(objection, line)
-        upcoming = len(conversation.dialogues)
-        if upcoming < len(self.plan.objections):
-            following = self.plan.objections[upcoming]
-            for line in following.lines:
-                self._render(following, line)
-
     # -- plumbing ---------------------------------------------------------------------------
 
     def _endpoint_settings(self) -> EndpointSettings:
@@ -525,17 +480,6 @@ class DrillRunner:
         return clock_time - self._t0
 
 
-def _malloc_trim():
-    """glibc's `malloc_trim`, or None on a C library without it (macOS, Windows, musl)."""
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError, TypeError):
-        return None
-
-
-_MALLOC_TRIM = _malloc_trim()
-
-
 def move_marks(rubric: RubricResult | None) -> tuple[MoveMark, ...]:
     """A rubric result as stored: each move, covered or not, with its evidence as 1-based word numbers."""
     if rubric is None:
@@ -544,17 +488,6 @@ def move_marks(rubric: RubricResult | None) -> tuple[MoveMark, ...]:
         MoveMark(m.move.id, m.covered, *((m.word_range.start + 1, m.word_range.stop) if m.word_range else (None, None)))
         for m in rubric.moves
     )
-
-
-def _return_freed_memory() -> None:
-    """Hand the memory a turn freed back to the system.
-
-    Each turn's engine thread allocates in a glibc arena of its own, which keeps what
-    it frees: over an hour's drill RSS crept up 8% after the warm-up (bench/soak.py),
-    with this 2%. It takes ~4 ms, after the commit, while the next line plays.
-    """
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
 
 
 def _relative(path: Path, folder: Path) -> str:
