@@ -32,7 +32,7 @@ def test_level_before_any_practice(pack, capsys):
     code, out, _ = run(capsys, "level", "--pack", "practice-demo")
     assert code == 0
     assert out.splitlines()[:2] == [
-        "practice-demo: level 1 (Warm-up): model answer shown, 10 s to prepare, no answer limit, warm prospect, "
+        "practice-demo: level 1 (Warm-up): model answer shown, 10 s to prepare, no answer limit, prospect warm at most, "
         "fixed lines",
         "  no level-1 drills yet; three of your next 4 must score 70+ without a hesitation to move up",
     ]

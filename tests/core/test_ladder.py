@@ -1,5 +1,7 @@
 """The ladder: levels as data (with pack overrides), promote / hold / step back from past drills, SUDS trends."""
 
+from dataclasses import replace
+
 import pytest
 from practice_pack import demo_pack
 
@@ -89,12 +91,39 @@ def test_levels_file_describes_what_each_level_changes():
 
 
 def test_level_persona_changes_temperament_and_rate():
-    persona = demo_pack().personas["dana"]
+    persona = demo_pack().personas["dana"]  # skeptical
     mild = level_persona(persona, level_rules(1))
     curt = level_persona(persona, level_rules(4))
     assert (mild.temperament, mild.voice.rate) == ("warm", 153)  # 170 x 0.9
     assert (curt.temperament, curt.voice.rate) == ("curt", 187)  # 170 x 1.1
     assert level_persona(persona, level_rules(3)) == persona
+
+
+@pytest.mark.parametrize("own, level, seen", [
+    ("hostile", 1, "warm"), ("friendly", 1, "friendly"), ("warm", 1, "warm"),  # level 1's warm is a ceiling
+    ("hostile", 4, "hostile"), ("hostile", 5, "hostile"), ("defensive", 5, "defensive"),  # curt is a floor ...
+    ("warm", 5, "curt"), ("busy", 4, "curt"), ("neutral", 5, "curt"),  # ... that milder personas rise to
+    ("hostile", 3, "hostile"), ("warm", 2, "warm"),  # no bound: as written
+])
+def test_a_level_temperament_bounds_the_persona_own(own, level, seen):
+    persona = replace(demo_pack().personas["dana"], temperament=own)
+    assert level_persona(persona, level_rules(level)).temperament == seen
+
+
+def test_a_pack_ladder_temperament_is_a_bound_too():
+    pack = demo_pack("ladder:\n  levels:\n    - {level: 2, temperament: hostile}\n    - {level: 4, temperament: neutral}\n")
+    persona = replace(pack.personas["dana"], temperament="curt")
+    assert level_persona(persona, level_rules(2, pack)).temperament == "hostile"  # a floor above curt
+    assert level_persona(persona, level_rules(4, pack)).temperament == "neutral"  # a ceiling under curt
+    assert level_summary(level_rules(2, pack)).count("prospect hostile or harsher") == 1
+    assert "prospect neutral at most" in level_summary(level_rules(4, pack))
+
+
+def test_a_levels_file_with_an_unknown_temperament_names_it(tmp_path):
+    path = tmp_path / "levels.yaml"
+    path.write_text("levels:\n  - {level: 1, name: A, temperament: grumpy}\n")
+    with pytest.raises(TrainerError, match="levels item 1: level 1: temperament 'grumpy' is unknown; use one of warm"):
+        load_ladder(path)
 
 
 def test_pack_overrides_merge_over_the_defaults():

@@ -5,7 +5,8 @@ the answer window, the follow-up depth, whether line variants are random, how ma
 objections a drill strings together, when the prospect cuts in, how long the prospect waits
 through the rep's unfinished pauses (`patience_s`), what help is shown
 (model answer or the rep's own bank), the preparation time and how the prospect
-comes across. `Ladder.rules` holds the thresholds for moving up and stepping back
+comes across (the level's `temperament` is a bound on the persona's own, ceiling or
+floor: `trainer.core.temperaments`). `Ladder.rules` holds the thresholds for moving up and stepping back
 (used by `trainer.core.ladder`). A pack may override any of it in its `ladder:`
 block; `ladder_for(pack)` merges that over the defaults. The rules are data
 (coaches tune them), so this module only reads, merges and checks them.
@@ -23,6 +24,7 @@ import yaml
 from trainer.core import paths
 from trainer.core.errors import TrainerError
 from trainer.core.pack_model import Pack, Persona
+from trainer.core.temperaments import bounded_temperament, default_temperaments
 
 LEVELS_FILE = paths.PACKAGE_DATA / "levels.yaml"
 
@@ -112,6 +114,10 @@ def _checked_level(rules: LevelRules, where: str) -> LevelRules:
         )
     if not 0.5 <= rules.patience_s <= 10:
         raise TrainerError(f"{where}: level {rules.level}: patience_s must be 0.5-10 seconds, not {rules.patience_s}")
+    known = default_temperaments().ranks
+    if rules.temperament is not None and rules.temperament not in known:
+        raise TrainerError(f"{where}: level {rules.level}: temperament {rules.temperament!r} is unknown; use one of "
+                           f"{', '.join(known)} or null")
     return rules
 
 
@@ -191,9 +197,19 @@ def level_rules(level: int, pack: Pack | None = None) -> LevelRules:
 
 
 def level_persona(persona: Persona, rules: LevelRules) -> Persona:
-    """The persona as it comes across at this level: the level's temperament and speaking rate."""
+    """The persona as it comes across at this level: its speaking rate times the level's, and its temperament
+    bounded by the level's (a ceiling at the warm-up, a floor at the top: `bounded_temperament`)."""
     voice = replace(persona.voice, rate=max(80, min(400, round(persona.voice.rate * rules.rate_factor))))
-    return replace(persona, voice=voice, temperament=rules.temperament or persona.temperament)
+    return replace(persona, voice=voice, temperament=bounded_temperament(persona.temperament, rules.temperament))
+
+
+def _temperament_summary(temperament: str | None) -> str:
+    """How a level bounds the prospect, in words: "prospect warm at most", "prospect curt or harsher"."""
+    if temperament is None:
+        return "prospect as written"
+    temperaments = default_temperaments()
+    ceiling = temperaments.rank(temperament) <= temperaments.ceiling_rank
+    return f"prospect {temperament} at most" if ceiling else f"prospect {temperament} or harsher"
 
 
 def level_summary(rules: LevelRules) -> str:
@@ -202,7 +218,7 @@ def level_summary(rules: LevelRules) -> str:
         "model answer shown" if rules.script_visible else "your bank shown" if rules.bank_visible else "no help shown",
         f"{rules.prep_s:g} s to prepare" if rules.prep_s else "no preparation time",
         f"{rules.answer_window_s:g} s to answer" if rules.answer_window_s else "no answer limit",
-        f"{rules.temperament} prospect" if rules.temperament else "prospect as written",
+        _temperament_summary(rules.temperament),
         "random line variants" if rules.random_lines else "fixed lines",
     ]
     if rules.max_answers > 1:

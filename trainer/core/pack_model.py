@@ -31,7 +31,7 @@ class Persona:
     name: str
     role: str
     voice: Voice = field(default_factory=Voice)
-    temperament: str = "neutral"  # e.g. warm, neutral, busy, curt, hostile
+    temperament: str = "neutral"  # e.g. warm, neutral, busy, curt, hostile: what it does is trainer.core.temperaments
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Who the rep is talking to: an initials avatar, name, role and temperament.
 
-The temperament shown is the one the level gives the persona (`level_persona`: warm
-at level 1, curt at 4-5), because that is how the prospect will come across.
+The temperament shown is the one the persona has at the level (`level_persona`: the
+level's temperament bounds the persona's own, warm at most at level 1, curt or harsher
+at 4-5, so a hostile persona stays hostile there), because that is how the prospect
+will come across.
 """
 
 from __future__ import annotations
