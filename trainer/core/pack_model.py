@@ -32,6 +32,7 @@ class Persona:
     role: str
     voice: Voice = field(default_factory=Voice)
     temperament: str = "neutral"  # e.g. warm, neutral, busy, curt, hostile: what it does is trainer.core.temperaments
+    interruptions: tuple[str, ...] = ()  # what they say cutting in on a monologue; (): the built-in lines
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class Objection(Node):
     level: int
     persona: str
     areas: tuple[str, ...] = ()  # habit areas it exercises (trainer/data/reluctance.yaml); () = by category
+    interruptions: tuple[str, ...] = ()  # cut-in lines for this objection, before the persona's own
     follow_ups: Mapping[str, Node] = field(default_factory=dict)
 
 

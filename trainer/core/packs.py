@@ -99,6 +99,7 @@ def _build(data: dict, source: str) -> Pack:
                 pitch=int(voice.get("pitch", Voice.pitch)),
             ),
             temperament=p.get("temperament", "neutral"),
+            interruptions=tuple(p.get("interruptions", ())),
         )
     objections = tuple(
         Objection(
@@ -107,6 +108,7 @@ def _build(data: dict, source: str) -> Pack:
             level=int(o["level"]),
             persona=o["persona"],
             areas=tuple(o.get("areas", ())),
+            interruptions=tuple(o.get("interruptions", ())),
             follow_ups={k: Node(id=k, **_node_fields(v)) for k, v in o.get("follow_ups", {}).items()},
             **_node_fields(o),
         )
@@ -199,7 +201,7 @@ def dump_pack(pack: Pack) -> str:
                 "role": p.role,
                 "voice": {k: v for k, v in vars(p.voice).items() if v is not None},
                 "temperament": p.temperament,
-            }
+            } | ({"interruptions": list(p.interruptions)} if p.interruptions else {})
             for p in pack.personas.values()
         ],
     }
@@ -221,6 +223,8 @@ def dump_pack(pack: Pack) -> str:
         if o.areas:
             item["areas"] = list(o.areas)
         item |= _node_data(o)
+        if o.interruptions:
+            item["interruptions"] = list(o.interruptions)
         if o.follow_ups:
             item["follow_ups"] = {k: _node_data(n) for k, n in o.follow_ups.items()}
         data["objections"].append(item)
