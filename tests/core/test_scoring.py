@@ -5,7 +5,7 @@ import pytest
 from trainer.core.metrics import drill_metrics, turn_metrics
 from trainer.core.pack_model import Move
 from trainer.core.rubric import check_rubric
-from trainer.core.scoring import NO_ANSWER, band_credit, score_drill, score_turn
+from trainer.core.scoring import CUT_IN_LENGTH_CREDIT, NO_ANSWER, band_credit, score_drill, score_turn
 from trainer.core.targets import Targets
 from trainer.core.transcript import PROSPECT, REP, Span, Turn, Word
 
@@ -148,6 +148,20 @@ def test_monologue_limit_applies_to_the_length_component():
     _, _, card = answer(text, 0.8, seconds, targets=targets)
     reason = "You talked 39 s without a pause - stop within 20 s and check in with a question"
     assert lost(card) == {reason: pytest.approx(10 * (seconds - 20) / 20, abs=0.01)}
+
+
+def test_a_cut_in_counts_in_the_length_advice():
+    """The prospect cut in (issue 19): the length component keeps at most half its points and says why."""
+    text = " ".join([GOOD] * 2)  # one unbroken run of 25.7 s at 140 wpm: within the 60 s monologue limit
+    seconds = at_wpm(text, 140)
+    metrics, rubric, plain = answer(text, 0.8, seconds)
+    cut = score_turn(metrics, rubric, Targets(), cut_in=True)
+    assert [r.text for r in plain.reasons if r.component == "length"] == []
+    [reason] = [r for r in cut.reasons if r.component == "length"]
+    assert reason.text == ("The prospect cut in after 26 s of talk without a pause - make your point in one breath, "
+                           "ask, then stop")
+    assert reason.points_lost == pytest.approx(10 * CUT_IN_LENGTH_CREDIT, abs=0.01)
+    assert_every_point_has_a_reason(cut)
 
 
 def test_long_answer_loses_length_points():

@@ -133,3 +133,19 @@ def test_the_words_that_earned_a_move_are_marked_in_the_transcript(qtbot, app):
     assert "<u" not in view.text()
     view.highlight_at(words[6].start + 0.1)  # playback still lights the current word
     assert view.current == 6
+
+
+def test_review_shows_where_the_prospect_cut_in(qtbot, app):
+    """A cut-in is stored with the turn and shown (issue 19): a pill in the header and the line they said."""
+    from PySide6.QtWidgets import QLabel
+
+    from trainer.store.records import ProspectAct
+
+    act = ProspectAct("cut_in", "Sorry, what are you actually asking me?", 14.2)
+    turn, view = stored_turn_view(qtbot, 5, transcript="We help bakeries like yours", words=[], score=40,
+                                  metrics={"talk_s": 10.0, "longest_monologue_s": 10.04}, acts=[act])
+    assert turn.acts == (act,)
+    assert view.acts.text() == ("The prospect cut in after 10 s of talk without a pause: “Sorry, what are you "
+                                "actually asking me?” Make your point, ask, then stop.")
+    assert not view.acts.isHidden()
+    assert "cut in" in [w.text() for w in view.findChildren(QLabel)]

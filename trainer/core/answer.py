@@ -52,6 +52,7 @@ def assess_answer(
     level: int | None = None,
     recogniser: Recogniser | None = None,
     answer_from: float | None = None,
+    cut_in: bool = False,
 ) -> Assessment:
     """Score an answer to `node` against `pack`'s targets and lexicon (defaults without a pack).
 
@@ -61,7 +62,8 @@ def assess_answer(
     when the answer was due, when later than the line's end (the end of a repeat of the line,
     or of the level's preparation time): latency runs from there.
     `recogniser` judges the rubric's moves (`trainer.meaning.recogniser.shared_recogniser()`:
-    by meaning when the model is installed); without one, by cue phrase.
+    by meaning when the model is installed); without one, by cue phrase. `cut_in`: the prospect
+    cut in on the answer (the score card's length advice counts it).
     """
     targets = pack.targets if pack else Targets()
     if level is None and isinstance(node, Objection):
@@ -77,4 +79,4 @@ def assess_answer(
     if node is None:
         return Assessment(metrics)
     rubric = (recogniser or CueRecogniser()).check(node, words, spans)
-    return Assessment(metrics, rubric, score_turn(metrics, rubric, targets, level))
+    return Assessment(metrics, rubric, score_turn(metrics, rubric, targets, level, cut_in=cut_in))

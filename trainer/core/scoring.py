@@ -36,6 +36,9 @@ ASK_THEN_STOP_FADE = 1.0  # talking on this many times the limit past it loses a
 HEDGES_TO_ZERO = 3  # this many hedges lose all of the hedge half of clean speech
 TALK_SHARE_FADE = 20.0  # percentage points outside the band where credit reaches 0
 NO_ANSWER = "No answer heard - say your answer out loud, even one sentence"
+# An answer the prospect cut in on (their temperament's patience, trainer/data/temperaments.yaml) keeps at most
+# this share of the length points: the call itself said it ran long. A judgement, not tuned on data.
+CUT_IN_LENGTH_CREDIT = 0.5
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,7 @@ def _quoted(phrases: Iterable[str]) -> str:
     return ", ".join(f"'{_CAPITAL_I.sub('I', p)}'" for p in dict.fromkeys(phrases))
 
 
-def _length(metrics: TurnMetrics, targets: Targets) -> _Part:
+def _length(metrics: TurnMetrics, targets: Targets, cut_in: bool = False) -> _Part:
     talk = metrics.talk_s
     if talk <= 0:
         return _Part(0.0, "no speech", ((1.0, NO_ANSWER),))
@@ -210,6 +213,11 @@ def _length(metrics: TurnMetrics, targets: Targets) -> _Part:
     monologue_credit = band_credit(monologue, 0.0, limit, 0.0, limit)
     monologue_advice = f"You talked {monologue:.0f} s without a pause - stop within {limit:g} s and check in with a question"
     detail += f", longest run {monologue:.1f} s"
+    if cut_in:
+        credit = min(length_credit, monologue_credit, CUT_IN_LENGTH_CREDIT)
+        advice = (f"The prospect cut in after {monologue:.0f} s of talk without a pause - make your point in one "
+                  "breath, ask, then stop")
+        return _Part(credit, detail + ", the prospect cut in", _lost(credit, advice))
     if monologue_credit < length_credit:
         return _Part(monologue_credit, detail, _lost(monologue_credit, monologue_advice))
     return _Part(length_credit, detail, _lost(length_credit, length_advice))
@@ -256,19 +264,22 @@ def _card(parts: dict[str, tuple[float, _Part]]) -> ScoreCard:
 
 
 def score_turn(
-    metrics: TurnMetrics, rubric: RubricResult | None, targets: Targets = Targets(), level: int | None = None
+    metrics: TurnMetrics, rubric: RubricResult | None, targets: Targets = Targets(), level: int | None = None,
+    *, cut_in: bool = False,
 ) -> ScoreCard:
     """Score one answer 0-100 against the targets; `rubric` is None when the turn has no rubric.
 
     `level` is the ladder level drilled (talk-over is free from `targets.talk_over_free_from_level`);
     None for a single answer outside a drill. `targets` are expected already at that level.
+    `cut_in`: the prospect cut in on the answer (a monologue past their patience): the length
+    component keeps at most `CUT_IN_LENGTH_CREDIT` and its advice says so.
     """
     makers: dict[str, Callable[[], _Part | None]] = {
         "rubric": lambda: _rubric(rubric) if rubric is not None and rubric.moves else None,
         "pace": lambda: _pace(metrics, targets),
         "latency": lambda: _latency(metrics, targets, level),
         "clean_speech": lambda: _clean_speech(metrics, targets),
-        "length": lambda: _length(metrics, targets),
+        "length": lambda: _length(metrics, targets, cut_in),
         "ask_then_stop": lambda: _ask_then_stop(metrics, targets),
         "questions": lambda: _questions(metrics),
     }

@@ -77,6 +77,10 @@ class AnswerFiles(PacedInput):
         self.used += 1
         return self.paths[self.used - 1]
 
+    def stop_answer(self) -> None:
+        """The rest of the answer playing is not said (the prospect cut in: a rep stops talking then)."""
+        self._playing = None
+
     @property
     def speech_ahead(self) -> bool:
         """True while the answer playing has speech still to come (it may go on after a pause)."""

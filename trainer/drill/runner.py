@@ -18,6 +18,12 @@ before the answer, and the turn listens on and is scored again as one answer, wi
 the stopped line kept (`YieldedLine`). Otherwise the turn is committed then, and the
 audio read meanwhile goes to the next turn.
 
+The prospect's temperament acts (`trainer.drill.prospect_acts`): the turn's monologue limit
+is the objection's persona's patience at the level (a cut-in ends the turn `CUT_IN`, and an
+answer file stops there, as a rep would); after an answer, a cut-in line, a reaction to
+hedges or a warm add-on is said before the next line, in one sound with it (after the
+last answer, on its own), and stored with the turn it followed.
+
 The answer is due when the line ends, or after the level's preparation time (`prep`
 off: `--no-prep`; `skip_prep()`: the rep is ready), or at the end of the line played
 again (`repeat_line()`): response latency runs from then, and a turn keeps how many
@@ -73,6 +79,7 @@ from trainer.drill.events import (
 from trainer.drill.freed_memory import return_freed_memory
 from trainer.drill.lines import ProspectLines
 from trainer.drill.plan import DrillPlan
+from trainer.drill.prospect_acts import Act, ProspectActs
 from trainer.meaning.recogniser import prepare_in_background, shared_recogniser, warm_up_in_background
 from trainer.drill.transcriber import Transcriber
 from trainer.drill.turn import RepTurn
@@ -81,15 +88,16 @@ from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioInput
 from trainer.speech.audio_out import AudioOutput, Playback, SoundDeviceOutput
 from trainer.speech.echo import EchoCancellation
-from trainer.speech.endpoint import SILENCE, STOPPED, Endpointer, EndpointSettings, TurnEnded
+from trainer.speech.endpoint import CUT_IN, SILENCE, STOPPED, Endpointer, EndpointSettings, TurnEnded
 from trainer.speech.tts import RenderedLine
 from trainer.store.bank import help_for
 from trainer.store.db import Store
 from trainer.store.progress import Progress, record_progress
 from trainer.store.recordings import RecordingWriter
-from trainer.store.records import MoveMark, TurnHandle, TurnTimings, YieldedLine
+from trainer.store.records import MoveMark, ProspectAct, TurnHandle, TurnTimings, YieldedLine
 
 INPUT_START_TIMEOUT_S = 5.0  # a microphone's first block comes 1.2-1.9 s after it starts
+LAST_ACT_STALL_S = 2.0  # a last act (a cut-in after the drill's last answer) not played this long after its length
 OUTPUT_READY_TIMEOUT_S = 5.0  # so does an output stream's first sound
 
 
@@ -114,6 +122,7 @@ class _Scored:
 
     result: TurnResult
     writer: RecordingWriter
+    act: Act | None = None  # what the prospect does after it (said before the next line)
 
 
 class DrillRunner:
@@ -157,6 +166,8 @@ class DrillRunner:
         self._on_event = on_event or (lambda event: None)
         self._stop = threading.Event()
         self._lines = ProspectLines(plan)
+        self._acts = ProspectActs(plan, self._lines)  # the persona's temperament acting (trainer.drill.prospect_acts)
+        self._act: Act | None = None  # the act after the last answer, said before the next line
         self._writer: RecordingWriter | None = None
         self._scored: _Scored | None = None  # the last turn, scored, committed once the next line starts
         self._transcriber: Transcriber | None = None
@@ -231,6 +242,8 @@ class DrillRunner:
                 break
             number = len(self._results) + 1
             rendered = self._lines.render(prompt.objection, prompt.line).result()
+            if self._act is not None:  # the prospect's act after the last answer comes first, in one sound
+                rendered, self._act = self._acts.spoken_before(self._act, rendered), None
             shown = help_for(self.store, self.plan.pack.id, prompt.objection, self.plan.rules, prompt.node)
             self._emit(LineWillPlay(number, prompt.objection.id, prompt.node.id, self._lines.persona_name(prompt.objection),
                                     prompt.line, rendered.path, shown, rendered.notice))
@@ -260,17 +273,21 @@ class DrillRunner:
             self._writer = RecordingWriter(handle.recording)
             self._emit(RepTurnStarted(number, handle.turn_id, handle.recording, self._drill(opened)))
             self._lines.render_after(prompt, conversation)
+            self._acts.render_ahead(prompt.objection)
             self._transcriber = Transcriber(self.engine)
-            self._endpointer = Endpointer(self._endpoint_settings())
+            settings = self._endpoint_settings(prompt.objection)
+            self._endpointer = Endpointer(settings)
             turn = RepTurn(
                 number, audio_in=self.audio_in, clock=self.clock, drill_start=self._t0,
                 endpointer=self._endpointer, writer=self._writer,
                 transcriber=self._transcriber, emit=self._emit, stop=self._stop,
-                cut_in=plan.rules.cut_in_after_s is not None, prep_s=plan.rules.prep_s if self.prep else 0.0,
+                cut_in=settings.monologue_limit_s is not None, prep_s=plan.rules.prep_s if self.prep else 0.0,
             )
             self._turn = turn
             ended = turn.listen(opened, playback, rendered, self.audio_out, pending)
             decided = self.clock.now()
+            if ended.reason == CUT_IN and isinstance(self.audio_in, AnswerFiles):
+                self.audio_in.stop_answer()  # a rep stops talking when the prospect cuts in
             previous = self._results[-1] if self._results else None
             if previous and previous.timings.next_audio_start is None and playback.started_at is not None:
                 # the output learned the line's real start after the previous turn was committed
@@ -281,8 +298,20 @@ class DrillRunner:
             if not answer.scored:
                 stop_reason = STOPPED_BY_REP
                 break
-        self._commit_scored(None)
+        self._commit_scored(self._say_last_act() if stop_reason != STOPPED_BY_REP else None)
         return self._finish(conversation, stop_reason)
+
+    def _say_last_act(self) -> float | None:
+        """The prospect's act after the drill's last answer, played on its own; when it started (clock)."""
+        act, self._act = self._act, None
+        if act is None:
+            return None
+        rendered = self._acts.rendered(act)
+        playback = self.audio_out.play(rendered.path)
+        if self.echo is not None:
+            self.echo.line_played(rendered.path, playback)
+        playback.wait(rendered.duration_s + LAST_ACT_STALL_S)
+        return playback.started_at
 
     def _answered(self, answer: _Answer, ended: TurnEnded, decided: float, conversation: Conversation) -> None:
         """The turn has ended: score the answer and let the dialogue choose what follows (not if stopped)."""
@@ -300,7 +329,7 @@ class DrillRunner:
         due = None if turn.answer_due is None else self._drill(turn.answer_due)
         assessment = assess_answer(heard.transcript.words, heard.spans, line_end, prompt.node, plan.pack,
                                    prospect_start=self._drill(turn.line_start), level=plan.rules.level,
-                                   recogniser=shared_recogniser(), answer_from=due)
+                                   recogniser=shared_recogniser(), answer_from=due, cut_in=ended.reason == CUT_IN)
         covered = assessment.rubric.covered
         objections_done = len(conversation.outcomes)
         answer.before = copy.deepcopy(conversation, {id(o): o for o in plan.objections})  # if the answer goes on
@@ -323,7 +352,8 @@ class DrillRunner:
         )
         self._results.append(result)
         self._emit(TurnScored(result))
-        self._scored = _Scored(result, self._writer)
+        self._act = self._acts.act_after(prompt.objection, ended.reason, assessment)
+        self._scored = _Scored(result, self._writer, self._act)
         answer.scored = True
         answer.may_go_on = ended.reason == SILENCE and plan.endpoint_ms is None  # the model guessed the end
 
@@ -372,6 +402,8 @@ class DrillRunner:
             rep_start=result.rep_start, rep_end=result.rep_end,
             prospect_start=result.prospect_start, prospect_end=result.prospect_end, timings=result.timings,
             yielded=result.yielded, repeats=result.repeats, answer_due=result.answer_due,
+            acts=() if scored.act is None else (ProspectAct(scored.act.kind, scored.act.line,
+                                                            result.timings.next_audio_start),),
         )
         return_freed_memory()
 
@@ -462,13 +494,14 @@ class DrillRunner:
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def _endpoint_settings(self) -> EndpointSettings:
+    def _endpoint_settings(self, objection) -> EndpointSettings:
+        """The turn's end-of-turn settings; the monologue limit is the objection's prospect's (their temperament)."""
         rules = self.plan.rules
         return EndpointSettings(
             endpoint_ms=self.plan.endpoint_ms,
             patience_s=rules.patience_s,
             answer_window_s=rules.answer_window_s,
-            monologue_limit_s=rules.cut_in_after_s,
+            monologue_limit_s=self._acts.cut_in_after_s(objection),
         )
 
     def _emit(self, event) -> None:

@@ -32,6 +32,7 @@ from trainer.store.recovery import recover
 from trainer.store.records import (
     DrillRecord,
     MoveMark,
+    ProspectAct,
     TurnHandle,
     TurnRecord,
     TurnTimings,
@@ -340,6 +341,7 @@ class Store:
         yielded: Iterable[YieldedLine] = (),
         repeats: int = 0,
         answer_due: float | None = None,
+        acts: Iterable[ProspectAct] = (),
     ) -> None:
         """Store a turn's result in one transaction and mark it 'scored'.
 
@@ -347,7 +349,8 @@ class Store:
         `text` and optionally `component`). `moves` keep each rubric move's evidence
         (word numbers as in `words`, 1-based). A 'recovered' turn can be
         committed too, once its recording has been scored after the fact. `repeats`: times
-        the line was played again; `answer_due`: when the answer was due, if later than the line's end.
+        the line was played again; `answer_due`: when the answer was due, if later than the line's end;
+        `acts`: what the prospect did after the answer (a cut-in, a reaction to hedges).
         """
         with self.transaction("saving the turn") as conn:
             changed = conn.execute(
@@ -356,12 +359,13 @@ class Store:
                 " rep_start = ?, rep_end = ?, prospect_start = coalesce(?, prospect_start),"
                 " prospect_end = coalesce(?, prospect_end), end_of_turn_at = ?, transcript_final_at = ?,"
                 " score_ready_at = ?, next_audio_at = ?, speech_end_at = ?, yielded = ?, repeats = ?,"
-                " answer_due_at = ?, status = 'scored'"
+                " answer_due_at = ?, acts = ?, status = 'scored'"
                 " WHERE id = ? AND status IN ('recording', 'recovered')",
                 (transcript, score, to_json(dict(components or {})), to_json(dict(metrics or {})),
                  to_json(sorted(covered)), to_json([m.as_json() for m in moves]), rubric_method, rep_start, rep_end, prospect_start, prospect_end,
                  timings.end_of_turn, timings.transcript_final, timings.score_ready, timings.next_audio_start,
-                 timings.speech_end, to_json([y.as_json() for y in yielded]), repeats, answer_due, turn_id),
+                 timings.speech_end, to_json([y.as_json() for y in yielded]), repeats, answer_due,
+                 to_json([a.as_json() for a in acts]), turn_id),
             ).rowcount
             if not changed:
                 raise ValueError(f"turn {turn_id} does not exist or is already scored")

@@ -175,6 +175,11 @@ MIGRATIONS: list[str] = [
         answers   TEXT NOT NULL
     );
     """,
+    # 8: what the prospect did after each answer, by temperament: cut in on a monologue, reacted to
+    #    hedges or apologies, gave more after a good question (JSON list of {kind, line, at}; issue 19).
+    """
+    ALTER TABLE turns ADD COLUMN acts TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -68,6 +68,26 @@ class YieldedLine:
 
 
 @dataclass(frozen=True)
+class ProspectAct:
+    """What the prospect did after an answer, by temperament (issue 19): `kind` is `cut_in` (they cut in on
+    a monologue), `hedges` or `apologies` (a reaction to them), or `add_on` (more after a good question).
+
+    `line` is what they said, `at` when it started (drill-clock seconds; None if it never played).
+    """
+
+    kind: str
+    line: str
+    at: float | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "line": self.line, "at": None if self.at is None else round(self.at, 3)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "ProspectAct":
+        return cls(str(data["kind"]), str(data["line"]), None if data.get("at") is None else float(data["at"]))
+
+
+@dataclass(frozen=True)
 class TurnTimings:
     """Drill-clock seconds at which the turn's pipeline steps happened (latency accounting)."""
 
@@ -116,6 +136,7 @@ class TurnRecord:
     yielded: tuple[YieldedLine, ...] = ()  # prospect lines stopped because the rep went on with this answer
     repeats: int = 0  # times the line was played again at the rep's request
     answer_due: float | None = None  # when later than prospect_end: the end of the preparation time or a repeat
+    acts: tuple[ProspectAct, ...] = ()  # what the prospect did after this answer (a cut-in, a reaction)
 
     def evidence(self, move_id: str) -> str:
         """The words that earned a move, as the engine wrote them ('' when none are known)."""
@@ -230,6 +251,7 @@ def turn_record(
         yielded=tuple(YieldedLine.from_json(y) for y in _from_json(row["yielded"], [])),
         repeats=row["repeats"],
         answer_due=row["answer_due_at"],
+        acts=tuple(ProspectAct.from_json(a) for a in _from_json(row["acts"], [])),
         timings=TurnTimings(
             row["end_of_turn_at"], row["transcript_final_at"], row["score_ready_at"], row["next_audio_at"],
             row["speech_end_at"],

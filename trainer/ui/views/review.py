@@ -67,6 +67,19 @@ def yielded_text(turn: TurnRecord) -> str:
     )
 
 
+def acts_text(turn: TurnRecord) -> str:
+    """What the prospect did after the answer, by temperament, in words for the rep ('' when nothing)."""
+    talked = turn.metrics.get("longest_monologue_s")
+    said = {
+        "cut_in": "The prospect cut in" + (f" after {talked:.0f} s of talk without a pause" if talked else "")
+                  + ": “{line}” Make your point, ask, then stop.",
+        "hedges": "The prospect heard you hedge: “{line}”",
+        "apologies": "The prospect heard you apologise: “{line}”",
+        "add_on": "Your question paid off; the prospect gave a little more: “{line}”",
+    }
+    return "\n".join(said.get(a.kind, "The prospect said: “{line}”").format(line=a.line) for a in turn.acts)
+
+
 def level_name(pack: Pack | None, level: int) -> str:
     """'Level 3 · Live' (the pack's ladder names the level)."""
     rules = ladder_for(pack).levels.get(level)
@@ -88,7 +101,9 @@ class TurnView(Card):
         persona = pack.personas.get(objection.persona) if objection else None
         title = f"Turn {turn.number}" + (f" · {objection.category}" if objection else "")
         state = {"scored": None, "recovered": pill("interrupted", "warn"), "recording": pill("not finished", "warn")}
-        self.body.addLayout(hbox(label(title.upper(), "section"), None, *[w for w in (state.get(turn.status),) if w]))
+        cut_in = pill("cut in", "bad") if any(a.kind == "cut_in" for a in turn.acts) else None
+        self.body.addLayout(hbox(label(title.upper(), "section"), None,
+                                 *[w for w in (cut_in, state.get(turn.status)) if w]))
         self.play_line_button = button("▶  Line", None, lambda: play(self, LINE))
         who = persona.name if persona else "Prospect"
         self.body.addLayout(hbox((vbox(label(who, "muted"), label(f"“{turn.prospect_line}”", "quote", wrap=True),
@@ -112,6 +127,9 @@ class TurnView(Card):
         self.yielded = label(yielded_text(turn), "faint", wrap=True)
         self.yielded.setVisible(bool(turn.yielded))
         self.body.addWidget(self.yielded)
+        self.acts = label(acts_text(turn), "faint", wrap=True)
+        self.acts.setVisible(bool(turn.acts))
+        self.body.addWidget(self.acts)
         if turn.status == "scored":
             self.score_card = ScoreCard()
             self.score_card.set_summary(from_record(turn, pack))
