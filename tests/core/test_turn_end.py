@@ -12,6 +12,7 @@ from trainer.core.turn_end import (
     MIN_HOLD_S,
     RISING,
     STATEMENT_HOLD_S,
+    STREAMED_SETTLED_S,
     UNFINISHED,
     UNHEARD,
     UNKNOWN,
@@ -84,9 +85,9 @@ def test_a_broken_word_list_names_the_file(tmp_path):
 
 
 def test_finished_words_that_the_sound_ran_past_wait_as_an_unfinished_clause():
-    finished = judge_words("Well")
+    finished = judge_words("I see")
     assert finished.state == COMPLETE
-    behind = judge_ending(finished, 0.24, streamed=True, filled_pause=False)  # 'Well, uh': the uh never written
+    behind = judge_ending(finished, 0.24, streamed=True, filled_pause=False)  # 'I see, uh': the uh never written
     assert behind.state == UNFINISHED and behind.words_pending and "past the last word" in behind.why
     assert hold_s(behind, LEVEL, 3.0) == 3.0
     assert judge_ending(finished, 0.15, streamed=True, filled_pause=False) == finished  # within the engine's lag
@@ -112,10 +113,50 @@ def test_the_sound_never_finishes_what_the_words_left_open():
     ("If it helps, I can send it.", COMPLETE), ("If I could show you that, would you try it?", COMPLETE),
     ("We can start next week. If you want.", COMPLETE),  # an afterthought
     ("Because it saves you time.", COMPLETE),  # a whole answer to 'why'
-    ("if the price were right", COMPLETE),  # unpunctuated: the main clause could be in it; not judged
+    # unpunctuated (Vosk): an answer that opens with the clause, with no second subject to start a main clause
+    ("if the price were right", UNFINISHED), ("so if the price were right", UNFINISHED),
+    ("if the price is right we can start next week", COMPLETE), ("if you want i can send it over", COMPLETE),
+    ("we can do that next week if that works", COMPLETE),  # not the answer's opening: an afterthought
 ])
-def test_a_lone_if_clause_waits_for_its_main_clause_where_the_engine_punctuates(text, state):
+def test_a_lone_if_clause_waits_for_its_main_clause(text, state):
     judgement = judge_words(text)
     assert judgement.state == state
     if state == UNFINISHED:
         assert "main clause" in judgement.why
+
+
+@pytest.mark.parametrize("text", ["well", "Well,", "so", "well um", "and then"])
+def test_an_answer_of_lead_ins_alone_waits(text):
+    judgement = judge_words(text)
+    assert judgement.state == UNFINISHED
+
+
+@pytest.mark.parametrize("text", ["okay", "Okay.", "alright"])
+def test_a_lead_in_that_is_a_whole_answer_ends_it(text):
+    assert judge_words(text).state == COMPLETE
+
+
+def test_a_question_after_a_statement_in_one_breath_is_a_question_without_punctuation():
+    judgement = judge_words("i understand it is a real number can i ask what you have in mind")
+    assert judgement.state == COMPLETE and judgement.question
+    assert hold_s(judgement, LEVEL) == END_HOLD_S
+    assert not judge_words("that's what we do for bakeries").question  # 'what' inside a statement
+    assert not judge_words("can i ask what you pay and we save you five hours").question  # a statement after it
+
+
+def test_words_without_sentence_ends_are_also_judged_by_the_completeness_model():
+    judgement = judge_words("we have two")  # the lists pass 'two'; a number waits for its noun
+    assert judgement.state == UNFINISHED and "completeness" in judgement.why
+    assert judge_words("We have two.").state == COMPLETE  # the engine wrote the end: its word is taken
+    assert judge_words("we have two shops").state == COMPLETE
+
+
+def test_a_partial_that_settled_through_the_silence_is_taken_as_it_is():
+    finished = judge_words("let me send a one page summary today")
+    waiting = judge_ending(finished, 0.35, streamed=True, filled_pause=False, settled_silence_s=0.1)
+    assert waiting.state == UNFINISHED and waiting.words_pending
+    settled = judge_ending(finished, 0.35, streamed=True, filled_pause=False, settled_silence_s=STREAMED_SETTLED_S)
+    assert settled.state == COMPLETE and "no new word" in settled.why
+    assert judge_ending(finished, 0.35, streamed=True, filled_pause=True, settled_silence_s=1.0).state == UNFINISHED
+    # a pass is final for all the audio it covered: its missing words (a dropped 'um') are not waited out
+    assert judge_ending(finished, 0.35, streamed=False, filled_pause=False, settled_silence_s=1.0).state == UNFINISHED

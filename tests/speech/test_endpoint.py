@@ -5,6 +5,7 @@ import threading
 import pytest
 from tts_speech import compose
 
+from trainer.core.turn_end import STREAMED_SETTLED_S
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import FileInput
 from trainer.speech.endpoint import (
@@ -225,14 +226,15 @@ def test_a_long_silence_after_an_unfinished_phrase_ends_the_turn_at_the_levels_p
     assert end.at - end.speech_end == pytest.approx(patience_s, abs=0.02)
 
 
-def stream_with_partial(speech, endpointer, partials):
-    """Stream `speech`, handing the endpointer live partials: (from clock time, text, where its text last changed)."""
+def stream_with_partial(speech, endpointer, partials, settle_s=0.0):
+    """Stream `speech`, handing the endpointer live partials: (from clock time, text, where its text last changed),
+    each final for the audio up to `settle_s` before the chunk (a streaming engine's partial lags what it was fed)."""
     source = FileInput(speech.path, AudioClock(virtual=True))
     source.start()
     for chunk in source.chunks():
         given = [p for p in partials if chunk.captured_at >= p[0]]
         if given:
-            endpointer.hear_words(given[-1][1], chunk.captured_at, given[-1][2], streamed=True)
+            endpointer.hear_words(given[-1][1], chunk.captured_at - settle_s, given[-1][2], streamed=True)
         for event in endpointer.feed(chunk):
             if isinstance(event, TurnEnded):
                 return event
@@ -246,13 +248,17 @@ def test_speech_that_ran_past_the_last_word_written_holds_the_turn_until_the_wor
     # the partial wrote "well" and nothing for the half second of speech after it: no end in the pause
     end = stream_with_partial(speech, Endpointer(prospect_end=0.0), [(0.0, "well", voiced_end - 0.5), rest])
     assert end.reason == SILENCE and end.speech_end > speech.spans[1].start  # the answer was heard whole
-    # the same words, written up to the end of the speech: a finished sentence, a short hold, in the pause
-    end = stream_with_partial(speech, Endpointer(prospect_end=0.0), [(0.0, "well", voiced_end), rest])
+    # words judged finished that the sound ran past: held until the engine wrote more ...
+    late = (voiced_end + 0.2, "well i see", voiced_end + 0.2)
+    end = stream_with_partial(speech, Endpointer(prospect_end=0.0), [(0.0, "i see", voiced_end - 0.5), late, rest])
     assert end.speech_end == pytest.approx(voiced_end, abs=0.05) and end.at - end.speech_end == pytest.approx(0.4, abs=0.011)
-    # words that catch up in the pause (the engine wrote a last word late) end the turn from then on
-    late = (voiced_end + 1.0, "well then", voiced_end + 1.0)
-    end = stream_with_partial(speech, Endpointer(prospect_end=0.0), [(0.0, "well", voiced_end - 0.5), late, rest])
-    assert end.speech_end == pytest.approx(voiced_end, abs=0.05) and end.at == pytest.approx(voiced_end + 1.0, abs=0.03)
+    # ... or until the partial stayed the same through STREAMED_SETTLED_S of the silence (it lags by settle_s)
+    settle = 0.3
+    end = stream_with_partial(speech, Endpointer(prospect_end=0.0), [(0.0, "i see", voiced_end - 0.5), rest],
+                              settle_s=settle)
+    assert end.speech_end == pytest.approx(voiced_end, abs=0.05)
+    assert end.at - end.speech_end == pytest.approx(settle + STREAMED_SETTLED_S, abs=0.03)
+    assert "no new word" in end.why and "i see" in end.why
 
 
 def test_a_held_um_before_the_pause_holds_the_turn_though_no_engine_wrote_it(tmp_path):

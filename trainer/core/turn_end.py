@@ -10,8 +10,15 @@ gathers during the rep's silence:
 - the words heard so far (Vosk's live partial; Whisper's pass at the start of the
   pause), judged by `judge_words()`: UNFINISHED when they end on a conjunction,
   preposition, article, auxiliary, subject pronoun, filler or an opening such as
-  "can I ask" (`trainer/data/turn_end.yaml` and the fillers of the lexicons),
-  COMPLETE otherwise, UNHEARD when no words cover the end of the speech yet;
+  "can I ask" (`trainer/data/turn_end.yaml` and the fillers of the lexicons), when they
+  are lead-ins alone ("well", "so um"), when the answer so far is a lone "If ..." clause
+  (by its commas where the engine punctuates; without punctuation, an answer opening
+  with the clause and no second subject to start the main clause), or, where the engine
+  writes no sentence ends, when the sentence-completeness model
+  (`trainer.core.completeness`, fitted on the packs' sentences) reads them as going on;
+  COMPLETE otherwise, UNHEARD when no words cover the end of the speech yet. A question
+  is told by "?" or, without punctuation, by how its last clause opens, also after a
+  statement in one breath ("i understand can i ask what you had in mind");
 - how the voice ended (`trainer.speech.pitch`): FALLING, RISING, LEVEL or UNKNOWN;
 - whether the words have caught up with the sound, by `judge_ending()`: words judged
   finished are not taken as the whole answer when the voiced audio ran on past the last
@@ -19,7 +26,8 @@ gathers during the rep's silence:
   Whisper drops "um"), or when the speech ends on a held "uh"/"um" that the sound shows
   (`trainer.speech.filled_pause`). Both wait as after an unfinished clause: until the
   engine writes more (the judgement is made again on every new partial) or the
-  patience runs out.
+  patience runs out; a live partial that stays the same through `STREAMED_SETTLED_S`
+  of the silence has written all it will, and its words are then taken as they are.
 
 `hold_s()` gives the silence after the last voiced frame that ends the turn: shortest
 after a finished question (the rep has handed the turn over), a little longer after a
@@ -40,14 +48,18 @@ from pathlib import Path
 import yaml
 
 from trainer.core import paths
+from trainer.core.completeness import completeness_model
 from trainer.core.errors import TrainerError
 from trainer.core.lexicon import default_lexicon
-from trainer.core.question_shape import after_lead
+from trainer.core.clauses import MIN_LEAD_TOKENS
+from trainer.core.question_shape import after_lead, new_question_at
 from trainer.core.text import tokens, trailing_punctuation
 
 TURN_END_FILE = paths.PACKAGE_DATA / "turn_end.yaml"
 CATEGORIES = ("conjunctions", "prepositions", "articles", "auxiliaries", "unfinished")
 OPENERS = "clause_openers"  # not trailing words: what makes a sentence a clause waiting for its main clause
+WHOLE = "whole_answers"  # lead-ins ("okay") that are a whole answer on their own
+SUBJECTS = "subjects"  # pronouns that start a clause: a main clause after an opening "if ..." clause
 _NAMES = {"conjunctions": "a conjunction", "prepositions": "a preposition", "articles": "an article",
           "auxiliaries": "a verb or pronoun waiting for more", "unfinished": "an opening", "fillers": "a filler"}
 
@@ -104,6 +116,12 @@ STREAMED_WORDS_LAG_S = 0.2
 # - Whisper's pass gives word times: the last word's end was within 0.20 s of the speech end after
 #   the 24 finished answers (-0.08..+0.20 s), and 0.31-0.38 s before it where it dropped a final 'um'.
 PASS_WORDS_LAG_S = 0.25
+# - ... but a streamed partial that stays the same through this much of the silence (on top of the
+#   partial's own settling, trainer.drill.turn.PARTIAL_SETTLE_S) has written all it will: the speech past
+#   its last word was the end of a long last word shown early ("summary today") or a sound the engine
+#   never writes. Waiting on for it made finished answers wait up to the patience (gap p95 1785 ms,
+#   max 3010 ms, bench/RESULTS.md before this); a held 'uh' is told by the sound (filled_pause) instead.
+STREAMED_SETTLED_S = 0.3
 DEFAULT_PATIENCE_S = 3.0  # the longest silence that ends an unfinished answer (levels.yaml sets it per level)
 
 
@@ -123,6 +141,8 @@ class TrailingWords:
 
     lists: dict[str, tuple[tuple[str, ...], ...]]
     openers: tuple[tuple[str, ...], ...] = ()
+    whole: tuple[tuple[str, ...], ...] = ()
+    subjects: frozenset[str] = frozenset()
 
     def trailing(self, words: list[str]) -> tuple[str, str] | None:
         """(category, phrase) of the longest listed phrase that `words` end with, else None."""
@@ -141,17 +161,18 @@ def load_trailing_words(path: Path = TURN_END_FILE) -> TrailingWords:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise TrainerError(f"{path}: cannot read the end-of-turn word lists ({error}); reinstall RepDrill") from None
-    if not isinstance(data, dict) or sorted(data) != sorted((*CATEGORIES, OPENERS)):
-        raise TrainerError(f"{path}: expected the lists {', '.join((*CATEGORIES, OPENERS))}")
+    if not isinstance(data, dict) or sorted(data) != sorted((*CATEGORIES, OPENERS, WHOLE, SUBJECTS)):
+        raise TrainerError(f"{path}: expected the lists {', '.join((*CATEGORIES, OPENERS, WHOLE, SUBJECTS))}")
     lists: dict[str, tuple[tuple[str, ...], ...]] = {}
-    for category in (*CATEGORIES, OPENERS):
+    for category in (*CATEGORIES, OPENERS, WHOLE, SUBJECTS):
         entries = data[category]
         if not isinstance(entries, list) or not all(isinstance(e, str) and tokens(e) for e in entries):
             raise TrainerError(f"{path}: `{category}` must be a list of words or phrases")
         lists[category] = tuple(tuple(tokens(e)) for e in entries)
     lists["fillers"] = default_lexicon().phrases("fillers")
-    openers = lists.pop(OPENERS)
-    return TrailingWords(lists, tuple(sorted(openers, key=len, reverse=True)))
+    openers, whole, subjects = lists.pop(OPENERS), lists.pop(WHOLE), lists.pop(SUBJECTS)
+    return TrailingWords(lists, tuple(sorted(openers, key=len, reverse=True)), whole,
+                         frozenset(" ".join(s) for s in subjects))
 
 
 @lru_cache(maxsize=1)
@@ -178,9 +199,14 @@ def judge_words(text: str | None) -> Judgement:
     if ending.endswith((",", ";", ":", "-", "...", "…")):  # engines that punctuate mark a clause going on
         return Judgement(UNFINISHED, f"ends on '{ending[-1] if ending[-1] != '.' else '...'}' (the clause goes on)",
                          question)
+    if not _after_leads(words) and tuple(words) not in trailing_words().whole:
+        return Judgement(UNFINISHED, f"only a lead-in so far ('{' '.join(words)}')", question)
     opener = _lone_clause_opener(text)
     if opener is not None:
         return Judgement(UNFINISHED, f"a clause opening with '{opener}' waits for its main clause", question)
+    if not ending and completeness_model().unfinished(words):  # where the engine writes no sentence ends
+        return Judgement(UNFINISHED, "reads as a sentence going on "
+                         f"(completeness {completeness_model().probability(words):.2f})", question)
     return Judgement(COMPLETE, "a finished " + ("question" if question else "sentence"), question)
 
 
@@ -189,9 +215,14 @@ _SENTENCES = re.compile(r"[.!?]+(?=\s|$)")
 
 def _lone_clause_opener(text: str) -> str | None:
     """The opener ("if", "unless" ...) when the answer so far is one sentence and that clause alone ("If the
-    price were right."), else None. Only for punctuated text: without commas the main clause cannot be told apart."""
-    if not any(mark in text for mark in ".,;:!?") or text.rstrip().endswith("?"):
+    price were right."), else None. Where the engine punctuates, the commas show the clauses; without
+    punctuation (Vosk) only an answer that opens with the clause is judged, and its main clause is known by a
+    subject of its own after the clause's ("if the price is right we can start": "we"; "if you want i can").
+    """
+    if text.rstrip().endswith("?"):
         return None
+    if not any(mark in text for mark in ".,;:!?"):
+        return _unpunctuated_lone_clause(_after_leads(tokens(text)))
     sentences = [s for s in _SENTENCES.split(text) if tokens(s)]
     if len(sentences) != 1:  # after a finished sentence, "If you want." is an afterthought, not an opening
         return None
@@ -206,32 +237,68 @@ def _lone_clause_opener(text: str) -> str | None:
     return None
 
 
+def _unpunctuated_lone_clause(words: list[str]) -> str | None:
+    """The opener when unpunctuated `words` open with a clause opener and hold no second subject after it.
+
+    Checked on the own-words answers (tests/data/own_words, 366 held-out answers typed and as Vosk heard
+    them, 457 calibration ones): it judged 1 typed and 2 Vosk answers unfinished ('Well, if the cap fits.',
+    and two mishearings); on the built-in packs it catches 7 of the 11 answers that open with such a clause
+    cut at its comma ('if that sounds familiar', not 'if that's fine with you': 'you' reads as a subject).
+    """
+    lists = trailing_words()
+    for opener in lists.openers:
+        n = len(opener)
+        if tuple(words[:n]) == opener and len(words) > n and not any(w in lists.subjects for w in words[n + 1:]):
+            return " ".join(opener)
+    return None
+
+
 def _after_leads(words: list[str]) -> list[str]:
     """`words` without the connectors and fillers they open with ("so um what's ..." -> "what's ...")."""
     return words[after_lead(words, default_lexicon()):]
 
 
-def judge_ending(judgement: Judgement, unwritten_s: float | None, streamed: bool, filled_pause: bool) -> Judgement:
+def judge_ending(judgement: Judgement, unwritten_s: float | None, streamed: bool, filled_pause: bool,
+                 settled_silence_s: float = 0.0) -> Judgement:
     """The words' judgement checked against the sound: a finished-looking answer is not finished when
     the speech ran `unwritten_s` past the last word written (more than the engine's lag: words to
-    come), or ends on a held "uh"/"um" (`filled_pause`). `streamed`: the words are a live partial."""
+    come), or ends on a held "uh"/"um" (`filled_pause`). `streamed`: the words are a live partial, settled
+    for `settled_silence_s` of the silence after the speech: once that reaches STREAMED_SETTLED_S with no
+    new word, the engine has written all it will, and the words are taken as they are."""
     if judgement.state != COMPLETE:
         return judgement
     if filled_pause:
         return Judgement(UNFINISHED, "ends on a held 'uh' or 'um' (in the sound, not written)", judgement.question)
     limit = STREAMED_WORDS_LAG_S if streamed else PASS_WORDS_LAG_S
     if unwritten_s is not None and unwritten_s > limit:
+        if streamed and settled_silence_s >= STREAMED_SETTLED_S:
+            return Judgement(COMPLETE, f"{judgement.why} (no new word in {settled_silence_s:.2f} s of silence)",
+                             judgement.question)
         return Judgement(UNFINISHED, f"the speech ran {unwritten_s:.2f} s past the last word written (more to come)",
                          judgement.question, words_pending=True)
     return judgement
 
 
 def _opens_question(text: str) -> bool:
-    """The last clause opens like a question ("what ...", "and could you ..."), for engines that do not punctuate."""
+    """The last clause is a question by how it opens ("what ...", "and could you ..."), for engines that do not
+    punctuate: a clause runs from the answer's start, a connector, or a question opener after a statement in
+    one breath ("i understand can i ask what you had in mind": the rule of `trainer.core.clauses`)."""
     pieces = [p for p in _CLAUSES.split(text) if tokens(p)]
     if not pieces:
         return False
-    return default_lexicon().starts_with("question_openers", _after_leads(tokens(pieces[-1])), 0) is not None
+    lexicon = default_lexicon()
+    words = tokens(pieces[-1])
+    start = after_lead(words, lexicon)
+    question = lexicon.starts_with("question_openers", words, start) is not None
+    for at in range(start + MIN_LEAD_TOKENS, len(words)):
+        if at - start < MIN_LEAD_TOKENS:
+            continue
+        if new_question_at(words, at, start, lexicon):
+            start, question = at, True
+        elif lexicon.starts_with("connectors", words, at) is not None:
+            start = after_lead(words, lexicon, at)
+            question = lexicon.starts_with("question_openers", words, start) is not None
+    return question
 
 
 def hold_s(judgement: Judgement, contour: str, patience_s: float = DEFAULT_PATIENCE_S) -> float:

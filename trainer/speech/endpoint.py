@@ -81,6 +81,7 @@ FIXED_RULE_MS = 700  # the first version's fixed silence rule, what `--endpoint-
 DEFAULT_NO_ANSWER_S = 20.0  # without an answer window: give up waiting for a first word after this
 FRAME_S = vad.FRAME_MS / 1000
 MIN_RUN_FRAMES = round(vad.MIN_STRETCH_S / FRAME_S)
+WHY_WORDS = 5  # the last words heard, quoted in the reason a turn ended or is held
 PAUSE_NOTICE_S = 0.4  # a silence held open longer than this is reported as SpeechPaused
 HISTORY_S = max(pitch.TAIL_S, filled_pause.MAX_S) + 0.5  # audio kept for the pitch and a filled pause at the end
 
@@ -316,7 +317,8 @@ class Endpointer:
             return self.settings.endpoint_ms / 1000, f"the fixed rule ({self.settings.endpoint_ms} ms)"
         judgement = self._judgement(silent_since)
         contour = self._end_contour(silent_since)
-        why = f"{judgement.why or 'words not heard yet'}, {contour} pitch"
+        heard = " ".join(self._words[0].split()[-WHY_WORDS:]) if self._words is not None else ""
+        why = f"{judgement.why or 'words not heard yet'}, {contour} pitch" + (f" ('...{heard}')" if heard else "")
         return hold_s(judgement, contour, self.settings.patience_s), why
 
     def _judgement(self, speech_end: float) -> Judgement:
@@ -325,7 +327,8 @@ class Endpointer:
             return Judgement(UNHEARD)
         words_end, streamed = self._words_end
         unwritten = None if words_end is None else speech_end - words_end
-        return judge_ending(judge_words(self._words[0]), unwritten, streamed, self._ends_filled(speech_end))
+        return judge_ending(judge_words(self._words[0]), unwritten, streamed, self._ends_filled(speech_end),
+                            settled_silence_s=self._words[1] - speech_end)
 
     def _speech_until(self, speech_end: float) -> np.ndarray:
         """The audio kept, up to `speech_end`."""
