@@ -1,5 +1,5 @@
 """Screenshots of the app for the README: Today (with a coach's assignments), Drill (mid-answer and the score card),
-Review, Bank, Progress (and the report for the coach, the self-check and the "Where you hesitate" panel), Team
+Review (and a turn the prospect cut in on), Bank, Progress (and the report for the coach, the self-check and the "Where you hesitate" panel), Team
 (and the coach's Assign a pack dialog).
 
 Run by `make screenshots` under Xvfb. Everything shown is real: a fresh data folder is
@@ -29,9 +29,10 @@ for name in ("DATA", "CACHE", "CONFIG", "MODELS"):
 import dataclasses  # noqa: E402
 from datetime import date, datetime, timedelta, timezone  # noqa: E402
 
-from demo_drills import populate, write_answers  # noqa: E402
+from demo_drills import populate, run_drill, write_answers  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from report_samples import sample_drills, sample_report  # noqa: E402
+from tts_speech import compose  # noqa: E402
 
 from trainer.core.assignments import (  # noqa: E402
     PackAssignment,
@@ -85,6 +86,23 @@ def show(window: MainWindow, key: str, options: dict | None = None) -> None:
     window.go(key, options)
     wait(lambda: bool(done), what=f"the {key} view")
     settle()
+
+
+def cut_in(window: MainWindow, out: Path) -> None:
+    """Review of a level-4 drill where the hostile prospect (Tony) cut in on a rambling answer (issue 19)."""
+    folder = WORK / "cut-in"
+    folder.mkdir()
+    answer = compose([0.5] + ["We help distributors like yours plan every delivery and cut the overtime", 0.3] * 4,
+                     folder / "01.wav")
+    with Store() as store:
+        result = run_drill(store, WhisperEngine(partial_every_s=None), "cold-call-brush-offs",
+                           "take-me-off-your-list", 4, [answer.path], folder)
+    show(window, "review", {"drill_id": result.drill_id})
+    review = window.views["review"]
+    wait(lambda: bool(review.turn_views) and bool(review.turn_views[0].turn.acts), what="the cut-in in Review")
+    settle()
+    window.grab().save(str(out / "review-cut-in.png"))
+    print(f"  {out / 'review-cut-in'}.png", flush=True)
 
 
 def assign() -> None:
@@ -221,6 +239,7 @@ def main() -> int:
         save(key)
         if key == "review":
             review.player.stop()
+            cut_in(window, out)
         if key == "progress":
             report_dialog(window, out)
             save("report-saved")

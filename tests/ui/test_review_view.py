@@ -139,13 +139,14 @@ def test_review_shows_where_the_prospect_cut_in(qtbot, app):
     """A cut-in is stored with the turn and shown (issue 19): a pill in the header and the line they said."""
     from PySide6.QtWidgets import QLabel
 
-    from trainer.store.records import ProspectAct
+    from trainer.store.records import ProspectAct, TurnTimings
 
     act = ProspectAct("cut_in", "Sorry, what are you actually asking me?", 14.2)
     turn, view = stored_turn_view(qtbot, 5, transcript="We help bakeries like yours", words=[], score=40,
-                                  metrics={"talk_s": 10.0, "longest_monologue_s": 10.04}, acts=[act])
+                                  metrics={"talk_s": 10.0, "longest_monologue_s": 10.04}, acts=[act],
+                                  timings=TurnTimings(speech_end=14.2, next_audio_start=14.2))
     assert turn.acts == (act,)
     assert view.acts.text() == ("The prospect cut in after 10 s of talk without a pause: “Sorry, what are you "
                                 "actually asking me?” Make your point, ask, then stop.")
-    assert not view.acts.isHidden()
+    assert not view.acts.isHidden() and view.gap.isHidden()  # they came in while the rep talked: no gap to feel
     assert "cut in" in [w.text() for w in view.findChildren(QLabel)]

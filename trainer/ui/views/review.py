@@ -101,7 +101,8 @@ class TurnView(Card):
         persona = pack.personas.get(objection.persona) if objection else None
         title = f"Turn {turn.number}" + (f" · {objection.category}" if objection else "")
         state = {"scored": None, "recovered": pill("interrupted", "warn"), "recording": pill("not finished", "warn")}
-        cut_in = pill("cut in", "bad") if any(a.kind == "cut_in" for a in turn.acts) else None
+        was_cut_in = any(a.kind == "cut_in" for a in turn.acts)
+        cut_in = pill("cut in", "bad") if was_cut_in else None
         self.body.addLayout(hbox(label(title.upper(), "section"), None,
                                  *[w for w in (cut_in, state.get(turn.status)) if w]))
         self.play_line_button = button("▶  Line", None, lambda: play(self, LINE))
@@ -119,7 +120,7 @@ class TurnView(Card):
         self.body.addLayout(hbox((vbox(label("You", "muted"), self.transcript, spacing=2), 1),
                                  self.play_answer_button, spacing=14))
         self.gap = label(gap_text(turn.timings.gap), "faint", wrap=True)
-        self.gap.setVisible(turn.timings.gap is not None)
+        self.gap.setVisible(turn.timings.gap is not None and not was_cut_in)  # a cut-in leaves no gap to feel
         self.body.addWidget(self.gap)
         self.repeats = label(repeats_text(turn.repeats), "faint", wrap=True)
         self.repeats.setVisible(bool(turn.repeats))
