@@ -18,8 +18,11 @@ from trainer.core.clause_shape import is_word_list
 from trainer.core.meaning import CueRecogniser
 from trainer.core.transcript import Word
 
-HELDOUT_RECALL_FLOOR = 0.82  # measured 0.875 (cue phrases: 0.044)
+HELDOUT_RECALL_FLOOR = 0.82  # measured 0.889 (cue phrases: 0.044)
 HELDOUT_FALSE_CEILING = 0.075  # measured 0.059
+# The same answers spoken by espeak-ng, as Vosk's small English model wrote them (no punctuation, no times).
+VOSK_RECALL_FLOOR = 0.50  # measured 0.559 (0.476 before unpunctuated words were cut into clauses)
+VOSK_FALSE_CEILING = 0.06  # measured 0.037
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +115,22 @@ def test_the_held_out_set_meets_the_floor(recogniser, packs):
     total = evaluate(load_set("heldout"), lambda n, a: recogniser.check(n, a).covered, packs)["*"]
     assert total.recall >= HELDOUT_RECALL_FLOOR, total
     assert total.false_rate <= HELDOUT_FALSE_CEILING, total
+
+
+def test_the_held_out_set_as_vosk_heard_it_meets_its_floor(recogniser, packs):
+    total = evaluate(load_set("heldout", "vosk"), lambda n, a: recogniser.check(n, a).covered, packs)["*"]
+    assert total.recall >= VOSK_RECALL_FLOOR, total
+    assert total.false_rate <= VOSK_FALSE_CEILING, total
+
+
+def test_an_unpunctuated_answer_is_cut_into_its_moves(recogniser, packs):
+    n = node(packs, "cold-call-brush-offs", "not-interested")
+    answer = ("yeah fair play nobody enjoys a call out of the blue i rang because freight firms your size "
+              "lose monday mornings to drivers calling in sick who sorts out cover for you when that happens")
+    result = recogniser.check(n, answer)
+    assert result.covered == {"acknowledge", "reason", "ask"}
+    ask = next(m for m in result.moves if m.move.id == "ask")
+    assert ask.evidence.startswith("who sorts out cover")  # the question alone, not the whole run of words
 
 
 def _score_text(*args, env=None):

@@ -6,7 +6,9 @@ clauses (`trainer.core.metrics.clauses`: punctuation when the engine writes it, 
 pauses and connectors) are cut further before a clause marker (`clause_markers` in
 trainer/data/moves.yaml: "because", "the reason", "out of curiosity" ...) and before a
 question opener that follows at least `MIN_LEAD_TOKENS` words ("that's fair | can I
-ask ...", `trainer.core.question_shape`), so that each piece carries about one move. Fillers at the edges of a clause
+ask ...", `trainer.core.question_shape`), so that each piece carries about one move. Without
+punctuation, the pieces are also cut where written English would put a comma or a full stop
+(`trainer.core.clause_breaks`): a pause is not always there. Fillers at the edges of a clause
 are kept: they are the rep's words, and the highlighted evidence shows them.
 """
 
@@ -15,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from trainer.core.clause_breaks import ClauseBreaks
 from trainer.core.lexicon import Lexicon
-from trainer.core.metrics import clauses as metric_clauses
+from trainer.core.metrics import clauses as metric_clauses, engine_punctuates
 from trainer.core.question_shape import new_question_at
 from trainer.core.text import word_tokens
 from trainer.core.transcript import Span, Word
@@ -34,9 +37,15 @@ class Clause:
 
 
 def split_clauses(words: Sequence[Word], spans: Sequence[Span], lexicon: Lexicon,
-                  markers: Sequence[tuple[str, ...]]) -> list[Clause]:
-    """The answer's clauses, in order (see the module docstring)."""
+                  markers: Sequence[tuple[str, ...]], breaks: ClauseBreaks | None = None,
+                  function_words: frozenset[str] = frozenset()) -> list[Clause]:
+    """The answer's clauses, in order (see the module docstring); `breaks` cuts unpunctuated words further."""
     out: list[Clause] = []
+    written = set()  # words before which written English would break (unpunctuated answers only)
+    if breaks is not None and words and not engine_punctuates(words):
+        toks, owner = word_tokens(words)
+        written = {owner[t] for t, cut in enumerate(breaks.breaks(toks, function_words))
+                   if cut and t and owner[t] != owner[t - 1]}
     for base in metric_clauses(words, spans, lexicon):
         piece = [words[i] for i in base]
         toks, owner = word_tokens(piece)
@@ -45,7 +54,8 @@ def split_clauses(words: Sequence[Word], spans: Sequence[Span], lexicon: Lexicon
             if owner[t] == owner[t - 1] or owner[t] - owner[cuts[-1]] < MIN_LEAD_TOKENS:
                 continue
             piece_start = next(i for i, o in enumerate(owner) if o == cuts[-1])
-            if _starts_marker(toks, t, markers) or new_question_at(toks, t, piece_start, lexicon):
+            if (_starts_marker(toks, t, markers) or new_question_at(toks, t, piece_start, lexicon)
+                    or base.start + owner[t] in written):
                 cuts.append(owner[t])
         cuts.append(len(piece))
         for a, b in zip(cuts, cuts[1:]):

@@ -40,6 +40,7 @@ from trainer.core.clause_shape import (
     NEGATION_REACH, addresses_prospect, genuine_question, has_negation, is_negation, is_word_list, only_backchannels,
     taken_back,
 )
+from trainer.core.clause_breaks import ClauseBreaks
 from trainer.core.clauses import Clause, split_clauses
 from trainer.core.lexicon import Lexicon, default_lexicon
 from trainer.core.moves import MoveLibrary, default_move_library
@@ -78,8 +79,9 @@ class MoveRecogniser:
 
     def __init__(self, encoder: Encoder, library: MoveLibrary | None = None,
                  model: MoveModel | None = None, lexicon: Lexicon | None = None,
-                 probe: MoveProbe | None = None) -> None:
+                 probe: MoveProbe | None = None, breaks: ClauseBreaks | None = None) -> None:
         self.encoder = encoder
+        self.breaks = breaks  # where unpunctuated words break into clauses; without it, pauses and markers only
         self.library = library or default_move_library()
         self.model = model or MoveModel()
         self.probe = probe  # without one the probe feature reads 0
@@ -228,7 +230,8 @@ class MoveRecogniser:
         return np.stack(out) if out else np.zeros((0, 384), dtype=np.float32)
 
     def _windows(self, words: Sequence[Word], spans: Sequence[Span]) -> list[Clause]:
-        clauses = split_clauses(words, spans, self.lexicon, self.library.clause_markers)
+        clauses = split_clauses(words, spans, self.lexicon, self.library.clause_markers, self.breaks,
+                                self.library.function_words)
         pairs = [
             Clause(range(a.words.start, b.words.stop), f"{a.text} {b.text}", (a.words, b.words))
             for a, b in zip(clauses, clauses[1:])

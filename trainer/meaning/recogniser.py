@@ -18,6 +18,7 @@ import weakref
 from typing import Sequence
 
 from trainer.core import paths
+from trainer.core.clause_breaks import load_clause_breaks
 from trainer.core.errors import TrainerError
 from trainer.core.meaning import CueRecogniser, MoveRecogniser, Recogniser
 from trainer.core.move_model import MoveModel, MoveProbe, load_move_model, load_move_probe
@@ -56,7 +57,7 @@ def load_meaning_recogniser(model: MoveModel | None = None, probe: MoveProbe | N
     model = model or load_move_model()
     probe = probe or load_move_probe()
     encoder = SentenceEncoder(store=paths.cache_dir() / "meaning" / "sentences.npz", seeds=[LIBRARY_VECTORS])
-    recogniser = MoveRecogniser(encoder, default_move_library(), model, probe=probe)
+    recogniser = MoveRecogniser(encoder, default_move_library(), model, probe=probe, breaks=load_clause_breaks())
     recogniser.warm_up()
     encoder.save()
     return recogniser
