@@ -226,6 +226,6 @@ def level_summary(rules: LevelRules) -> str:
     if rules.objections_per_drill > 1:
         parts.append(f"{rules.objections_per_drill} objections back to back")
     if rules.cut_in_after_s:
-        parts.append(f"the prospect cuts in after {rules.cut_in_after_s:g} s of monologue")
+        parts.append(f"the prospect cuts in after {rules.cut_in_after_s:g} s of monologue at most (sooner by temperament)")
     return ", ".join(parts)
 
