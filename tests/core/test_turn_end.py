@@ -6,10 +6,12 @@ from trainer.core.errors import TrainerError
 from trainer.core.levels import default_levels
 from trainer.core.turn_end import (
     COMPLETE,
+    CONFIDENT_HOLD_S,
     END_HOLD_S,
     FALLING,
     LEVEL,
     MIN_HOLD_S,
+    RISING_HOLD_S,
     RISING,
     STATEMENT_HOLD_S,
     STREAMED_SETTLED_S,
@@ -144,11 +146,15 @@ def test_a_question_after_a_statement_in_one_breath_is_a_question_without_punctu
     assert not judge_words("can i ask what you pay and we save you five hours").question  # a statement after it
 
 
-def test_words_without_sentence_ends_are_also_judged_by_the_completeness_model():
-    judgement = judge_words("we have two")  # the lists pass 'two'; a number waits for its noun
-    assert judgement.state == UNFINISHED and "completeness" in judgement.why
-    assert judge_words("We have two.").state == COMPLETE  # the engine wrote the end: its word is taken
-    assert judge_words("we have two shops").state == COMPLETE
+def test_a_statement_that_ends_clearly_has_the_shorter_hold_unless_its_pitch_rises():
+    clear = judge_words("we can start with one shop for the first month")
+    assert clear.state == COMPLETE and clear.confident and "completeness" in clear.why
+    assert hold_s(clear, LEVEL) == hold_s(clear, FALLING) == CONFIDENT_HOLD_S < STATEMENT_HOLD_S
+    assert hold_s(clear, RISING) == RISING_HOLD_S
+    plain = judge_words("i hear you")  # a sentence, but one that often goes on
+    assert plain.state == COMPLETE and not plain.confident and hold_s(plain, FALLING) == STATEMENT_HOLD_S
+    question = judge_words("what would have to be true for you to switch this year")
+    assert question.question and not question.confident and hold_s(question, LEVEL) == END_HOLD_S
 
 
 def test_a_partial_that_settled_through_the_silence_is_taken_as_it_is():

@@ -1,21 +1,25 @@
 """Whether the words so far read as a finished sentence: a small classifier over the last words.
 
-The word lists of `trainer.core.turn_end` catch a pause after "and", "the" or "um". An
-engine that writes no punctuation (Vosk) leaves other unfinished endings that no short
-list holds: "we have two", "let me send a one page", a misheard last word. This module
-gives the probability that a sentence ends after the words heard so far, from a logistic
-model over the last words, fitted by `scripts/fit-completeness` on the built-in packs' own
-sentences and every truncation of them (a sentence end is a finished turn, any other word
-boundary is a speaker going on), with the sentences of the turn-taking benchmark set left
-out. Its weights are data (`trainer/data/completeness.json`), with the threshold under
-which the words read as unfinished and the held-out figures that chose it.
+After a finished statement the end-of-turn model (`trainer.core.turn_end`) waits a little
+longer than after a question, since another sentence may follow. Where the words read
+clearly as a sentence's end ("... for the first month"), it need not wait as long. This
+module gives the probability that a sentence ends after the words heard so far, from a
+logistic model over the last words, fitted by `scripts/fit-completeness` on the built-in
+packs' own sentences and every truncation of them (a sentence end is a finished turn, any
+other word boundary is a speaker going on), with the sentences of the turn-taking benchmark
+set left out. Its weights are data (`trainer/data/completeness.json`), with the threshold
+above which the words read as finished and the held-out figures that chose it.
 
 The features (`features()`), on normalised tokens without punctuation: the last word, the
 last two words, and the word before the last, each as itself when it is frequent in the
 packs, else as "<rare>" (content words are rare one by one and behave alike: they end
-sentences more often than function words do). Tried and dropped: the number of words so
-far and an open "if" clause (they judged "Sure." and "... if you want" unfinished; an
-answer that opens with an "if" clause is a rule of `trainer.core.turn_end` instead).
+sentences more often than function words do).
+
+Tried and dropped (bench/RESULTS.md, turn-taking, 2026-12-06): the same model the other
+way, holding words that read as unfinished for the patience. On Vosk's lagging, often
+misheard partials it held finished answers up to 3 s ("... at least when you") and saved
+no thinking pause of the benchmark set; the number of words so far and an open "if"
+clause as features judged "Sure." and "... if you want" unfinished.
 
 Inference is a few dictionary look-ups in plain Python, so it can run on every partial.
 """
@@ -39,13 +43,13 @@ START = "<start>"
 
 @dataclass(frozen=True)
 class CompletenessModel:
-    """A fitted model: the frequent words, the weights, and the threshold under which the words read as
-    unfinished (chosen by the fit, written beside the weights)."""
+    """A fitted model: the frequent words, the weights, and the threshold above which the words read as a
+    finished sentence (chosen by the fit, written beside the weights)."""
 
     vocabulary: frozenset[str]
     weights: dict[str, float]
     bias: float
-    unfinished_below: float
+    finished_above: float
 
     def probability(self, words: Sequence[str]) -> float:
         """P(a sentence ends after `words`), normalised tokens; 0.5 for no words."""
@@ -54,9 +58,9 @@ class CompletenessModel:
         score = self.bias + sum(self.weights.get(f, 0.0) for f in features(words, self.vocabulary))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
-    def unfinished(self, words: Sequence[str]) -> bool:
-        """True when the words read as a sentence still going on (probability under the fitted threshold)."""
-        return bool(words) and self.probability(words) < self.unfinished_below
+    def finished(self, words: Sequence[str]) -> bool:
+        """True when the words read clearly as a sentence's end (probability at or above the fitted threshold)."""
+        return bool(words) and self.probability(words) >= self.finished_above
 
 
 def features(words: Sequence[str], vocabulary: frozenset[str]) -> list[str]:
@@ -74,7 +78,7 @@ def load_model(path: Path = COMPLETENESS_FILE) -> CompletenessModel:
             vocabulary=frozenset(data["vocabulary"]),
             weights={str(k): float(v) for k, v in data["weights"].items()},
             bias=float(data["bias"]),
-            unfinished_below=float(data["unfinished_below"]),
+            finished_above=float(data["finished_above"]),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise TrainerError(f"{path}: cannot read the sentence-completeness model ({error}); "

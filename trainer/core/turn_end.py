@@ -13,10 +13,9 @@ gathers during the rep's silence:
   "can I ask" (`trainer/data/turn_end.yaml` and the fillers of the lexicons), when they
   are lead-ins alone ("well", "so um"), when the answer so far is a lone "If ..." clause
   (by its commas where the engine punctuates; without punctuation, an answer opening
-  with the clause and no second subject to start the main clause), or, where the engine
-  writes no sentence ends, when the sentence-completeness model
-  (`trainer.core.completeness`, fitted on the packs' sentences) reads them as going on;
-  COMPLETE otherwise, UNHEARD when no words cover the end of the speech yet. A question
+  with the clause and no second subject to start the main clause); COMPLETE otherwise,
+  and `confident` when a statement's last words read clearly as a sentence's end (the
+  sentence-completeness model, `trainer.core.completeness`, fitted on the packs' sentences), UNHEARD when no words cover the end of the speech yet. A question
   is told by "?" or, without punctuation, by how its last clause opens, also after a
   statement in one breath ("i understand can i ask what you had in mind");
 - how the voice ended (`trainer.speech.pitch`): FALLING, RISING, LEVEL or UNKNOWN;
@@ -31,8 +30,8 @@ gathers during the rep's silence:
 
 `hold_s()` gives the silence after the last voiced frame that ends the turn: shortest
 after a finished question (the rep has handed the turn over), a little longer after a
-finished statement (another sentence may follow), the level's patience after an
-unfinished one, never under
+finished statement (another sentence may follow; less when the statement is `confident`
+and the pitch does not rise), the level's patience after an unfinished one, never under
 `MIN_HOLD_S`. A long silence always ends it (nothing waits longer than the patience).
 The fixed rule it replaces (700 ms whatever was said) stays in `trainer.speech.endpoint`
 for comparison (`--endpoint-ms`).
@@ -41,7 +40,7 @@ for comparison (`--endpoint-ms`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -92,6 +91,12 @@ END_HOLD_S = 0.25
 # two-sentence answers after their first sentence. 0.4 s clears those with a margin and
 # stays under the 0.5-1 s people pause between sentences when they go on.
 STATEMENT_HOLD_S = 0.4
+# ... unless its last words read clearly as a sentence's end (trainer.core.completeness: above the fitted
+# threshold, which at most 5% of the packs' inside-sentence boundaries reach) and the pitch does not rise.
+# Two sentences then run together only when the rep pauses 0.3-0.4 s between them (espeak-ng at 150 wpm:
+# 0.33 s), and going on takes the end back. Vosk's words settle 0.3 s after the speech (PARTIAL_SETTLE_S),
+# so this is about the shortest it can decide.
+CONFIDENT_HOLD_S = 0.3
 # Pitch on espeak-ng speech tells finished from unfinished fragments apart poorly (measured with
 # trainer.speech.pitch on 7 finished and 10 unfinished fragments x 3 voices x 2 rates: finished
 # ones ended falling 15/42, level 26/42, rising 1/42; unfinished ones falling 24/60, level 33/60,
@@ -133,6 +138,7 @@ class Judgement:
     why: str = ""
     question: bool = False
     words_pending: bool = False  # UNFINISHED because the engine has not written the end of the speech yet
+    confident: bool = False  # COMPLETE, a statement whose last words read clearly as a sentence's end
 
 
 @dataclass(frozen=True)
@@ -204,9 +210,9 @@ def judge_words(text: str | None) -> Judgement:
     opener = _lone_clause_opener(text)
     if opener is not None:
         return Judgement(UNFINISHED, f"a clause opening with '{opener}' waits for its main clause", question)
-    if not ending and completeness_model().unfinished(words):  # where the engine writes no sentence ends
-        return Judgement(UNFINISHED, "reads as a sentence going on "
-                         f"(completeness {completeness_model().probability(words):.2f})", question)
+    if not question and completeness_model().finished(words):
+        return Judgement(COMPLETE, "a finished sentence, clearly "
+                         f"(completeness {completeness_model().probability(words):.2f})", confident=True)
     return Judgement(COMPLETE, "a finished " + ("question" if question else "sentence"), question)
 
 
@@ -272,8 +278,7 @@ def judge_ending(judgement: Judgement, unwritten_s: float | None, streamed: bool
     limit = STREAMED_WORDS_LAG_S if streamed else PASS_WORDS_LAG_S
     if unwritten_s is not None and unwritten_s > limit:
         if streamed and settled_silence_s >= STREAMED_SETTLED_S:
-            return Judgement(COMPLETE, f"{judgement.why} (no new word in {settled_silence_s:.2f} s of silence)",
-                             judgement.question)
+            return replace(judgement, why=f"{judgement.why} (no new word in {settled_silence_s:.2f} s of silence)")
         return Judgement(UNFINISHED, f"the speech ran {unwritten_s:.2f} s past the last word written (more to come)",
                          judgement.question, words_pending=True)
     return judgement
@@ -310,7 +315,7 @@ def hold_s(judgement: Judgement, contour: str, patience_s: float = DEFAULT_PATIE
         if judgement.question:
             hold = END_HOLD_S
         else:
-            hold = RISING_HOLD_S if contour == RISING else STATEMENT_HOLD_S
+            hold = RISING_HOLD_S if contour == RISING else CONFIDENT_HOLD_S if judgement.confident else STATEMENT_HOLD_S
     else:
         hold = UNHEARD_FALLING_HOLD_S if contour == FALLING else patience
     return max(MIN_HOLD_S, min(hold, patience))
