@@ -28,7 +28,8 @@ Vosk runs on the small English model `make test` fetches (tests/english_vosk.py)
 on the Korean test model (its words are wrong for English speech, its timing is real).
 
 Run: `.venv/bin/python bench/turns.py` (25 minutes at load 9 on 2 cores, 20 of them part 1;
-`--part ends` or `--part pipeline` runs one and only prints).
+`--part ends` or `--part pipeline` runs one and only prints; `--list` prints every answer of part 1
+with the ends decided in it and why, the last words heard quoted).
 """
 
 from __future__ import annotations
@@ -225,7 +226,23 @@ def end_rows(label: str, answers: list[SetAnswer], spoken: list, turns, ends, re
     return rows
 
 
-def measure_ends(engines, folder: Path, rules: str = "both") -> list[tuple[str, ...]]:
+def list_turns(label: str, answers: list[SetAnswer], spoken: list, turns, ends) -> None:
+    """Print each answer of the set with the ends decided in it and why (`--list`: to see what the rules heard)."""
+    by_file = {s.path: (a, s) for a, s in zip(answers, spoken)}
+    print(f"-- {label}")
+    for turn in turns:
+        answer, speech = by_file[turn.answer_file]
+        if answer.kind == "extra":
+            continue
+        rest = turn.prospect_end + speech.spans[-1].start
+        decided = [f"{'IN PAUSE' if e.speech_end is not None and e.speech_end < rest and answer.kind != 'clean' else 'end'}"
+                   f" ({e.why})" for e in ends.get(turn.number, [])]
+        gap = f" gap {turn.timings.gap * 1000:.0f} ms" if answer.kind == "clean" and turn.timings.gap else ""
+        print(f"{turn.number:3d} {answer.kind:8s} {answer.voice[0]}/{answer.voice[1]} pause {answer.pause_s}{gap}: "
+              f"{' | '.join(str(p) for p in answer.parts[1:-1])!r} -> {turn.transcript!r}; {'; '.join(decided)}")
+
+
+def measure_ends(engines, folder: Path, rules: str = "both", listing: bool = False) -> list[tuple[str, ...]]:
     """Part 1 for each (label, engine): the set under the model, then under the fixed rule (`rules`: both, model, fixed)."""
     answers = answer_set()
     answers.append(SetAnswer("extra", (0.5, "Thanks.", 1.5), answers[0].voice, None))  # a line after the last
@@ -240,6 +257,8 @@ def measure_ends(engines, folder: Path, rules: str = "both") -> list[tuple[str, 
             turns, ends, resumed = run_ends(engine, spoken, folder, endpoint_ms)
             print(f"{label}, {rule}: {len(turns)} turns in {time.perf_counter() - started:.0f} s")
             rows += end_rows(f"{label}, {rule}", answers, spoken, turns, ends, resumed)
+            if listing:
+                list_turns(f"{label}, {rule}", answers, spoken, turns, ends)
     return rows
 
 
@@ -334,6 +353,7 @@ def main() -> int:
     parser.add_argument("--turns", type=int, default=OBJECTIONS * DEPTH, help="pipeline: answer files (default 20)")
     parser.add_argument("--engine", choices=("vosk", "whisper"), help="ends: one engine only (prints, writes nothing)")
     parser.add_argument("--rule", choices=("model", "fixed"), help="ends: one rule only (prints, writes nothing)")
+    parser.add_argument("--list", action="store_true", help="ends: print every answer with its ends and why")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args()
     about = machine()
@@ -347,7 +367,7 @@ def main() -> int:
             engines = ([vosk[:2]] if vosk and vosk[2] and args.engine != "whisper" else [])
             engines += [whisper] if args.engine != "vosk" else []
             rows = [] if vosk and vosk[2] else [("Vosk", "skipped: the English model is not fetched", "", "")]
-            end_lines = table(rows + measure_ends(engines, folder / "ends", args.rule or "both"))
+            end_lines = table(rows + measure_ends(engines, folder / "ends", args.rule or "both", args.list))
             print("\n".join(end_lines))
         if args.part in (None, "pipeline"):
             answers = [compose([0.4, ASKS if n % 2 == 0 else STATES, 0.3], folder / f"answer-{n:02d}.wav").path
