@@ -87,7 +87,8 @@ def test_levels_file_describes_what_each_level_changes():
     assert four.temperament == "curt" and four.max_answers >= 2 and four.answer_window_s == 20
     assert five.objections_per_drill > 1 and five.cut_in_after_s
     assert ladder.rules.window == 4 and ladder.rules.passes == 3 and ladder.rules.pass_score == 70
-    assert level_summary(two) == ("your bank shown, 5 s to prepare, no answer limit, prospect as written, fixed lines")
+    assert level_summary(two) == ("your bank shown, 5 s to prepare, no answer limit, prospect as written, fixed lines, "
+                                  "the prospect cuts in after 60 s of monologue at most (sooner by temperament)")
 
 
 def test_level_persona_changes_temperament_and_rate():

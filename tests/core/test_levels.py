@@ -13,7 +13,8 @@ def test_built_in_levels_follow_the_design_table():
     assert levels[4].max_answers >= 2  # "2-3 turn branching follow-ups"
     assert not levels[1].random_lines and levels[3].random_lines
     assert levels[5].objections_per_drill > 1 and levels[5].cut_in_after_s is not None
-    assert all(levels[n].cut_in_after_s is None for n in (1, 2, 3, 4))
+    assert levels[1].cut_in_after_s is None  # the warm-up: nobody cuts in
+    assert [levels[n].cut_in_after_s for n in (2, 3, 4, 5)] == sorted((60, 30, 20, 15), reverse=True)
 
 
 def test_unknown_level_names_the_range():

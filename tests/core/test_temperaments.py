@@ -30,12 +30,13 @@ def test_a_mild_bound_is_a_ceiling_and_a_harsh_one_a_floor():
 
 
 def test_patience_is_generous_low_on_the_ladder_and_short_at_the_top():
-    five, one = level_rules(5).cut_in_after_s, level_rules(1).cut_in_after_s
-    assert cut_in_after_s("warm", 1, one) is None  # the warm-up: nobody cuts in
-    assert cut_in_after_s("hostile", 5, five) < cut_in_after_s("curt", 5, five) <= five
-    assert cut_in_after_s("curt", 4, None) < cut_in_after_s("curt", 3, None) < cut_in_after_s("curt", 2, None)
-    assert cut_in_after_s("warm", 5, five) == five  # the level's limit holds for everyone
-    assert cut_in_after_s("neutral", 3, None) is None
+    limit = {n: level_rules(n).cut_in_after_s for n in range(1, 6)}
+    assert cut_in_after_s("warm", 1, limit[1]) is None and cut_in_after_s("hostile", 1, limit[1]) is None
+    assert cut_in_after_s("hostile", 5, limit[5]) < cut_in_after_s("curt", 5, limit[5]) <= limit[5]
+    curt = [cut_in_after_s("curt", n, limit[n]) for n in (2, 3, 4, 5)]
+    assert curt == sorted(curt, reverse=True) and curt[0] >= 40 and curt[-1] <= 12
+    assert cut_in_after_s("warm", 5, limit[5]) == limit[5]  # the level's limit holds for everyone
+    assert cut_in_after_s("hostile", 5, None) is None  # a level without a limit turns cut-ins off
 
 
 def test_hedge_reactions_come_at_the_top_and_warm_prospects_reward_questions():

@@ -141,9 +141,12 @@ def acts_for(temperament: str, level: int) -> Acts:
 
 def cut_in_after_s(temperament: str, level: int, level_limit_s: float | None) -> float | None:
     """When the prospect cuts in on a monologue: the shorter of the temperament's patience (`lets_talk_s`) and
-    the level's limit (`LevelRules.cut_in_after_s`, the longest anyone waits there); None when neither limits."""
-    limits = [s for s in (level_limit_s, acts_for(temperament, level).lets_talk_s) if s is not None]
-    return min(limits) if limits else None
+    the level's limit (`LevelRules.cut_in_after_s`, the longest anyone waits there); None (never) at a level
+    without a limit, so a pack or a benchmark that sets the level's limit to null still turns cut-ins off."""
+    if level_limit_s is None:
+        return None
+    lets_talk = acts_for(temperament, level).lets_talk_s
+    return level_limit_s if lets_talk is None else min(level_limit_s, lets_talk)
 
 
 def generic_lines(kind: str) -> tuple[str, ...]:
