@@ -15,7 +15,7 @@ from trainer.core.metrics import (
     question_clauses,
     turn_metrics,
 )
-from trainer.core.transcript import PROSPECT, REP, Span, Turn, Word
+from trainer.core.transcript import PROSPECT, REP, FilledPauses, Span, Turn, Word
 
 
 def say(text, start, step=0.3, pauses=None):
@@ -167,6 +167,30 @@ def test_fillers_per_minute_over_rep_talk_minutes():
     ]
 
 
+def test_filled_pauses_in_the_sound_add_the_fillers_the_engine_left_out():
+    # "well [uh] I think it was [um] too slow": the engine wrote "uh" but not the "um"
+    words = [Word("well", 0.0, 0.3), Word("uh", 0.35, 0.7), Word("I", 0.8, 0.9), Word("think", 0.9, 1.2),
+             Word("it", 1.2, 1.3), Word("was", 1.3, 1.5), Word("too", 2.1, 2.3), Word("slow", 2.3, 2.7)]
+    heard = (Span(0.4, 0.7),  # under the written "uh": counted once
+             Span(1.55, 2.0),  # between words: the "um" the engine left out
+             Span(2.35, 2.65))  # under "slow": its held vowel where word times are placed
+    placed = turn_metrics(words, spans((0.0, 3.0)), None, filled_pauses=FilledPauses(heard, words_placed=True))
+    assert (placed.fillers, placed.sound_fillers) == (2, (Span(1.55, 2.0),))
+    assert placed.fillers_per_min == pytest.approx(2 / 0.05)
+    assert placed.as_json()["fillers_in_sound"] == 1
+    # an engine whose words stretch over the fillers it dropped (Whisper): only written fillers cover
+    stretched = turn_metrics(words, spans((0.0, 3.0)), None, filled_pauses=FilledPauses(heard, words_placed=False))
+    assert stretched.fillers == 3 and stretched.sound_fillers == (Span(1.55, 2.0), Span(2.35, 2.65))
+    assert turn_metrics(words, spans((0.0, 3.0)), None).fillers == 1  # the words alone
+
+
+def test_a_drill_counts_the_fillers_heard_in_each_answers_sound():
+    answer = Turn(REP, 3.0, 8.0, "so the price", say("so the price", 3.5), spans((3.5, 7.5)),
+                  FilledPauses((Span(6.0, 6.5),), words_placed=True))
+    m = drill_metrics([Turn(PROSPECT, 0.0, 3.0, "line"), answer])
+    assert m.fillers == 1 and m.turns[0].sound_fillers == (Span(6.0, 6.5),)
+
+
 def test_hedges_counted_with_their_words():
     words = say("sorry to bother you I guess I'll just send an email", 0.0)
     m = turn_metrics(words, spans((0.0, 3.5)), prospect_end=None)
@@ -242,12 +266,12 @@ def test_turn_metrics_json_has_the_issue_shape():
     data = m.as_json()
     assert list(data) == [
         "talk_s", "wpm", "latency_s", "hesitation", "longest_monologue_s",
-        "fillers", "fillers_per_min", "hedges", "questions",
+        "fillers", "fillers_in_sound", "fillers_per_min", "hedges", "questions",
         "model_answer_s", "airtime_ratio", "ask_then_stop_s", "talk_over", "talk_over_s",
     ]
     assert data == {
         "talk_s": 1.5, "wpm": 200.0, "latency_s": 1.0, "hesitation": False, "longest_monologue_s": 1.5,
-        "fillers": 1, "fillers_per_min": 40.0, "hedges": 0, "questions": 1,
+        "fillers": 1, "fillers_in_sound": 0, "fillers_per_min": 40.0, "hedges": 0, "questions": 1,
         "model_answer_s": None, "airtime_ratio": None, "ask_then_stop_s": 0.05, "talk_over": 0, "talk_over_s": 0.0,
     }
     assert turn_metrics([], [], None).as_json()["latency_s"] is None

@@ -16,7 +16,7 @@ from trainer.core.meaning import CueRecogniser, Recogniser
 from trainer.core.rubric import RubricResult
 from trainer.core.scoring import ScoreCard, score_turn
 from trainer.core.targets import Targets
-from trainer.core.transcript import Span, Word
+from trainer.core.transcript import FilledPauses, Span, Word
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ def assess_answer(
     recogniser: Recogniser | None = None,
     answer_from: float | None = None,
     cut_in: bool = False,
+    filled_pauses: FilledPauses | None = None,
 ) -> Assessment:
     """Score an answer to `node` against `pack`'s targets and lexicon (defaults without a pack).
 
@@ -60,7 +61,8 @@ def assess_answer(
     without it an objection is scored at its own level and a bare answer charges talk-over.
     `prospect_start` (with `prospect_end`) bounds the line, for talk-over. `answer_from` is
     when the answer was due, when later than the line's end (the end of a repeat of the line,
-    or of the level's preparation time): latency runs from there.
+    or of the level's preparation time): latency runs from there. `filled_pauses` (found in the
+    answer's sound) count the fillers the engine left out.
     `recogniser` judges the rubric's moves (`trainer.meaning.recogniser.shared_recogniser()`:
     by meaning when the model is installed); without one, by cue phrase. `cut_in`: the prospect
     cut in on the answer (the score card's length advice counts it).
@@ -74,7 +76,7 @@ def assess_answer(
     metrics = turn_metrics(
         words, spans, prospect_end, lexicon, targets.hesitation_s, prospect_start=prospect_start,
         model_answer_s=model_answer_seconds(node.model_answer) if node is not None else None,
-        answer_from=answer_from,
+        answer_from=answer_from, filled_pauses=filled_pauses,
     )
     if node is None:
         return Assessment(metrics)

@@ -30,7 +30,7 @@ from trainer.core.lexicon import Lexicon, PhraseMatch, default_lexicon
 from trainer.core.question_shape import WH_INVERSION_REACH, after_lead
 from trainer.core.targets import Targets
 from trainer.core.text import CLAUSE_END, SENTENCE_END, tokens, trailing_punctuation, word_tokens
-from trainer.core.transcript import PROSPECT, REP, Span, Turn, Word
+from trainer.core.transcript import PROSPECT, REP, FilledPauses, Span, Turn, Word
 
 JOIN_GAP_S = 0.5  # voiced stretches closer than this form one speech span
 MONOLOGUE_GAP_S = 1.5  # a silence this long ends a monologue
@@ -227,6 +227,23 @@ def find_in_words(lexicon: Lexicon, category: str, words: Sequence[Word]) -> lis
     return [PhraseMatch(m.phrase, owner[m.start], owner[m.end - 1] + 1) for m in lexicon.find(category, toks)]
 
 
+def fillers_in_sound(words: Sequence[Word], sound: FilledPauses | None, lexicon: Lexicon) -> list[Span]:
+    """The filled pauses of `sound` that the engine's words do not already account for, to add to the filler count.
+
+    Whisper leaves out most "uh"/"um" and Vosk's small English model writes few (docs/metrics.md,
+    "Fillers per engine"), so the words alone undercount. A filled pause is not added when it
+    overlaps a filler the engine wrote (that one is counted already) or, where the engine's word
+    times are placed well enough to tell (`sound.words_placed`), any word it wrote: the held vowel
+    of a real word is the detector's false alarm, and Vosk writes some "uh"s as "a".
+    """
+    if sound is None or not sound.spans:
+        return []
+    fillers = {i for match in find_in_words(lexicon, "fillers", words) for i in range(match.start, match.end)}
+    covering = [word for i, word in enumerate(words) if sound.words_placed or i in fillers]
+    return [span for span in sound.spans
+            if not any(word.start < span.end and span.start < word.end for word in covering)]
+
+
 @dataclass(frozen=True)
 class TurnMetrics:
     """Every metric of one rep answer (docs/metrics.md names), with the evidence behind the counts."""
@@ -238,7 +255,7 @@ class TurnMetrics:
     latency_s: float | None
     hesitation: bool
     longest_monologue_s: float
-    fillers: int
+    fillers: int  # written by the engine plus heard in the sound (`sound_fillers`)
     fillers_per_min: float | None  # None: no speech
     hedges: int
     questions: int
@@ -249,6 +266,7 @@ class TurnMetrics:
     talk_over_s: float = 0.0
     spans: tuple[Span, ...] = ()
     filler_matches: tuple[PhraseMatch, ...] = ()  # word index ranges
+    sound_fillers: tuple[Span, ...] = ()  # filled pauses heard in the sound where the engine wrote no filler
     hedge_matches: tuple[PhraseMatch, ...] = ()
     question_ranges: tuple[range, ...] = ()  # word index ranges of the question clauses
 
@@ -261,6 +279,7 @@ class TurnMetrics:
             "hesitation": self.hesitation,
             "longest_monologue_s": round(self.longest_monologue_s, 3),
             "fillers": self.fillers,
+            "fillers_in_sound": len(self.sound_fillers),
             "fillers_per_min": _rounded(self.fillers_per_min, 2),
             "hedges": self.hedges,
             "questions": self.questions,
@@ -286,6 +305,7 @@ def turn_metrics(
     prospect_start: float | None = None,
     model_answer_s: float | None = None,
     answer_from: float | None = None,
+    filled_pauses: FilledPauses | None = None,
 ) -> TurnMetrics:
     """Metrics of one answer from its words, its speech spans and when the prospect's line ran.
 
@@ -293,7 +313,8 @@ def turn_metrics(
     prospect line also counts as one. Latency runs from `answer_from` when the answer was
     due later than the line's end (a repeat, the preparation time; see `response_latency`).
     Talk-over needs the line's start (`prospect_start`), airtime the model answer's length
-    (`model_answer_s`).
+    (`model_answer_s`). `filled_pauses` (found in the sound) add the fillers the engine left out
+    (`fillers_in_sound`).
     """
     lexicon = lexicon or default_lexicon()
     joined = join_spans(spans)
@@ -301,6 +322,8 @@ def turn_metrics(
     talk = talk_time(joined)
     latency = response_latency(joined, prospect_end, answer_from)
     fillers = find_in_words(lexicon, "fillers", words)
+    sound_fillers = fillers_in_sound(words, filled_pauses, lexicon)
+    filler_count = len(fillers) + len(sound_fillers)
     hedges = find_in_words(lexicon, "hedges", words)
     questions = question_clauses(words, joined, lexicon)
     line = Span(prospect_start, prospect_end) if prospect_start is not None and prospect_end is not None else None
@@ -313,8 +336,8 @@ def turn_metrics(
         latency_s=latency,
         hesitation=(latency > hesitation_s) if latency is not None else prospect_end is not None,
         longest_monologue_s=longest_monologue(joined),
-        fillers=len(fillers),
-        fillers_per_min=per_minute(len(fillers), talk),
+        fillers=filler_count,
+        fillers_per_min=per_minute(filler_count, talk),
         hedges=len(hedges),
         questions=len(questions),
         model_answer_s=model_answer_s,
@@ -324,6 +347,7 @@ def turn_metrics(
         talk_over_s=over_s,
         spans=tuple(joined),
         filler_matches=tuple(fillers),
+        sound_fillers=tuple(sound_fillers),
         hedge_matches=tuple(hedges),
         question_ranges=tuple(questions),
     )
@@ -378,6 +402,7 @@ def drill_metrics(
             answers.append(turn_metrics(
                 turn.words, turn.spans, line.end if line else None, lexicon, hesitation_s,
                 prospect_start=line.start if line else None, model_answer_s=model, answer_from=due,
+                filled_pauses=turn.filled_pauses,
             ))
             line = None
         else:

@@ -31,6 +31,19 @@ class Span:
         return self.end - self.start
 
 
+@dataclass(frozen=True)
+class FilledPauses:
+    """Filled pauses ("uh", "um") found in an answer's sound (`trainer.speech.filled_pause`), for the filler count.
+
+    `words_placed`: the engine's word times are close enough to the sound that a filled pause
+    under a word it wrote is that word (Vosk: word edges within 80 ms); Whisper stretches a word
+    over the filler it left out, so under Whisper's words a filled pause is still a filler.
+    """
+
+    spans: tuple[Span, ...] = ()
+    words_placed: bool = False
+
+
 @dataclass
 class Transcript:
     """What an engine heard in one answer: the text and its words."""
@@ -59,3 +72,4 @@ class Turn:
     text: str = ""
     words: tuple[Word, ...] = ()
     spans: tuple[Span, ...] = ()
+    filled_pauses: FilledPauses | None = None  # found in the rep's sound, for the filler count
