@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     heard = hear(engine, samples)
     recogniser = shared_recogniser() if node is not None else None
     assessment = assess_answer(heard.transcript.words, heard.spans, args.prospect_end, node, pack,
-                               recogniser=recogniser)
+                               recogniser=recogniser, filled_pauses=heard.filled_pauses)
     result = {
         "engine": engine.name,
         "audio": {"path": str(args.answer), "duration_s": round(heard.duration_s, 3)},
@@ -138,6 +138,8 @@ def describe_answer(result: dict) -> str:
         latency = "-" if m["latency_s"] is None else f"{m['latency_s']:.2f} s" + (" (hesitation)" if m["hesitation"] else "")
         pace = "-" if m["wpm"] is None else f"{m['wpm']:.0f} wpm"
         fillers = "-" if m["fillers_per_min"] is None else f"{m['fillers_per_min']:.1f}/min"
+        if m.get("fillers_in_sound"):
+            fillers += f", {m['fillers_in_sound']} heard in the sound"
         lines = [
             f"Heard ({result['engine']}): {result['transcript'] or '(nothing)'}",
             f"Talk {m['talk_s']:.1f} s   pace {pace}   start after {latency}",

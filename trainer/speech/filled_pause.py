@@ -20,9 +20,10 @@ sound instead, with numpy only:
   and whose longest steady part is one vowel, not a glide (`HELD_SPREAD_DB`): the held
   last vowel of "today" or "now" glides, a filler does not.
 
-`filled_pauses()` lists them in speech; `ends_in_filled_pause()` says whether the speech
-before a silence ends on one (the end-of-turn model then waits, as after a written "um":
-`trainer.core.turn_end.judge_ending`).
+`filled_pauses()` lists them in speech: the filler count adds those the engine wrote no
+filler for (`trainer.speech.hearing`, `trainer.core.metrics.fillers_in_sound`).
+`ends_in_filled_pause()` says whether the speech before a silence ends on one (the
+end-of-turn model then waits, as after a written "um": `trainer.core.turn_end.judge_ending`).
 
 Measured on espeak-ng speech (tests/speech/test_filled_pause.py, 2026-12-06; each filler
 rendered as its own part of the line, so its place is known to the sample): espeak's "um"

@@ -1,7 +1,9 @@
-"""Hearing a whole answer from audio: the engine's words plus the VAD's speech spans.
+"""Hearing a whole answer from audio: the engine's words, the VAD's speech spans and the filled pauses.
 
 Words come from the engine, timing from voice activity (docs/metrics.md); this joins the two
-for a finished recording (`trainer score`, batch scoring, re-scoring a stored take).
+for a finished recording (`trainer score`, batch scoring, re-scoring a stored take), with the
+filled pauses ("uh", "um") found in the sound, which the filler count adds where the engine
+wrote none (`trainer.core.metrics.fillers_in_sound`).
 """
 
 from __future__ import annotations
@@ -11,11 +13,17 @@ from pathlib import Path
 
 import numpy as np
 
-from trainer.core.transcript import Span, Transcript
+from trainer.core.transcript import FilledPauses, Span, Transcript
 from trainer.speech import wavs
 from trainer.speech.asr import Engine
 from trainer.speech.engines import transcribe
+from trainer.speech.filled_pause import filled_pauses
 from trainer.speech.vad import speech_spans
+
+# Engines whose word times are placed well enough that a filled pause under a written word is that
+# word (bench/asr.py: Vosk's word edges within 80 ms of the sound; Whisper's up to 0.77 s off, and
+# it stretches a word over the "um" it leaves out). Measured on the known-filler set, docs/metrics.md.
+WORDS_PLACED = {"vosk": True, "whisper": False}
 
 
 @dataclass(frozen=True)
@@ -25,14 +33,27 @@ class HeardAnswer:
     transcript: Transcript
     spans: list[Span]
     duration_s: float
+    filled_pauses: FilledPauses = FilledPauses()
 
 
 def hear(engine: Engine, samples: np.ndarray) -> HeardAnswer:
-    """Transcribe 16 kHz mono int16 samples and find their speech spans."""
+    """Transcribe 16 kHz mono int16 samples, find their speech spans and filled pauses."""
+    return heard_with(transcribe(engine, samples), samples, engine.name)
+
+
+def heard_with(transcript: Transcript, samples: np.ndarray, engine_name: str, offset_s: float = 0.0) -> HeardAnswer:
+    """What the sound adds to an engine's transcript of `samples`: speech spans and filled pauses.
+
+    `offset_s` moves both onto another clock (the drill's); the transcript is taken as it is.
+    """
     return HeardAnswer(
-        transcript=transcribe(engine, samples),
-        spans=speech_spans(samples),
+        transcript=transcript,
+        spans=speech_spans(samples, offset_s=offset_s),
         duration_s=len(samples) / wavs.ENGINE_RATE,
+        filled_pauses=FilledPauses(
+            tuple(Span(p.start + offset_s, p.end + offset_s) for p in filled_pauses(samples)),
+            WORDS_PLACED.get(engine_name, False),
+        ),
     )
 
 

@@ -81,8 +81,13 @@ class WhisperEngine:
         """A fresh recognizer for one answer."""
         return WhisperRecognizer(self)
 
-    def transcribe(self, samples: np.ndarray, *, words: bool = True, beam_size: int = 5) -> Transcript:
-        """Transcribe 16 kHz mono int16 audio at once; word times in seconds from its first sample."""
+    def transcribe(self, samples: np.ndarray, *, words: bool = True, beam_size: int = 5,
+                   initial_prompt: str | None = None) -> Transcript:
+        """Transcribe 16 kHz mono int16 audio at once; word times in seconds from its first sample.
+
+        `initial_prompt` is for measuring only (bench/asr.py): a prompt written with fillers keeps
+        Whisper's "um"s but made it invent words on a model answer (docs/metrics.md), so drills use none.
+        """
         audio = samples.astype(np.float32) / 32768.0
         segments, _info = self._model.transcribe(
             audio,
@@ -94,6 +99,7 @@ class WhisperEngine:
             # Greedy/beam only: faster-whisper's default falls back to sampling at higher
             # temperatures on hard audio, so the same answer could score differently twice.
             temperature=0.0,
+            initial_prompt=initial_prompt,
         )
         segments = list(segments)  # the generator does the work
         text = " ".join(s.text.strip() for s in segments if s.text.strip())
