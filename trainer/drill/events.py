@@ -26,7 +26,7 @@ from trainer.core.answer import Assessment
 from trainer.core.bank import PromptHelp
 from trainer.core.metrics import DrillMetrics
 from trainer.core.scoring import ScoreCard
-from trainer.core.transcript import Span, Word
+from trainer.core.transcript import FilledPauses, Span, Word
 from trainer.store.progress import Progress
 from trainer.store.records import TurnTimings, YieldedLine
 
@@ -67,6 +67,7 @@ class TurnResult:
     yielded: tuple[YieldedLine, ...] = ()  # prospect lines stopped because the rep went on with this answer
     repeats: int = 0  # times the line was played again at the rep's request
     answer_due: float | None = None  # when later than prospect_end: the end of the preparation time or a repeat
+    filled_pauses: FilledPauses | None = None  # found in the rep's sound: fillers the engine left out count
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the turns of `trainer drill --json`)."""

@@ -329,7 +329,8 @@ class DrillRunner:
         due = None if turn.answer_due is None else self._drill(turn.answer_due)
         assessment = assess_answer(heard.transcript.words, heard.spans, line_end, prompt.node, plan.pack,
                                    prospect_start=self._drill(turn.line_start), level=plan.rules.level,
-                                   recogniser=shared_recogniser(), answer_from=due, cut_in=ended.reason == CUT_IN)
+                                   recogniser=shared_recogniser(), answer_from=due, cut_in=ended.reason == CUT_IN,
+                                   filled_pauses=heard.filled_pauses)
         covered = assessment.rubric.covered
         objections_done = len(conversation.outcomes)
         answer.before = copy.deepcopy(conversation, {id(o): o for o in plan.objections})  # if the answer goes on
@@ -340,6 +341,7 @@ class DrillRunner:
             line=prompt.line, prospect_start=self._drill(turn.line_start), prospect_end=line_end,
             rep_start=self._drill(turn.audio_start), rep_end=self._drill(turn.audio_end),
             transcript=heard.transcript.text, words=tuple(heard.transcript.words), spans=tuple(heard.spans),
+            filled_pauses=heard.filled_pauses,
             assessment=assessment, covered=covered, end_reason=ended.reason,
             barge_ins=turn.endpointer.barge_ins,
             next_node=None if ended_objection or following is None else following.node.id,
@@ -419,7 +421,7 @@ class DrillRunner:
         turns: list[Turn] = []
         for r in self._results:
             turns.append(Turn(PROSPECT, r.prospect_start, r.prospect_end, r.line))
-            turns.append(Turn(REP, r.rep_start, r.rep_end, r.transcript, r.words, r.spans))
+            turns.append(Turn(REP, r.rep_start, r.rep_end, r.transcript, r.words, r.spans, r.filled_pauses))
         targets = pack.targets.at_level(self.plan.rules.level)
         metrics = drill_metrics(turns, lexicon_for(pack.lexicon, pack.source or pack.id), targets.hesitation_s,
                                 [r.assessment.metrics.model_answer_s for r in self._results],

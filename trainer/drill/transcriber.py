@@ -38,6 +38,7 @@ class Transcriber:
         """Make a fresh recognizer and start its thread."""
         self.partials: queue.SimpleQueue[str] = queue.SimpleQueue()
         self.speculates = engine.name in SPECULATIVE_ENGINES
+        self.engine_name = engine.name  # how far its word times can be trusted (trainer.speech.hearing)
         self.streams_words = not self.speculates  # Vosk's partial covers all audio fed; Whisper's lags behind it
         self._speculation_covers = 0
         self._engine = engine

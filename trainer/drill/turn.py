@@ -10,8 +10,9 @@ Vosk's live partials; with Whisper, a pass over the answer started at the beginn
 of each pause (the same pass serves as the final result if the turn ends there). On a
 virtual clock (`--fast`, tests) the loop waits for those words in a pause, so a run
 decides exactly as a real-time one would with an instant engine. `hear()` then gives
-the final words and the speech spans, both on the drill clock: spans come from
-`vad.speech_spans` over the recorded turn audio, as in `trainer score`.
+the final words, the speech spans and the filled pauses, all on the drill clock: spans
+and filled pauses come from the recorded turn audio (`trainer.speech.hearing`), as in
+`trainer score`.
 
 An end on silence is a guess. While the next line begins, `watch_for_more()` reads
 on; if the rep's speech starts again within `RESUME_WITHIN_S`, `go_on()` takes the
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 import queue
 import threading
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -41,7 +41,7 @@ import numpy as np
 from trainer.drill.answer_source import AnswerFiles
 from trainer.core.errors import TrainerError
 from trainer.core.metrics import JOIN_GAP_S
-from trainer.core.transcript import Span, Transcript, Word
+from trainer.core.transcript import Transcript, Word
 from trainer.drill.transcriber import Transcriber
 from trainer.drill.events import (
     DrillEvent,
@@ -53,10 +53,10 @@ from trainer.drill.events import (
     SpeechDidResume,
     SpeechDidStart,
 )
-from trainer.speech import vad
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioChunk, AudioInput, measure_level
 from trainer.speech.audio_out import AudioOutput, Playback
+from trainer.speech.hearing import HeardAnswer, heard_with
 from trainer.speech.endpoint import (
     CUT_IN,
     STOPPED,
@@ -91,14 +91,6 @@ RESUME_WITHIN_S = 1.5
 # ... and only speech that lasts: a word, not a cough, a click or a blip of the line's own echo (a
 # real sound server let 60-170 ms of echo through now and then; each stopped the line once).
 RESUME_SPEECH_S = 0.25
-
-
-@dataclass(frozen=True)
-class Heard:
-    """The rep's answer as heard, on the drill clock."""
-
-    transcript: Transcript  # words shifted onto the drill clock
-    spans: list[Span]
 
 
 class RepTurn:
@@ -251,14 +243,14 @@ class RepTurn:
         self.endpointer.reopen()
         return self._stream(*self._listening)
 
-    def hear(self) -> Heard:
-        """The final transcript and speech spans of the turn, on the drill clock."""
+    def hear(self) -> HeardAnswer:
+        """The final transcript, speech spans and filled pauses of the turn, on the drill clock."""
         ended = self.endpointer.ended
         transcript = self.transcriber.finish(ended.speech_end if ended is not None else None)
         offset = self._drill(self.audio_start) if self.audio_start is not None else 0.0
         words = [Word(w.text, w.start + offset, w.end + offset, w.confidence) for w in transcript.words]
         samples = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
-        return Heard(Transcript(transcript.text, words), vad.speech_spans(samples, offset_s=offset))
+        return heard_with(Transcript(transcript.text, words), samples, self.transcriber.engine_name, offset)
 
     @property
     def audio_end(self) -> float | None:
