@@ -107,10 +107,16 @@ def test_review_says_how_often_the_line_was_repeated(qtbot, app):
     assert not view.repeats.isHidden()
 
 
-def test_the_filler_count_says_it_is_a_lower_bound(qtbot, app):
-    """Engines write down few um/uh (issue 14, docs/metrics.md): the tile says the count is a floor."""
+def test_the_filler_count_says_how_far_it_can_be_trusted(qtbot, app):
+    """Engines write down few um/uh (issue 14, docs/metrics.md): fillers heard in the sound make the count an
+    estimate; a turn stored before that counted the written ones alone, a floor."""
+    metrics = {"talk_s": 8.0, "wpm": 140.0, "fillers": 1, "fillers_per_min": 7.5}
     _, view = stored_turn_view(qtbot, 3, transcript="Fair point.", words=[], score=70,
-                               metrics={"talk_s": 8.0, "wpm": 140.0, "fillers": 1, "fillers_per_min": 7.5})
+                               metrics=metrics | {"fillers_in_sound": 1})
+    [tile] = [t for t in view.score_card.findChildren(MetricTile) if t.gauge.name == "Fillers"]
+    assert (tile.gauge.text, tile.gauge.target) == ("7.5/min", "at most 5/min · an estimate")
+    assert "sounds found in your recording" in tile.toolTip()
+    _, view = stored_turn_view(qtbot, 3, transcript="Fair point.", words=[], score=70, metrics=metrics)
     [tile] = [t for t in view.score_card.findChildren(MetricTile) if t.gauge.name == "Fillers"]
     assert (tile.gauge.text, tile.gauge.target) == ("7.5/min", "at most 5/min · a lower bound")
     assert "at least this many fillers" in tile.toolTip()

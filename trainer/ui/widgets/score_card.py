@@ -54,11 +54,18 @@ class ScoreRing(QWidget):
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "–" if self.score is None else f"{self.score:.0f}")
 
 
-# Speech engines write down few of the "um"s and "uh"s they hear (docs/metrics.md "Fillers per engine":
-# of 24 spoken by espeak-ng, Whisper tiny.en wrote 6, Vosk's small English model 1), so a count is at
-# most what was said, usually less: shown as a lower bound.
-FILLERS_CAVEAT = ("a lower bound", "The speech engine leaves out most \u201cum\u201d and \u201cuh\u201d, so you said at "
-                  "least this many fillers, maybe more (docs/metrics.md, Fillers per engine)")
+# The filler count is the engine's written fillers plus the held "uh"/"um" found in the sound
+# (docs/metrics.md "Fillers per engine": on espeak-ng speech 20 of 24 found with Whisper tiny.en,
+# 16-18 with Vosk's small English model, at most 2 counted that were not said; espeak's short "uh"
+# at 175 wpm is missed): an estimate. Turns stored before that counted the written ones alone
+# (no `fillers_in_sound` key; 6 and 1 of 24): a lower bound.
+FILLERS_CAVEAT = ("an estimate", "Counted from the fillers the speech engine wrote and the held \u201cuh\u201d and "
+                  "\u201cum\u201d sounds found in your recording: on test speech it found 16-20 of 24, and counted at "
+                  "most 2 that were not said; short ones can be missed (docs/metrics.md, Fillers per engine)")
+WRITTEN_FILLERS_CAVEAT = ("a lower bound", "Counted from the words the speech engine wrote, which leave out most "
+                          "\u201cum\u201d and \u201cuh\u201d: you said at least this many fillers, maybe more "
+                          "(docs/metrics.md, Fillers per engine)")
+
 
 @dataclass(frozen=True)
 class Gauge:
@@ -110,7 +117,8 @@ def gauges(metrics: dict, targets: Targets) -> list[Gauge]:
         Gauge("Pace", metrics.get("wpm") or None, targets.pace_band, (60, 220), " wpm", none_text="no answer"),
         Gauge("Response time", latency, (0.0, targets.hesitation_s), (-1, 5), " s", 1, "no answer"),
         Gauge("Fillers", metrics.get("fillers_per_min") if heard else None, (0, targets.fillers_per_min_max),
-              (0, 15), "/min", 1, "no answer", *FILLERS_CAVEAT),
+              (0, 15), "/min", 1, "no answer",
+              *(FILLERS_CAVEAT if "fillers_in_sound" in metrics else WRITTEN_FILLERS_CAVEAT)),
     ]
     if metrics.get("model_answer_s"):
         low, high = targets.airtime_band
