@@ -7,18 +7,26 @@ factor on one core (the process pinned to one CPU while it streams), word error 
 word-time error on the same sentences (the first word's start and the last word's end
 against each sentence's known edges, tests/tts_speech.py), end of turn -> final
 transcript (finish() after each answer's last chunk, live settings), batch `trainer
-score` throughput in 1 and 2 processes (bench/score.py's measure), and how many spoken
-"um"/"uh" each engine writes (docs/metrics.md, "Fillers per engine"). Prints a table and
-writes it into bench/RESULTS.md (between the `asr` markers).
+score` throughput in 1 and 2 processes (bench/score.py's measure), and filler recall and
+false alarms (docs/metrics.md, "Fillers per engine"): the known-filler set (24 "um"/"uh"
+in 10 lines at 150 and 175 wpm, each line its own take) counted from the engine's words
+alone, as RepDrill counts them (the words plus the filled pauses found in the sound,
+trainer.speech.hearing), and, for Whisper, with the documented remedy (an initial prompt
+written with fillers); false alarms also on the 12 clean lines and 24 of the packs' model
+answers, where the prompt's invented words are counted too. Prints a table and writes it
+into bench/RESULTS.md (between the `asr` markers). `--fillers` runs the filler part only
+and replaces just its rows.
 
 The English Vosk model is an installed one, else the one `make test` fetched
 (tests/english_vosk.py); without either its rows say so.
 
-Run: `.venv/bin/python bench/asr.py` (about five minutes on 2 cores).
+Run: `.venv/bin/python bench/asr.py` (about five minutes on 2 cores; `--fillers`: two).
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import os
 import statistics
 import sys
@@ -33,14 +41,17 @@ sys.path.insert(2, str(ROOT / "bench"))
 
 from english_vosk import english_model_or_none  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
-from results import machine, rss_mb, table, versions, write_section  # noqa: E402
+from results import RESULTS, machine, rss_mb, table, versions, write_section  # noqa: E402
 from tts_speech import FILLER_LINES, SALES_SENTENCES, compose  # noqa: E402
 
 from trainer.core.lexicon import default_lexicon  # noqa: E402
-from trainer.core.metrics import find_in_words  # noqa: E402
+from trainer.core.metrics import find_in_words, turn_metrics  # noqa: E402
 from trainer.core.text import tokens  # noqa: E402
+from trainer.core.transcript import Word  # noqa: E402
 from trainer.speech import tts  # noqa: E402
+from trainer.speech.hearing import heard_with  # noqa: E402
 from trainer.speech.models import find_vosk_model, language_of  # noqa: E402
+from trainer.speech.engines import transcribe  # noqa: E402
 from trainer.speech.vosk_engine import VoskEngine  # noqa: E402
 from trainer.speech.whisper_engine import PARTIAL_EVERY_S, WhisperEngine  # noqa: E402
 
@@ -48,6 +59,10 @@ CHUNK_S = 0.25
 MIN_SPEECH_S = 60.0
 END_OF_TURN_SILENCE_S = 0.7  # what the answer's stream carries after the speech: the fixed endpoint rule
 BATCH_ANSWERS = 24  # model answers for the batch rows (bench/score.py makes 50)
+FILLER_RATES = (150, 175)
+# The documented remedy for Whisper's clean text: a prompt written with fillers (docs/metrics.md).
+FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking. Uh, so, um, yeah."
+FILLER_ROW = ": fillers, "  # every filler row's measure has it (--fillers replaces those rows)
 KOREAN = [
     "안녕하세요 만나서 반갑습니다",
     "가격이 너무 비쌉니다",
@@ -145,19 +160,104 @@ def edge_errors(words, spans) -> list[float]:
     return errors
 
 
-def fillers_heard(engine, folder: Path) -> tuple[int, int, str]:
-    """(fillers spoken, fillers the engine wrote, what it wrote) for FILLER_LINES with 0.8 s pauses."""
-    parts: list[float | str] = [0.5]
-    for line in FILLER_LINES:
-        parts += [line, 0.8]
-    speech = compose(parts, folder / "fillers.wav")
-    spoken = sum(token in ("um", "uh") for line in FILLER_LINES for token in tokens(line))
-    transcript = stream(engine, speech.samples)[2]
-    return spoken, len(find_in_words(default_lexicon(), "fillers", transcript.words)), transcript.text
+def filler_takes(folder: Path) -> dict[str, list[tuple[object, int, str]]]:
+    """The filler measure's takes by set: (samples, fillers said, text said) for the known-filler lines at each
+    rate, the clean lines and BATCH_ANSWERS model answers (bench/score.py's answer files)."""
+    from score import make_answers  # bench/score.py
+
+    lines = [(compose([0.5, line, 0.6], folder / f"filler-{rate}-{i}.wav", rate=rate).samples,
+              sum(token in ("um", "uh") for token in tokens(line)), line)
+             for rate in FILLER_RATES for i, line in enumerate(FILLER_LINES)]
+    clean = [(compose([0.5, line, 0.6], folder / f"clean-{i}.wav").samples, 0, line)
+             for i, line in enumerate(SALES_SENTENCES)]
+    answers = []
+    for path, pack_id, objection_id in make_answers(folder, BATCH_ANSWERS):
+        from trainer.core.packs import resolve_pack
+
+        text = resolve_pack(pack_id).objection(objection_id).model_answer
+        said = len(find_in_words(default_lexicon(), "fillers", [Word(t, 0, 0) for t in text.split()]))
+        answers.append((compose([0.5, text, 0.5], path).samples, said, text))  # a model answer may say "you know"
+    return {"lines": lines, "clean": clean, "answers": answers}
+
+
+def filler_counts(engine, takes, prompt: str | None = None) -> list[tuple[int, int, str]]:
+    """Per take: (fillers written, fillers counted with the sound, text written); `prompt`: Whisper's initial prompt."""
+    counts = []
+    for samples, _, _ in takes:
+        transcript = engine.transcribe(samples, initial_prompt=prompt) if prompt else transcribe(engine, samples)
+        heard = heard_with(transcript, samples, engine.name)
+        written = len(find_in_words(default_lexicon(), "fillers", transcript.words))
+        counted = turn_metrics(transcript.words, heard.spans, None, filled_pauses=heard.filled_pauses).fillers
+        counts.append((written, counted, transcript.text))
+    return counts
+
+
+def found_false(counts: list[int], takes) -> tuple[int, int]:
+    """(found, false alarms): per take a count is found up to the fillers said, false above."""
+    return (sum(min(c, t[1]) for c, t in zip(counts, takes)), sum(max(c - t[1], 0) for c, t in zip(counts, takes)))
+
+
+def filler_rows(label: str, engine, takes, prompted: bool = False) -> list[tuple[str, str, str, str]]:
+    """Rows of filler recall and false alarms for one engine: words alone and with the sound (or with the prompt)."""
+    said = sum(t[1] for t in takes["lines"])
+    audio_s = sum(len(t[0]) for t in takes["clean"] + takes["answers"]) / 16_000
+    ways = [("the prompt's words", 0)] if prompted else [("words alone", 0), ("words + filled pauses (counted)", 1)]
+    counts = {name: filler_counts(engine, takes[name], FILLER_PROMPT if prompted else None) for name in takes}
+    rows = []
+    for way, column in ways:
+        found, false = found_false([c[column] for c in counts["lines"]], takes["lines"])
+        each = len(FILLER_LINES)  # the takes are the lines at the first rate, then at the next
+        per_rate = [found_false([c[column] for c in counts["lines"][i * each:(i + 1) * each]],
+                                takes["lines"][i * each:(i + 1) * each]) for i in range(len(FILLER_RATES))]
+        _, elsewhere = found_false([c[column] for c in counts["clean"] + counts["answers"]], takes["clean"] + takes["answers"])
+        rows.append((f"{label}{FILLER_ROW}{way}: found of {said} um/uh ({' / '.join(map(str, FILLER_RATES))} wpm); "
+                     f"false alarms in those lines; in {len(takes['clean'])} clean lines + {len(takes['answers'])} "
+                     f"model answers ({audio_s:.0f} s)",
+                     f"{found} ({' / '.join(str(f) for f, _ in per_rate)}); {false}; {elsewhere}", "", ""))
+    if prompted:
+        added = sum(max(len(tokens(c[2])) - len(tokens(t[2])), 0) for c, t in zip(counts["answers"], takes["answers"]))
+        wer = statistics.mean(word_error_rate(t[2], c[2]) for c, t in zip(counts["answers"], takes["answers"]))
+        rows.append((f"{label}{FILLER_ROW}the prompt's word error rate on the {len(takes['answers'])} model answers; "
+                     "words beyond the answer's", f"{wer:.3f}; {added}", "", ""))
+    else:
+        wer = statistics.mean(word_error_rate(t[2], c[2]) for c, t in zip(counts["answers"], takes["answers"]))
+        rows.append((f"{label}{FILLER_ROW}word error rate on the same {len(takes['answers'])} model answers",
+                     f"{wer:.3f}", "", ""))
+    for name in ("lines",):
+        print(f"{label}{' (prompted)' if prompted else ''} on the filler lines: " + " | ".join(c[2] for c in counts[name]))
+    return rows
+
+
+def replace_filler_rows(rows: list[tuple[str, str, str, str]], about: str) -> None:
+    """Put new filler rows into the asr section of RESULTS.md in place of the old ones (the rest stays)."""
+    text = RESULTS.read_text()
+    begin, end = text.index("<!-- asr:begin"), text.index("<!-- asr:end -->")
+    section = [line for line in text[begin:end].splitlines()
+               if not (line.startswith("| ") and (FILLER_ROW in line or "um/uh written as fillers" in line))
+               and not line.startswith("Filler rows: ")]
+    last_row = max(i for i, line in enumerate(section) if line.startswith("| "))
+    section[last_row + 1:last_row + 1] = table(rows)[2:]
+    section.insert(section.index(next(line for line in section if line.startswith("English rows:"))) + 1,
+                   f"Filler rows: re-run {datetime.date.today().isoformat()} alone (`bench/asr.py --fillers`) on {about}.")
+    RESULTS.write_text(text[:begin] + "\n".join(section) + "\n" + text[end:])
+    print(f"\nfiller rows written to {RESULTS.relative_to(ROOT)}")
+
+
+def fillers_only(folder: Path) -> list[tuple[str, str, str, str]]:
+    """The filler rows of both English engines (and Whisper with the prompt), in one run."""
+    takes = filler_takes(folder)
+    whisper = WhisperEngine(partial_every_s=None)
+    rows = filler_rows("Whisper tiny.en, int8", whisper, takes)
+    rows += filler_rows("Whisper tiny.en, int8, with a prompt written with fillers (not used)", whisper, takes, True)
+    del whisper
+    model = english_vosk()
+    if model is not None:
+        rows += filler_rows(f"Vosk {model.name}", VoskEngine(model), takes)
+    return rows
 
 
 def bench_engine(label: str, load, english, english_text: str, folder: Path, target: float | None):
-    """Rows for one English engine: load, RSS, RTF on one core, WER, word times, end of turn -> final, fillers."""
+    """Rows for one English engine: load, RSS, RTF on one core, WER, word times, end of turn -> final."""
     before = rss_mb()
     t = time.perf_counter()
     engine = load()
@@ -175,7 +275,6 @@ def bench_engine(label: str, load, english, english_text: str, folder: Path, tar
         finals.append(stream(engine, answer.samples)[1])
     if hasattr(engine, "partial_every_s"):
         engine.partial_every_s = live
-    spoken, written, filler_text = fillers_heard(engine, folder)
     p50, p95 = statistics.median(finals), sorted(finals)[int(0.95 * (len(finals) - 1))]
     rows = [
         (f"{label}: model load, RSS", f"{load_s:.2f} s; RSS {before:.0f} -> {after:.0f} MB (+{after - before:.0f} MB)",
@@ -188,9 +287,7 @@ def bench_engine(label: str, load, english, english_text: str, folder: Path, tar
          f"mean {statistics.mean(edges) * 1000:.0f} ms, max {max(edges) * 1000:.0f} ms", "", ""),
         (f"{label}: end of turn -> final ({len(finals)} answers, finish() after {END_OF_TURN_SILENCE_S} s silence)",
          f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms", "", ""),
-        (f"{label}: spoken um/uh written as fillers", f"{written} of {spoken}", "", ""),
     ]
-    print(f"{label} on the filler lines: {filler_text}")
     return engine, rows
 
 
@@ -198,7 +295,17 @@ def main() -> int:
     """Run every measurement, print the table and update bench/RESULTS.md."""
     from score import make_answers, measure  # bench/score.py: what `trainer score` does to each file
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fillers", action="store_true", help="the filler rows only (the others stay as they are)")
+    args = parser.parse_args()
     about = machine()
+    if args.fillers:
+        with tempfile.TemporaryDirectory() as scratch:
+            os.environ["TRAINER_CACHE"] = str(Path(scratch) / "cache")
+            rows = fillers_only(Path(scratch))
+        print("\n".join(table(rows)))
+        replace_filler_rows(rows, f"{about}; load average after {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        return 0
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         os.environ["TRAINER_CACHE"] = str(folder / "cache")  # cold cache, and the user's stays untouched
@@ -239,6 +346,7 @@ def main() -> int:
                          f"{compute_s / korean.duration_s:.3f} (finish() {finish_s * 1000:.0f} ms)", "", ""))
             del engine
 
+        rows += fillers_only(folder)
         answers = make_answers(folder, BATCH_ANSWERS)
         rows += measure("Whisper tiny.en batch score", ("whisper", None), answers, 2)[1:]
         if english_vosk_model is not None:
