@@ -92,8 +92,8 @@ def cut_in(window: MainWindow, out: Path) -> None:
     """Review of a level-4 drill where the hostile prospect (Tony) cut in on a rambling answer (issue 19)."""
     folder = WORK / "cut-in"
     folder.mkdir()
-    answer = compose([0.5] + ["We help distributors like yours plan every delivery and cut the overtime", 0.3] * 4,
-                     folder / "01.wav")
+    rambling = " and ".join(["we help distributors like yours plan every delivery and cut the overtime"] * 4)
+    answer = compose([0.5, rambling, 1.0], folder / "01.wav")  # one breath: no sentence end to stop at
     with Store() as store:
         result = run_drill(store, WhisperEngine(partial_every_s=None), "cold-call-brush-offs",
                            "take-me-off-your-list", 4, [answer.path], folder)

@@ -72,7 +72,8 @@ objections:
       ask: [can i ask, how do you]
     model_answer: Sure. Can I ask how you book appointments today?
 """
-RAMBLING = [0.5] + ["We help print shops like yours plan every job and cut the overtime", 0.3] * 4
+# one breath of ~17 s, no sentence end to stop at: the end-of-turn model never ends it on a pause
+RAMBLING = [0.5, " and ".join(["we help print shops like yours plan every job and cut the overtime"] * 4), 1.0]
 HEDGED = [0.5, "Maybe we could just talk for a bit, I guess?", 1.0]
 ASKS = [0.5, "Sure. Can I ask how you book appointments today?", 1.0]
 
