@@ -73,13 +73,12 @@ UNKNOWN = "unknown"
 
 # Silences after the rep's last voiced frame, in seconds. What they rest on is written beside
 # each. Side by side with the fixed 700 ms rule (bench/turns.py, 96 espeak-ng answers in 3 voices,
-# bench/RESULTS.md 2026-12-06, with judge_ending()): the gap after finished answers p50 400 ms,
-# p95 410 ms (Whisper) and 1785 ms (Vosk: waiting for a partial that shows its last word late; the
-# fixed rule 700 / 710); turns ended in thinking pauses of 0.5-2.5 s: 22% with Vosk, 8% with
-# Whisper (47% and 27% on the words alone; the fixed rule 80%), most of them taken back when the
-# rep went on; paused answers that lost words 4 and 2 of 72 (the fixed rule 57). What is left is
-# words heard wrong at the pause ('If the price were right' unpunctuated, a misheard last word),
-# not the holds, which were left as they are.
+# bench/RESULTS.md, run of 2026-12-06 at load 9-12): the gap after finished answers p50 400 ms, p95
+# 1113 ms with Vosk (the slow ones: partials revised about a second after the speech) and p50 300 ms,
+# p95 410 ms with Whisper (the fixed rule 700 / 710); turns ended in thinking pauses of 0.5-2.5 s:
+# 13% with both engines (22% and 8% in the run before the lead-in, lone 'if' clause, settled-partial
+# and question rules; the fixed rule 80%), every one a word misheard or dropped before the pause
+# ('the real question is not', "A real question isn't it?"), most taken back when the rep went on.
 MIN_HOLD_S = 0.2  # never sooner: below this, stop consonants and breaths inside a word read as silence
 # After a finished question: the rep has handed the turn over. Inside the ~0.2-0.3 s people
 # leave before answering (Stivers et al. 2009); with the next line starting ~30 ms after the
