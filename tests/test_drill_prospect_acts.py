@@ -17,6 +17,7 @@ from tts_speech import compose
 from trainer.core.levels import level_persona
 from trainer.core.packs import load_pack_text
 from trainer.core.temperaments import cut_in_after_s, generic_lines
+from trainer.drill.events import LineWillPlay, ProspectActWillPlay
 from trainer.drill.plan import plan_drill
 from trainer.drill.prospect_acts import BREATH_S
 from trainer.speech import tts
@@ -103,8 +104,8 @@ def test_a_hostile_prospect_at_level_5_cuts_in_with_the_pack_line_and_reacts_to_
     plan = plan_drill(pack, 5, "not-interested", seed=3)
     limit = cut_in_after_s("hostile", 5, plan.rules.cut_in_after_s)
     assert limit == 10  # hostile at level 5, under the level's 15 s
-    result, stored, _, report = drill_runs.run_drill(tmp_path, plan, whisper,
-                                                     answers(tmp_path / "answers", RAMBLING, HEDGED))
+    result, stored, events, report = drill_runs.run_drill(tmp_path, plan, whisper,
+                                                          answers(tmp_path / "answers", RAMBLING, HEDGED))
     first, second = result.turns
     assert first.end_reason == CUT_IN
     assert first.rep_end == pytest.approx(first.spans[0].start + limit, abs=0.05)
@@ -117,6 +118,12 @@ def test_a_hostile_prospect_at_level_5_cuts_in_with_the_pack_line_and_reacts_to_
     assert [a.kind for a in reaction] == ["hedges"] and reaction[0].line in generic_lines("hedges")
     assert cut_in[0].at == pytest.approx(first.timings.next_audio_start, abs=1e-3)
     assert reaction[0].at is not None and reaction[0].at >= second.rep_end
+    # announced as they are said: the cut-in just before the follow-up's line, the reaction after the last answer
+    said = [e for e in events if isinstance(e, (ProspectActWillPlay, LineWillPlay))]
+    assert [(type(e).__name__, e.turn) for e in said] == [
+        ("LineWillPlay", 1), ("ProspectActWillPlay", 1), ("LineWillPlay", 2), ("ProspectActWillPlay", 2)]
+    assert [(said[1].kind, said[1].line), (said[3].kind, said[3].line)] == [
+        ("cut_in", cut_in[0].line), ("hedges", reaction[0].line)]
 
     # played: the cut-in then the follow-up as one sound, and the reaction on its own after the last answer
     played = sorted((tmp_path / "played").glob("playback-*.wav"))

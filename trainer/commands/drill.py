@@ -32,6 +32,7 @@ from trainer.commands.score import describe_answer
 from trainer.core import paths
 from trainer.core.errors import TrainerError
 from trainer.core.packs import resolve_pack
+from trainer.core.temperaments import act_heading
 from trainer.drill.runner import DrillRunner
 from trainer.drill.plan import DrillPlan, plan_drill
 from trainer.drill.echo_sim import EchoedAnswers, RoomEcho
@@ -44,6 +45,7 @@ from trainer.drill.events import (
     DrillResult,
     LineDidPlay,
     LineWillPlay,
+    ProspectActWillPlay,
     SpeechDidStart,
     TurnDidEnd,
     TurnScored,
@@ -242,6 +244,8 @@ class _Printer:
             self._say(f"Drill {event.drill_id}: {event.pack_id}, level {event.level} ({event.level_name}), "
                       f"objection {', '.join(event.objection_ids)}; engine {event.engine}",
                       f"Prospect audio: {self.played_to}", f"Your answers: {source}")
+        elif isinstance(event, ProspectActWillPlay):
+            self._say(f"  {act_heading(event.persona, event.kind)}: \"{event.line}\"")
         elif isinstance(event, LineWillPlay):
             self._say("", f"Turn {event.turn} - {event.persona}: \"{event.line}\"", *_help_lines(event.help))
             if event.notice:

@@ -30,6 +30,14 @@ from trainer.core.errors import TrainerError
 
 TEMPERAMENTS_FILE = paths.PACKAGE_DATA / "temperaments.yaml"
 LINE_KINDS = ("interruptions", "hedges", "apologies", "add_ons")
+# An act as the live drill names it: "Hal cuts in: ..." (kinds as stored: trainer.store.records.ProspectAct).
+ACT_LABELS = {"cut_in": "cuts in", "hedges": "hears you hedge", "apologies": "hears you apologise",
+              "add_on": "gives a little more"}
+
+
+def act_heading(persona: str, kind: str) -> str:
+    """How the live drill introduces an act's line: "Hal cuts in"."""
+    return f"{persona} {ACT_LABELS.get(kind, 'says')}"
 
 
 @dataclass(frozen=True)

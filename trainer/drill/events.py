@@ -7,7 +7,10 @@ runner's thread in this order for each turn: `LineWillPlay`, `RepTurnStarted`,
 the level gives preparation time), `LineDidRepeat` each time the line played
 again at the rep's request, `TurnDidEnd` (the end-of-turn
 decision), `TurnScored` (score ready, just before the next line plays; it is
-stored right after that line has started). An end decided on a pause is a guess:
+stored right after that line has started). When the prospect acts on the answer by
+temperament (cuts in, reacts to a hedge, adds a little after a good question),
+`ProspectActWillPlay` comes just before the next `LineWillPlay` (the two are one sound),
+or on its own after the drill's last answer. An end decided on a pause is a guess:
 if the rep goes on as the next line begins, `AnswerDidResume` says that line
 stopped and the turn is open again; its `SpeechDidResume`, `TurnDidEnd` and
 `TurnScored` follow, and that last `TurnScored` replaces the earlier one. The drill opens with `DrillDidStart`
@@ -183,6 +186,21 @@ class LineWillPlay:
 
 
 @dataclass(frozen=True)
+class ProspectActWillPlay:
+    """The prospect is about to act on the last answer by temperament, before the next line if there is one.
+
+    `kind`: `cut_in` (they cut in on a monologue), `hedges`/`apologies` (a reaction to them),
+    `add_on` (a little more after a good question); `line` is what they say.
+    """
+
+    name: ClassVar[str] = "prospect_act_will_play"
+    turn: int  # the answer acted on
+    persona: str
+    kind: str
+    line: str
+
+
+@dataclass(frozen=True)
 class RepTurnStarted:
     """The turn is stored (status 'recording') and the rep's audio is being written to `recording`."""
 
@@ -319,7 +337,7 @@ class DrillError:
 
 
 DrillEvent = (
-    DrillDidStart | LineWillPlay | RepTurnStarted | SpeechDidStart | PartialTranscript | LevelMeter
+    DrillDidStart | ProspectActWillPlay | LineWillPlay | RepTurnStarted | SpeechDidStart | PartialTranscript | LevelMeter
     | LineDidPlay | LineDidRepeat | TurnDidEnd | AnswerDidResume | TurnScored | DrillDidFinish | DrillError
 )
 EventCallback = Callable[[DrillEvent], None]

@@ -70,6 +70,7 @@ from trainer.drill.events import (
     EventCallback,
     LineWillPlay,
     PartialTranscript,
+    ProspectActWillPlay,
     RepTurnStarted,
     TurnDidEnd,
     TurnResult,
@@ -243,6 +244,7 @@ class DrillRunner:
             number = len(self._results) + 1
             rendered = self._lines.render(prompt.objection, prompt.line).result()
             if self._act is not None:  # the prospect's act after the last answer comes first, in one sound
+                self._emit_act(self._act, number - 1)
                 rendered, self._act = self._acts.spoken_before(self._act, rendered), None
             shown = help_for(self.store, self.plan.pack.id, prompt.objection, self.plan.rules, prompt.node)
             self._emit(LineWillPlay(number, prompt.objection.id, prompt.node.id, self._lines.persona_name(prompt.objection),
@@ -307,11 +309,15 @@ class DrillRunner:
         if act is None:
             return None
         rendered = self._acts.rendered(act)
+        self._emit_act(act, len(self._results))
         playback = self.audio_out.play(rendered.path)
         if self.echo is not None:
             self.echo.line_played(rendered.path, playback)
         playback.wait(rendered.duration_s + LAST_ACT_STALL_S)
         return playback.started_at
+
+    def _emit_act(self, act: Act, turn: int) -> None:
+        self._emit(ProspectActWillPlay(turn, self._lines.persona_name(act.objection), act.kind, act.line))
 
     def _answered(self, answer: _Answer, ended: TurnEnded, decided: float, conversation: Conversation) -> None:
         """The turn has ended: score the answer and let the dialogue choose what follows (not if stopped)."""

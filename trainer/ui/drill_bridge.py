@@ -16,6 +16,7 @@ class DrillBridge(QObject):
 
     session_ready = Signal(object)
     drill_did_start = Signal(object)
+    prospect_act_will_play = Signal(object)
     line_will_play = Signal(object)
     rep_turn_started = Signal(object)
     speech_did_start = Signal(object)

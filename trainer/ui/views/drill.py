@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 from trainer.drill.answer_source import answer_files
 from trainer.core.bank import MODEL_ANSWER
 from trainer.core.errors import TrainerError
+from trainer.core.temperaments import act_heading
 from trainer.drill.events import DrillResult
 from trainer.store.bank import add_from_turn
 from trainer.store.progress import set_level
@@ -91,6 +92,7 @@ class DrillView(View):
         self._answer_from = 0.0
         self._preset: dict | None = None
         self._line_text = self._answered_line_text = ""  # what the stage shows for this line and the one before
+        self._act_text = ""  # the prospect's act on the last answer, said just before this line
         self._chips: dict[int, QWidget] = {}  # each scored turn's chip, by turn number
 
     def _build_live(self) -> None:
@@ -120,6 +122,7 @@ class DrillView(View):
     def _connect_bridge(self) -> None:
         b = self.bridge
         b.session_ready.connect(self._session_ready)
+        b.prospect_act_will_play.connect(self._prospect_act_will_play)
         b.line_will_play.connect(self._line_will_play)
         b.line_did_play.connect(self._line_did_play)
         b.line_did_repeat.connect(self._line_did_play)
@@ -242,6 +245,12 @@ class DrillView(View):
 
     # -- the turns ------------------------------------------------------------------------
 
+    def _prospect_act_will_play(self, event) -> None:
+        """The prospect acts on the answer (cuts in, reacts, adds): shown with the line it comes before, or alone."""
+        self._act_text = f"{act_heading(event.persona, event.kind)}: “{event.line}”"
+        self.stage_card.line.setText(self._act_text)
+        self._set_stage("prospect")
+
     def _line_will_play(self, event) -> None:
         if event.notice:
             self.voice_notice.show_text(f"The prospect's voice: {event.notice}")
@@ -250,7 +259,8 @@ class DrillView(View):
         visible = self.plan.rules.script_visible
         self._answered_line_text = self._line_text
         self._line_text = f"“{event.line}”" if visible else f"Listen to {event.persona}…"
-        self.stage_card.line.setText(self._line_text)
+        self.stage_card.line.setText(f"{self._act_text}\n{self._line_text}" if self._act_text else self._line_text)
+        self._act_text = ""
         self.stage_card.partial.setText("")
         self.stage_card.meter.reset()
         self.stage_card.hints.setText(f"Turn {event.turn}   ·   Esc  end the drill")
