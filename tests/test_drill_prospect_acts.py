@@ -117,7 +117,9 @@ def test_a_hostile_prospect_at_level_5_cuts_in_with_the_pack_line_and_reacts_to_
     assert [(a.kind, a.line) for a in cut_in] == [("cut_in", "Sorry, what are you actually asking me?")]
     assert [a.kind for a in reaction] == ["hedges"] and reaction[0].line in generic_lines("hedges")
     assert cut_in[0].at == pytest.approx(first.timings.next_audio_start, abs=1e-3)
-    assert reaction[0].at is not None and reaction[0].at >= second.rep_end
+    assert first.acts == cut_in and second.acts == reaction  # the drill's result says so too (--json)
+    assert first.as_json()["acts"] == [{"kind": "cut_in", "line": cut_in[0].line, "at": round(cut_in[0].at, 3)}]
+    assert reaction[0].at is not None and reaction[0].at >= second.rep_end - 1e-3  # stored to the millisecond
     # announced as they are said: the cut-in just before the follow-up's line, the reaction after the last answer
     said = [e for e in events if isinstance(e, (ProspectActWillPlay, LineWillPlay))]
     assert [(type(e).__name__, e.turn) for e in said] == [

@@ -31,7 +31,7 @@ from trainer.core.metrics import DrillMetrics
 from trainer.core.scoring import ScoreCard
 from trainer.core.transcript import FilledPauses, Span, Word
 from trainer.store.progress import Progress
-from trainer.store.records import TurnTimings, YieldedLine
+from trainer.store.records import ProspectAct, TurnTimings, YieldedLine
 
 STOPPED_BY_REP = "stopped"
 ANSWERS_RAN_OUT = "answers_ran_out"
@@ -71,6 +71,7 @@ class TurnResult:
     repeats: int = 0  # times the line was played again at the rep's request
     answer_due: float | None = None  # when later than prospect_end: the end of the preparation time or a repeat
     filled_pauses: FilledPauses | None = None  # found in the rep's sound: fillers the engine left out count
+    acts: tuple[ProspectAct, ...] = ()  # what the prospect did after this answer (known once the next line starts)
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the turns of `trainer drill --json`)."""
@@ -98,6 +99,7 @@ class TurnResult:
             "yielded": [y.as_json() for y in self.yielded],
             "repeats": self.repeats,
             "answer_due": _round(self.answer_due),
+            "acts": [a.as_json() for a in self.acts],
             **self.assessment.as_json(),
             "timings": {
                 "end_of_turn": _round(t.end_of_turn),

@@ -400,6 +400,9 @@ class DrillRunner:
         result = scored.result
         if next_audio_start is not None:
             result = self._set_next_audio(result.number, next_audio_start)
+        if scored.act is not None:
+            result = self._results[result.number - 1] = replace(
+                result, acts=(ProspectAct(scored.act.kind, scored.act.line, result.timings.next_audio_start),))
         scored.writer.close()
         a = result.assessment
         self.store.commit_turn(
@@ -410,8 +413,7 @@ class DrillRunner:
             rep_start=result.rep_start, rep_end=result.rep_end,
             prospect_start=result.prospect_start, prospect_end=result.prospect_end, timings=result.timings,
             yielded=result.yielded, repeats=result.repeats, answer_due=result.answer_due,
-            acts=() if scored.act is None else (ProspectAct(scored.act.kind, scored.act.line,
-                                                            result.timings.next_audio_start),),
+            acts=result.acts,
         )
         return_freed_memory()
 
