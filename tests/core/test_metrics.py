@@ -184,6 +184,12 @@ def test_filled_pauses_in_the_sound_add_the_fillers_the_engine_left_out():
     assert turn_metrics(words, spans((0.0, 3.0)), None).fillers == 1  # the words alone
 
 
+def test_filled_pauses_heard_while_the_prospect_spoke_are_not_the_reps():
+    # a drill keeps those from the line's end on (trainer/drill/turn.py): echo of the line is not the rep's "um"
+    heard = FilledPauses((Span(1.0, 1.5), Span(2.9, 3.3), Span(3.0, 3.4), Span(5.0, 5.6)), words_placed=True)
+    assert heard.from_time(3.0) == FilledPauses((Span(3.0, 3.4), Span(5.0, 5.6)), words_placed=True)
+
+
 def test_a_drill_counts_the_fillers_heard_in_each_answers_sound():
     answer = Turn(REP, 3.0, 8.0, "so the price", say("so the price", 3.5), spans((3.5, 7.5)),
                   FilledPauses((Span(6.0, 6.5),), words_placed=True))

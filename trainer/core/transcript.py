@@ -43,6 +43,10 @@ class FilledPauses:
     spans: tuple[Span, ...] = ()
     words_placed: bool = False
 
+    def from_time(self, t: float) -> "FilledPauses":
+        """Only those starting at or after `t` (e.g. once the prospect's line has ended)."""
+        return FilledPauses(tuple(p for p in self.spans if p.start >= t), self.words_placed)
+
 
 @dataclass
 class Transcript:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -250,7 +251,12 @@ class RepTurn:
         offset = self._drill(self.audio_start) if self.audio_start is not None else 0.0
         words = [Word(w.text, w.start + offset, w.end + offset, w.confidence) for w in transcript.words]
         samples = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
-        return heard_with(Transcript(transcript.text, words), samples, self.transcriber.engine_name, offset)
+        heard = heard_with(Transcript(transcript.text, words), samples, self.transcriber.engine_name, offset)
+        if self.line_end is None:
+            return heard
+        # A held "uh" while the prospect still speaks could be their voice left in a speaker's echo: only the
+        # rep's own time counts (a filler said over the line is rare, and the engine's words still count it).
+        return replace(heard, filled_pauses=heard.filled_pauses.from_time(self._drill(self.line_end)))
 
     @property
     def audio_end(self) -> float | None:
