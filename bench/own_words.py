@@ -152,6 +152,7 @@ def main() -> int:
         transcribe_sets(tuple(args.sets))
     if args.transcribe_only:
         return 0
+    about = machine()
     # A fresh user's cache: no stored answer vectors (they add up to 20,000 x 1.5 KB over time), and the
     # lean model made beforehand in another process, as the first start does once
     os.environ["TRAINER_CACHE"] = tempfile.mkdtemp(prefix="own-words-cache-")
@@ -201,9 +202,9 @@ def main() -> int:
     body = table(rows) + ["", "Held-out set, typed, per move (moves with 8+ labels):", ""]
     body += table(detail, ("move", "recall", "false credit", "labels true/false"))
     print("\n".join(body))
-    write_section("own_words", "Moves by meaning (bench/own_words.py)",
-                  "Recall and false credit of the move recogniser on the own-words set; cost per answer.", body)
-    print(machine())
+    write_section("own_words", "Moves by meaning (bench/own_words.py)", about,
+                  ["Recall and false credit of the move recogniser on the own-words set; cost per answer.", "", *body])
+    print(about)
     return 0
 
 
