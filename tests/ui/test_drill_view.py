@@ -70,14 +70,16 @@ def test_a_drill_runs_in_the_window_and_its_score_card_shows_the_stored_numbers(
     watch.stop()
     result = finished.args[0]
 
-    assert stages[:5] == ["starting", "prospect", "prep", "answer", "speaking"]
-    assert stages[-2:] == ["scoring", "finished"]
     assert watch.worst < MAX_BLOCK_S, f"the event loop was blocked for {watch.worst * 1000:.0f} ms"
 
     # the drill as stored
     with Store() as store:
         stored = store.drill(result.drill_id)
     [turn] = stored.turns
+    assert stages[:5] == ["starting", "prospect", "prep", "answer", "speaking"]
+    # a warm prospect (level 1) gives a little more after a good question: the prospect speaks once more
+    assert [a.kind for a in turn.acts] == ["add_on"]
+    assert stages[-3:] == ["scoring", "prospect", "finished"]
     assert stored.status == "finished" and turn.status == "scored"
     assert turn.metrics["latency_s"] == pytest.approx(0.6, abs=0.15)  # the answer file's leading silence
     assert "six dollars" in turn.transcript.lower()
