@@ -19,9 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
 from trainer.core import paths
+from trainer.core.data_files import read_data_yaml
 from trainer.core.errors import TrainerError
 from trainer.core.pack_model import Pack, Persona
 from trainer.core.temperaments import bounded_temperament, default_temperaments
@@ -141,10 +140,7 @@ def _ladder_rules(entry: Any, where: str, base: LadderRules = LadderRules()) -> 
 
 def load_ladder(path: Path = LEVELS_FILE) -> Ladder:
     """The levels and ladder rules in a levels file; TrainerError naming the file and the bad entry."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise TrainerError(f"{path}: cannot read the level rules ({error}); reinstall RepDrill") from None
+    data = read_data_yaml(path, "level rules")
     entries = data.get("levels") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise TrainerError(f"{path}: expected a `levels:` list")

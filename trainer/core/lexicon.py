@@ -13,8 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Sequence
 
-import yaml
-
+from trainer.core.data_files import read_data_yaml
 from trainer.core.errors import TrainerError
 from trainer.core.paths import PACKAGE_DATA
 from trainer.core.text import tokens
@@ -127,10 +126,7 @@ def _sorted(phrases: Sequence[Phrase]) -> tuple[Phrase, ...]:
 
 def load_lexicon(path: Path = LEXICONS_FILE) -> Lexicon:
     """Read a lexicons YAML file (the built-in one by default)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise TrainerError(f"{path}: cannot read the lexicons ({error}); reinstall RepDrill") from None
+    data = read_data_yaml(path, "lexicons")
     if not isinstance(data, dict):
         raise TrainerError(f"{path}: expected a mapping of lists (fillers, hedges, ...)")
     lists = {}

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Mapping
 
 import numpy as np
-import yaml
 
+from trainer.core.data_files import read_data_yaml
 from trainer.core.errors import TrainerError
 from trainer.core.paths import PACKAGE_DATA
 
@@ -80,10 +80,7 @@ def load_move_probe(path: Path = MOVE_PROBE_FILE) -> MoveProbe:
 def load_move_model(path: Path = MOVE_MODEL_FILE) -> MoveModel:
     """The fitted decision from `scripts/calibrate-moves`; errors name the file and the fix."""
     fix = "run scripts/calibrate-moves again, or reinstall RepDrill"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise TrainerError(f"{path}: cannot read the move model ({error}); {fix}") from None
+    data = read_data_yaml(path, "move model", fix)
     weights = data.get("weights") if isinstance(data, dict) else None
     if not isinstance(weights, dict) or set(weights) != set(FEATURES):
         raise TrainerError(f"{path}: 'weights' must give a number for each of {', '.join(FEATURES)}; {fix}")

@@ -17,8 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
-import yaml
-
+from trainer.core.data_files import read_data_yaml
 from trainer.core.errors import TrainerError
 from trainer.core.paths import PACKAGE_DATA
 from trainer.core.text import tokens
@@ -63,10 +62,7 @@ class MoveLibrary:
 
 def load_move_library(path: Path = MOVES_FILE) -> MoveLibrary:
     """Read and check a moves file (the built-in one by default); errors name the file and the kind."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise TrainerError(f"{path}: cannot read the move library ({error}); reinstall RepDrill") from None
+    data = read_data_yaml(path, "move library")
     if not isinstance(data, dict) or not isinstance(data.get("moves"), dict):
         raise TrainerError(f"{path}: expected a mapping with a 'moves:' mapping of move kinds")
     kinds = {}

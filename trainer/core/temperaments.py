@@ -23,9 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
 from trainer.core import paths
+from trainer.core.data_files import read_data_yaml
 from trainer.core.errors import TrainerError
 
 TEMPERAMENTS_FILE = paths.PACKAGE_DATA / "temperaments.yaml"
@@ -82,10 +81,7 @@ class Temperaments:
 
 def load_temperaments(path: Path = TEMPERAMENTS_FILE) -> Temperaments:
     """The temperaments file read and checked; TrainerError naming the file and the bad entry."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise TrainerError(f"{path}: cannot read the temperaments ({error}); reinstall RepDrill") from None
+    data = read_data_yaml(path, "temperaments")
     if not isinstance(data, dict):
         raise TrainerError(f"{path}: expected a mapping with pressure, acts and lines")
     groups = data.get("pressure")

@@ -44,10 +44,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from trainer.core import paths
 from trainer.core.completeness import completeness_model
+from trainer.core.data_files import read_data_yaml
 from trainer.core.errors import TrainerError
 from trainer.core.lexicon import default_lexicon
 from trainer.core.clauses import MIN_LEAD_TOKENS
@@ -162,10 +162,7 @@ class TrailingWords:
 
 def load_trailing_words(path: Path = TURN_END_FILE) -> TrailingWords:
     """The word lists in `path` plus the default lexicon's fillers; TrainerError naming the file and the fix."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise TrainerError(f"{path}: cannot read the end-of-turn word lists ({error}); reinstall RepDrill") from None
+    data = read_data_yaml(path, "end-of-turn word lists")
     if not isinstance(data, dict) or sorted(data) != sorted((*CATEGORIES, OPENERS, WHOLE, SUBJECTS)):
         raise TrainerError(f"{path}: expected the lists {', '.join((*CATEGORIES, OPENERS, WHOLE, SUBJECTS))}")
     lists: dict[str, tuple[tuple[str, ...], ...]] = {}

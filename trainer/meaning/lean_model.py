@@ -73,6 +73,16 @@ def write_lean_model(source: Path, target: Path) -> bool:
     return True
 
 
+def _producers_and_uses(graph) -> tuple[dict, dict[str, int]]:
+    """Which node makes each value, and how many node inputs read each value."""
+    made_by = {out: node for node in graph.node for out in node.output}
+    uses: dict[str, int] = {}
+    for node in graph.node:
+        for name in node.input:
+            uses[name] = uses.get(name, 0) + 1
+    return made_by, uses
+
+
 def _rewrite_gathers(model) -> int:
     """Rewrite each Gather from a Mul(Cast(int8 table), scale) in place; how many were rewritten."""
     from onnx import TensorProto, helper
@@ -80,11 +90,7 @@ def _rewrite_gathers(model) -> int:
     graph = model.graph
     tables = {i.name: list(i.dims) for i in graph.initializer if i.data_type == TensorProto.INT8}
     scales = {i.name: list(i.dims) for i in graph.initializer if i.data_type == TensorProto.FLOAT}
-    made_by = {out: node for node in graph.node for out in node.output}
-    uses: dict[str, int] = {}
-    for node in graph.node:
-        for name in node.input:
-            uses[name] = uses.get(name, 0) + 1
+    made_by, uses = _producers_and_uses(graph)
     replaced: dict[int, list] = {}
     dropped: set[int] = set()
     for gather in graph.node:
@@ -122,11 +128,7 @@ def _rewrite_matmuls(model, block: int = 32) -> int:
 
     graph = model.graph
     initializers = {i.name: i for i in graph.initializer}
-    made_by = {out: node for node in graph.node for out in node.output}
-    uses: dict[str, int] = {}
-    for node in graph.node:
-        for name in node.input:
-            uses[name] = uses.get(name, 0) + 1
+    made_by, uses = _producers_and_uses(graph)
     replaced: dict[int, object] = {}
     dropped: set[int] = set()
     added = []
