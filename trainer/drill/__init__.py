@@ -4,6 +4,9 @@
 - `turn.py`: the rep's side of one turn (the input streamed to the recording, the endpointer and the engine).
 - `lines.py`: the prospect's lines in each persona's voice, rendered ahead on a background thread.
 - `freed_memory.py`: memory a turn freed, handed back to the system.
+- `devices.py`: the sound devices started and proved working before a drill is stored.
+- `stored.py`: the drill's results as the store keeps them (move marks, relative paths, the whole drill's metrics and score).
+- `prospect_acts.py`: what the prospect does by temperament (cuts in, reacts, adds a little).
 - `transcriber.py`: one answer's recognizer on its own thread (partials, Whisper's speculative pass, the final words).
 - `events.py`: what the runner reports, and the results it carries.
 - `plan.py`: what to drill (pack, objections, the level's rules).

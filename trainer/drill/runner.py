@@ -46,19 +46,12 @@ import random
 import threading
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from trainer.drill.answer_source import AnswerFiles
-from trainer.core import paths
 from trainer.core.answer import assess_answer
 from trainer.core.bank import PromptHelp
 from trainer.core.dialogue import Conversation, Prompt
 from trainer.core.errors import TrainerError
-from trainer.core.lexicon import lexicon_for
-from trainer.core.metrics import drill_metrics
-from trainer.core.rubric import RubricResult
-from trainer.core.scoring import score_drill
-from trainer.core.transcript import PROSPECT, REP, Turn
 from trainer.drill.events import (
     ANSWERS_RAN_OUT,
     STOPPED_BY_REP,
@@ -77,17 +70,19 @@ from trainer.drill.events import (
     TurnScored,
     drill_metrics_json,
 )
+from trainer.drill.devices import start_devices
 from trainer.drill.freed_memory import return_freed_memory
 from trainer.drill.lines import ProspectLines
 from trainer.drill.plan import DrillPlan
 from trainer.drill.prospect_acts import Act, ProspectActs
+from trainer.drill.stored import cache_relative, drill_summary, move_marks, relative_path
 from trainer.meaning.recogniser import prepare_in_background, shared_recogniser, warm_up_in_background
 from trainer.drill.transcriber import Transcriber
 from trainer.drill.turn import RepTurn
 from trainer.speech.asr import Engine
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioInput
-from trainer.speech.audio_out import AudioOutput, Playback, SoundDeviceOutput
+from trainer.speech.audio_out import AudioOutput, Playback
 from trainer.speech.echo import EchoCancellation
 from trainer.speech.endpoint import CUT_IN, SILENCE, STOPPED, Endpointer, EndpointSettings, TurnEnded
 from trainer.speech.tts import RenderedLine
@@ -95,11 +90,9 @@ from trainer.store.bank import help_for
 from trainer.store.db import Store
 from trainer.store.progress import Progress, record_progress
 from trainer.store.recordings import RecordingWriter
-from trainer.store.records import MoveMark, ProspectAct, TurnHandle, TurnTimings, YieldedLine
+from trainer.store.records import ProspectAct, TurnHandle, TurnTimings, YieldedLine
 
-INPUT_START_TIMEOUT_S = 5.0  # a microphone's first block comes 1.2-1.9 s after it starts
 LAST_ACT_STALL_S = 2.0  # a last act (a cut-in after the drill's last answer) not played this long after its length
-OUTPUT_READY_TIMEOUT_S = 5.0  # so does an output stream's first sound
 
 
 @dataclass
@@ -208,7 +201,7 @@ class DrillRunner:
         warm_up_in_background([node for objection in self.plan.objections
                                for node in (objection, *objection.follow_ups.values())])
         self._lines.render_first()  # the first line renders while the input starts
-        self._start_input()
+        start_devices(self.audio_in, self.audio_out)
         self.drill_id = self.store.start_drill(
             pack.id, rules.level, pack_version=pack.version, engine=self.engine.name, mode=self.mode,
             suds_before=self.suds_before,
@@ -270,7 +263,7 @@ class DrillRunner:
                 break
             handle = self.store.begin_turn(
                 self.drill_id, objection_id=prompt.objection.id, node_id=prompt.node.id,
-                prospect_line=prompt.line, prospect_audio=_cache_relative(rendered.path),
+                prospect_line=prompt.line, prospect_audio=cache_relative(rendered.path),
             )
             self._writer = RecordingWriter(handle.recording)
             self._emit(RepTurnStarted(number, handle.turn_id, handle.recording, self._drill(opened)))
@@ -426,16 +419,7 @@ class DrillRunner:
 
     def _finish(self, conversation: Conversation, stop_reason: str | None) -> DrillResult:
         pack = self.plan.pack
-        turns: list[Turn] = []
-        for r in self._results:
-            turns.append(Turn(PROSPECT, r.prospect_start, r.prospect_end, r.line))
-            turns.append(Turn(REP, r.rep_start, r.rep_end, r.transcript, r.words, r.spans, r.filled_pauses))
-        targets = pack.targets.at_level(self.plan.rules.level)
-        metrics = drill_metrics(turns, lexicon_for(pack.lexicon, pack.source or pack.id), targets.hesitation_s,
-                                [r.assessment.metrics.model_answer_s for r in self._results],
-                                [r.answer_due for r in self._results])
-        cards = [r.assessment.card for r in self._results if r.assessment.card is not None]
-        card = score_drill(cards, metrics, targets) if cards else None
+        metrics, card = drill_summary(self._results, pack, self.plan.rules.level)
         status = "finished" if conversation.finished else "abandoned"
         self.store.finish_drill(
             self.drill_id, outcome=conversation.outcome, score=card.score if card else None,
@@ -477,30 +461,11 @@ class DrillRunner:
             told = [f"drill {self.drill_id} will be closed as abandoned the next time RepDrill starts"]
         if answer is not None and answer.frames:
             told.append(f"the turn's audio so far ({answer.duration:.1f} s) is kept as a recoverable recording, "
-                        f"{_relative(answer.path, self.store.data_dir)} (`trainer db check` lists it)")
+                        f"{relative_path(answer.path, self.store.data_dir)} (`trainer db check` lists it)")
         message = f"{error}; {' and '.join(told)}"
         if isinstance(error, TrainerError):
             self._emit(DrillError(message))
         return message
-
-    def _start_input(self) -> None:
-        """Start the input and wait for its first chunk, before anything is stored (no drill without a microphone).
-
-        A sound device's output stream must be flowing too: a line queued before then
-        starts when it does, up to ~2 s late (measured through PulseAudio).
-        """
-        if isinstance(self.audio_out, SoundDeviceOutput) and not self.audio_out.ready.wait(OUTPUT_READY_TIMEOUT_S):
-            device = self.audio_out.device
-            raise TrainerError(
-                f"audio output device {device.index} ({device.name}) did not start playing within "
-                f"{OUTPUT_READY_TIMEOUT_S:.0f} s; check the sound server or pick another device"
-            )
-        self.audio_in.start()
-        if self.audio_in.read(timeout=INPUT_START_TIMEOUT_S) is None and not self.audio_in.ended:
-            raise TrainerError(
-                f"the audio input delivered no sound within {INPUT_START_TIMEOUT_S:.0f} s; check that the "
-                "microphone is connected and not used by another program (`trainer devices` lists them)"
-            )
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -521,26 +486,3 @@ class DrillRunner:
 
     def _drill(self, clock_time: float) -> float:
         return clock_time - self._t0
-
-
-def move_marks(rubric: RubricResult | None) -> tuple[MoveMark, ...]:
-    """A rubric result as stored: each move, covered or not, with its evidence as 1-based word numbers."""
-    if rubric is None:
-        return ()
-    return tuple(
-        MoveMark(m.move.id, m.covered, *((m.word_range.start + 1, m.word_range.stop) if m.word_range else (None, None)))
-        for m in rubric.moves
-    )
-
-
-def _relative(path: Path, folder: Path) -> str:
-    """A stored file's path relative to `folder` (posix) when it is inside it, else absolute."""
-    try:
-        return path.relative_to(folder).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _cache_relative(path: Path) -> str:
-    """A rendered line's path as stored: relative to the cache folder (rebuildable), else absolute."""
-    return _relative(path, paths.cache_dir())
