@@ -1,35 +1,42 @@
 """Benchmark of the meaning recogniser: recall and false credit on the own-words set, typed and spoken, and its cost.
 
 Typed: the answers as written. Spoken: the same answers said by espeak-ng (the project's
-TTS) and transcribed by each engine, stored beside the set as `<set>.<engine>.yaml`
-(`--transcribe` makes them; they are committed, so a run needs no engine). Both sets
-are measured: the calibration set chose the thresholds (scripts/calibrate-moves), the
-held-out set never touched them, so its row is the honest one. The cue matcher, which
-the recogniser replaces, is measured beside it. Speed: recognising the moves of a
-~30 s answer on one thread (p50/p95 over repeats, after load), model load, added RSS (a fresh
-user's cache: the lean model made, no answer vectors stored yet).
+TTS) and heard by each engine as `trainer score` hears a recording (text, words with
+times, speech spans), stored beside the set as `<set>.<engine>.yaml` (`--transcribe`
+makes them; they are committed, so a run needs no engine). They are judged from the
+timed words and spans, as in a drill, and again from the same words without times (how
+they were judged before the times were stored). Both sets are measured: the calibration
+set chose the thresholds (scripts/calibrate-moves), the held-out set never touched them,
+so its row is the honest one. The cue matcher, which the recogniser replaces, is measured
+beside it. For each engine, where the held-out set's spoken recall is lost is split by
+cause (bench/spoken_losses.py; `--losses` lists every lost move). Speed: recognising the
+moves of a ~30 s answer on one thread (p50/p95 over repeats, after load), model load,
+added RSS (a fresh user's cache: the lean model made, no answer vectors stored yet).
 
-Run: `.venv/bin/python bench/own_words.py` (about a minute); `--transcribe` first
-after changing the sets (several minutes: every answer is spoken and transcribed).
+Run: `.venv/bin/python bench/own_words.py` (a few minutes); `--transcribe` first after
+changing the sets (about 40 minutes on 2 busy cores: every answer is spoken and heard by
+each engine; `--sets`, `--engines` and `--transcribe-only` do part of it).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-import yaml  # noqa: E402
 from own_words import OWN_WORDS, builtin_packs, evaluate, load_set  # noqa: E402
 from results import machine, rss_mb, table, write_section  # noqa: E402
+from spoken_losses import LOSS_HEADER, loss_table, spoken_losses  # noqa: E402
 
 from trainer.core.meaning import CueRecogniser  # noqa: E402
 from trainer.core.transcript import Word  # noqa: E402
@@ -39,30 +46,48 @@ ENGINES = ("whisper", "vosk")
 TARGETS = {"typed": (0.90, 0.05), "spoken": (0.85, 0.07)}  # recall at least, false credit at most
 
 
-def transcribe_sets(names: tuple[str, ...] = SETS) -> None:
-    """Speak every answer of the sets with espeak-ng and store each engine's transcript of it."""
+def transcribe_sets(names: tuple[str, ...] = SETS, engine_names: tuple[str, ...] = ENGINES) -> None:
+    """Speak every answer of the sets with espeak-ng and store what each engine heard, as `trainer score` hears a
+    recording (`trainer.speech.hearing.hear`): the text, the words with their times and the speech spans, so the
+    recogniser can cut clauses at pauses as it does in a drill."""
     import english_vosk
     from tts_speech import spoken
 
-    from trainer.speech.engines import load_engine, transcribe
+    from trainer.speech.engines import load_engine
+    from trainer.speech.hearing import hear
 
-    engines = {"whisper": load_engine("whisper", partials=False)}
-    if english_vosk.missing_reason(english_vosk.model_path()) is None:
-        engines["vosk"] = load_engine("vosk", english_vosk.model_path())
-    else:
-        print("no English Vosk model: run `make test` once (it fetches it); Vosk transcripts skipped")
+    engines = {}
+    if "whisper" in engine_names:
+        engines["whisper"] = load_engine("whisper", partials=False)
+    if "vosk" in engine_names:
+        if english_vosk.missing_reason(english_vosk.model_path()) is None:
+            engines["vosk"] = load_engine("vosk", english_vosk.model_path(), partials=False)
+        else:
+            print("no English Vosk model: run `make test` once (it fetches it); Vosk transcripts skipped")
     for name in names:
         items = load_set(name)
         for engine_name, engine in engines.items():
             heard = []
             for n, item in enumerate(items, 1):
-                heard.append(transcribe(engine, spoken(item.answer)).text.strip())
-                print(f"\r{name} {engine_name}: {n}/{len(items)}", end="", flush=True)
-            print()
+                heard.append(hear(engine, spoken(item.answer)))
+                print(f"{name} {engine_name}: {n}/{len(items)}", flush=True)
             path = OWN_WORDS / f"{name}.{engine_name}.yaml"
-            header = (f"# {name}.yaml spoken by espeak-ng (en-us) and transcribed by {engine_name}, "
-                      "one transcript per answer in order; made by bench/own_words.py --transcribe\n")
-            path.write_text(header + yaml.safe_dump(heard, allow_unicode=True, width=1000), encoding="utf-8")
+            path.write_text(heard_yaml(name, engine_name, heard), encoding="utf-8")
+
+
+def heard_yaml(name: str, engine_name: str, heard: list) -> str:
+    """The spoken set's file: per answer in order, the text, then its words as [word, start, end] and the
+    speech spans as [start, end] (seconds from the first sound, to 10 ms), one line each (JSON is YAML)."""
+    lines = [f"# {name}.yaml spoken by espeak-ng (en-us) and heard by {engine_name} as `trainer score` hears a "
+             "recording: per answer in order, the text, the words [word, start, end] and the speech spans "
+             "[start, end] in seconds; made by bench/own_words.py --transcribe"]
+    for answer in heard:
+        words = [[w.text.strip(), round(w.start, 2), round(w.end, 2)] for w in answer.transcript.words]
+        spans = [[round(s.start, 2), round(s.end, 2)] for s in answer.spans]
+        lines += [f"- text: {json.dumps(answer.transcript.text.strip(), ensure_ascii=False)}",
+                  f"  words: {json.dumps(words, ensure_ascii=False)}",
+                  f"  spans: {json.dumps(spans)}"]
+    return "\n".join(lines) + "\n"
 
 
 def row(label: str, tallies: dict, target: tuple[float, float]) -> list[str]:
@@ -146,10 +171,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transcribe", action="store_true", help="speak and transcribe the sets first")
     parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS), help="which sets to transcribe")
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES), help="which engines transcribe")
+    parser.add_argument("--losses", action="store_true", help="also print every spoken move lost, with its words")
     parser.add_argument("--transcribe-only", action="store_true", help="transcribe, then stop (no measuring)")
     args = parser.parse_args()
     if args.transcribe or args.transcribe_only:
-        transcribe_sets(tuple(args.sets))
+        transcribe_sets(tuple(args.sets), tuple(args.engines))
     if args.transcribe_only:
         return 0
     about = machine()
@@ -173,7 +200,7 @@ def main() -> int:
     load_s = time.perf_counter() - started
     cues = CueRecogniser()
     packs = builtin_packs()
-    rows, detail, judged = [], [], 0
+    rows, detail, judged, losses = [], [], 0, []
     for name in SETS:
         for mode in ("typed", *ENGINES):
             engine = None if mode == "typed" else mode
@@ -182,12 +209,19 @@ def main() -> int:
             items = load_set(name, engine)
             judged += len(items)
             target = TARGETS["typed" if engine is None else "spoken"]
-            meaning = evaluate(items, lambda node, text: recogniser.check(node, text).covered, packs)
-            by_cue = evaluate(items, lambda node, text: cues.check(node, text).covered, packs)
-            rows.append(row(f"{name}, {mode}: meaning", meaning, target))
+            meaning = evaluate(items, recogniser, packs)
+            by_cue = evaluate(items, cues, packs)
+            timed = engine is not None and any(item.words for item in items)
+            label = f"{name}, {mode}" + (" (timed words, as trainer score hears them)" if timed else "")
+            rows.append(row(f"{label}: meaning", meaning, target))
+            if timed:  # the same words with no times or spans, as the transcripts were stored before
+                untimed = [replace(item, words=(), spans=()) for item in items]
+                rows.append(row(f"{name}, {mode} (the same words without times)", evaluate(untimed, recogniser, packs), target))
             rows.append(row(f"{name}, {mode}: cue phrases (before)", by_cue, target))
             if name == "heldout" and mode == "typed":
                 detail = per_move(meaning)
+            if name == "heldout" and engine is not None:
+                losses.append((mode, meaning, spoken_losses(load_set(name), items, recogniser, packs)))
     from trainer.drill.freed_memory import return_freed_memory
 
     return_freed_memory()  # as a drill does after each turn
@@ -201,7 +235,17 @@ def main() -> int:
                  "as a drill does)", f"{used:.0f} MB", "<= 120 MB", "ok" if used <= 120 else "MISSED"])
     body = table(rows) + ["", "Held-out set, typed, per move (moves with 8+ labels):", ""]
     body += table(detail, ("move", "recall", "false credit", "labels true/false"))
+    for mode, tallies, (lost, missed_typed) in losses:
+        body += ["", f"Held-out set heard by {mode}: where spoken recall is lost, per move (bench/spoken_losses.py: "
+                 "cut = credited once the heard words are cut where the typed clauses end; misheard = the typed "
+                 "evidence's words not heard in place; model = heard in place, cut as typed, still missed):", ""]
+        body += table(loss_table(lost, missed_typed, {m: t.positives for m, t in tallies.items()}), LOSS_HEADER)
     print("\n".join(body))
+    if args.losses:
+        for mode, _, (lost, _) in losses:
+            print(f"\n{mode}: examples of lost moves")
+            for loss in sorted(lost, key=lambda x: (x.move, x.cause)):
+                print(f"  {loss.move:12} {loss.cause:9} typed {loss.evidence!r}\n{'':24} heard {loss.heard!r}")
     write_section("own_words", "Moves by meaning (bench/own_words.py)", about,
                   ["Recall and false credit of the move recogniser on the own-words set; cost per answer.", "", *body])
     print(about)

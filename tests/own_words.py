@@ -4,25 +4,29 @@
 `heldout.yaml`, written separately, only checks them. Each item names a pack, a node
 ("objection" or "objection/follow-up"), the answer and, for every move of that node's
 rubric, whether a coach would credit it. Spoken versions (the same answers said by
-espeak-ng and transcribed by an engine) live beside them as `<set>.<engine>.yaml`,
-made by `bench/own_words.py --transcribe`.
+espeak-ng and heard by an engine as `trainer score` hears a recording: text, words with
+times, speech spans) live beside them as `<set>.<engine>.yaml`, made by
+`bench/own_words.py --transcribe`; a recogniser judges them from the timed words and
+spans, as in a drill, so clauses can be cut at pauses.
 
 Recall = moves credited of those a coach credits; false credit = moves credited of those
-a coach does not. Used by tests/core/test_meaning_own_words.py and bench/own_words.py.
+a coach does not. Used by tests/meaning/test_recogniser.py, bench/own_words.py and scripts/calibrate-moves.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Iterable, Mapping, Protocol, Sequence
 
 import yaml
 
 from trainer.core.pack_model import Node, Pack
 from trainer.core import paths
 from trainer.core.packs import discover_packs
+from trainer.core.rubric import RubricResult
+from trainer.core.transcript import Span, Word
 
 OWN_WORDS = Path(__file__).resolve().parent / "data" / "own_words"
 
@@ -36,6 +40,19 @@ class Labelled:
     answer: str
     moves: Mapping[str, bool]
     kind: str
+    words: tuple[Word, ...] = ()  # spoken sets: the words as the engine heard them, with their times
+    spans: tuple[Span, ...] = ()  # spoken sets: the speech spans found in the sound
+
+    @property
+    def said(self) -> Sequence[Word] | str:
+        """What a recogniser judges: the timed words when the engine's are stored, else the text."""
+        return self.words or self.answer
+
+
+class Judge(Protocol):
+    """What judges an answer's moves: `MoveRecogniser` or `CueRecogniser` (trainer.core.meaning)."""
+
+    def check(self, node: Node, answer: Sequence[Word] | str, spans: Sequence[Span] = ()) -> RubricResult: ...
 
 
 @dataclass
@@ -65,13 +82,24 @@ class Tally:
 
 
 def load_set(name: str, engine: str | None = None) -> list[Labelled]:
-    """A labelled set by name ("calibration", "heldout"); with `engine`, its spoken transcripts instead of the text."""
+    """A labelled set by name ("calibration", "heldout"); with `engine`, as that engine heard it instead.
+
+    A spoken set's entry is the heard text alone (files made before words were stored with
+    times) or a mapping of `text`, `words` ([word, start, end]) and `spans` ([start, end]).
+    """
     items = yaml.safe_load((OWN_WORDS / f"{name}.yaml").read_text(encoding="utf-8"))
     out = [Labelled(i["pack"], i["node"], i["answer"], dict(i["moves"]), i.get("kind", "")) for i in items]
     if engine is None:
         return out
     heard = yaml.safe_load((OWN_WORDS / f"{name}.{engine}.yaml").read_text(encoding="utf-8"))
-    return [Labelled(i.pack, i.node_path, heard[n], i.moves, i.kind) for n, i in enumerate(out)]
+    return [_heard(item, entry) for item, entry in zip(out, heard, strict=True)]
+
+
+def _heard(item: Labelled, entry: str | Mapping) -> Labelled:
+    if isinstance(entry, str):
+        return replace(item, answer=entry)
+    return replace(item, answer=entry["text"], words=tuple(Word(str(t), s, e) for t, s, e in entry["words"]),
+                   spans=tuple(Span(s, e) for s, e in entry["spans"]))
 
 
 def node_for(packs: Mapping[str, Pack], item: Labelled) -> Node:
@@ -86,13 +114,13 @@ def builtin_packs() -> dict[str, Pack]:
     return {p.id: p for _, p in discover_packs([paths.BUILTIN_SCENARIOS]) if isinstance(p, Pack)}
 
 
-def evaluate(items: Iterable[Labelled], covered: Callable[[Node, str], frozenset[str]],
-             packs: Mapping[str, Pack] | None = None) -> dict[str, Tally]:
-    """Tallies per move id and overall ('*'), from `covered(node, answer)` -> ids credited."""
+def evaluate(items: Iterable[Labelled], judge: Judge, packs: Mapping[str, Pack] | None = None) -> dict[str, Tally]:
+    """Tallies per move id and overall ('*') of what `judge` credits, given each item as a drill gives
+    it (`recogniser.check(node, words, spans)`: timed words and spans where stored, else the text)."""
     packs = packs or builtin_packs()
     tallies: dict[str, Tally] = defaultdict(Tally)
     for item in items:
-        credited = covered(node_for(packs, item), item.answer)
+        credited = judge.check(node_for(packs, item), item.said, item.spans).covered
         for move, label in item.moves.items():
             tallies[move].add(label, move in credited)
             tallies["*"].add(label, move in credited)
