@@ -138,3 +138,20 @@ def test_csv_is_one_row_per_drill_with_raw_values():
     assert rows == [{k: "" if v is None else str(v) for k, v in d.items()} for d in report_json(report)["drills"]]
     assert rows[0]["started_at"] == "2025-03-09T09:00:00+00:00" and rows[0]["score"] == "50.0"
     assert render_csv(sample_report(drills=())) == ",".join(COLUMNS) + "\n"
+
+
+def test_the_prospects_acts_are_in_the_pdfs_drill_table_within_the_margins(tmp_path):
+    """Issue 19: the drills table's Prospect column, the widest cell there is, still ends inside the right margin."""
+    import re
+
+    drills = [replace(d, cut_ins=2, reactions=1, add_ons=1, repeats=2) if n == 0 else replace(d, cut_ins=0)
+              for n, d in enumerate(sample_drills())]
+    path = tmp_path / "report.pdf"
+    write_pdf(sample_report(drills=tuple(drills)), path)
+    details = pdf_pages(path)[-1]
+    assert "Prospect" in details and "cut in 2, unsure 1, more 1" in details
+    assert "Prospect: what the prospect did after the answers" in " ".join(details.split())
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", "3", "-l", "3", str(path), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    right = max(float(x) for x in re.findall(r'xMax="([0-9.]+)"', boxes))
+    assert right <= (8.27 - 0.75) * 72 + 1  # A4, 0.75 in margins, in points

@@ -216,3 +216,52 @@ def test_repeats_reach_the_report_and_older_drills_say_not_recorded(store, clock
     rows = list(csv.DictReader(io.StringIO(report_text(report, "csv"))))
     assert sorted(row["repeats"] for row in rows) == ["", "2"]
     assert report_text(report, "html").count("0 of 0, 2 repeats") == 1
+
+
+def test_the_prospects_acts_reach_the_report_per_drill_and_older_reports_read_without_them(store, clock, tmp_path):
+    """Cut-ins, reactions and add-ons (issue 19) counted per drill from the stored turns: in JSON, CSV and HTML
+    (the PDF: tests/reports/test_html_pdf.py); a report written before they were carried reads with none, and
+    `trainer team` merges it."""
+    import csv
+    import io
+    import json
+
+    from trainer.core.team import merge_reports
+    from trainer.reports import report_text
+    from trainer.store.records import ProspectAct
+
+    acted = [(ProspectAct("cut_in", "Sorry, what are you actually asking me?", 12.5),),
+             (ProspectAct("hedges", "You sound unsure.", 20.1),), (ProspectAct("cut_in", "Get to the point.", 40.0),),
+             ()]
+    clock.now = NOW - timedelta(days=1)
+    drill_id = store.start_drill("price-and-budget", 5)
+    for acts in acted:
+        turn = store.begin_turn(drill_id, objection_id="more-than-expected", node_id="more-than-expected",
+                                prospect_line="That's more than I expected.")
+        store.commit_turn(turn.turn_id, transcript="well", words=[], score=50, acts=acts)
+    store.finish_drill(drill_id, outcome="ok", score=50, metrics={"hesitations": 0}, status="finished")
+    quiet = drill(store, clock, 2)  # the prospect did nothing after its answers
+    report = collect_report(store, PACKS, [], rep="Alex")
+    by_id = {d.id: d for d in report.drills}
+    assert (by_id[drill_id].cut_ins, by_id[drill_id].reactions, by_id[drill_id].add_ons) == (2, 1, 0)
+    assert (by_id[quiet].cut_ins, by_id[quiet].reactions, by_id[quiet].add_ons) == (0, 0, 0)
+    assert load_report_text(dump_report(report)) == report  # valid against the schema, read back the same
+
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(report_text(report, "csv")))}
+    assert (rows[str(drill_id)]["cut_ins"], rows[str(drill_id)]["reactions"], rows[str(drill_id)]["add_ons"]) == (
+        "2", "1", "0")
+    html = report_text(report, "html")
+    assert html.count("<td>cut in 2, unsure 1</td>") == 1 and html.count("<td>-</td>") >= 1
+    assert "Prospect: what the prospect did after the answers" in html
+
+    # a report written before reports carried the acts: no such fields, read as not recorded, and merged
+    older = json.loads(dump_report(report))
+    for row in older["drills"]:
+        for key in ("cut_ins", "reactions", "add_ons"):
+            del row[key]
+    (tmp_path / "older.json").write_text(json.dumps(older), encoding="utf-8")
+    read = load_report_text((tmp_path / "older.json").read_text(encoding="utf-8"))
+    assert {(d.cut_ins, d.reactions, d.add_ons) for d in read.drills} == {(None, None, None)}
+    assert "Prospect: what" not in report_text(read, "html")
+    team = merge_reports([tmp_path / "older.json"], NOW.date())
+    assert [row.rep for row in team.rows] == ["Alex"] and team.errors == ()

@@ -75,6 +75,11 @@ class DrillPoint:
     suds_before: int | None
     suds_after: int | None
     repeats: int | None = None  # lines played again at the rep's request; None: not recorded (older drills)
+    # what the prospect did after the rep's answers (trainer/data/temperaments.yaml); None: not in the report
+    # (made by a RepDrill before reports carried them). Drills from before the prospect acted count 0.
+    cut_ins: int | None = None  # cut the rep off after a long monologue
+    reactions: int | None = None  # said the rep sounded unsure (hedges, apologies)
+    add_ons: int | None = None  # gave a little more after a good question
 
     @property
     def hesitation_rate(self) -> float | None:

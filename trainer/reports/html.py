@@ -84,7 +84,8 @@ def render_html(report: Report) -> str:
         _section("Anxiety (SUDS)", "".join(f"<p>{escape(line.capitalize())}.</p>" for line in report.anxiety),
                  anxiety_chart),
         _section("Best openers from the bank", f"<ul>{bank}</ul>" if bank else ""),
-        _section("Drills", _table(sections.drills(report))),
+        _section("Drills", _table(sections.drills(report)),
+                 f"<p>{escape(note)}</p>" if (note := sections.prospect_note(report)) else ""),
         f'<p class="privacy">{escape(sections.PRIVACY)}</p>',
     ])
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

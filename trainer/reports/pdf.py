@@ -21,6 +21,7 @@ from trainer.reports.charts import COLOURS, has_suds, metrics_figure, score_figu
 
 PAGE_IN = (8.27, 11.69)  # A4 portrait, inches
 MARGIN_IN = 0.75
+MONO_WIDTH = 0.602  # DejaVu Sans Mono's advance width, in ems
 _MARK_COLOURS = {"done": COLOURS["good"], "better": COLOURS["good"], "overdue": COLOURS["bad"],
                  "worse": COLOURS["bad"]}
 _RC = {"pdf.fonttype": 42, "font.family": "DejaVu Sans"}  # TrueType fonts: text extracts cleanly
@@ -78,7 +79,9 @@ class _TextPages:
             return "".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
 
         header = row_text(table.headers)
-        size = 8.5 if sum(widths) <= 100 else 7
+        # as large as fits between the margins, 6-8.5 pt (the drills table with the prospect's acts needs ~6 pt;
+        # a wider one, such as the hesitation table with its reasons, runs into the right margin at 6 pt)
+        size = max(6.0, min(8.5, (PAGE_IN[0] - 2 * MARGIN_IN) * 72 / (MONO_WIDTH * sum(widths))))
         self.room(3 * size / 72 * 1.45)
         self.line(header, size, family="DejaVu Sans Mono", color=COLOURS["muted"], fontweight="bold")
         for number, row in enumerate(table.rows):
@@ -154,5 +157,7 @@ def write_pdf(report: Report, path: str | Path) -> int:
         if report.drills:
             pages.heading("Drills")
             pages.table(sections.drills(report))
+            if note := sections.prospect_note(report):
+                pages.paragraph(note, 8)
         pages.close_page()
         return pdf.get_pagecount()

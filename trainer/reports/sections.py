@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from trainer.core.assignments import DONE, OVERDUE
-from trainer.core.report_model import METRIC_LABELS, Report
+from trainer.core.report_model import METRIC_LABELS, DrillPoint, Report
 
 NO_ANSWER = "no answer"  # a metric that needs speech, in a drill where nothing was heard (never 0)
 PRIVACY = ("Numbers and text only: the rep's recordings stay on the rep's computer and are never part of a "
@@ -93,7 +93,8 @@ def trends(report: Report) -> Table:
 def drills(report: Report) -> Table:
     """Every finished drill of the period, oldest first; pace and fillers read "no answer" when nothing was heard.
 
-    The hesitations cell says how often the rep asked to hear a line again ("0 of 2, 1 repeat").
+    The hesitations cell says how often the rep asked to hear a line again ("0 of 2, 1 repeat"); the prospect's
+    cell what the prospect did after the answers ("cut in 2, unsure 1": `prospect_acts`).
     """
     rows = []
     for d in report.drills:
@@ -103,9 +104,25 @@ def drills(report: Report) -> Table:
         repeats = f", {d.repeats} repeat{'s' if d.repeats > 1 else ''}" if d.repeats else ""
         rows.append((when, d.pack, str(d.level), _number(d.score), f"{d.hesitations} of {d.answers}{repeats}",
                      _number(d.talk_share, 0, "%"), _number(d.wpm, none=NO_ANSWER),
-                     _number(d.fillers_per_min, 1, none=NO_ANSWER), suds))
-    return Table(("Started", "Pack", "Level", "Score", "Hesitations", "Talk share", "Pace", "Fillers/min", "SUDS"),
-                 rows)
+                     _number(d.fillers_per_min, 1, none=NO_ANSWER), suds, prospect_acts(d)))
+    return Table(("Started", "Pack", "Level", "Score", "Hesitations", "Talk share", "Pace", "Fillers/min", "SUDS",
+                  "Prospect"), rows)
+
+
+def prospect_note(report: Report) -> str:
+    """What the drills table's Prospect column means ('' when the prospect did nothing in any drill)."""
+    if not any(d.cut_ins or d.reactions or d.add_ons for d in report.drills):
+        return ""
+    return ("Prospect: what the prospect did after the answers - cut in (the rep talked too long without a pause), "
+            "unsure (the rep hedged or apologised), more (a good question earned a little more).")
+
+
+def prospect_acts(drill: DrillPoint) -> str:
+    """What the prospect did after the drill's answers, for a coach: 'cut in 2, unsure 1, more 1' ('-': nothing,
+    or a report from before RepDrill reported it). A cut-in follows a long monologue, 'unsure' a hedge or
+    an apology, 'more' a good question."""
+    counts = (("cut in", drill.cut_ins), ("unsure", drill.reactions), ("more", drill.add_ons))
+    return ", ".join(f"{label} {count}" for label, count in counts if count) or "-"
 
 
 def focus(report: Report) -> str:

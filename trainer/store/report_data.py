@@ -13,6 +13,8 @@ a short period may hold).
 from __future__ import annotations
 
 import getpass
+import json
+from collections import Counter
 from datetime import date, datetime
 from typing import Iterable, Sequence
 
@@ -58,6 +60,15 @@ def _answers(store: Store) -> dict[int, int]:
     return {row["drill_id"]: row["answers"] for row in rows}
 
 
+def _acts(store: Store) -> dict[int, Counter]:
+    """What the prospect did after the scored answers, per drill id: a count per act kind (cut_in, hedges ...)."""
+    rows = store.query("SELECT drill_id, acts FROM turns WHERE status = 'scored' AND acts != '[]'")
+    found: dict[int, Counter] = {}
+    for row in rows:
+        found.setdefault(row["drill_id"], Counter()).update(act["kind"] for act in json.loads(row["acts"]))
+    return found
+
+
 def _number(metrics: dict, key: str) -> float | None:
     value = metrics.get(key)
     return None if value is None else float(value)
@@ -75,9 +86,10 @@ def spoken_rate(metrics: dict, key: str) -> float | None:
     return None if key == "wpm" and not value else value
 
 
-def drill_point(drill: DrillRecord, answers: int) -> DrillPoint:
-    """A finished drill as the report lists it."""
+def drill_point(drill: DrillRecord, answers: int, acts: Counter | None = None) -> DrillPoint:
+    """A finished drill as the report lists it; `acts`: what the prospect did after its answers, by kind."""
     m = drill.metrics
+    acts = acts or Counter()
     return DrillPoint(
         id=drill.id, pack=drill.pack_id, level=drill.level, started_at=drill.started_at,
         minutes=round(_minutes(drill), 3), score=drill.score, answers=answers,
@@ -85,6 +97,7 @@ def drill_point(drill: DrillRecord, answers: int) -> DrillPoint:
         fillers_per_min=spoken_rate(m, "fillers_per_min"), hedges=int(m.get("hedges") or 0),
         suds_before=drill.suds_before, suds_after=drill.suds_after,
         repeats=int(m["repeats"]) if m.get("repeats") is not None else None,
+        cut_ins=acts["cut_in"], reactions=acts["hedges"] + acts["apologies"], add_ons=acts["add_on"],
     )
 
 
@@ -164,8 +177,8 @@ def collect_report(
     packs = list({p.id: p for p in packs}.values())  # one per id: the last (the rep's own) wins
     stored = [d for d in reversed(store.drills(pack_id=pack_id))  # oldest first
               if since is None or _local_day(d.started_at) >= since]
-    answers = _answers(store)
-    finished = [drill_point(d, answers.get(d.id, 0)) for d in stored if d.status == "finished"]
+    answers, acts = _answers(store), _acts(store)
+    finished = [drill_point(d, answers.get(d.id, 0), acts.get(d.id)) for d in stored if d.status == "finished"]
     ended = [d for d in stored if d.status in ("finished", "abandoned")]
     assigned = [a for a in assignments if isinstance(a, PackAssignment) and pack_id in (None, a.pack_id)]
     wanted = {d.pack_id for d in stored} | {a.pack_id for a in assigned}
