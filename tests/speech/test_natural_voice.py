@@ -150,3 +150,20 @@ def test_warming_up_starts_the_voice_only_for_voices_that_speak_with_it():
     warmed = natural_voice.process_pid()
     assert line.notice is None and warmed is not None
     assert tts.render_voice("And why now?", MALE).notice is None and natural_voice.process_pid() == warmed
+
+
+def test_a_line_asked_for_twice_at_once_is_rendered_once(tmp_path):
+    """A drill's first line rendered ahead (trainer.drill.lines.render_before_start) and asked for again by the
+    drill while it renders: the second asker waits for the first render and is given the same file."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    text = f"A line two threads ask for at once, number {tmp_path.name[-6:]}."
+    tts.render("Warm the voice up first.", natural_voice.VOICE_ID)  # both asks then wait on the render only
+    with ThreadPoolExecutor(2) as pool:
+        asks = [pool.submit(tts.render, text, natural_voice.VOICE_ID) for _ in range(2)]
+        first = next(as_completed(asks)).result()
+        written = first.path.stat().st_ino  # a second render would replace the file ~0.5 s later
+        second = [ask.result() for ask in asks]
+    assert {line.path for line in second} == {first.path}
+    assert first.path.stat().st_ino == written, "the line was rendered a second time"
+    assert not list(first.path.parent.glob("*.part.wav"))

@@ -82,6 +82,8 @@ class RenderedLine:
 
 
 _engine = TtsProcess()
+_writing: dict[Path, threading.Lock] = {}  # one lock per cache file: a line is written once, others wait for it
+_writing_guard = threading.Lock()
 
 
 def engine_pid() -> int | None:
@@ -216,17 +218,25 @@ def _natural_id(voice: str, variant: str) -> str:
 
 
 def _cached(key: dict, voice_id: str, write: Callable[[Path], None]) -> RenderedLine:
-    """The cached line for `key` (a hash of everything that changes the audio), written by `write` when missing."""
+    """The cached line for `key` (a hash of everything that changes the audio), written by `write` when missing.
+
+    A line already being written (a drill's first line, rendered ahead while the engine loads) is waited
+    for, not rendered a second time behind it.
+    """
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:32]
     path = paths.cache_dir() / "tts" / f"{digest}.wav"
     if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.stem}.{threading.get_ident()}.part.wav")
-        write(partial)
-        if not partial.is_file() or partial.stat().st_size <= 44:
-            partial.unlink(missing_ok=True)
-            raise TrainerError(f"text-to-speech wrote no audio for {key['text'][:40]!r} with voice {voice_id}")
-        os.replace(partial, path)  # atomic: a crash never leaves a half line in the cache
+        with _writing_guard:
+            writing = _writing.setdefault(path, threading.Lock())
+        with writing:
+            if not path.is_file():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_name(f"{path.stem}.{threading.get_ident()}.part.wav")
+                write(partial)
+                if not partial.is_file() or partial.stat().st_size <= 44:
+                    partial.unlink(missing_ok=True)
+                    raise TrainerError(f"text-to-speech wrote no audio for {key['text'][:40]!r} with voice {voice_id}")
+                os.replace(partial, path)  # atomic: a crash never leaves a half line in the cache
     return _measure(path)
 
 
