@@ -19,7 +19,7 @@ from trainer.core.packs import load_pack_text
 from trainer.core.temperaments import cut_in_after_s, generic_lines
 from trainer.drill.events import LineWillPlay, ProspectActWillPlay
 from trainer.drill.plan import plan_drill
-from trainer.drill.prospect_acts import BREATH_S
+from trainer.drill.prospect_acts import BREATH_S, join_lines
 from trainer.speech import tts
 from trainer.speech.endpoint import CUT_IN
 from trainer.speech.wavs import read_engine_audio
@@ -164,3 +164,16 @@ def test_a_warm_prospect_gives_a_little_more_after_a_good_question(tmp_path, pac
     assert act.kind == "add_on" and act.line in generic_lines("add_ons")
     played = sorted((tmp_path / "played").glob("playback-*.wav"))
     assert len(played) == 2 and "question" in heard(whisper, played[1])
+
+
+def test_an_act_joined_to_a_line_is_one_sound_and_once_joined_is_reused_without_reading_the_lines():
+    act = tts.render("Sorry, what are you actually asking me?", "en-us")
+    line = tts.render("So what do you want?", "en-us")
+    joined = join_lines(act, line)
+    assert joined.duration_s == pytest.approx(act.duration_s + BREATH_S + line.duration_s, abs=1e-3)
+    assert soundfile.info(str(joined.path)).duration == pytest.approx(joined.duration_s, abs=1e-6)
+    assert joined.speech_start_s == act.speech_start_s
+    assert joined.speech_end_s == pytest.approx(act.duration_s + BREATH_S + line.speech_end_s, abs=1e-3)
+    for rendered in (act, line):  # the drill thread joins them just before the next line: no reading them again
+        rendered.path.rename(rendered.path.with_suffix(".moved"))
+    assert join_lines(act, line) == joined

@@ -113,19 +113,25 @@ _KINDS = {"cut_in": "interruptions", "hedges": "hedges", "apologies": "apologies
 
 
 def join_lines(first: RenderedLine, second: RenderedLine) -> RenderedLine:
-    """Two rendered lines as one WAV, `BREATH_S` apart (same voice, so the same rate: resampled if not)."""
+    """Two rendered lines as one WAV, `BREATH_S` apart (same voice, so the same rate: resampled if not).
+
+    Once joined, the file is reused and neither line is read again: the lengths come from the rendered
+    lines' own records (this runs on the drill's thread just before the next line).
+    """
     digest = hashlib.sha256(f"{first.path.name}|{second.path.name}|{BREATH_S}".encode()).hexdigest()[:32]
     path = paths.cache_dir() / "tts" / f"joined-{digest}.wav"
-    a, rate = soundfile.read(str(first.path), dtype="int16")
-    b, rate_b = soundfile.read(str(second.path), dtype="int16")
-    if rate_b != rate:  # one of them fell back to espeak-ng from the natural voice
-        b = soxr.resample(b, rate_b, rate).astype(np.int16)
+    rate = first.sample_rate
     if not path.is_file():
+        a, _ = soundfile.read(str(first.path), dtype="int16")
+        b, rate_b = soundfile.read(str(second.path), dtype="int16")
+        if rate_b != rate:  # one of them fell back to espeak-ng from the natural voice
+            b = soxr.resample(b, rate_b, rate).astype(np.int16)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.stem}.part.wav")
         soundfile.write(str(partial), np.concatenate([a, np.zeros(round(BREATH_S * rate), np.int16), b]), rate,
                         subtype="PCM_16")
         partial.replace(path)
-    offset = (len(a) + round(BREATH_S * rate)) / rate
-    return RenderedLine(path, rate, offset + len(b) / rate, first.speech_start_s, offset + second.speech_end_s,
+    offset = (round(first.duration_s * rate) + round(BREATH_S * rate)) / rate
+    duration = soundfile.info(str(path)).duration
+    return RenderedLine(path, rate, duration, first.speech_start_s, offset + second.speech_end_s,
                         first.notice or second.notice)
