@@ -17,7 +17,8 @@ from tts_speech import compose
 from trainer.cli import main
 from trainer.core.levels import level_persona
 from trainer.drill.events import LineWillPlay, TurnDidEnd
-from trainer.drill.plan import plan_drill
+from trainer.drill.lines import render_before_start
+from trainer.drill.plan import plan_drill, start_conversation
 from trainer.speech import natural_voice, tts
 
 pytestmark = [
@@ -69,3 +70,29 @@ def test_trainer_drill_warms_the_natural_voice_while_the_engine_loads(tmp_path, 
     assert code == 0 and "Turn 2 - Raj" in out
     assert "natural voice" not in err  # no fallback notice: Raj spoke with the natural voice
     assert natural_voice.process_pid() is not None
+
+
+def test_the_first_line_is_rendered_before_the_drill_starts_and_played_from_the_cache(tmp_path, pack, whisper):
+    """`trainer drill` renders the first line while the engine loads, the app while the rep is on the setup:
+    the drill then opens with that very file (level 3: the seed picks the variant, rendered first)."""
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    answer = compose([0.6, ASKS, 1.2], folder / "01.wav").path
+    plan = plan_drill(pack, 3, "no-budget-this-year", seed=5)
+    assert plan.rules.random_lines and len(plan.objections[0].lines) == 3
+    opening = start_conversation(plan).current.line
+    ahead = render_before_start(plan)
+    assert len(ahead) == 3  # every variant, the one the drill opens with first
+    first = ahead[0].result(timeout=60)
+    voice = level_persona(pack.personas["raj"], plan.rules).voice
+    assert first.notice is None
+    assert first.path == tts.render(opening, natural_voice.VOICE_ID, rate=voice.rate, pitch=voice.pitch).path
+    written = first.path.stat()
+
+    result, _, events, report = drill_runs.run_drill(tmp_path, plan, whisper, [answer])
+
+    said = [event for event in events if isinstance(event, LineWillPlay)]
+    assert said[0].line == opening and said[0].audio == first.path and said[0].notice is None
+    again = first.path.stat()
+    assert (again.st_ino, again.st_mtime_ns) == (written.st_ino, written.st_mtime_ns), "rendered again in the drill"
+    assert report.ok and result.turns

@@ -34,6 +34,7 @@ from trainer.core.errors import TrainerError
 from trainer.core.packs import resolve_pack
 from trainer.core.temperaments import act_heading
 from trainer.drill.runner import DrillRunner
+from trainer.drill.lines import render_before_start
 from trainer.drill.plan import DrillPlan, plan_drill
 from trainer.drill.echo_sim import EchoedAnswers, RoomEcho
 from trainer.drill.events import (
@@ -127,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
         stack.callback(audio_in.close)
         store = stack.enter_context(Store())
         plan = _plan(args, pack, store)
+        render_before_start(plan)  # while the engine loads: the first line is in the cache when the drill starts
         recovered = store.startup().recovered
         if recovered:
             _notice(f"{len(recovered)} interrupted answer(s) from an earlier drill kept as recoverable recordings "

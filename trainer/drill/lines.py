@@ -1,9 +1,12 @@
 """The prospect's lines of one drill, in each persona's voice, rendered ahead on a background thread.
 
-The first objection's lines are submitted before the drill's input starts, and while the
-rep answers every line that answer can lead to (the node's follow-ups, then the next
-objection's opening), so the next line plays at once; renders still queued for the
-previous turn are dropped first (the natural voice takes ~0.5 s a line).
+The first objection's lines are rendered before the drill starts (`render_before_start`: the
+app once the rep's choice is known, before Start; `trainer drill` while the speech engine
+loads), so the first line is in the cache when the drill begins: the natural voice takes
+~0.5 s a line on an idle machine, and 2-3 s while the drill's start loads the meaning model
+beside it (measured, docs/voices.md). While the rep answers, every line that answer can lead
+to (the node's follow-ups, then the next objection's opening) is rendered, so the next line
+plays at once; renders still queued for the previous turn are dropped first.
 """
 
 from __future__ import annotations
@@ -13,8 +16,39 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from trainer.core.dialogue import Conversation, Prompt
 from trainer.core.levels import level_persona
 from trainer.core.pack_model import Objection, Voice
-from trainer.drill.plan import DrillPlan
+from trainer.drill.plan import DrillPlan, start_conversation
 from trainer.speech import tts
+
+_ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-before-start")
+_ahead_queued: list[Future] = []  # the latest choice's renders (an earlier choice's are dropped)
+
+
+def line_voice(plan: DrillPlan, objection: Objection) -> Voice:
+    """The objection's persona's voice as the plan's level has them speak (its rate factor)."""
+    persona = plan.pack.personas.get(objection.persona)
+    return level_persona(persona, plan.rules).voice if persona else Voice()
+
+
+def first_lines(plan: DrillPlan) -> list[str]:
+    """The first objection's lines, the one the drill opens with first (known from the plan's seed, or fixed)."""
+    opening = plan.objections[0].lines
+    first = start_conversation(plan).current.line if plan.seed is not None or not plan.rules.random_lines else None
+    return ([first] if first else []) + [line for line in opening if line != first]
+
+
+def render_before_start(plan: DrillPlan) -> list[Future]:
+    """Render the plan's first lines in the background, before the drill is started (returns their futures at once,
+    the opening line's first).
+
+    Renders queued for an earlier plan and not begun are dropped (the rep changed their choice). A failure
+    is left to the drill, which renders the line again (and falls back to espeak-ng with a notice).
+    """
+    for future in _ahead_queued:
+        future.cancel()
+    objection = plan.objections[0]
+    voice = line_voice(plan, objection)
+    _ahead_queued[:] = [_ahead.submit(tts.render_voice, line, voice) for line in first_lines(plan)]
+    return list(_ahead_queued)
 
 
 class ProspectLines:
@@ -25,11 +59,6 @@ class ProspectLines:
         self._renders: dict[tuple[str, Voice], Future] = {}
         self._renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prerender")
 
-    def voice(self, objection: Objection) -> Voice:
-        """The persona's voice as the level has it speak (its rate factor)."""
-        persona = self.plan.pack.personas.get(objection.persona)
-        return level_persona(persona, self.plan.rules).voice if persona else Voice()
-
     def persona_name(self, objection: Objection) -> str:
         """Who speaks the objection's lines ("Prospect" without a persona)."""
         persona = self.plan.pack.personas.get(objection.persona)
@@ -37,16 +66,21 @@ class ProspectLines:
 
     def render(self, objection: Objection, line: str) -> Future:
         """The rendered line (a future: pre-rendered in the background, or rendered now)."""
-        voice = self.voice(objection)
+        voice = line_voice(self.plan, objection)
         key = (line, voice)
         if key not in self._renders:
             self._renders[key] = self._renderer.submit(tts.render_voice, line, voice)
         return self._renders[key]
 
     def render_first(self) -> None:
-        """Start on the first objection's lines (the drill does this before its input starts)."""
-        for line in self.plan.objections[0].lines:
+        """Start on the first objection's lines, the opening one first (before the drill's input starts; a line
+        already rendering from `render_before_start` is waited for, not rendered again)."""
+        for line in first_lines(self.plan):
             self.render(self.plan.objections[0], line)
+
+    def first_line(self) -> Future:
+        """The drill's opening line, rendered (a future)."""
+        return self.render(self.plan.objections[0], first_lines(self.plan)[0])
 
     def render_after(self, prompt: Prompt, conversation: Conversation) -> None:
         """Render every line the current answer can lead to: follow-ups, then the next objection's opening.

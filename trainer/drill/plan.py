@@ -13,6 +13,7 @@ from typing import Mapping
 
 from fsrs import Card
 
+from trainer.core.dialogue import Conversation
 from trainer.core.levels import LevelRules, level_rules
 from trainer.core.pack_model import Objection, Pack
 from trainer.core.packs import find_objection
@@ -66,3 +67,10 @@ def plan_drill(
         ordered += rng.sample([o for o in pack.objections if o.level == at], sum(o.level == at for o in pack.objections))
     ordered = ordered or rng.sample(list(pack.objections), len(pack.objections))
     return DrillPlan(pack, tuple(ordered[:rules.objections_per_drill]), rules, seed, endpoint_ms)
+
+
+def start_conversation(plan: DrillPlan) -> Conversation:
+    """The drill's conversation at its first line: line variants drawn from the plan's seed at levels with random
+    lines (so the first line is known before the drill starts, and rendered ahead: `trainer.drill.lines`)."""
+    rng = random.Random(plan.seed) if plan.rules.random_lines else None
+    return Conversation(plan.objections, rng, plan.rules.max_answers)

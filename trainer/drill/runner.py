@@ -42,7 +42,6 @@ raised again saying what was kept, after a `DrillError` event with that message.
 from __future__ import annotations
 
 import copy
-import random
 import threading
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -73,7 +72,7 @@ from trainer.drill.events import (
 from trainer.drill.devices import start_devices
 from trainer.drill.freed_memory import return_freed_memory
 from trainer.drill.lines import ProspectLines
-from trainer.drill.plan import DrillPlan
+from trainer.drill.plan import DrillPlan, start_conversation
 from trainer.drill.prospect_acts import Act, ProspectActs
 from trainer.drill.stored import cache_relative, drill_summary, move_marks, relative_path
 from trainer.meaning.recogniser import prepare_in_background, shared_recogniser, warm_up_in_background
@@ -197,10 +196,11 @@ class DrillRunner:
     def run(self) -> DrillResult:
         """Run the drill to its end (or a stop) and store it; returns the result. Errors are stored first."""
         pack, rules = self.plan.pack, self.plan.rules
-        # the meaning model loads, and the plan's own move wording is encoded, while the first line plays
-        warm_up_in_background([node for objection in self.plan.objections
-                               for node in (objection, *objection.follow_ups.values())])
-        self._lines.render_first()  # the first line renders while the input starts
+        self._lines.render_first()  # the first line renders while the input starts (if not rendered before)
+        # the meaning model loads, and the plan's own move wording is encoded, once the first line is rendered:
+        # beside it, it slowed the natural voice's render from ~0.7 s to 2.3-3.3 s (docs/voices.md)
+        nodes = [node for objection in self.plan.objections for node in (objection, *objection.follow_ups.values())]
+        self._lines.first_line().add_done_callback(lambda _: warm_up_in_background(nodes))
         start_devices(self.audio_in, self.audio_out)
         self.drill_id = self.store.start_drill(
             pack.id, rules.level, pack_version=pack.version, engine=self.engine.name, mode=self.mode,
@@ -223,8 +223,7 @@ class DrillRunner:
 
     def _run(self) -> DrillResult:
         plan = self.plan
-        rng = random.Random(plan.seed) if plan.rules.random_lines else None
-        conversation = Conversation(plan.objections, rng, plan.rules.max_answers)
+        conversation = start_conversation(plan)
         stop_reason = None
         answer: _Answer | None = None  # the last answer: it may go on as the next line begins
         while (prompt := conversation.current) is not None:
