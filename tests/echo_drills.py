@@ -31,7 +31,8 @@ from trainer.drill.echo_sim import EchoedAnswers, RoomEcho
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioChunk
 from trainer.speech.audio_out import FileOutput
-from trainer.speech.echo import CANCELLER_LAG_SAMPLES, QUIET_RMS, EchoCancellation
+from trainer.speech.echo import QUIET_RMS, EchoCancellation
+from trainer.speech.echo_canceller import CANCELLER_LAG_SAMPLES
 from trainer.speech.played_audio import PlayedAudio
 from trainer.speech.wavs import ENGINE_RATE, read_engine_audio
 from trainer.store.db import Store

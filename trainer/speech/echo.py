@@ -5,29 +5,31 @@ left in, its words land in the rep's transcript, talk time grows and a barge-in 
 counted that never happened. RepDrill knows exactly what it played and when
 (`PlayedAudio`), so it cancels that, in two steps per 10 ms frame:
 
-1. `EchoCanceller`: WebRTC's AEC3 (the `livekit` package's AudioProcessingModule),
-   an adaptive filter with its own delay estimation, double-talk handling and
-   residual suppression. The reference it gets is what the speakers played
+1. `EchoCanceller` (`trainer.speech.echo_canceller`): WebRTC's AEC3, an adaptive
+   filter with its own delay estimation, double-talk handling and residual
+   suppression. The reference it gets is what the speakers played
    `REFERENCE_LEAD_S` ahead of the capture time: PortAudio's DAC time runs ~19 ms
    ahead of the sound through PulseAudio (docs/audio.md), and a reference later than
-   its echo cannot be cancelled. Chosen by measurement over speexdsp and a numpy
-   filter (docs/audio.md "Speakers in the room").
+   its echo cannot be cancelled.
 2. `ResidualGate`: while a line plays (and for its echo's tail) a frame that is much
    quieter than the echo the played audio would cause is silenced, so the little that
    AEC3 leaves (most while it adapts to a new room, in the first line) never reaches
    the voice activity detector. The rep talking over the prospect is far louder than
    that and passes.
    Where the room's echo lags the reference by a delay the gate measures itself (from
-   the two loudness envelopes), a frame also passes only when it is louder than the
-   echo expected there: through a real sound server AEC3 sometimes lets 50-70 ms of a
-   line's echo through untouched, well past its first frames, and the rep talking
-   over the prospect always adds to the echo.
+   the two loudness envelopes, again for each line: under load the delay moves from
+   line to line), a frame also passes only when it is louder than the echo expected
+   there: through a real sound server AEC3 sometimes lets 50-70 ms of a line's echo
+   through untouched, well past its first frames, and the rep talking over the prospect
+   always adds to the echo. Until a line's own delay is measured, the echo is expected
+   at any lag AEC3 handles.
    Where AEC3 itself suppresses the rep talking over a loud line (30-40 dB, when the echo
-   is nearly as loud as the rep), the gate hears the rep in the raw microphone instead:
-   once the delay is known, a run of frames well above the echo expected there is the rep,
-   and those of its frames AEC3 took far more off than any echo could explain are passed
-   as the microphone heard them (the rep dominates them; the echo is at least
-   `REP_OVER_ECHO_DB` under), so a barge-in does not depend on AEC3's output alone.
+   is nearly as loud as the rep), the gate hears the rep in the microphone less a linear
+   estimate of the echo (`trainer.speech.echo_filter`, learnt on frames of echo alone,
+   once it takes at least 6 dB off; until then the raw microphone): a run of frames well
+   above the echo expected there is the rep, and those of its frames AEC3 took far more
+   off than any echo could explain are passed from that estimate's residual, so a
+   barge-in does not depend on AEC3's output alone.
 
 A microphone that hears nothing of the speakers (headphones not ticked, speakers turned
 down) is left as it is once the gate has heard a second of loud playing come back as
@@ -46,18 +48,13 @@ from pathlib import Path
 
 import numpy as np
 
-from trainer.core.errors import TrainerError
 from trainer.speech.audio_in import AudioChunk
 from trainer.speech.audio_out import Playback
+from trainer.speech.echo_canceller import CANCELLER_LAG_SAMPLES, FRAME_SAMPLES, EchoCanceller
+from trainer.speech.echo_filter import EchoPathFilter
 from trainer.speech.played_audio import PlayedAudio
 from trainer.speech.wavs import ENGINE_RATE
 
-FRAME_SAMPLES = ENGINE_RATE // 100  # AEC3 takes 10 ms frames
-# AEC3's output lags its input by this many samples (measured: the rep's voice alone, no echo, comes out
-# 127 samples late, -0.3 dB). The gate compares each output frame with the input it came from; compared
-# with the input frame of the same time, the fall of every syllable looked louder coming out than going
-# in (+2 dB and more), was taken for the canceller adding echo, and cut the rep's words over the line.
-CANCELLER_LAG_SAMPLES = 127
 # The reference is taken this far ahead of the capture time: PortAudio's DAC time leads the sound
 # by ~19 ms through PulseAudio (docs/audio.md); AEC3 finds the rest of the delay itself (up to
 # 0.5 s), measured with 10-80 ms of room delay on top.
@@ -122,16 +119,33 @@ SILENT_ROOM_SHARE = 0.95
 # the played audio (10 ms frames) over the last DELAY_WINDOW_FRAMES, at lags up to DELAY_MAX_FRAMES
 # (AEC3's own range, 0.5 s), every DELAY_EVERY frames; a lag counts when the envelopes correlate by
 # DELAY_MIN_CORR (measured through PulseAudio at -12 dB: 0.85-1.0 at the true lag, 80 ms).
-DELAY_WINDOW_FRAMES = 300
-# The first measurement comes once this much is heard (1 s, a quarter of it played): waiting for the whole
-# window, the delay was first known 3.5 s into a drill or later, and until then the gate could not tell
-# echo from the rep in AEC3's leaks (through PulseAudio under load, 3 drills in 4: 10-70 ms of echo only
-# 3-6 dB down passed as the rep, a false barge-in). Replayed with the first measurement after 1 s (known
-# 1.5 s into the drill), none passed.
+# The window is 1 s: the delay moves from line to line. Through a sound server under load (the audio-loop
+# rig with two busy loops on the 2 cores, load 9-13, 10 drills) the echo's lag behind the reference moved
+# between a drill's two lines by up to 65 ms (74 -> 43 ms, 77 -> 66, 82 -> 92, 34 -> 79; 1 ms in the
+# steadiest), and within a line by 65-105 ms, once after 90 ms of digital silence from the microphone
+# (output underruns and lost input frames move the sound against the clock times). With a 3 s window the
+# gate went on expecting the echo at the first line's lag well into the second, while AEC3, re-adapting,
+# left the echo only 3 dB down: in 2 drills of 10, 70-170 ms of it passed as the rep, a false barge-in
+# (tests/speech/test_audio_loop_echo.py failed so). Replayed from the recorded microphone and reference
+# with the per-line measurement below, none passed.
+DELAY_WINDOW_FRAMES = 100
+# The first measurement comes once this much is heard (1 s, a quarter of it played): waiting for 3.5 s of
+# audio, the gate could not tell echo from the rep in AEC3's leaks early in a drill (through PulseAudio
+# under load, 3 drills in 4: 10-70 ms of echo only 3-6 dB down passed as the rep, a false barge-in).
 DELAY_FIRST_FRAMES = 100
 DELAY_MAX_FRAMES = 50
 DELAY_EVERY = 50
 DELAY_MIN_CORR = 0.7
+# A line that starts after this much quiet (frames: 1 s, longer than a pause between a line's sentences, and
+# a drill's lines have the rep's answer between them), or goes on after a dropout, may come with a new delay:
+# until it is measured on the line itself (every LINE_DELAY_EVERY frames once LINE_DELAY_FRAMES of it have
+# played), the echo is expected at any lag up to DELAY_MAX_FRAMES. (The moves measured were up to 105 ms
+# in one series of 10 drills and up to 320 ms in the next, when the sound server also dropped 50-200 ms of
+# the microphone several times in a line and the line's last 0.4 s were heard after the reference ended;
+# expected within 110 ms of the old delay, that tail passed as speech.)
+LINE_GAP_FRAMES = 100
+LINE_DELAY_FRAMES = 20
+LINE_DELAY_EVERY = 10
 # The echo expected in a frame: the delay-coupling times the loudest played frame this close to the delay
 # (the room's tail and the sound server's resampling smear the echo over neighbouring frames).
 DELAY_SMEAR_FRAMES = 2
@@ -153,38 +167,17 @@ REP_OVER_ECHO_DB = 9.0
 # espeak takes without and with this path: of the answers' 135 words with the rep starting 2.0 s before
 # the line ends, 70 -> 83 kept (1.0 s: 104 -> 105; 1.5 s: 101 both); barge-ins 29 of 30 both, none false.
 SUPPRESSED_DB = 10.0
-
-
-class EchoCanceller:
-    """WebRTC AEC3 over 16 kHz int16 audio: `process(mic, reference)` returns the mic with the echo removed."""
-
-    def __init__(self) -> None:
-        """Load the audio processing module (livekit's native library, ~0.4 s the first time)."""
-        try:
-            from livekit import rtc
-        except ImportError as error:
-            raise TrainerError(
-                f"echo cancellation needs the livekit package ({error}); install it with "
-                "`.venv/bin/pip install 'livekit>=1.2'` (or `make setup`), or use headphones"
-            ) from None
-        self._rtc = rtc
-        self._apm = rtc.AudioProcessingModule(echo_cancellation=True)
-
-    def process(self, mic: np.ndarray, reference: np.ndarray) -> np.ndarray:
-        """Both int16, the same length, a multiple of 10 ms; `reference` is what played for each mic sample."""
-        if len(mic) != len(reference) or len(mic) % FRAME_SAMPLES:
-            raise ValueError("mic and reference must be the same number of whole 10 ms frames")
-        out = np.empty(len(mic), np.int16)
-        rtc = self._rtc
-        for start in range(0, len(mic), FRAME_SAMPLES):
-            end = start + FRAME_SAMPLES
-            self._apm.process_reverse_stream(rtc.AudioFrame(reference[start:end].tobytes(), ENGINE_RATE, 1,
-                                                            FRAME_SAMPLES))
-            frame = rtc.AudioFrame(mic[start:end].tobytes(), ENGINE_RATE, 1, FRAME_SAMPLES)
-            self._apm.set_stream_delay_ms(0)
-            self._apm.process_stream(frame)
-            out[start:end] = np.frombuffer(frame.data, np.int16)
-        return out
+# The filter (trainer/speech/echo_filter.py) does not learn from the rep: a frame louder than the echo
+# expected there, or whose residual is this far (dB) above what the filter usually leaves, is double talk,
+# and it learns again only DOUBLE_TALK_HOLD_FRAMES after the last such frame.
+DOUBLE_TALK_OVER_ECHO_DB = 3.0
+DOUBLE_TALK_LEAK_DB = 6.0
+DOUBLE_TALK_HOLD_FRAMES = 5
+# The filter's residual stands in for the microphone only once the filter leaves at most this much of the
+# echo (-6 dB), and never where it is louder than the microphone (the filter adding an echo that is not
+# there: through the real sound server with a filter that had learnt little (0.79), the end of a line came
+# out 3-10 dB louder than it went in for 80 ms, a false barge-in).
+LINEAR_LEAK_MAX = 0.5
 
 
 class ResidualGate:
@@ -207,10 +200,15 @@ class ResidualGate:
         self._played_envelope: deque[float] = deque(maxlen=DELAY_WINDOW_FRAMES + DELAY_MAX_FRAMES)
         self._heard_envelope: deque[float] = deque(maxlen=DELAY_WINDOW_FRAMES + DELAY_MAX_FRAMES)
         self._frames = 0
+        self._quiet_run = LINE_GAP_FRAMES  # reference frames in a row with nothing played
+        self._line_frames = 0  # frames played since the current line began
+        self.line_delay_known = False  # the delay was measured on the line now playing
         self._loud_played = 0  # frames played at SILENT_ROOM_PLAYED_RMS or more ...
         self._loud_unheard = 0  # ... of which the microphone heard nothing
         self.silent_room = False  # no echo heard at all (see SILENT_ROOM_FRAMES)
         self._held = np.zeros((2, CANCELLER_LAG_SAMPLES), np.int16)  # the last input samples not yet out
+        self._filter = EchoPathFilter(DELAY_MAX_FRAMES)  # the echo's linear estimate, once the delay is known
+        self._double_talk_hold = 0  # frames left before the filter may learn again after the rep was heard
 
     def apply(self, mic: np.ndarray, reference: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
         """`cleaned` with the frames that hold nothing but residual echo silenced (int16, whole 10 ms frames)."""
@@ -219,6 +217,7 @@ class ResidualGate:
         for start in range(0, len(mic), FRAME_SAMPLES):
             frame = slice(start, start + FRAME_SAMPLES)
             self._recent.append(_rms(reference[frame]))
+            self._filter.note_reference(reference[frame])
             heard = _rms(mic[frame])
             self._follow_delay(self._recent[-1], heard)
             played = max(self._recent)
@@ -230,7 +229,9 @@ class ResidualGate:
             near_delay = self._played_near_delay()
             adapted = self.played_frames * FRAME_SAMPLES >= ADAPT_S * ENGINE_RATE
             expected = self.delay_coupling * near_delay  # the echo expected in this frame (0: not known yet)
-            over_echo = adapted and expected > 0 and heard > max(expected * 10 ** (REP_OVER_ECHO_DB / 20), QUIET_RMS)
+            residual, rep_level, rep_floor = self._linear_residual(mic[frame], heard, expected)
+            over_echo = adapted and expected > 0 and rep_level > max(rep_floor * 10 ** (REP_OVER_ECHO_DB / 20),
+                                                                     QUIET_RMS)
             self._over_run = self._over_run + 1 if over_echo else 0
             rep_over = self._over_run >= MIN_RUN_FRAMES
             unheard = False
@@ -249,11 +250,11 @@ class ResidualGate:
                     self.coupling = float(np.percentile(self._observed, COUPLING_PERCENTILE))
                     if self._delay_observed:
                         self.delay_coupling = float(np.percentile(self._delay_observed, COUPLING_PERCENTILE))
-                if near_delay > QUIET_RMS:
+                if near_delay > QUIET_RMS and self.line_delay_known:
                     self._delay_observed.append(heard / near_delay)
                 self.measured = True
             if rep_over and left < heard * 10 ** (-SUPPRESSED_DB / 20):
-                out[frame] = mic[frame]
+                out[frame] = np.clip(np.round(residual), -32768, 32767)
                 self.rep_frames += 1
             if adapted or self.silent_room:
                 loud = left >= self.coupling * played * 10 ** (-GATE_BELOW_ECHO_DB / 20)
@@ -267,6 +268,26 @@ class ResidualGate:
                 self.gated_frames += 1
         return out
 
+    def _linear_residual(self, mic: np.ndarray, heard: float, expected: float) -> tuple[np.ndarray, float, float]:
+        """The frame as the rep-over test reads it: (samples, their RMS, the echo's RMS expected in them).
+
+        Once the line's delay is measured, the microphone less the filter's echo estimate, against the
+        echo expected times what the filter leaves of it; the filter learns on frames without the rep.
+        Before that, the microphone itself against the echo expected.
+        """
+        if not self.line_delay_known or expected <= 0:
+            return mic, heard, expected
+        self._filter.place(self.delay_frames)
+        residual, left = self._filter.residual(mic)
+        double_talk = (heard > expected * 10 ** (DOUBLE_TALK_OVER_ECHO_DB / 20)
+                       or left > heard * self._filter.leak * 10 ** (DOUBLE_TALK_LEAK_DB / 20))
+        self._double_talk_hold = DOUBLE_TALK_HOLD_FRAMES if double_talk else max(0, self._double_talk_hold - 1)
+        if not self._double_talk_hold and heard > QUIET_RMS:
+            self._filter.adapt(heard)
+        if self._filter.leak > LINEAR_LEAK_MAX or left > heard * 10 ** (ADDED_DB / 20):
+            return mic, heard, expected  # the filter has not learnt the room yet, or it adds echo here
+        return residual, left, expected * self._filter.leak
+
     def _aligned(self, mic: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Microphone and reference delayed by the canceller's lag, so each frame lines up with its output."""
         joined = np.concatenate([self._held, np.stack([mic, reference])], axis=1)
@@ -278,27 +299,56 @@ class ResidualGate:
         self._played_envelope.append(played)
         self._heard_envelope.append(heard)
         self._frames += 1
-        if self._frames % DELAY_EVERY or len(self._played_envelope) < DELAY_MAX_FRAMES + DELAY_FIRST_FRAMES:
+        # a dropout: a microphone hears at least its own noise, and here a loud echo was due (the sound
+        # server lost frames). The echo may come at another lag from there on, as after a new line.
+        dropout = heard == 0 and self.delay_frames is not None and self._played_at_delay() >= SILENT_ROOM_PLAYED_RMS
+        if played < QUIET_RMS:
+            self._quiet_run += 1
+        else:
+            if self._quiet_run >= LINE_GAP_FRAMES or dropout:
+                self._line_frames, self.line_delay_known = 0, False
+            self._quiet_run = 0
+            self._line_frames += 1
+        if len(self._played_envelope) < DELAY_MAX_FRAMES + DELAY_FIRST_FRAMES:
             return
-        played_env, heard_env = np.array(self._played_envelope), np.array(self._heard_envelope)[DELAY_MAX_FRAMES:]
-        if np.count_nonzero(played_env[DELAY_MAX_FRAMES:] > QUIET_RMS) < len(heard_env) // 4:
+        if self.line_delay_known or self._line_frames < LINE_DELAY_FRAMES:
+            due = self._frames % DELAY_EVERY == 0
+        else:
+            due = (self._line_frames - LINE_DELAY_FRAMES) % LINE_DELAY_EVERY == 0
+        if not due:
+            return
+        played_env = np.array(self._played_envelope)[-(DELAY_WINDOW_FRAMES + DELAY_MAX_FRAMES):]
+        heard_env = np.array(self._heard_envelope)[-DELAY_WINDOW_FRAMES:]
+        if np.count_nonzero(played_env[DELAY_MAX_FRAMES:] > QUIET_RMS) < len(heard_env) // 4 or heard_env.std() == 0:
             return  # too little played in the window to tell the lag
-        best, best_corr = None, DELAY_MIN_CORR
-        for lag in range(DELAY_MAX_FRAMES + 1):
-            shifted = played_env[DELAY_MAX_FRAMES - lag:len(played_env) - lag]
-            if shifted.std() == 0 or heard_env.std() == 0:
-                continue
-            corr = float(np.corrcoef(shifted, heard_env)[0, 1])
-            if corr > best_corr:
-                best, best_corr = lag, corr
-        if best is not None:
+        # row `lag`: the played envelope `lag` frames before each heard frame
+        shifted = np.lib.stride_tricks.sliding_window_view(played_env, DELAY_WINDOW_FRAMES)[::-1]
+        shifted = shifted - shifted.mean(axis=1, keepdims=True)
+        heard_env = heard_env - heard_env.mean()
+        spread = np.sqrt(np.sum(shifted * shifted, axis=1) * np.sum(heard_env * heard_env))
+        corr = np.where(spread > 0, shifted @ heard_env / np.where(spread > 0, spread, 1.0), -1.0)
+        best = int(np.argmax(corr))
+        if corr[best] > DELAY_MIN_CORR:
             self.delay_frames = best
+            self.line_delay_known = self._line_frames >= LINE_DELAY_FRAMES
             self.silent_room = False  # the microphone hears the speakers after all
 
     def _played_near_delay(self) -> float:
-        """The loudest played frame within `DELAY_SMEAR_FRAMES` of the measured lag (0 before it is known)."""
+        """The loudest played frame near the measured lag (0 before it is known).
+
+        Within `DELAY_SMEAR_FRAMES` of it; while the line now playing has not had its own delay
+        measured, at any lag up to `DELAY_MAX_FRAMES`.
+        """
         if self.delay_frames is None:
             return 0.0
+        if not self.line_delay_known:
+            envelope = self._played_envelope
+            return max((envelope[i] for i in range(max(0, len(envelope) - 1 - DELAY_MAX_FRAMES), len(envelope))),
+                       default=0.0)
+        return self._played_at_delay()
+
+    def _played_at_delay(self) -> float:
+        """The loudest played frame within `DELAY_SMEAR_FRAMES` of the last measured lag (`delay_frames` set)."""
         envelope = self._played_envelope
         newest = len(envelope) - 1 - self.delay_frames
         lo, hi = max(0, newest - DELAY_SMEAR_FRAMES), min(len(envelope), newest + DELAY_SMEAR_FRAMES + 1)
