@@ -83,6 +83,7 @@ FRAME_S = vad.FRAME_MS / 1000
 MIN_RUN_FRAMES = round(vad.MIN_STRETCH_S / FRAME_S)
 WHY_WORDS = 5  # the last words heard, quoted in the reason a turn ended or is held
 PAUSE_NOTICE_S = 0.4  # a silence held open longer than this is reported as SpeechPaused
+SOON_S = 1.0  # a hold this short may end the turn soon (`may_end_soon`): the longest after finished words
 HISTORY_S = max(pitch.TAIL_S, filled_pause.MAX_S) + 0.5  # audio kept for the pitch and a filled pause at the end
 
 
@@ -307,6 +308,13 @@ class Endpointer:
             return False
         judgement = self._judgement(silent_since)
         return judgement.state == UNHEARD or judgement.words_pending
+
+    @property
+    def may_end_soon(self) -> bool:
+        """True while the rep is silent after answering and this silence may end the turn within `SOON_S`
+        (the words read finished, or are not in yet): work the end will need can start now."""
+        holding = self.holding() if self.ended is None else None
+        return holding is not None and (holding[0] <= SOON_S or self.wants_words)
 
     def holding(self) -> tuple[float, str] | None:
         """While the rep is silent after answering: the silence that will end the turn and why; else None."""
