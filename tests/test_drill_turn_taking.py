@@ -184,3 +184,33 @@ def test_the_gap_the_rep_feels_is_recorded_per_turn_and_stored(tmp_path, whisper
     assert turn.as_json()["timings"]["gap"] == pytest.approx(turn.timings.gap, abs=0.001)
     assert stored.turns[0].timings.gap == pytest.approx(turn.timings.gap, abs=0.001)
     assert stored.turns[-1].timings.gap is None  # no line after the last answer
+
+
+def test_in_real_time_the_filled_pauses_are_found_in_the_silence_that_ends_the_turn(tmp_path, whisper, pack,
+                                                                                     monkeypatch):
+    """So that the next line does not wait for them: found while the model holds the silence, on the audio up to
+    then, they are the ones hearing the whole recorded turn finds (as `trainer score` would)."""
+    from trainer.drill import turn as turn_module
+    from trainer.speech import filled_pause, hearing
+
+    calls = {"ahead": 0, "after": 0}
+
+    def counted(name, real):
+        def find(samples, *args):
+            calls[name] += 1
+            return real(samples, *args)
+        return find
+
+    monkeypatch.setattr(turn_module, "filled_pauses", counted("ahead", filled_pause.filled_pauses))
+    monkeypatch.setattr(hearing, "filled_pauses", counted("after", filled_pause.filled_pauses))
+    plan = plan_drill(pack, 3, "more-than-expected", seed=7)
+    plan = replace(plan, rules=replace(plan.rules, max_answers=1, answer_window_s=None))
+    answer = compose([0.5, "So", "um", "can I ask what you had in mind?", 1.0], tmp_path / "answer.wav", rate=140)
+    result, _, _, _ = run_drill(tmp_path, plan, whisper, [answer.path], real_time=True)
+    turn = result.turns[0]
+    assert calls["ahead"] >= 1 and calls["after"] == 0
+    recorded = wavs.read_engine_audio(turn.recording)
+    whole = [edge + turn.rep_start for p in filled_pause.filled_pauses(recorded) for edge in (p.start, p.end)
+             if p.start + turn.rep_start >= turn.prospect_end]
+    assert whole, "espeak-ng's 'um' said on its own is found in the sound (tests/speech/test_filled_pause.py)"
+    assert [edge for p in turn.filled_pauses.spans for edge in (p.start, p.end)] == pytest.approx(whole, abs=0.001)

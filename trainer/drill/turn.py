@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Callable
 
@@ -57,6 +58,7 @@ from trainer.drill.events import (
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import AudioChunk, AudioInput, measure_level
 from trainer.speech.audio_out import AudioOutput, Playback
+from trainer.speech.filled_pause import filled_pauses
 from trainer.speech.hearing import HeardAnswer, heard_with
 from trainer.speech.endpoint import (
     CUT_IN,
@@ -137,6 +139,8 @@ class RepTurn:
         self._wants_repeat = threading.Event()
         self._wants_answer_now = threading.Event()
         self._repeat: Playback | None = None  # the replay of the line in progress, until it has played
+        self._pauses_ahead: tuple[float, Future] | None = None  # filled pauses found in a silence that may end the turn
+        self._pauses_finder: ThreadPoolExecutor | None = None
 
     def listen(self, opened: float, playback: Playback, rendered: RenderedLine, output: AudioOutput,
                pending: list[AudioChunk] = ()) -> TurnEnded:
@@ -189,6 +193,7 @@ class RepTurn:
         self.writer.write(chunk.samples)
         self.transcriber.feed(chunk.samples)
         self._speculate(chunk.end)
+        self._find_pauses_ahead(chunk.end)
         self._give_words()
         ended = self._consume(self.endpointer.feed(chunk))
         self._report(chunk)
@@ -251,7 +256,14 @@ class RepTurn:
         offset = self._drill(self.audio_start) if self.audio_start is not None else 0.0
         words = [Word(w.text, w.start + offset, w.end + offset, w.confidence) for w in transcript.words]
         samples = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
-        heard = heard_with(Transcript(transcript.text, words), samples, self.transcriber.engine_name, offset)
+        ahead, found = self._pauses_ahead, None
+        if ahead is not None and ended is not None and ahead[0] == ended.speech_end:
+            found = ahead[1].result()  # only silence came after the audio they were found in
+        if self._pauses_finder is not None:
+            self._pauses_finder.shutdown(wait=True)
+            self._pauses_finder = None
+        heard = heard_with(Transcript(transcript.text, words), samples, self.transcriber.engine_name, offset,
+                           found_pauses=found)
         if self.line_end is None:
             return heard
         # A held "uh" while the prospect still speaks could be their voice left in a speaker's echo: only the
@@ -287,6 +299,22 @@ class RepTurn:
             and not transcriber.speculated(silent_since)
         ):
             transcriber.speculate(np.concatenate(self._chunks), silent_since)
+
+    def _find_pauses_ahead(self, now: float) -> None:
+        """In a silence that may end the turn soon (real clock): find the answer's filled pauses now, on a
+        worker thread, so that hearing the answer after the end does not wait for them: they cost ~4 ms a
+        second of answer audio on an idle core, and in bench/turns.py's real-time drill (8 s turns, load 10-16)
+        hearing took p50 81 ms after the end with them, 2 ms without. The audio after the silence began holds
+        no speech if the turn ends on it, so the same are found (tests/test_drill_turn_taking.py)."""
+        endpointer = self.endpointer
+        silent_since = endpointer.silent_since
+        if (self.clock.virtual or silent_since is None or now - silent_since < SPECULATE_AFTER_S
+                or (self._pauses_ahead is not None and self._pauses_ahead[0] == silent_since)
+                or not endpointer.may_end_soon):
+            return
+        if self._pauses_finder is None:
+            self._pauses_finder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="filled-pauses")
+        self._pauses_ahead = (silent_since, self._pauses_finder.submit(filled_pauses, np.concatenate(self._chunks)))
 
     def _give_words(self) -> None:
         """Hand the endpointer the words heard so far, on its clock."""
