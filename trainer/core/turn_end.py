@@ -73,11 +73,11 @@ UNKNOWN = "unknown"
 
 # Silences after the rep's last voiced frame, in seconds. What they rest on is written beside
 # each. Side by side with the fixed 700 ms rule (bench/turns.py, 96 espeak-ng answers in 3 voices,
-# bench/RESULTS.md, run of 2026-12-06 at load 9-12): the gap after finished answers p50 400 ms, p95
-# 1113 ms with Vosk (the slow ones: partials revised about a second after the speech) and p50 300 ms,
-# p95 410 ms with Whisper (the fixed rule 700 / 710); turns ended in thinking pauses of 0.5-2.5 s:
-# 13% with both engines (22% and 8% in the run before the lead-in, lone 'if' clause, settled-partial
-# and question rules; the fixed rule 80%), every one a word misheard or dropped before the pause
+# bench/RESULTS.md, runs of 2026-12-06 17:00-17:45): the gap after finished answers p50 365 ms, p95
+# 580 ms with Vosk (1113 and 1251 ms in the two runs before: partials revised about a second
+# after the speech) and p50 305 ms, p95 410 ms with Whisper (the fixed rule 700 / 710); turns ended
+# in thinking pauses of 0.5-2.5 s: 12% with both engines (7 of 60; Whisper 7 also with the code before
+# the completeness model, run beside it; the fixed rule 80%), every one a word misheard or dropped before the pause
 # ('the real question is not', "A real question isn't it?"), most taken back when the rep went on.
 MIN_HOLD_S = 0.2  # never sooner: below this, stop consonants and breaths inside a word read as silence
 # After a finished question: the rep has handed the turn over. Inside the ~0.2-0.3 s people
