@@ -178,6 +178,12 @@ DOUBLE_TALK_HOLD_FRAMES = 5
 # there: through the real sound server with a filter that had learnt little (0.79), the end of a line came
 # out 3-10 dB louder than it went in for 80 ms, a false barge-in).
 LINEAR_LEAK_MAX = 0.5
+# ... and is taken to leave at least this much (-9 dB) in any frame, so that a run of the rep over the line
+# must be above the echo expected there (0 dB, not 9). In the simulated room (exactly linear) it learnt to
+# leave 1% on average, but runs of 5 frames of echo alone came out up to 5.1 dB under the echo expected
+# there (the onsets and ends of syllables; 9 rooms, -25..-6 dB, 10-80 ms, bench/echo.py's takes): taken at
+# its word, 0.1-0.9 s of a line's echo passed as the rep at -6 dB.
+LINEAR_LEAK_MIN = 0.35
 
 
 class ResidualGate:
@@ -276,7 +282,7 @@ class ResidualGate:
         Before that, the microphone itself against the echo expected.
         """
         if not self.line_delay_known or expected <= 0:
-            return mic, heard, expected
+            return mic, heard, self.delay_coupling * self._played_at_any_lag()
         self._filter.place(self.delay_frames)
         residual, left = self._filter.residual(mic)
         double_talk = (heard > expected * 10 ** (DOUBLE_TALK_OVER_ECHO_DB / 20)
@@ -285,8 +291,10 @@ class ResidualGate:
         if not self._double_talk_hold and heard > QUIET_RMS:
             self._filter.adapt(heard)
         if self._filter.leak > LINEAR_LEAK_MAX or left > heard * 10 ** (ADDED_DB / 20):
-            return mic, heard, expected  # the filter has not learnt the room yet, or it adds echo here
-        return residual, left, expected * self._filter.leak
+            # the filter has not learnt the room yet, or it adds echo here: the raw microphone, against the
+            # echo of the loudest frame played at any lag (the delay may have moved since it was measured)
+            return mic, heard, self.delay_coupling * self._played_at_any_lag()
+        return residual, left, expected * max(self._filter.leak, LINEAR_LEAK_MIN)
 
     def _aligned(self, mic: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Microphone and reference delayed by the canceller's lag, so each frame lines up with its output."""
@@ -341,11 +349,13 @@ class ResidualGate:
         """
         if self.delay_frames is None:
             return 0.0
-        if not self.line_delay_known:
-            envelope = self._played_envelope
-            return max((envelope[i] for i in range(max(0, len(envelope) - 1 - DELAY_MAX_FRAMES), len(envelope))),
-                       default=0.0)
-        return self._played_at_delay()
+        return self._played_at_delay() if self.line_delay_known else self._played_at_any_lag()
+
+    def _played_at_any_lag(self) -> float:
+        """The loudest played frame at any lag up to `DELAY_MAX_FRAMES`."""
+        envelope = self._played_envelope
+        return max((envelope[i] for i in range(max(0, len(envelope) - 1 - DELAY_MAX_FRAMES), len(envelope))),
+                   default=0.0)
 
     def _played_at_delay(self) -> float:
         """The loudest played frame within `DELAY_SMEAR_FRAMES` of the last measured lag (`delay_frames` set)."""
