@@ -13,6 +13,7 @@ import os
 import sys
 
 from trainer import __version__
+from trainer.blas import one_blas_thread
 from trainer.core.errors import TrainerError
 
 # Modules under trainer/commands/ that add sub-commands, in help order.
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `trainer` console script."""
+    one_blas_thread()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir:

@@ -87,11 +87,11 @@ class MoveRecogniser:
         self.probe = probe  # without one the probe feature reads 0
         self.lexicon = lexicon or default_lexicon()
         self._kinds = list(self.library.kinds.values())
-        self._kind_vectors: list[np.ndarray] | None = None
+        self._kind_table: _KindTable | None = None
 
     def warm_up(self) -> None:
         """Encode every library sentence now (a drill calls this in the background before the first answer)."""
-        self._library_vectors()
+        self._library_table()
         for kind in self._kinds:
             if kind.near_misses:
                 self.encoder.encode(kind.near_misses)
@@ -117,12 +117,13 @@ class MoveRecogniser:
         windows = self._windows(words, spans) if words and not is_word_list(words, self.library) else []
         results = []
         if windows:
-            features = self.features(node, words, windows)
+            cues = {move.id: check_move(move, words) for move in node.rubric}
+            features = self.features(node, words, windows, cues)
             for move in node.rubric:
                 logits = self.model.logits(features[move.id], self._kind_id(move))
                 logits = np.where(self._eligible(move, features[move.id], words, windows), logits, -np.inf)
                 best = int(np.argmax(logits))
-                if logits[best] <= 0 and (cue := self._clean_cue(move, words, windows)) is not None:
+                if logits[best] <= 0 and (cue := self._clean_cue(cues[move.id], words, windows)) is not None:
                     results.append(cue)  # a cue phrase still counts unless negated just before it
                     continue
                 results.append(_result(move, words, windows[best].words, _probability(max(logits[best], -50.0)), bool(logits[best] > 0)))
@@ -130,10 +131,12 @@ class MoveRecogniser:
             results = [MoveResult(m, covered=False) for m in node.rubric]
         return with_model_phrases(RubricResult(tuple(results), METHOD_MEANING), node.model_answer)
 
-    def features(self, node: Node, words: Sequence[Word], windows: list[Clause]) -> dict[str, np.ndarray]:
-        """Per move of the node, a (windows x FEATURES) matrix (what the model and its fitting read)."""
+    def features(self, node: Node, words: Sequence[Word], windows: list[Clause],
+                 cues: dict[str, MoveResult] | None = None) -> dict[str, np.ndarray]:
+        """Per move of the node, a (windows x FEATURES) matrix (what the model and its fitting read);
+        `cues`: the cue matcher's result per move id, when the caller has it already."""
         vectors = self._window_vectors(windows)
-        per_kind = np.stack([_top_k(vectors, kv) for kv in self._library_vectors()])  # kinds x windows
+        per_kind = self._library_table().top_k(vectors)  # kinds x windows
         questions = np.array([genuine_question(words, w, self.lexicon) for w in windows], dtype=float)
         negated = np.array([has_negation(words, w) for w in windows], dtype=float)
         out = {}
@@ -154,7 +157,7 @@ class MoveRecogniser:
             closest = np.maximum(kind_sim, node_sim)
             probe = self.probe.score(vectors, kind_id) if self.probe is not None else np.zeros(len(windows))
             asked = questions if kind_id in ASK_KINDS else np.zeros(len(windows))
-            cue = check_move(move, words)
+            cue = cues[move.id] if cues else check_move(move, words)
             cue_in = np.array([cue.covered and cue.word_range is not None and cue.word_range.start in w.words
                                for w in windows], dtype=float)
             out[move.id] = np.stack([kind_sim, node_sim, closest, near, other, asked, negated, cue_in, probe,
@@ -192,9 +195,8 @@ class MoveRecogniser:
         questions = features[:, FEATURES.index("question")]
         return eligible & np.array([bool(q) or addresses_prospect(words, w) for q, w in zip(questions, windows)])
 
-    def _clean_cue(self, move: Move, words: Sequence[Word], windows: list[Clause]) -> MoveResult | None:
+    def _clean_cue(self, cue: MoveResult, words: Sequence[Word], windows: list[Clause]) -> MoveResult | None:
         """The cue matcher's credit, unless a negation stands just before the cue in its clause ("I don't hear you")."""
-        cue = check_move(move, words)
         if not cue.covered or cue.word_range is None:
             return None
         clause = next((w for w in windows if cue.word_range.start in w.words), None)
@@ -207,10 +209,10 @@ class MoveRecogniser:
         kind = self.library.kind_of(move.id)
         return kind.id if kind else None
 
-    def _library_vectors(self) -> list[np.ndarray]:
-        if self._kind_vectors is None:
-            self._kind_vectors = [self.encoder.encode(kind.examples) for kind in self._kinds]
-        return self._kind_vectors
+    def _library_table(self) -> _KindTable:
+        if self._kind_table is None:
+            self._kind_table = _KindTable([self.encoder.encode(kind.examples) for kind in self._kinds])
+        return self._kind_table
 
     def _window_vectors(self, windows: list[Clause]) -> np.ndarray:
         """Clause vectors from the encoder; a pair's vector is the normalised sum of its two clauses'.
@@ -238,10 +240,24 @@ class MoveRecogniser:
         ]
         return clauses + pairs
 
-def _top_k(vectors: np.ndarray, examples: np.ndarray) -> np.ndarray:
-    similarity = vectors @ examples.T
-    k = min(TOP_K, similarity.shape[1])
-    return np.sort(similarity, axis=1)[:, -k:].mean(axis=1)
+class _KindTable:
+    """Every kind's example vectors in one matrix, so that a window's closeness to each kind (the mean
+    cosine of its TOP_K nearest examples) is one product and one partial sort for all kinds at once."""
+
+    def __init__(self, per_kind: Sequence[np.ndarray]) -> None:
+        self.examples = np.concatenate(per_kind)
+        self.kinds = np.repeat(np.arange(len(per_kind)), [len(v) for v in per_kind])
+        self.slots = np.concatenate([np.arange(len(v)) for v in per_kind])
+        self.shape = (len(per_kind), max(len(v) for v in per_kind))
+        self.k = np.maximum(np.minimum(TOP_K, [len(v) for v in per_kind]), 1)  # fewer examples: the mean of those
+
+    def top_k(self, vectors: np.ndarray) -> np.ndarray:
+        """Kinds x windows: each window's mean cosine to the kind's TOP_K nearest examples."""
+        padded = np.full((len(vectors), *self.shape), -np.inf, dtype=np.float32)
+        padded[:, self.kinds, self.slots] = vectors @ self.examples.T
+        k = min(TOP_K, self.shape[1])
+        top = np.partition(padded, self.shape[1] - k, axis=2)[:, :, -k:]
+        return (np.where(np.isfinite(top), top, 0.0).sum(axis=2) / self.k).T
 
 
 def _probability(logit: float) -> float:

@@ -17,6 +17,7 @@ import time
 import weakref
 from typing import Sequence
 
+from trainer.blas import one_blas_thread
 from trainer.core import paths
 from trainer.core.clause_breaks import load_clause_breaks
 from trainer.core.errors import TrainerError
@@ -54,6 +55,7 @@ def load_meaning_recogniser(model: MoveModel | None = None, probe: MoveProbe | N
     """A new meaning recogniser with the fitted move model and probe, library sentences encoded (raises TrainerError)."""
     from trainer.meaning.encoder import SentenceEncoder
 
+    one_blas_thread()  # one thread for inference: BLAS threads only wait on each other here
     model = model or load_move_model()
     probe = probe or load_move_probe()
     encoder = SentenceEncoder(store=paths.cache_dir() / "meaning" / "sentences.npz", seeds=[LIBRARY_VECTORS])
