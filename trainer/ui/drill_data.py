@@ -36,10 +36,14 @@ def current_levels(store: Store, packs: dict[str, Pack]) -> dict[str, int]:
     return {pack_id: current_level(store, pack) for pack_id, pack in packs.items()}
 
 
-def plan_for(store: Store, pack: Pack, level: int, objection_id: str | None) -> PlannedDrill:
-    """The drill for a chosen objection, or the schedule's pick at `level`, with its help and persona."""
+def plan_for(store: Store, pack: Pack, level: int, objection_id: str | None, seed: int | None = None) -> PlannedDrill:
+    """The drill for a chosen objection, or the schedule's pick at `level`, with its help and persona.
+
+    The same `seed` and schedule give the same drill: the view plans one ahead, before Start, to render its
+    first line (`trainer.drill.lines.render_before_start`), and plans it again at Start with that seed.
+    """
     cards = {objection: card for (_, objection), card in schedule_cards(store, pack.id).items()}
-    plan = plan_drill(pack, level, objection_id, cards=cards, now=store.clock())
+    plan = plan_drill(pack, level, objection_id, seed, cards=cards, now=store.clock())
     objection = plan.objections[0]
     persona = pack.personas.get(objection.persona)
     return PlannedDrill(plan, help_for(store, pack.id, objection, plan.rules),

@@ -15,6 +15,8 @@ ends the drill.
 from __future__ import annotations
 
 import gc
+import logging
+import random
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -26,6 +28,7 @@ from trainer.core.bank import MODEL_ANSWER
 from trainer.core.errors import TrainerError
 from trainer.core.temperaments import act_heading
 from trainer.drill.events import DrillResult
+from trainer.drill.lines import render_before_start
 from trainer.store.bank import add_from_turn
 from trainer.store.progress import set_level
 from trainer.ui import tasks
@@ -41,7 +44,10 @@ from trainer.ui.widgets.drill_stage import STAGES, Stage
 from trainer.ui.widgets.persona_card import PersonaCard
 from trainer.ui.widgets.score_card import ScoreCard
 
+log = logging.getLogger(__name__)
+
 TICK_MS = 100
+PLAN_AHEAD_AFTER_MS = 300  # the setup fills its boxes one after another: plan the drill once they settle
 
 
 class DrillView(View):
@@ -61,6 +67,10 @@ class DrillView(View):
         self.setup = DrillSetup()
         self.setup.start_requested.connect(self.start)
         self.setup.source_changed.connect(self._remember_source)
+        self.setup.choice_changed.connect(lambda: self.plan_ahead_timer.start())
+        self.plan_ahead_timer = QTimer(self, singleShot=True, interval=PLAN_AHEAD_AFTER_MS)
+        self.plan_ahead_timer.timeout.connect(self._plan_ahead)
+        self._ahead: tuple[tuple, int] | None = None  # the setup's drill planned ahead: (pack, level, objection), seed
         self.result_panel = DrillResultPanel()
         self.result_panel.again.connect(self.back_to_setup)
         self.result_panel.review.connect(lambda drill_id: self.navigate.emit("review", {"drill_id": drill_id}))
@@ -166,6 +176,20 @@ class DrillView(View):
 
     # -- starting -------------------------------------------------------------------------
 
+    def _plan_ahead(self) -> None:
+        """Plan the drill the setup shows, with a seed kept for Start, and render its first line now: the natural
+        voice takes 0.5-3 s a line, and the drill then opens with it at once (docs/voices.md)."""
+        drill = self.setup.drill()
+        if self.stage != "setup" or drill is None:
+            return
+        pack, level, objection_id = drill
+        seed = random.randrange(1 << 31)
+        self._ahead = ((pack.id, level, objection_id), seed)
+        store = self.ctx.store
+        tasks.run_in_background(lambda: render_before_start(plan_for(store, pack, level, objection_id, seed).plan),
+                                # Start plans the drill again and says what is wrong
+                                on_error=lambda error: log.info("drill not planned ahead: %s", error), owner=self)
+
     def start(self) -> None:
         """Plan the drill in the background (schedule, bank), load the engine meanwhile, then prepare."""
         if self.stage != "setup":
@@ -187,7 +211,10 @@ class DrillView(View):
         self._prepared = None
         self.plan = None
         ctx, folder = self.ctx, choice.answer_folder
-        tasks.run_in_background(lambda: plan_for(ctx.store, choice.pack, choice.level, choice.objection_id),
+        key, seed = self._ahead or ((), None)  # the drill planned ahead, its first line rendered, if still chosen
+        seed = seed if key == (choice.pack.id, choice.level, choice.objection_id) else None
+        self._ahead = None  # the next drill gets a seed of its own
+        tasks.run_in_background(lambda: plan_for(ctx.store, choice.pack, choice.level, choice.objection_id, seed),
                                 self._planned, self._prepare_failed, owner=self)
         tasks.run_in_background(lambda: self._prepare(folder), self._ready, self._prepare_failed, owner=self)
         self.ticker.start()

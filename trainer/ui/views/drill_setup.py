@@ -36,6 +36,7 @@ class DrillSetup(QWidget):
 
     start_requested = Signal()
     source_changed = Signal(str, object)  # answer source, folder
+    choice_changed = Signal()  # the pack, level or objection (the view plans the drill ahead)
 
     def __init__(self) -> None:
         super().__init__()
@@ -152,6 +153,7 @@ class DrillSetup(QWidget):
             (o for o in pack.objections if o.level == level), pack.objections[0])
         persona = pack.personas.get(objection.persona)
         self.persona.set_persona(level_persona(persona, ladder_for(pack).level(level)) if persona else None)
+        self.choice_changed.emit()
 
     # -- answer source ------------------------------------------------------------------
 
@@ -166,6 +168,11 @@ class DrillSetup(QWidget):
         files = self.files_choice.isChecked()
         self.folder_button.setEnabled(files)
         self.source_changed.emit(ANSWER_FILES if files else MICROPHONE, str(self.folder) if self.folder else None)
+
+    def drill(self) -> tuple[Pack, int, str | None] | None:
+        """The pack, level and objection chosen (None: the objection is picked at the level), if any."""
+        pack, level = self.pack(), self.level_combo.currentData()
+        return None if pack is None or level is None else (pack, level, self.objection_combo.currentData())
 
     def choice(self) -> DrillChoice | None:
         """What the rep chose, or None (with the problem shown) when something is missing."""
