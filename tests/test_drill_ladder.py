@@ -54,6 +54,7 @@ def test_a_headless_drill_at_level_2_shows_the_bank_entry_not_the_model_answer(a
     progress = result["progress"]
     assert [(r["objection"], r["score"]) for r in progress["schedule"]] == [("too-expensive", turn["score"])]
     pack, price = progress["ladder"]  # the pack's level and its price category's
+    assert pack["category"] is None and price["category"] == "price"
     assert pack["level"] == price["level"] == 2 and pack["action"] == price["action"] == "hold"
     assert " of your 1 level-2 drill so far scored 70+" in pack["reason"]
     assert " of your 1 level-2 price drill so far scored 70+" in price["reason"]
@@ -66,7 +67,8 @@ def test_level_one_shows_the_model_answer_and_readable_output_says_what_follows(
     out = capsys.readouterr().out
     assert f"  Model answer: {MODEL_ANSWER}" in out
     assert "Schedule: too-expensive again " in out
-    assert "Ladder: " in out
+    assert "Ladder (the pack): " in out  # one line per ladder the drill moves, each saying which
+    assert "Ladder (price objections): " in out
 
 
 def test_without_a_level_the_drill_is_at_the_reps_level_and_picks_from_the_schedule(answers, capsys):

@@ -328,7 +328,8 @@ def _progress_lines(result: DrillResult) -> list[str]:
         days = max(1, round((review.due - now) / datetime.timedelta(days=1)))
         when = "tomorrow" if days == 1 else f"in {days} days"
         lines.append(f"Schedule: {review.objection_id} again {when} (rated {review.rating.name.lower()})")
-    lines += [f"Ladder: {decision.reason}" for decision in result.progress.decisions]
+    lines += [f"Ladder ({decision.category + ' objections' if decision.category else 'the pack'}): {decision.reason}"
+              for decision in result.progress.decisions]
     lines += [f"Bank: turn {offer.turn_id} {offer.reason}; keep it with `trainer bank add --turn {offer.turn_id}`"
               for offer in result.progress.offers]
     return lines

@@ -42,6 +42,7 @@ class LadderDecision:
     reason: str
     passes: int  # passing drills among the last `window`
     needed: int  # passing drills in a row still needed to move up (0 once there)
+    category: str = ""  # the category the level is kept for; empty for the whole pack
 
 
 def passed(outcome: DrillOutcome, rules: LadderRules) -> bool:
@@ -76,9 +77,9 @@ def ladder_decision(
         tally = f"{_tally(passes, len(recent), rules, drills)} scored {standard}"
         if level >= ladder.top:
             return LadderDecision(TOP, level, None, f"{tally}: you are at the top of the ladder; keep it sharp with "
-                                  "`trainer today`", passes, 0)
+                                  "`trainer today`", passes, 0, label)
         up = ladder.level(level + 1)
-        return LadderDecision(PROMOTE, level, level + 1, f"{tally}: move up to level {up.level} ({up.name})", passes, 0)
+        return LadderDecision(PROMOTE, level, level + 1, f"{tally}: move up to level {up.level} ({up.name})", passes, 0, label)
     tail = list(outcomes)[-rules.step_back_after:]
     if len(tail) == rules.step_back_after and all(o.score < rules.fail_score for o in tail):
         scores = ", ".join(f"{o.score:.0f}" for o in tail)
@@ -87,10 +88,11 @@ def ladder_decision(
             down = ladder.level(level - 1)
             return LadderDecision(
                 OFFER_STEP_BACK, level, level - 1,
-                f"{start}: step back to level {down.level} ({down.name}) to rebuild, or keep going here", passes, needed,
+                f"{start}: step back to level {down.level} ({down.name}) to rebuild, or keep going here",
+                passes, needed, label,
             )
         return LadderDecision(HOLD, level, None, f"{start}: read the model answer aloud once, then answer it in "
-                              "your own words", passes, needed)
+                              "your own words", passes, needed, label)
     tally = f"{_tally(passes, len(recent), rules, drills)} scored {standard}" if outcomes else f"no {drills}s yet"
     if level >= ladder.top:
         reason = f"{tally}: this is the top of the ladder"
@@ -100,7 +102,7 @@ def ladder_decision(
         reason = f"{tally}; {_count(needed)} more to move up"
     if outcomes and not passed(outcomes[-1], rules):
         reason += f" (the last one {_why_not(outcomes[-1], rules)})"
-    return LadderDecision(HOLD, level, None, reason, passes, needed)
+    return LadderDecision(HOLD, level, None, reason, passes, needed, label)
 
 
 def _tally(passes: int, looked_at: int, rules: LadderRules, drill: str) -> str:

@@ -152,7 +152,8 @@ class Progress:
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the `progress` of `trainer drill --json`)."""
         return {
-            "ladder": [{"action": d.action, "level": d.level, "to_level": d.to_level, "reason": d.reason}
+            "ladder": [{"action": d.action, "level": d.level, "to_level": d.to_level, "reason": d.reason,
+                        "category": d.category or None}
                        for d in self.decisions],
             "schedule": [r.as_json() for r in self.reviews],
             "bank_offers": [o.as_json() for o in self.offers],
