@@ -10,8 +10,10 @@ import pytest
 from trainer.core.answer import assess_answer
 from trainer.core.packs import discover_packs
 from trainer.core.pack_model import Pack
-from trainer.speech.hearing import hear, hear_file
-from tts_speech import RATE, compose
+from trainer.core.transcript import Transcript
+from trainer.speech.filled_pause import filled_pauses
+from trainer.speech.hearing import hear, hear_file, heard_with
+from tts_speech import FILLER_LINES, RATE, compose
 
 FIRST = "I hear you, that makes sense for a busy team like yours."
 SECOND = "What would have to be true for a short call next week to be worth your time?"
@@ -81,3 +83,19 @@ def test_a_bad_answer_covers_nothing_and_scores_low_with_reasons(whisper, tmp_pa
         assert f"Missed: {move.id}" in reasons
     assert "sorry to bother" in reasons and "I guess" in reasons  # hedges are named
     assert "say more" in reasons  # too short
+
+
+def test_filled_pauses_found_early_in_the_ending_silence_are_those_of_the_whole_turn(tmp_path):
+    """What a drill relies on when it finds an answer's filled pauses 0.1 s into the silence that ends the turn
+    (trainer/drill/turn.py): the silence after adds none and moves none, in any voice."""
+    found = 0
+    for voice, rate in (("en-us", 140), ("en-gb", 150), ("en-us", 170)):
+        for n, line in enumerate(FILLER_LINES[:4]):
+            early = compose([0.4, line, 0.1], tmp_path / f"early-{n}.wav", voice, rate).samples
+            whole = np.concatenate([early, np.zeros(int(1.4 * RATE), np.int16)])
+            ahead = filled_pauses(early)
+            assert ahead == filled_pauses(whole)
+            assert heard_with(Transcript("", []), whole, "vosk", 2.0, found_pauses=ahead) == heard_with(
+                Transcript("", []), whole, "vosk", 2.0)
+            found += len(ahead)
+    assert found >= 6  # 10 of the 15 said (espeak-ng's short 'uh' is often missed: tests/speech/test_filled_pause.py)
