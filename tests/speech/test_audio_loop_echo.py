@@ -62,6 +62,12 @@ def test_a_drill_with_the_microphone_hearing_the_speakers(tmp_path, pulse_rig):
     for loop, files in zip(looped.turns, from_files.turns):
         assert Levenshtein.distance(tokens(loop.transcript), tokens(files.transcript)) <= 1, (
             loop.transcript, files.transcript)
+        # Under load the echo's delay moves between the lines (by up to 65 ms, within a line up to 105 ms with
+        # two busy loops on the 2 cores, load 9-13): with the delay measured over 3 s and kept from line to line
+        # this failed 2 runs in 10 so (AEC3 re-adapting let 70-170 ms of the second line's echo through as the
+        # rep); with it measured for each line, 0 in 10 under the same load (trainer/speech/echo.py LINE_*).
+        # At load 14-16 (two benchmarks besides) 4 of 8 failed: twice the drill itself broke (the answer never
+        # heard), twice the delay moved by 70-240 ms within a line with no dropout to show it (not followed).
         assert (loop.barge_ins, loop.assessment.metrics.talk_over_count) == (0, 0)
         m, f = loop.assessment.metrics, files.assessment.metrics
         print(f"turn {loop.number}: talk {m.talk_s:.2f} s through the loop, {f.talk_s:.2f} s from files; "

@@ -187,8 +187,8 @@ LINEAR_LEAK_MIN = 0.35
 # From the estimate's residual (the rep with the echo under it taken out), a frame of such a run passes when
 # AEC3 took more than this off (dB), not SUPPRESSED_DB: AEC3 takes 1.4-4.3 dB off a rep it keeps, and more
 # off one it is starting to suppress. bench/echo.py's talk-over drills (15, Whisper), the same takes with 10
-# and with 3 dB: words kept 283 -> 297 of 405, barge-ins 29 -> 30 of 30 (the -6 dB 80 ms one was heard only
-# where its frames came from the residual).
+# and with 3 dB (then for the raw microphone's frames too): words kept 283 -> 297 of 405, barge-ins 29 -> 30
+# of 30 (the -6 dB 80 ms one was heard only where its frames came from the residual).
 LINEAR_SUPPRESSED_DB = 3.0
 
 
@@ -288,11 +288,10 @@ class ResidualGate:
 
         Once the line's delay is measured, the microphone less the filter's echo estimate, against the
         echo expected times what the filter leaves of it; the filter learns on frames without the rep.
-        Before that, or while the filter leaves too much, the microphone itself against the echo of the
-        loudest frame played at any lag.
+        Before that, or while the filter leaves too much, the microphone itself against the echo expected.
         """
         if not self.line_delay_known or expected <= 0:
-            return mic, heard, self.delay_coupling * self._played_at_any_lag(), False
+            return mic, heard, expected, False
         self._filter.place(self.delay_frames)
         residual, left = self._filter.residual(mic)
         double_talk = (heard > expected * 10 ** (DOUBLE_TALK_OVER_ECHO_DB / 20)
@@ -301,9 +300,7 @@ class ResidualGate:
         if not self._double_talk_hold and heard > QUIET_RMS:
             self._filter.adapt(heard)
         if self._filter.leak > LINEAR_LEAK_MAX or left > heard * 10 ** (ADDED_DB / 20):
-            # the filter has not learnt the room yet, or it adds echo here: the raw microphone, against the
-            # echo of the loudest frame played at any lag (the delay may have moved since it was measured)
-            return mic, heard, self.delay_coupling * self._played_at_any_lag(), False
+            return mic, heard, expected, False  # the filter has not learnt the room yet, or it adds echo here
         return residual, left, expected * max(self._filter.leak, LINEAR_LEAK_MIN), True
 
     def _aligned(self, mic: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -29,7 +29,10 @@ BLOCK = 160  # 10 ms at 16 kHz: the gate's frame
 # sound server adds resampling smear).
 PARTITIONS = 14
 LEAD_FRAMES = 2
-STEP = 0.5  # NLMS step (tuned below)
+# NLMS step, against the reference's power summed over the partitions (per bin). Learning from a -6 dB
+# 80 ms room from the start, over its second and third espeak lines: 0.2 took 9.7 and 20.1 dB off, 0.5
+# 15.7 and 37.5 dB, 1.0 diverged.
+STEP = 0.5
 # How much of the echo the filter leaves: the residual's energy against the microphone's over the last
 # LEAK_FRAMES frames of echo alone (at least half as many since the delay last moved), recomputed every
 # LEAK_EVERY.
