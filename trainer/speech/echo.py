@@ -126,8 +126,7 @@ SILENT_ROOM_SHARE = 0.95
 # (output underruns and lost input frames move the sound against the clock times). With a 3 s window the
 # gate went on expecting the echo at the first line's lag well into the second, while AEC3, re-adapting,
 # left the echo only 3 dB down: in 2 drills of 10, 70-170 ms of it passed as the rep, a false barge-in
-# (tests/speech/test_audio_loop_echo.py failed so). Replayed from the recorded microphone and reference
-# with the per-line measurement below, none passed.
+# (tests/speech/test_audio_loop_echo.py failed so). Replayed with the per-line measurement below: none.
 DELAY_WINDOW_FRAMES = 100
 # The first measurement comes once this much is heard (1 s, a quarter of it played): waiting for 3.5 s of
 # audio, the gate could not tell echo from the rep in AEC3's leaks early in a drill (through PulseAudio
@@ -140,9 +139,8 @@ DELAY_MIN_CORR = 0.7
 # a drill's lines have the rep's answer between them), or goes on after a dropout, may come with a new delay:
 # until it is measured on the line itself (every LINE_DELAY_EVERY frames once LINE_DELAY_FRAMES of it have
 # played), the echo is expected at any lag up to DELAY_MAX_FRAMES. (The moves measured were up to 105 ms
-# in one series of 10 drills and up to 320 ms in the next, when the sound server also dropped 50-200 ms of
-# the microphone several times in a line and the line's last 0.4 s were heard after the reference ended;
-# expected within 110 ms of the old delay, that tail passed as speech.)
+# in one series of 10 drills, up to 320 ms in the next, with the microphone dropping 50-200 ms several times
+# in a line: expected within 110 ms of the old delay, the line's last 0.4 s of echo passed as speech.)
 LINE_GAP_FRAMES = 100
 LINE_DELAY_FRAMES = 20
 LINE_DELAY_EVERY = 10
