@@ -82,7 +82,7 @@ def test_the_first_line_is_rendered_before_the_drill_starts_and_played_from_the_
     assert plan.rules.random_lines and len(plan.objections[0].lines) == 3
     opening = start_conversation(plan).current.line
     ahead = render_before_start(plan)
-    assert len(ahead) == 3  # every variant, the one the drill opens with first
+    assert len(ahead) == 1  # only the variant the seed draws
     first = ahead[0].result(timeout=60)
     voice = level_persona(pack.personas["raj"], plan.rules).voice
     assert first.notice is None

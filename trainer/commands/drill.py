@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import random
 import signal
 import sys
 from contextlib import ExitStack
@@ -164,12 +165,17 @@ def _input(args: argparse.Namespace, clock: AudioClock):
 
 
 def _plan(args: argparse.Namespace, pack, store: Store) -> DrillPlan:
-    """The given objection (at its level or --level); else the rep's level, objections due first."""
+    """The given objection (at its level or --level); else the rep's level, objections due first.
+
+    Without --seed a seed is drawn here: the line the drill opens with is then known, and rendered while the
+    engine loads (`render_before_start`).
+    """
+    seed = args.seed if args.seed is not None else random.randrange(1 << 31)
     if args.objection is not None:
-        return plan_drill(pack, args.level, args.objection, args.seed, args.endpoint_ms)
+        return plan_drill(pack, args.level, args.objection, seed, args.endpoint_ms)
     level = args.level if args.level is not None else current_level(store, pack)
     cards = {objection: card for (_, objection), card in schedule_cards(store, pack.id).items()}
-    return plan_drill(pack, level, None, args.seed, args.endpoint_ms, cards=cards, now=store.clock())
+    return plan_drill(pack, level, None, seed, args.endpoint_ms, cards=cards, now=store.clock())
 
 
 def _check_flags(args: argparse.Namespace) -> None:

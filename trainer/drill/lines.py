@@ -30,15 +30,20 @@ def line_voice(plan: DrillPlan, objection: Objection) -> Voice:
 
 
 def first_lines(plan: DrillPlan) -> list[str]:
-    """The first objection's lines, the one the drill opens with first (known from the plan's seed, or fixed)."""
-    opening = plan.objections[0].lines
-    first = start_conversation(plan).current.line if plan.seed is not None or not plan.rules.random_lines else None
-    return ([first] if first else []) + [line for line in opening if line != first]
+    """The line the drill opens with when it is known (the first variant, or the one the plan's seed draws at
+    levels with random lines), else every variant of the first objection's opening.
+
+    Only what can be said is rendered: at the start each render takes CPU from the speech engine loading and
+    the microphone starting beside it.
+    """
+    if plan.seed is not None or not plan.rules.random_lines:
+        return [start_conversation(plan).current.line]
+    return list(plan.objections[0].lines)
 
 
 def render_before_start(plan: DrillPlan) -> list[Future]:
-    """Render the plan's first lines in the background, before the drill is started (returns their futures at once,
-    the opening line's first).
+    """Render the plan's first line in the background, before the drill is started (returns the renders' futures at
+    once: one, or each variant when the opening is drawn at random without a seed).
 
     Renders queued for an earlier plan and not begun are dropped (the rep changed their choice). A failure
     is left to the drill, which renders the line again (and falls back to espeak-ng with a notice).
@@ -73,8 +78,8 @@ class ProspectLines:
         return self._renders[key]
 
     def render_first(self) -> None:
-        """Start on the first objection's lines, the opening one first (before the drill's input starts; a line
-        already rendering from `render_before_start` is waited for, not rendered again)."""
+        """Start on the drill's opening line (`first_lines`) before its input starts; a line already rendering from
+        `render_before_start` is waited for, not rendered again."""
         for line in first_lines(self.plan):
             self.render(self.plan.objections[0], line)
 

