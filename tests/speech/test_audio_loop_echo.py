@@ -6,11 +6,15 @@ sink, into which each answer WAV is played when the line has been heard out. Her
 room also hears the speaker through a PulseAudio loopback at -12 dB (its own latency,
 resampling and clock: not the simulation), and the drill's echo cancellation is on.
 The transcript and timing must match the drill from files without echo; no prospect
-word and no barge-in may come from the echo. Skipped (with the reason) when the sound
-server cannot start.
+word and no barge-in may come from the echo. And a rep who starts each answer 1.5 s
+before the line ends is a barge-in every turn through the same loop. Skipped (with the
+reason) when the sound server cannot start.
 """
 
+import threading
+
 import pytest
+import soundfile
 from echo_drills import prospect_words_heard
 from rapidfuzz.distance import Levenshtein
 from tts_speech import compose
@@ -18,6 +22,7 @@ from tts_speech import compose
 from trainer.core.packs import find_pack
 from trainer.core.text import tokens
 from trainer.drill.answer_source import AnswerFiles
+from trainer.drill.events import LineWillPlay
 from trainer.drill.plan import plan_drill
 from trainer.drill.runner import DrillRunner
 from trainer.speech.audio import AudioClock
@@ -78,3 +83,37 @@ def test_a_drill_with_the_microphone_hearing_the_speakers(tmp_path, pulse_rig):
         # echo AEC3 leaked in the first line passed the gate as the rep.
         assert m.talk_s == pytest.approx(f.talk_s, abs=LOOP_TALK_S)
         assert f.latency_s - 0.1 <= m.latency_s <= f.latency_s + PAPLAY_START_S + 0.1
+
+
+TALK_OVER_S = 1.5  # each answer starts this long before its line ends (its words 0.7-1.0 s before)
+
+
+def test_a_rep_talking_over_the_line_through_the_loop_is_a_barge_in(tmp_path, pulse_rig):
+    """The rep starts each answer while the line still plays, through the real loop with the echo: every turn is
+    a barge-in (the talk-over metric), and the words said after the line ended are all there."""
+    engine = WhisperEngine(partial_every_s=None)
+    spoken = [compose([lead, text, 1.0], tmp_path / f"{n}.wav")
+              for n, (lead, text) in enumerate(((0.8, SHORT_ASK), (0.5, ASKS_WITHOUT_VALUE)), 1)]
+    echo = EchoCancellation.start()
+    timers: list[threading.Timer] = []
+    with pulse_rig.answering_room([s.path for s in spoken]) as room, pulse_rig.speaker_in_mic(ECHO_DB), \
+            Store(tmp_path / "loop") as store:
+        def speak_over(event) -> None:
+            if isinstance(event, LineWillPlay) and len(timers) < len(room.answers):
+                answer = room.answers[len(timers)]
+                timer = threading.Timer(max(0.0, soundfile.info(str(event.audio)).duration - TALK_OVER_S),
+                                        lambda: room.speakers.append(pulse_rig.play_into_mic(answer)))
+                timers.append(timer)
+                timer.start()
+        looped = drill(store, engine, room.microphone, room.output, AudioClock(), echo, speak_over)
+        for timer in timers:
+            timer.join()
+
+    # Words said over the line may be garbled ("and ask you to have in mind"): without the ask the drill ends
+    # after the first turn (the pack's branch), so the second turn is checked only when it was reached.
+    assert looped.turns and "in mind" in looped.turns[0].transcript.lower()
+    for turn in looped.turns:
+        print(f"turn {turn.number}: {turn.barge_ins} barge-in(s), latency {turn.assessment.metrics.latency_s:.2f} s, "
+              f"{turn.transcript!r}")
+        assert turn.barge_ins >= 1 and turn.assessment.metrics.talk_over_count >= 1
+        assert turn.assessment.metrics.latency_s < 0
