@@ -21,8 +21,11 @@ from trainer.core.transcript import Word
 HELDOUT_RECALL_FLOOR = 0.82  # measured 0.889 (cue phrases: 0.044)
 HELDOUT_FALSE_CEILING = 0.075  # measured 0.059
 # The same answers spoken by espeak-ng, as Vosk's small English model heard them (no punctuation; words with times).
-VOSK_RECALL_FLOOR = 0.50  # measured 0.585 (the same words without times 0.577; text-only transcripts before: 0.559)
-VOSK_FALSE_CEILING = 0.06  # measured 0.042 (without times 0.037)
+# Measured 0.616 / 0.053 heard with 0.5 s of silence around each answer (as a microphone hears it) and judged from
+# the timed words (the same words without times 0.609 / 0.051; no silence 0.585 / 0.042; the old text-only
+# transcripts 0.559 / 0.037). The ceiling is the spoken target.
+VOSK_RECALL_FLOOR = 0.55
+VOSK_FALSE_CEILING = 0.07
 
 
 @pytest.fixture(scope="module")
