@@ -82,6 +82,8 @@ def streak(days: set[date], today: date) -> int:
 def today_data(store: Store, packs: dict[str, Pack], now: datetime | None = None) -> TodayData:
     """Everything Today shows. Packs the rep has met plan the block; a new rep gets every pack."""
     now = now or store.clock()
+    # Read before the plan's focus: a self-check saved while this runs is then either in both or in neither
+    selfcheck_taken = latest_selfcheck(store) is not None
     drills = store.drills()
     finished = [d for d in drills if d.status == "finished"]
     cards = schedule_cards(store)
@@ -102,5 +104,5 @@ def today_data(store: Store, packs: dict[str, Pack], now: datetime | None = None
         drilled_today=sum(d.started_at.astimezone().date() == local_today for d in finished),
         finished=len(finished),
         suds=suds,
-        selfcheck_taken=latest_selfcheck(store) is not None,
+        selfcheck_taken=selfcheck_taken,
     )
