@@ -24,29 +24,36 @@ ENGINE_NAMES = ("vosk", "whisper")
 GET_VOSK = "get one with `trainer models download NAME` or `trainer models install PATH_OR_ZIP`"
 
 
-def load_engine(name: str | None = None, model_path: Path | None = None, *, partials: bool = True) -> Engine:
-    """Load the engine `name` ("vosk" | "whisper" | None for the automatic choice).
+def engine_name(name: str | None = None, model_path: Path | None = None) -> str:
+    """The engine `load_engine` loads for these arguments ("vosk" | "whisper"), without loading it.
 
-    `model_path` overrides the model folder. `partials=False` is for batch use: it
-    spares Whisper its partial passes (Vosk's partials cost nothing extra).
+    Cheap (it looks at folders only), so a drill can say which engine it uses, and refuse an unknown
+    name or a folder that is no model, before the engine has loaded (`trainer.speech.engine_loading`).
     """
     if name is not None and name not in ENGINE_NAMES:
         raise TrainerError(f"unknown engine {name!r}; use one of: {', '.join(ENGINE_NAMES)}")
     if name is None and model_path is not None:
-        name = _kind_of_model(Path(model_path))
-    if name == "whisper":
-        return _whisper(model_path, partials)
-    if name == "vosk":
+        return _kind_of_model(Path(model_path))
+    return name or ("vosk" if find_vosk_model() is not None else "whisper")
+
+
+def load_engine(name: str | None = None, model_path: Path | None = None, *, partials: bool = True) -> Engine:
+    """Load the engine `name` ("vosk" | "whisper" | None for the automatic choice, `engine_name`).
+
+    `model_path` overrides the model folder. `partials=False` is for batch use: it
+    spares Whisper its partial passes (Vosk's partials cost nothing extra).
+    """
+    chosen = engine_name(name, model_path)
+    if chosen == "vosk":
         folder = model_path or find_vosk_model()
         if folder is None:
             raise TrainerError(f"no Vosk model is installed; {GET_VOSK}, or use --engine whisper")
         return VoskEngine(folder)
-    folder = find_vosk_model()
-    if folder is not None:
-        return VoskEngine(folder)
     try:
-        return _whisper(None, partials)
+        return _whisper(model_path, partials)
     except TrainerError as error:
+        if name is not None or model_path is not None:
+            raise
         raise TrainerError(
             f"no speech recognition engine is available: no Vosk model is installed ({GET_VOSK}), and {error}"
         ) from None
