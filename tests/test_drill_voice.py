@@ -7,6 +7,7 @@ answer leads to must be in the cache before that answer ends, so the turn path n
 waits for a render.
 """
 
+import threading
 import time
 from dataclasses import replace
 
@@ -16,10 +17,12 @@ from tts_speech import compose
 
 from trainer.cli import main
 from trainer.core.levels import level_persona
-from trainer.drill.events import LineWillPlay, TurnDidEnd
+from trainer.drill.events import STOPPED_BY_REP, DrillDidStart, LineWillPlay, TurnDidEnd
 from trainer.drill.lines import render_before_start
+from trainer.drill import runner as drill_runner
 from trainer.drill.plan import plan_drill, start_conversation
 from trainer.speech import natural_voice, tts
+from trainer.speech.engine_loading import LoadingEngine
 
 pytestmark = [
     pytest.mark.slow,
@@ -58,7 +61,7 @@ def test_a_male_prospect_speaks_naturally_and_every_line_is_rendered_before_it_i
     assert follow_up.audio.stat().st_mtime < ends[0], "the follow-up was rendered on the turn path"
 
 
-def test_trainer_drill_warms_the_natural_voice_while_the_engine_loads(tmp_path, capsys):
+def test_trainer_drill_speaks_with_the_natural_voice_from_a_cold_start(tmp_path, capsys):
     natural_voice._process.close()  # as in a new `trainer drill` process
     folder = tmp_path / "answers"
     folder.mkdir()
@@ -96,3 +99,57 @@ def test_the_first_line_is_rendered_before_the_drill_starts_and_played_from_the_
     again = first.path.stat()
     assert (again.st_ino, again.st_mtime_ns) == (written.st_ino, written.st_mtime_ns), "rendered again in the drill"
     assert report.ok and result.turns
+
+
+def test_trainer_drill_plays_the_first_line_before_the_speech_engine_has_loaded(tmp_path, pack):
+    """`trainer drill`'s start: the first line is rendered first (the voice's process starting cold), the engine
+    loads once it is rendered, while it plays; the first answer is still heard in full."""
+    natural_voice._process.close()  # as in a new `trainer drill` process
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    answer = compose([0.6, ASKS, 1.2], folder / "01.wav").path
+    plan = plan_drill(pack, 4, "no-budget-this-year", seed=3)
+    engine = LoadingEngine("whisper", partials=False)
+    engine.load_after(render_before_start(plan))  # as trainer drill does
+    engine_ready_at_first_line = []
+
+    def on_event(event, runner):
+        if isinstance(event, LineWillPlay) and not engine_ready_at_first_line:
+            engine_ready_at_first_line.append(engine.ready)
+
+    result, _, events, report = drill_runs.run_drill(tmp_path, plan, engine, [answer], on_event=on_event,
+                                                     real_time=True)
+
+    assert engine_ready_at_first_line == [False], "the first line waited for the speech engine"
+    first = next(event for event in events if isinstance(event, LineWillPlay))
+    assert first.notice is None  # said by the natural voice
+    assert report.ok and result.turns and engine.ready
+    heard = result.turns[0].transcript.lower()
+    assert "budget" in heard and "cycle" in heard, heard
+
+
+def test_a_drill_stopped_before_its_first_line_is_rendered_loads_no_meaning_model(tmp_path, pack, whisper, monkeypatch):
+    natural_voice._process.close()  # the voice starts cold: its first line takes a second or more
+    warm_ups, warm_up = [], drill_runner.warm_up_in_background
+
+    def noted(nodes):  # the real warm-up, noted
+        warm_ups.append(nodes)
+        warm_up(nodes)
+
+    monkeypatch.setattr(drill_runner, "warm_up_in_background", noted)
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    answer = compose([0.6, ASKS, 1.2], folder / "01.wav").path
+    plan = plan_drill(pack, 4, "no-budget-this-year", seed=3)
+    renderers_before = {t for t in threading.enumerate() if t.name.startswith("prerender")}
+
+    def stop_at_once(event, runner):
+        if isinstance(event, DrillDidStart):
+            runner.stop()
+
+    result, _, events, _ = drill_runs.run_drill(tmp_path, plan, whisper, [answer], on_event=stop_at_once)
+
+    assert result.stop_reason == STOPPED_BY_REP and not any(isinstance(e, LineWillPlay) for e in events)
+    for renderer in {t for t in threading.enumerate() if t.name.startswith("prerender")} - renderers_before:
+        renderer.join(60)  # the first line's render ends, and its done callback has run
+    assert warm_ups == [], "the meaning model's warm-up started after the drill was over"

@@ -158,6 +158,7 @@ class DrillRunner:
         self._turn: RepTurn | None = None  # the turn being answered
         self._on_event = on_event or (lambda event: None)
         self._stop = threading.Event()
+        self._over = threading.Event()  # run() has returned or raised
         self._lines = ProspectLines(plan)
         self._acts = ProspectActs(plan, self._lines)  # the persona's temperament acting (trainer.drill.prospect_acts)
         self._act: Act | None = None  # the act after the last answer, said before the next line
@@ -200,7 +201,7 @@ class DrillRunner:
         # the meaning model loads, and the plan's own move wording is encoded, once the first line is rendered:
         # beside it, it slowed the natural voice's render from ~0.7 s to 2.3-3.3 s (docs/voices.md)
         nodes = [node for objection in self.plan.objections for node in (objection, *objection.follow_ups.values())]
-        self._lines.first_line().add_done_callback(lambda _: warm_up_in_background(nodes))
+        self._lines.first_line().add_done_callback(lambda _: self._warm_up_meaning(nodes))
         start_devices(self.audio_in, self.audio_out)
         self.drill_id = self.store.start_drill(
             pack.id, rules.level, pack_version=pack.version, engine=self.engine.name, mode=self.mode,
@@ -217,7 +218,13 @@ class DrillRunner:
             self._abandon(error)
             raise
         finally:
+            self._over.set()
             self._lines.close()
+
+    def _warm_up_meaning(self, nodes) -> None:
+        """Start loading the meaning model, unless the drill was stopped or is over: no answer will be judged."""
+        if not (self._stop.is_set() or self._over.is_set()):
+            warm_up_in_background(nodes)
 
     # -- the turns --------------------------------------------------------------------------
 
