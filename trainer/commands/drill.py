@@ -58,7 +58,8 @@ from trainer.speech.audio_in import MicrophoneInput
 from trainer.speech.audio_out import FileOutput, SoundDeviceOutput
 from trainer.speech.echo import EchoCancellation
 from trainer.speech.endpoint import FIXED_RULE_MS, SILENCE
-from trainer.speech.engines import ENGINE_NAMES, load_engine
+from trainer.speech.engine_loading import LoadingEngine
+from trainer.speech.engines import ENGINE_NAMES
 from trainer.speech.played_audio import PlayedAudio
 from trainer.store.db import Store
 from trainer.store.progress import current_level
@@ -129,16 +130,19 @@ def run(args: argparse.Namespace) -> int:
         stack.callback(audio_in.close)
         store = stack.enter_context(Store())
         plan = _plan(args, pack, store)
-        render_before_start(plan)  # while the engine loads: the first line is in the cache when the drill starts
+        # the first line renders first, the engine loads once it is rendered, while it plays (the rep cannot answer
+        # before it ends); beside the natural voice's start the engine's load held the line back (docs/voices.md)
+        engine = LoadingEngine(args.engine, args.model, partials=False)
+        stack.callback(engine.cancel)  # a drill over before its first line was rendered loads no engine
+        engine.load_after(render_before_start(plan))
         recovered = store.startup().recovered
         if recovered:
             _notice(f"{len(recovered)} interrupted answer(s) from an earlier drill kept as recoverable recordings "
                     "(`trainer db check` lists them)")
-        audio_out, played_to = _output(args, clock)  # a device stream warms up while the engine loads
+        audio_out, played_to = _output(args, clock)  # a device stream warms up while the line renders
         stack.callback(audio_out.close)
-        personas = {objection.persona for objection in plan.objections}  # and the natural voice, if it speaks
+        personas = {objection.persona for objection in plan.objections}  # the natural voice, if a later one speaks
         natural_voice.warm_up_in_background(p.voice for p in plan.pack.personas.values() if p.id in personas)
-        engine = load_engine(args.engine, args.model, partials=False)
         printer = _Printer(args, plan, played_to, engine.name)
         runner = DrillRunner(plan, store=store, engine=engine, audio_in=audio_in, audio_out=audio_out,
                              clock=clock, on_event=printer, mode=_mode(args), suds_before=args.suds, echo=echo,
