@@ -61,3 +61,8 @@ def test_a_drill_over_before_its_first_line_was_rendered_loads_no_engine():
     engine.cancel()
     first_line.set_result(None)
     assert _loading_threads() == before and not engine.ready
+
+
+def test_vosk_without_an_installed_model_is_refused_before_the_drill_begins():
+    with pytest.raises(TrainerError, match="no Vosk model is installed; get one with `trainer models download"):
+        LoadingEngine("vosk")

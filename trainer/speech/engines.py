@@ -15,7 +15,7 @@ import numpy as np
 from trainer.core.errors import TrainerError
 from trainer.core.transcript import Transcript
 from trainer.speech import wavs
-from trainer.speech.asr import SAMPLE_RATE, Engine
+from trainer.speech.asr import SAMPLE_RATE, Engine, Recognizer
 from trainer.speech.models import detect_engine, find_vosk_model
 from trainer.speech.vosk_engine import VoskEngine
 from trainer.speech.whisper_engine import PARTIAL_EVERY_S, WhisperEngine
@@ -28,13 +28,20 @@ def engine_name(name: str | None = None, model_path: Path | None = None) -> str:
     """The engine `load_engine` loads for these arguments ("vosk" | "whisper"), without loading it.
 
     Cheap (it looks at folders only), so a drill can say which engine it uses, and refuse an unknown
-    name or a folder that is no model, before the engine has loaded (`trainer.speech.engine_loading`).
+    name, a folder that is no model or Vosk without a model, before the engine has loaded
+    (`trainer.speech.engine_loading`).
     """
     if name is not None and name not in ENGINE_NAMES:
         raise TrainerError(f"unknown engine {name!r}; use one of: {', '.join(ENGINE_NAMES)}")
     if name is None and model_path is not None:
         return _kind_of_model(Path(model_path))
-    return name or ("vosk" if find_vosk_model() is not None else "whisper")
+    if name == "whisper":
+        return name
+    if model_path is None and find_vosk_model() is None:
+        if name == "vosk":
+            raise TrainerError(f"no Vosk model is installed; {GET_VOSK}, or use --engine whisper")
+        return "whisper"
+    return "vosk"
 
 
 def load_engine(name: str | None = None, model_path: Path | None = None, *, partials: bool = True) -> Engine:
@@ -43,12 +50,8 @@ def load_engine(name: str | None = None, model_path: Path | None = None, *, part
     `model_path` overrides the model folder. `partials=False` is for batch use: it
     spares Whisper its partial passes (Vosk's partials cost nothing extra).
     """
-    chosen = engine_name(name, model_path)
-    if chosen == "vosk":
-        folder = model_path or find_vosk_model()
-        if folder is None:
-            raise TrainerError(f"no Vosk model is installed; {GET_VOSK}, or use --engine whisper")
-        return VoskEngine(folder)
+    if engine_name(name, model_path) == "vosk":
+        return VoskEngine(model_path or find_vosk_model())
     try:
         return _whisper(model_path, partials)
     except TrainerError as error:
@@ -64,12 +67,15 @@ def transcribe(
     samples: np.ndarray,
     chunk_s: float = 0.25,
     on_partial: Callable[[float, str], None] | None = None,
+    recognizer: Recognizer | None = None,
 ) -> Transcript:
-    """Stream 16 kHz mono int16 samples into a fresh recognizer in chunks, as a microphone would.
+    """Stream 16 kHz mono int16 samples into a recognizer in chunks, as a microphone would.
 
-    `on_partial(seconds_fed, text)` is called whenever the partial text changes.
+    `on_partial(seconds_fed, text)` is called whenever the partial text changes. `recognizer`:
+    one of `engine`'s to hear this answer after those it heard before (batch scoring: Vosk's then
+    decodes with less CPU, see trainer/speech/vosk_engine.py); a fresh one when None.
     """
-    recognizer = engine.recognizer()
+    recognizer = recognizer or engine.recognizer()
     step = max(1, int(chunk_s * SAMPLE_RATE))
     for start in range(0, len(samples), step):
         partial = recognizer.feed(samples[start : start + step])
