@@ -58,6 +58,27 @@ def test_json_without_a_pack_has_metrics_but_no_score(answer_wav):
     assert result["metrics"]["latency_s"] == pytest.approx(0.8, abs=0.15)
 
 
+def test_several_files_are_scored_in_order_each_on_its_own_clock(answer_wav, tmp_path):
+    later = compose([1.6, ANSWER, 0.5], tmp_path / "later.wav").path
+    run = trainer("score", str(answer_wav), str(later), "--engine", "whisper", "--json")
+    assert run.returncode == 0, run.stderr
+    results = json.loads(run.stdout)
+    assert [r["audio"]["path"] for r in results] == [str(answer_wav), str(later)]
+    for result, silence in zip(results, (0.8, 1.6)):
+        _check_shape(result)
+        assert result["metrics"]["latency_s"] == pytest.approx(silence, abs=0.15)
+    text = trainer("score", str(answer_wav), str(later), "--engine", "whisper")
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.count("== ") == 2 and f"== {later} ==" in text.stdout and text.stdout.count("Heard (whisper)") == 2
+
+
+def test_a_bad_file_among_several_stops_before_the_engine_loads(answer_wav):
+    run = trainer("score", str(answer_wav), __file__, "--engine", "whisper")
+    assert run.returncode == 1 and run.stdout == ""
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not a readable WAV" in lines[0] and __file__ in lines[0]
+
+
 def test_readable_output_names_score_and_moves(answer_wav):
     run = trainer("score", str(answer_wav), "--pack", "cold-call-brush-offs", "--objection", "not-interested")
     assert run.returncode == 0, run.stderr

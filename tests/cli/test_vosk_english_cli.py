@@ -69,3 +69,23 @@ def test_trainer_score_uses_vosk_english_by_default(tmp_path, english_vosk_insta
     assert result["metrics"]["questions"] == 1 and result["metrics"]["latency_s"] == pytest.approx(0.5, abs=0.15)
     assert result["words"][0]["start"] == pytest.approx(0.8, abs=0.15)
     assert isinstance(result["score"], int) and 0 <= result["score"] <= 100
+
+
+def test_trainer_score_scores_several_files_in_one_run(tmp_path, english_vosk_installed):
+    # One Vosk recognizer hears them one after another: each file's words are timed from its own start.
+    first = compose([0.8, SCORED, 0.5], tmp_path / "first.wav").path
+    second = compose([1.6, SCORED, 0.5], tmp_path / "second.wav").path
+    run = subprocess.run(
+        [sys.executable, "-m", "trainer", "score", str(first), str(second), "--pack", "cold-call-brush-offs",
+         "--objection", "not-interested", "--json"],
+        capture_output=True, text=True, timeout=300, env=os.environ.copy(),
+    )
+    assert run.returncode == 0, run.stderr
+    results = json.loads(run.stdout)
+    assert [r["audio"]["path"] for r in results] == [str(first), str(second)]
+    assert [r["engine"] for r in results] == ["vosk", "vosk"]
+    for result, silence in zip(results, (0.8, 1.6)):
+        assert "can i ask how you handle scheduling today" in result["transcript"]
+        assert result["words"][0]["start"] == pytest.approx(silence, abs=0.15)
+        assert result["metrics"]["latency_s"] == pytest.approx(silence, abs=0.15)
+        assert result["rubric"]["ask"] is True

@@ -1,8 +1,10 @@
-"""`trainer score`: score one recorded answer (or a typed one), with or without a pack's objection.
+"""`trainer score`: score recorded answers (or a typed one), with or without a pack's objection.
 
-A typed answer (`--text`) has no audio, so its timing metrics are null and its score
-counts the rubric alone: what a pack author needs to check that a rubric credits the
-answers it should.
+Several recordings are scored in one run with the engine loaded once and, with Vosk, one
+recognizer hearing them one after another, which decodes with less CPU than a fresh one each
+(trainer/speech/vosk_engine.py; bench/score.py measures both). A typed answer (`--text`) has
+no audio, so its timing metrics are null and its score counts the rubric alone: what a pack
+author needs to check that a rubric credits the answers it should.
 """
 
 from __future__ import annotations
@@ -33,12 +35,13 @@ def register(subparsers) -> None:
     """Add `trainer score`."""
     parser = subparsers.add_parser(
         "score",
-        help="score a recorded answer (talk time, pace, latency, fillers, rubric)",
-        description="Transcribe and score one answer. With --pack and --objection the answer "
+        help="score recorded answers (talk time, pace, latency, fillers, rubric)",
+        description="Transcribe and score answers. With --pack and --objection each answer "
         "is also checked against the objection's rubric and given a score with reasons. "
+        "Several files are scored one after another with the engine loaded once (--json: a list). "
         "With --text, score a typed answer instead (no audio: timing is null, the score is the rubric's).",
     )
-    parser.add_argument("answer", type=Path, nargs="?", help="the answer, a WAV file")
+    parser.add_argument("answers", type=Path, nargs="*", metavar="ANSWER", help="an answer, a WAV file")
     parser.add_argument("--text", help="a typed answer to score instead of a WAV file (checks a rubric)")
     parser.add_argument("--pack", help="pack id (see `trainer packs`) or a pack file")
     parser.add_argument("--objection", help="objection id within the pack, or OBJECTION/FOLLOW-UP for a follow-up turn")
@@ -75,25 +78,44 @@ def _node(args: argparse.Namespace) -> tuple[Pack | None, Node | None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Score the answer and print the result."""
-    if (args.answer is None) == (args.text is None):
-        raise TrainerError("give the answer as a WAV file or as --text \"...\" (one of the two)")
+    """Score the answers (or the typed one) and print the results."""
+    if bool(args.answers) == (args.text is not None):
+        raise TrainerError("give the answer as WAV files or as --text \"...\" (one of the two)")
     if args.prospect_end < 0:
         raise TrainerError("--prospect-end must be 0 or more seconds")
     if args.text is not None:
         return _run_text(args)
-    samples = wavs.read_engine_audio(args.answer)  # bad files fail before the slow engine load
+    first = wavs.read_engine_audio(args.answers[0])  # bad files fail before the slow engine load
+    for path in args.answers[1:]:
+        wavs.read_engine_audio(path)  # read twice: ~1% of a file's scoring time, and no file held in memory
     pack, node = _node(args)
     if node is not None:
         warm_up_in_background([node])  # the meaning model loads while the engine transcribes
     engine = load_engine(args.engine, args.model, partials=False)
-    heard = hear(engine, samples)
+    recognizer = engine.recognizer()  # one for all the files: see the module docstring
+    results = []
+    for n, path in enumerate(args.answers):
+        samples = first if n == 0 else wavs.read_engine_audio(path)
+        result = _scored(path, hear(engine, samples, recognizer), engine.name, args.prospect_end, pack, node)
+        if args.json or len(args.answers) == 1:
+            results.append(result)
+        else:  # each as soon as it is scored
+            print(("\n" if n else "") + f"== {path} ==\n" + describe_answer(result), flush=True)
+    if len(args.answers) == 1:
+        print(json.dumps(results[0], indent=2) if args.json else describe_answer(results[0]))
+    elif args.json:
+        print(json.dumps(results, indent=2))
+    return 0
+
+
+def _scored(path: Path, heard, engine_name: str, prospect_end: float, pack: Pack | None, node: Node | None) -> dict:
+    """One recorded answer's result in the `--json` shape."""
     recogniser = shared_recogniser() if node is not None else None
-    assessment = assess_answer(heard.transcript.words, heard.spans, args.prospect_end, node, pack,
+    assessment = assess_answer(heard.transcript.words, heard.spans, prospect_end, node, pack,
                                recogniser=recogniser, filled_pauses=heard.filled_pauses)
-    result = {
-        "engine": engine.name,
-        "audio": {"path": str(args.answer), "duration_s": round(heard.duration_s, 3)},
+    return {
+        "engine": engine_name,
+        "audio": {"path": str(path), "duration_s": round(heard.duration_s, 3)},
         "transcript": heard.transcript.text,
         "words": [
             {"text": w.text, "start": round(w.start, 3), "end": round(w.end, 3)} for w in heard.transcript.words
@@ -101,8 +123,6 @@ def run(args: argparse.Namespace) -> int:
         **assessment.as_json(),
         "rubric_note": fallback_reason() if node is not None else None,
     }
-    print(json.dumps(result, indent=2) if args.json else describe_answer(result))
-    return 0
 
 
 def _run_text(args: argparse.Namespace) -> int:

@@ -1,7 +1,9 @@
 """The speech-recognition interface every engine implements, and engine choice.
 
 An `Engine` holds a loaded model (slow to load: load once per drill); each answer
-gets a fresh `Recognizer` from it, fed 16 kHz mono int16 chunks as they arrive.
+gets a fresh `Recognizer` from it, fed 16 kHz mono int16 chunks as they arrive. After
+`finish()` a recognizer hears the next answer: batch scoring keeps one (Vosk's is then
+cheaper, see trainer/speech/vosk_engine.py).
 Choice: an explicit name, else Vosk when a Vosk model is installed, else Whisper.
 """
 
@@ -23,7 +25,10 @@ class Recognizer(Protocol):
         """Add int16 mono samples; return the current partial text when it changed, else None."""
 
     def finish(self) -> Transcript:
-        """Flush and return the final text and words with start/end in seconds from the first sample fed."""
+        """Flush and return the final text and words with start/end in seconds from the answer's first sample.
+
+        Feeding again starts the next answer.
+        """
 
 
 class Engine(Protocol):

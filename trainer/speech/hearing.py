@@ -15,7 +15,7 @@ import numpy as np
 
 from trainer.core.transcript import FilledPauses, Span, Transcript
 from trainer.speech import wavs
-from trainer.speech.asr import Engine
+from trainer.speech.asr import Engine, Recognizer
 from trainer.speech.engines import transcribe
 from trainer.speech.filled_pause import filled_pauses
 from trainer.speech.vad import speech_spans
@@ -36,9 +36,12 @@ class HeardAnswer:
     filled_pauses: FilledPauses = FilledPauses()
 
 
-def hear(engine: Engine, samples: np.ndarray) -> HeardAnswer:
-    """Transcribe 16 kHz mono int16 samples, find their speech spans and filled pauses."""
-    return heard_with(transcribe(engine, samples), samples, engine.name)
+def hear(engine: Engine, samples: np.ndarray, recognizer: Recognizer | None = None) -> HeardAnswer:
+    """Transcribe 16 kHz mono int16 samples, find their speech spans and filled pauses.
+
+    `recognizer`: one of `engine`'s that heard earlier answers, for batch scoring (see `transcribe`).
+    """
+    return heard_with(transcribe(engine, samples, recognizer=recognizer), samples, engine.name)
 
 
 def heard_with(transcript: Transcript, samples: np.ndarray, engine_name: str, offset_s: float = 0.0,

@@ -117,9 +117,12 @@ class WhisperRecognizer:
 
     def __init__(self, engine: WhisperEngine) -> None:
         self._engine = engine
+        self._next_answer()
+
+    def _next_answer(self) -> None:
         self._chunks: list[np.ndarray] = []
         self._samples = 0
-        every = engine.partial_every_s
+        every = self._engine.partial_every_s
         self._next_partial_at = int(every * SAMPLE_RATE) if every else 0  # sample count of the next partial pass
         self._partial = ""
 
@@ -142,10 +145,10 @@ class WhisperRecognizer:
         return text
 
     def finish(self) -> Transcript:
-        """Transcribe the whole answer with word times and confidences."""
-        if not self._samples:
-            return Transcript("", [])
-        return self._engine.transcribe(self._buffer())
+        """Transcribe the whole answer with word times and confidences; feeding again starts the next answer."""
+        transcript = self._engine.transcribe(self._buffer()) if self._samples else Transcript("", [])
+        self._next_answer()
+        return transcript
 
     def _buffer(self) -> np.ndarray:
         if len(self._chunks) > 1:
