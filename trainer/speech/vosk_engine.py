@@ -97,6 +97,7 @@ class VoskRecognizer:
         self._kaldi = self._make_kaldi()
         self._kaldi.SetWords(True)
         self._earlier = 0  # samples heard in earlier answers: Vosk's word times run on across answers
+        self._renew = False  # make a new Kaldi recognizer when the next answer starts (see finish())
 
     def _next_answer(self) -> None:
         self._done: list[dict] = []  # results of utterances Vosk already closed
@@ -108,6 +109,8 @@ class VoskRecognizer:
         """Add 16 kHz mono int16 samples; the partial text when it changed, else None."""
         if samples.dtype != np.int16 or samples.ndim != 1:
             raise ValueError("Vosk needs 16 kHz mono int16 samples (see wavs.to_engine_format)")
+        if self._renew:
+            self._start_kaldi()
         self._fed += len(samples)
         self._closed_by_vosk = self._kaldi.AcceptWaveform(samples.tobytes())
         if self._closed_by_vosk:
@@ -138,8 +141,8 @@ class VoskRecognizer:
         self._earlier += self._fed
         # FinalResult() after a feed that ended an utterance is empty and leaves Vosk's features
         # running on (its Result() had not freed them); Vosk adds its clock in single precision
-        # (< 0.25 ms off after an hour of audio). Either way, a new Kaldi recognizer for the next.
-        if self._closed_by_vosk or self._earlier > RENEW_AFTER_S * SAMPLE_RATE:
-            self._start_kaldi()
+        # (< 0.25 ms off after an hour of audio). Either way, a new Kaldi recognizer for the next
+        # answer, made when it starts (not here: a drill's end of turn waits on finish()).
+        self._renew = self._closed_by_vosk or self._earlier > RENEW_AFTER_S * SAMPLE_RATE
         self._next_answer()
         return Transcript(" ".join(w.text for w in words), words)
