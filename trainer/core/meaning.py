@@ -164,23 +164,24 @@ class MoveRecogniser:
                                      kind_sim - near, closest - other, asked * kind_sim, negated * kind_sim], axis=1)
         return out
 
-    def labelled_features(self, node: Node, answer: Sequence[Word] | str) -> dict[str, np.ndarray] | None:
+    def labelled_features(self, node: Node, answer: Sequence[Word] | str,
+                          spans: Sequence[Span] = ()) -> dict[str, np.ndarray] | None:
         """Per move, the features of the windows `check` may credit it for; None when it earns nothing whatever the model."""
         words = _as_words(answer)
         if not words or is_word_list(words, self.library):
             return None
-        windows = self._windows(words, ())
+        windows = self._windows(words, spans)
         if not windows:
             return None
         features = self.features(node, words, windows)
         return {m.id: features[m.id][self._eligible(m, features[m.id], words, windows)] for m in node.rubric}
 
-    def window_vectors(self, answer: Sequence[Word] | str) -> np.ndarray | None:
+    def window_vectors(self, answer: Sequence[Word] | str, spans: Sequence[Span] = ()) -> np.ndarray | None:
         """The sentence vectors of an answer's windows as `check` sees them (for fitting the probe); None for no windows."""
         words = _as_words(answer)
         if not words or is_word_list(words, self.library):
             return None
-        windows = self._windows(words, ())
+        windows = self._windows(words, spans)
         return self._window_vectors(windows) if windows else None
 
     def _eligible(self, move: Move, features: np.ndarray, words: Sequence[Word], windows: list[Clause]) -> np.ndarray:
