@@ -148,6 +148,22 @@ def test_a_users_pack_replaces_a_built_in_one_with_the_same_id(isolated_dirs):
     assert pack.title == "Getting past the front desk"
 
 
+def test_find_pack_loads_only_the_files_that_declare_the_id_and_any_it_cannot_read_plainly(isolated_dirs):
+    user = paths.user_packs_dir()
+    user.mkdir(parents=True)
+    (user / "broken.yml").write_text("id: [unclosed\n", encoding="utf-8")
+    anchored = docs_example().replace("id: demo-gatekeeper", "id: &who price-and-budget  # a YAML anchor")
+    assert "id: &who price-and-budget" in anchored
+    (user / "anchored.yaml").write_text(anchored, encoding="utf-8")
+    quoted = docs_example().replace("id: demo-gatekeeper", "id: 'quoted-pack'  # says it plainly")
+    (user / "quoted.yaml").write_text(quoted, encoding="utf-8")
+    assert find_pack("quoted-pack").source == str(user / "quoted.yaml")
+    # an id only the YAML parser can read still counts: the user's pack replaces the built-in one
+    assert find_pack("price-and-budget").source == str(user / "anchored.yaml")
+    with pytest.raises(TrainerError, match="no pack with id 'nope'"):
+        find_pack("nope")
+
+
 def test_unknown_pack_id_names_the_closest_one():
     with pytest.raises(TrainerError, match="no pack with id 'price-and-budgt' - did you mean 'price-and-budget'"):
         find_pack("price-and-budgt")
