@@ -356,7 +356,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("ends", "pipeline"), help="run one part only (prints, writes nothing)")
     parser.add_argument("--turns", type=int, default=OBJECTIONS * DEPTH, help="pipeline: answer files (default 20)")
-    parser.add_argument("--engine", choices=("vosk", "whisper"), help="ends: one engine only (prints, writes nothing)")
+    parser.add_argument("--engine", choices=("vosk", "whisper"), help="one engine only (prints, writes nothing)")
     parser.add_argument("--rule", choices=("model", "fixed"), help="ends: one rule only (prints, writes nothing)")
     parser.add_argument("--list", action="store_true", help="ends: print every answer with its ends and why")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
@@ -377,9 +377,12 @@ def main() -> int:
         if args.part in (None, "pipeline"):
             answers = [compose([0.4, ASKS if n % 2 == 0 else STATES, 0.3], folder / f"answer-{n:02d}.wav").path
                        for n in range(OBJECTIONS * DEPTH)]
-            rows = run_drill(vosk[0], vosk[1], answers, folder, args.turns) if vosk else [
-                ("Vosk", "skipped: no Vosk model (make test fetches the English one)", "", "")]
-            rows += run_drill(whisper[0], whisper[1], answers, folder, args.turns)
+            rows = []
+            if args.engine != "whisper":
+                rows += run_drill(vosk[0], vosk[1], answers, folder, args.turns) if vosk else [
+                    ("Vosk", "skipped: no Vosk model (make test fetches the English one)", "", "")]
+            if args.engine != "vosk":
+                rows += run_drill(whisper[0], whisper[1], answers, folder, args.turns)
             pipeline_lines = table(rows)
             if any(row[0].startswith("Whisper") and row[3] == "MISSED" for row in rows):
                 pipeline_lines += ["", WHISPER_NOTE]
