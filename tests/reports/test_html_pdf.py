@@ -155,3 +155,27 @@ def test_the_prospects_acts_are_in_the_pdfs_drill_table_within_the_margins(tmp_p
                            text=True, check=True).stdout
     right = max(float(x) for x in re.findall(r'xMax="([0-9.]+)"', boxes))
     assert right <= (8.27 - 0.75) * 72 + 1  # A4, 0.75 in margins, in points
+
+
+def test_the_hesitation_table_wraps_its_reasons_inside_the_margins(tmp_path):
+    """The hesitation table with its reasons is wider than the page at the smallest size: the Why column wraps onto
+    more lines instead of running into the right margin, and every word of the reasons is still there."""
+    import re
+
+    from trainer.core.report_model import ProfileArea, ReportProfile
+
+    reasons = ("only 2 drills so far: 1 more before your drills speak for this area",
+               "you waited 3.4 s before answering on average; hedged 1.5 times an answer, more than anywhere else")
+    areas = tuple(ProfileArea(f"area-{n}", f"Area number {n}", 4, 0.5, 2.2, 1.0, 60.0, 71.0, 1, "worse", reason, 40.0,
+                              True)
+                  for n, reason in enumerate(reasons))
+    report = replace(sample_report(), profile=ReportProfile("area-1", "drills", areas))
+    path = tmp_path / "report.pdf"
+    write_pdf(report, path)
+    page = next(n for n, text in enumerate(pdf_pages(path), 1) if "Where they hesitate" in text)
+    text = " ".join(pdf_pages(path)[page - 1].split())
+    assert all(word in text for reason in reasons for word in reason.split())
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    right = max(float(x) for x in re.findall(r'xMax="([0-9.]+)"', boxes))
+    assert right <= (8.27 - 0.75) * 72 + 1  # A4, 0.75 in margins, in points

@@ -22,6 +22,7 @@ from trainer.reports.charts import COLOURS, has_suds, metrics_figure, score_figu
 PAGE_IN = (8.27, 11.69)  # A4 portrait, inches
 MARGIN_IN = 0.75
 MONO_WIDTH = 0.602  # DejaVu Sans Mono's advance width, in ems
+_SMALLEST_PT = 6.0  # tables shrink to fit the page down to this size, then wrap
 _MARK_COLOURS = {"done": COLOURS["good"], "better": COLOURS["good"], "overdue": COLOURS["bad"],
                  "worse": COLOURS["bad"]}
 _RC = {"pdf.fonttype": 42, "font.family": "DejaVu Sans"}  # TrueType fonts: text extracts cleanly
@@ -72,25 +73,34 @@ class _TextPages:
         self.line(text, 13, gap=2.2, fontweight="bold", color=COLOURS["accent"])
 
     def table(self, table: sections.Table) -> None:
-        """Columns of text aligned in a monospaced font; the header repeats on a new page."""
+        """Columns of text aligned in a monospaced font; the header repeats on a new page. A table too wide for the
+        page at the smallest size (the hesitation table with its reasons) wraps its widest column onto more lines."""
         widths = [max(len(h), *(len(r[i]) for r in table.rows)) + 2 for i, h in enumerate(table.headers)]
+        room = round((PAGE_IN[0] - 2 * MARGIN_IN) * 72 / (MONO_WIDTH * _SMALLEST_PT))  # characters across at 6 pt
+        excess = sum(widths) - 2 - room  # the last column's gap is not drawn
+        if excess > 0:
+            widest = widths.index(max(widths))
+            widths[widest] = max(len(table.headers[widest]) + 2, widths[widest] - excess)
 
-        def row_text(cells) -> str:
-            return "".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
+        def row_lines(cells) -> list[str]:
+            columns = [textwrap.wrap(cell, width - 2) or [""] for cell, width in zip(cells, widths)]
+            return ["".join((column[n] if n < len(column) else "").ljust(width) for column, width in zip(columns, widths))
+                    .rstrip() for n in range(max(map(len, columns)))]
 
-        header = row_text(table.headers)
-        # as large as fits between the margins, 6-8.5 pt (the drills table with the prospect's acts needs ~6 pt;
-        # a wider one, such as the hesitation table with its reasons, runs into the right margin at 6 pt)
-        size = max(6.0, min(8.5, (PAGE_IN[0] - 2 * MARGIN_IN) * 72 / (MONO_WIDTH * sum(widths))))
+        header = row_lines(table.headers)[0]
+        # as large as fits between the margins, 6-8.5 pt (the drills table with the prospect's acts needs ~6 pt)
+        size = max(_SMALLEST_PT, min(8.5, (PAGE_IN[0] - 2 * MARGIN_IN) * 72 / (MONO_WIDTH * sum(widths))))
         self.room(3 * size / 72 * 1.45)
         self.line(header, size, family="DejaVu Sans Mono", color=COLOURS["muted"], fontweight="bold")
         for number, row in enumerate(table.rows):
+            lines = row_lines(row)
             page = self.page
-            self.room(size / 72 * 1.45)
+            self.room(len(lines) * size / 72 * 1.45)
             if self.page is not page:
                 self.line(header, size, family="DejaVu Sans Mono", color=COLOURS["muted"], fontweight="bold")
             mark = table.marks[number] if number < len(table.marks) else ""
-            self.line(row_text(row), size, family="DejaVu Sans Mono", color=_MARK_COLOURS.get(mark, COLOURS["text"]))
+            for text in lines:
+                self.line(text, size, family="DejaVu Sans Mono", color=_MARK_COLOURS.get(mark, COLOURS["text"]))
 
 
 def _headline(pages: _TextPages, report: Report) -> None:
