@@ -35,7 +35,7 @@ from trainer.core.errors import TrainerError
 from trainer.core.packs import resolve_pack
 from trainer.core.temperaments import act_heading
 from trainer.drill.runner import DrillRunner
-from trainer.drill.lines import render_before_start
+from trainer.drill.lines import line_voice, render_before_start
 from trainer.drill.plan import DrillPlan, plan_drill
 from trainer.drill.echo_sim import EchoedAnswers, RoomEcho
 from trainer.drill.events import (
@@ -130,11 +130,9 @@ def run(args: argparse.Namespace) -> int:
         stack.callback(audio_in.close)
         store = stack.enter_context(Store())
         plan = _plan(args, pack, store)
-        # the first line renders first, the engine loads once it is rendered, while it plays (the rep cannot answer
-        # before it ends); beside the natural voice's start the engine's load held the line back (docs/voices.md)
-        engine = LoadingEngine(args.engine, args.model, partials=False)
+        engine = LoadingEngine(args.engine, args.model, partials=False)  # chosen now, loaded below
         stack.callback(engine.cancel)  # a drill over before its first line was rendered loads no engine
-        engine.load_after(render_before_start(plan))
+        ahead = render_before_start(plan)
         recovered = store.startup().recovered
         if recovered:
             _notice(f"{len(recovered)} interrupted answer(s) from an earlier drill kept as recoverable recordings "
@@ -143,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
         stack.callback(audio_out.close)
         personas = {objection.persona for objection in plan.objections}  # the natural voice, if a later one speaks
         natural_voice.warm_up_in_background(p.voice for p in plan.pack.personas.values() if p.id in personas)
+        _load_engine(engine, plan, ahead)
         printer = _Printer(args, plan, played_to, engine.name)
         runner = DrillRunner(plan, store=store, engine=engine, audio_in=audio_in, audio_out=audio_out,
                              clock=clock, on_event=printer, mode=_mode(args), suds_before=args.suds, echo=echo,
@@ -180,6 +179,21 @@ def _plan(args: argparse.Namespace, pack, store: Store) -> DrillPlan:
     level = args.level if args.level is not None else current_level(store, pack)
     cards = {objection: card for (_, objection), card in schedule_cards(store, pack.id).items()}
     return plan_drill(pack, level, None, seed, args.endpoint_ms, cards=cards, now=store.clock())
+
+
+def _load_engine(engine: LoadingEngine, plan: DrillPlan, ahead) -> None:
+    """Load the speech engine in the order that starts the drill soonest without a wait after its first answer.
+
+    The natural voice's first line plays as soon as it is rendered, and the engine loads once it is rendered,
+    while it plays (the rep cannot answer before it ends): beside the voice's cold start the engine's load held
+    the line back, later than espeak-ng's. espeak-ng renders its line in ~0.3 s, so the drill starts once the
+    engine has loaded, as before: loading it while the line played saved ~2.9 s before the line but kept a quick
+    first answer waiting 3.5-10.8 s for its follow-up at load 8-12 (docs/voices.md).
+    """
+    if natural_voice.speaks_for(line_voice(plan, plan.objections[0])):
+        engine.load_after(ahead)
+    else:
+        engine.loaded()
 
 
 def _check_flags(args: argparse.Namespace) -> None:
