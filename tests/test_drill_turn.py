@@ -1,13 +1,9 @@
-"""The transcriber of one turn: the engine on its own thread, Whisper's final pass started during the silence, and
-Vosk's utterance closed in a pause."""
+"""The transcriber of one turn: the engine on its own thread, and Whisper's final pass started during the silence."""
 
 import pytest
 from tts_speech import compose
 
-from trainer.core.text import tokens
 from trainer.drill.transcriber import Transcriber
-from trainer.speech.vosk_engine import VoskEngine
-from trainer.speech.wavs import ENGINE_RATE
 from trainer.speech.whisper_engine import WhisperEngine
 
 pytestmark = pytest.mark.slow
@@ -49,7 +45,7 @@ def feed(transcriber, samples):
 def test_a_final_pass_speculated_for_the_ending_silence_is_the_result(whisper, answer):
     engine = CountingEngine(whisper)
     transcriber = Transcriber(engine)
-    assert transcriber.speculates and not transcriber.closes  # Whisper's pass has word times and is final
+    assert transcriber.speculates
     feed(transcriber, answer)
     assert transcriber.speculate(answer, key=2.9)
     transcript = transcriber.finish(2.9)
@@ -77,25 +73,3 @@ def test_abandon_ends_without_a_final_pass(whisper, answer):
     feed(transcriber, answer)
     transcriber.abandon()
     assert engine.final_passes == 0
-
-
-def test_vosk_closes_its_utterance_in_a_pause_and_gives_the_last_words_time_and_confidence(english_vosk_model,
-                                                                                             tmp_path):
-    speech = compose([0.5, "We built it this way because", 1.0, "owners told us Sundays were the worst.", 1.0],
-                     tmp_path / "paused.wav")
-    transcriber = Transcriber(VoskEngine(english_vosk_model))
-    assert transcriber.closes and not transcriber.speculates
-    pause = round((speech.spans[0].end + 0.2) * ENGINE_RATE)  # trainer.speech.endpoint.CLOSE_AFTER_S into it
-    feed(transcriber, speech.samples[:pause])
-    transcriber.close_in_pause()
-    transcriber.catch_up()
-    text, covers, streamed, end, last = transcriber.words()
-    assert not streamed and covers == pause  # final words for the audio up to the close: no partial's lag
-    assert tokens(text)[-1] == last.text == "because" and 0.0 < last.confidence <= 1.0, text
-    assert abs(end / ENGINE_RATE - speech.spans[0].end) <= 0.25  # as the engine's word times (test_asr_vosk_english)
-    feed(transcriber, speech.samples[pause:])
-    transcriber.catch_up()
-    text_after, _, streamed_after, _, confidence_after = transcriber.words()
-    assert streamed_after and confidence_after is None and len(tokens(text_after)) > len(tokens(text))
-    final = transcriber.finish()
-    assert final.text.startswith(text) and abs(final.words[-1].end - speech.spans[1].end) <= 0.25

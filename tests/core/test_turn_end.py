@@ -18,7 +18,6 @@ from trainer.core.turn_end import (
     UNFINISHED,
     UNHEARD,
     UNKNOWN,
-    UNSURE_CONFIDENCE,
     Judgement,
     hold_s,
     judge_ending,
@@ -97,21 +96,6 @@ def test_finished_words_that_the_sound_ran_past_wait_as_an_unfinished_clause():
     assert judge_ending(finished, 0.24, streamed=False, filled_pause=False) == finished  # a pass's word times: 0.25 s
     assert judge_ending(finished, 0.3, streamed=False, filled_pause=False).state == UNFINISHED
     assert judge_ending(finished, None, streamed=True, filled_pause=False) == finished
-
-
-def test_a_last_word_the_engine_is_unsure_of_waits_as_an_unfinished_clause():
-    # Vosk's closed utterance in a thinking pause: "That's fair, but" heard as 'not to stare bird' (0.37)
-    misheard = judge_words("not to stare bird")
-    assert misheard.state == COMPLETE
-    unsure = judge_ending(misheard, 0.04, streamed=False, filled_pause=False, last_confidence=0.37)
-    assert 0.37 < UNSURE_CONFIDENCE
-    assert unsure.state == UNFINISHED and unsure.unsure and "misheard" in unsure.why and "0.37" in unsure.why
-    assert hold_s(unsure, FALLING, 3.0) == 3.0 and hold_s(unsure, FALLING, 2.0) == 2.0  # the level's patience
-    sure = judge_ending(misheard, 0.04, streamed=False, filled_pause=False, last_confidence=UNSURE_CONFIDENCE + 0.02)
-    assert sure == misheard and hold_s(sure, FALLING) <= STATEMENT_HOLD_S
-    assert judge_ending(misheard, 0.04, streamed=False, filled_pause=False, last_confidence=None) == misheard
-    unfinished = judge_words("the real question is the")  # unfinished whatever the confidence
-    assert judge_ending(unfinished, 0.0, streamed=False, filled_pause=False, last_confidence=1.0) == unfinished
 
 
 def test_a_filled_pause_in_the_sound_makes_finished_words_wait():

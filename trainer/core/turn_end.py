@@ -19,13 +19,11 @@ gathers during the rep's silence:
   is told by "?" or, without punctuation, by how its last clause opens, also after a
   statement in one breath ("i understand can i ask what you had in mind");
 - how the voice ended (`trainer.speech.pitch`): FALLING, RISING, LEVEL or UNKNOWN;
-- whether the words have caught up with the sound, and whether the engine is sure of the last one (Vosk's
-  utterance closed in the pause gives word times and confidences), by `judge_ending()`: words judged
+- whether the words have caught up with the sound, by `judge_ending()`: words judged
   finished are not taken as the whole answer when the voiced audio ran on past the last
   word the engine wrote (Vosk's partial lags its last word or never writes an "uh";
   Whisper drops "um"), or when the speech ends on a held "uh"/"um" that the sound shows
-  (`trainer.speech.filled_pause`), or when the engine is unsure of the last word (a misheard word can make
-  'the reason most shops switch is' read finished). All wait as after an unfinished clause: until the
+  (`trainer.speech.filled_pause`). Both wait as after an unfinished clause: until the
   engine writes more (the judgement is made again on every new partial) or the
   patience runs out; a live partial that stays the same through `STREAMED_SETTLED_S`
   of the silence has written all it will, and its words are then taken as they are.
@@ -128,21 +126,6 @@ PASS_WORDS_LAG_S = 0.25
 #   never writes. Waiting on for it made finished answers wait up to the patience (gap p95 1785 ms,
 #   max 3010 ms, bench/RESULTS.md before this); a held 'uh' is told by the sound (filled_pause) instead.
 STREAMED_SETTLED_S = 0.3
-# A last word Vosk is this unsure of (its closed utterance's confidence, trainer.speech.endpoint.CLOSE_AFTER_S
-# into the silence) may be misheard, and a misheard word is what made unfinished words read finished (the
-# thinking pauses still cut in bench/turns.py: 'the real question is no' 0.27, 'not to stare bird' 0.37).
-# Measured with the utterance closed 0.3 s into the silence (scratch, 2026-12-06):
-# - bench/data/turn_answers.yaml, 3 voices: finished answers' last word 0.41 once and 0.57-1.00 the other 23;
-#   the 12 fragments before a thinking pause that read finished 0.25-0.54 in 7 (0.25-0.37 in 3), 1.00 in 'the
-#   reason most shops legion'; 2 more ('that's fair', 'i hear you') ended 0.50-0.59 s before the speech
-#   (PASS_WORDS_LAG_S);
-# - unseen answers (every 6th of tests/data/own_words/heldout.yaml, 3 voices, cut after a conjunction, article or
-#   preposition for the fragments; 48 answers): finished answers that read finished 0 of 39 under 0.45 (0.46,
-#   0.52, 0.55, 0.58, 0.71 the lowest), fragments that read finished 6 of 18 (9 under 0.55; 1 more by its times).
-# 0.55 was tried in the drill: it held 12 of the 72 paused answers' real ends for the patience (the words after
-# a pause are a short utterance of their own, and Vosk is less sure of them: 'sundays women worst' 0.54, 'more
-# than buffy' 0.50) and a finished answer ('... you each league' 0.53); 0.45 costs a fraction of that.
-UNSURE_CONFIDENCE = 0.45
 DEFAULT_PATIENCE_S = 3.0  # the longest silence that ends an unfinished answer (levels.yaml sets it per level)
 
 
@@ -155,7 +138,6 @@ class Judgement:
     question: bool = False
     words_pending: bool = False  # UNFINISHED because the engine has not written the end of the speech yet
     confident: bool = False  # COMPLETE, a statement whose last words read clearly as a sentence's end
-    unsure: bool = False  # UNFINISHED because the engine is unsure of the last word (perhaps misheard)
 
 
 @dataclass(frozen=True)
@@ -279,14 +261,12 @@ def _after_leads(words: list[str]) -> list[str]:
 
 
 def judge_ending(judgement: Judgement, unwritten_s: float | None, streamed: bool, filled_pause: bool,
-                 settled_silence_s: float = 0.0, last_confidence: float | None = None) -> Judgement:
+                 settled_silence_s: float = 0.0) -> Judgement:
     """The words' judgement checked against the sound: a finished-looking answer is not finished when
     the speech ran `unwritten_s` past the last word written (more than the engine's lag: words to
     come), or ends on a held "uh"/"um" (`filled_pause`). `streamed`: the words are a live partial, settled
     for `settled_silence_s` of the silence after the speech: once that reaches STREAMED_SETTLED_S with no
-    new word, the engine has written all it will, and the words are taken as they are. `last_confidence`: the
-    engine's for the last word (Vosk's closed utterance); under UNSURE_CONFIDENCE the finished reading may
-    rest on a misheard word, and the turn waits as after an unfinished one."""
+    new word, the engine has written all it will, and the words are taken as they are."""
     if judgement.state != COMPLETE:
         return judgement
     if filled_pause:
@@ -297,9 +277,6 @@ def judge_ending(judgement: Judgement, unwritten_s: float | None, streamed: bool
             return replace(judgement, why=f"{judgement.why} (no new word in {settled_silence_s:.2f} s of silence)")
         return Judgement(UNFINISHED, f"the speech ran {unwritten_s:.2f} s past the last word written (more to come)",
                          judgement.question, words_pending=True)
-    if last_confidence is not None and last_confidence < UNSURE_CONFIDENCE:
-        return Judgement(UNFINISHED, f"the last word may be misheard (confidence {last_confidence:.2f})",
-                         judgement.question, unsure=True)
     return judgement
 
 

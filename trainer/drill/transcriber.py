@@ -2,8 +2,7 @@
 
 `feed()` never waits: the audio goes to a queue that a worker thread hands to the
 engine, so a slow engine never delays the end-of-turn decision. The words heard so far
-are read with `words()` (Vosk's live partial, or the utterance it closed in the pause with
-word times and confidences: `close_in_pause()`; with Whisper, a speculative pass over the
+are read with `words()` (Vosk's live partial; with Whisper, a speculative pass over the
 answer started in a pause, whose result is also the final one if the turn ends there),
 new partial texts arrive on `partials` for the live view, and `finish()` returns the
 final transcript, raising the engine's failure as a TrainerError naming it.
@@ -18,13 +17,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 
 from trainer.core.errors import TrainerError
-from trainer.core.transcript import Transcript, Word
+from trainer.core.transcript import Transcript
 from trainer.speech.asr import Engine
 from trainer.speech.wavs import ENGINE_RATE
 
 # Engines whose final result is a whole-answer pass (Whisper ~0.5 s; Vosk's is ready in ~30 ms).
 SPECULATIVE_ENGINES = ("whisper",)
-_CLOSE = object()  # queued after the samples fed so far: close the engine's utterance there
 
 
 class Transcriber:
@@ -44,15 +42,12 @@ class Transcriber:
         self.streams_words = not self.speculates  # Vosk's partial covers all audio fed; Whisper's lags behind it
         self._speculation_covers = 0
         self._engine = engine
-        self._closed: tuple[Transcript, int] | None = None  # the utterance closed in a pause, the samples it covers
-        self._closes = [0, 0]  # closes asked, closes done (under _caught_up)
         self._speculation: tuple[object, Future] | None = None
         self._speculator: ThreadPoolExecutor | None = None
         try:
             self._recognizer = engine.recognizer()
         except Exception as error:
             raise self._failure(error) from None
-        self.closes = callable(getattr(self._recognizer, "close_utterance", None))  # Vosk: close_in_pause() works
         self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
         self._queued = 0  # samples given to feed()
         self._processed = 0  # samples the recognizer has taken (under _caught_up)
@@ -70,42 +65,26 @@ class Transcriber:
         self._queued += len(samples)
         self._queue.put(samples)
 
-    def words(self) -> tuple[str, int, bool, int | None, Word | None] | None:
+    def words(self) -> tuple[str, int, bool, int | None] | None:
         """The words heard so far, how many samples (from the first fed) they cover, whether they are a
-        streaming partial (which may still change for the last samples), where they end (samples: a
-        pass's or closed utterance's last word end; a partial's text change) and the last word with its
-        confidence when the engine gave one; None before any.
+        streaming partial (which may still change for the last samples), and where they end (samples: a
+        pass's last word end; a partial's text change); None before any.
 
-        The streaming text; the utterance closed in this pause while no new word came since; or a finished
-        pass started in a pause if that covers more.
+        The streaming text, or a finished pass started in a pause if that covers more.
         """
-        heard, closed = self._heard, self._closed
-        if closed is not None and heard is not None and heard[2] <= closed[1]:
-            found, covers = closed
-            last = found.words[-1] if found.words else None
-            return found.text, covers, False, None if last is None else round(last.end * ENGINE_RATE), last
+        heard = self._heard
         future = self._speculation[1] if self._speculation is not None else None
         if future is not None and future.done() and future.exception() is None:
             if heard is None or self._speculation_covers > heard[1]:
                 found = future.result()
                 end = round(found.words[-1].end * ENGINE_RATE) if found.words else None
-                return found.text, self._speculation_covers, False, end, None
-        return None if heard is None else (heard[0], heard[1], self.streams_words, heard[2], None)
+                return found.text, self._speculation_covers, False, end
+        return None if heard is None else (heard[0], heard[1], self.streams_words, heard[2])
 
     def catch_up(self) -> None:
-        """Wait until the recognizer has taken every sample fed and closed every utterance asked (or failed);
-        for a virtual clock."""
+        """Wait until the recognizer has taken every sample fed (or failed); for a virtual clock."""
         with self._caught_up:
-            self._caught_up.wait_for(lambda: (self._processed >= self._queued and self._closes[1] >= self._closes[0])
-                                     or not self._thread.is_alive())
-
-    def close_in_pause(self) -> None:
-        """Close the engine's utterance after the samples fed so far (`closes` engines: Vosk), so that `words()`
-        gives the words with times and confidences; the rep's next words start a new utterance."""
-        if self.closes:
-            with self._caught_up:
-                self._closes[0] += 1
-            self._queue.put(_CLOSE)
+            self._caught_up.wait_for(lambda: self._processed >= self._queued or not self._thread.is_alive())
 
     def wait_speculation(self) -> None:
         """Wait for the pass started by `speculate()` to finish (for a virtual clock)."""
@@ -179,13 +158,13 @@ class Transcriber:
             done = False
             while not done:
                 batch = [self._queue.get()]
-                while batch[-1] is not None and batch[-1] is not _CLOSE:  # catch up in one feed when behind
+                while batch[-1] is not None:  # catch up in one feed when behind
                     try:
                         batch.append(self._queue.get_nowait())
                     except queue.Empty:
                         break
-                done, close = batch[-1] is None, batch[-1] is _CLOSE  # a close ends the batch: it comes in order
-                samples = [b for b in batch if b is not None and b is not _CLOSE]
+                done = batch[-1] is None
+                samples = [b for b in batch if b is not None]
                 # A streaming engine takes the chunks one by one even when behind, so the audio its text
                 # changed at (where its words end, for the end-of-turn model) is known to the chunk.
                 # Only the batch's last partial goes out: each one shown is also encoded for the moves, and
@@ -202,15 +181,8 @@ class Transcriber:
                         self._heard = (text, self._taken, changed)
                 if latest is not None:
                     self.partials.put(latest)
-                if close and not self._abandoned:
-                    closed = self._recognizer.close_utterance()
-                    self._closed = (closed, self._taken)
-                    if self._heard is None or closed.text != self._heard[0]:  # the final words revised the partial
-                        self._heard = (closed.text, self._taken, self._taken)
-                        self.partials.put(closed.text)
                 with self._caught_up:
                     self._processed += sum(len(b) for b in samples)
-                    self._closes[1] += close
                     self._caught_up.notify_all()
             if not self._abandoned:
                 self._result = self._recognizer.finish()

@@ -140,7 +140,6 @@ class RepTurn:
         self._wants_answer_now = threading.Event()
         self._repeat: Playback | None = None  # the replay of the line in progress, until it has played
         self._pauses_ahead: tuple[float, Future] | None = None  # filled pauses found in a silence that may end the turn
-        self._closed_in: float | None = None  # the silence (its start) the engine closed its utterance in
         self._pauses_finder: ThreadPoolExecutor | None = None
 
     def listen(self, opened: float, playback: Playback, rendered: RenderedLine, output: AudioOutput,
@@ -196,7 +195,6 @@ class RepTurn:
         self._speculate(chunk.end)
         self._find_pauses_ahead(chunk.end)
         self._give_words()
-        self._close_in_pause(chunk.end)
         ended = self._consume(self.endpointer.feed(chunk))
         self._report(chunk)
         return ended
@@ -285,13 +283,11 @@ class RepTurn:
         endpointer, transcriber = self.endpointer, self.transcriber
         silent_since = endpointer.silent_since
         if self.clock.virtual:
-            if not transcriber.speculates:
-                if silent_since is not None:  # in a pause, where decisions are made: the partial as it is now
-                    transcriber.catch_up()
-                return
             if not endpointer.wants_words:
                 return
-            if now - silent_since >= SPECULATE_AFTER_S and not transcriber.speculated(silent_since):
+            if not transcriber.speculates:
+                transcriber.catch_up()
+            elif now - silent_since >= SPECULATE_AFTER_S and not transcriber.speculated(silent_since):
                 transcriber.wait_speculation()
                 transcriber.speculate(np.concatenate(self._chunks), silent_since)
                 transcriber.wait_speculation()
@@ -324,26 +320,10 @@ class RepTurn:
         """Hand the endpointer the words heard so far, on its clock."""
         words = self.transcriber.words()
         if words is not None and self.audio_start is not None:
-            text, covered, streamed, end, last = words
+            text, covered, streamed, end = words
             settle = PARTIAL_SETTLE_S if streamed else 0.0
             self.endpointer.hear_words(text, self.audio_start + covered / ENGINE_RATE - settle,
-                                       None if end is None else self.audio_start + end / ENGINE_RATE, streamed,
-                                       None if last is None else last.confidence)
-
-    def _close_in_pause(self, now: float) -> None:
-        """`CLOSE_AFTER_S` into a silence after the answer began, have a streaming engine (Vosk) close its
-        utterance: its words then come with times and confidences for the end-of-turn model, sooner than its
-        live partial settles, and the final result after the end has only the silence since to decode. On a
-        virtual clock, wait for them."""
-        silent_since = self.endpointer.silent_since
-        if (not self.transcriber.closes or self._closed_in == silent_since
-                or not self.endpointer.wants_word_times(now)):
-            return
-        self._closed_in = silent_since
-        self.transcriber.close_in_pause()
-        if self.clock.virtual:
-            self.transcriber.catch_up()
-            self._give_words()
+                                       None if end is None else self.audio_start + end / ENGINE_RATE, streamed)
 
     def repeat_line(self) -> bool:
         """Play the line again once it has been heard (the rep's R; any thread); False before then."""

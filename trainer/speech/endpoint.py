@@ -19,10 +19,8 @@ uses for speech spans. It reports, as events returned by `feed()`:
     the words heard so far (`hear_words()`: Vosk's live partial, Whisper's pass at the
     start of the pause) and the pitch at the end of the speech (`trainer.speech.pitch`):
     ~0.25 s after a finished sentence, up to the level's patience (~3 s) after "and",
-    "the", "um" or "can I ask", after speech that ran on past the last word written, after
-    a last word the engine is unsure of (a streaming engine closes its utterance when
-    `wants_word_times()`: its words then carry times and confidences), or after a held
-    "uh" the sound shows (`trainer.speech.filled_pause`). With `endpoint_ms` set, the fixed rule instead: that
+    "the", "um" or "can I ask", after speech that ran on past the last word written, or
+    after a held "uh" the sound shows (`trainer.speech.filled_pause`). With `endpoint_ms` set, the fixed rule instead: that
     much silence, whatever was said (the first version's rule, kept for comparison);
   - `WINDOW`: the answer window ran out while the rep was answering;
   - `NO_ANSWER`: nothing said after the line ended, within the window (or within
@@ -86,11 +84,6 @@ MIN_RUN_FRAMES = round(vad.MIN_STRETCH_S / FRAME_S)
 WHY_WORDS = 5  # the last words heard, quoted in the reason a turn ended or is held
 PAUSE_NOTICE_S = 0.4  # a silence held open longer than this is reported as SpeechPaused
 SOON_S = 1.0  # a hold this short may end the turn soon (`may_end_soon`): the longest after finished words
-# Silence after words that read finished before a streaming engine is asked to close its utterance
-# (`wants_word_times`): its closed words carry times and confidences, which tell a misheard or unwritten
-# last word ('the reason most shops legion' for '... switch is'). Vosk closes one itself after 0.5 s
-# (its model.conf); the hold after a finished statement is 0.3-0.4 s, so the words must come sooner.
-CLOSE_AFTER_S = 0.2
 HISTORY_S = max(pitch.TAIL_S, filled_pause.MAX_S) + 0.5  # audio kept for the pitch and a filled pause at the end
 
 
@@ -187,8 +180,7 @@ class Endpointer:
         self._monologue_start: float | None = None
         self._monologue_reported = False
         self._words: tuple[str, float] | None = None  # the latest words heard, and the audio time they cover
-        self._words_end: tuple[float | None, bool, float | None] = (None, False, None)  # where the words
-        # written end, streamed?, the last word's confidence when the engine gave one
+        self._words_end: tuple[float | None, bool] = (None, False)  # where the words written end, streamed?
         self._history: list[np.ndarray] = []  # the latest audio (for the pitch), ending at _history_end
         self._history_end = 0.0
         self._contour: tuple[float, str] | None = None  # (speech end it was measured at, contour)
@@ -209,20 +201,18 @@ class Endpointer:
         """The answer is due at `at` (clock time), not at the line's end: a preparation time, or a repeat."""
         self.answer_due = at
 
-    def hear_words(self, text: str, through: float, words_end: float | None = None, streamed: bool = False,
-                   confidence: float | None = None) -> None:
+    def hear_words(self, text: str, through: float, words_end: float | None = None, streamed: bool = False) -> None:
         """The words of the answer so far, final for the audio up to `through` (clock time).
 
         A streaming engine's partial lags the audio it was fed: the caller gives the time
         its words have settled for (`trainer.drill.turn.PARTIAL_SETTLE_S`). `words_end`:
         where the words written end (clock time: a pass's last word end; for a `streamed`
         partial, the audio fed when its text last changed), to tell when the speech ran on
-        past them (`trainer.core.turn_end.judge_ending`). `confidence`: the engine's for the last word, when
-        it gave one (a closed Vosk utterance), to tell a last word that may be misheard.
+        past them (`trainer.core.turn_end.judge_ending`).
         """
         if self._words is None or through >= self._words[1]:
             self._words = (text, through)
-            self._words_end = (words_end, streamed, confidence)
+            self._words_end = (words_end, streamed)
 
     def finish_answer(self) -> None:
         """The rep says they are done: end the turn at the next `feed()` or `poll()` (safe from any thread)."""
@@ -319,15 +309,6 @@ class Endpointer:
         judgement = self._judgement(silent_since)
         return judgement.state == UNHEARD or judgement.words_pending
 
-    def wants_word_times(self, now: float) -> bool:
-        """True when the rep has been silent `CLOSE_AFTER_S` at `now` after answering: a streaming engine should
-        close its utterance, whose words come with times and confidences (`hear_words(confidence=)`), before
-        this silence may end the turn. Its live partial lags: a last word it shows ~1 s late ('... with' for
-        '... with you') held finished answers for the patience (bench/RESULTS.md, turn-taking)."""
-        silent_since = self.silent_since
-        return not (self.settings.endpoint_ms is not None or self.ended is not None or silent_since is None
-                    or now - silent_since < CLOSE_AFTER_S)
-
     @property
     def may_end_soon(self) -> bool:
         """True while the rep is silent after answering and this silence may end the turn within `SOON_S`
@@ -352,10 +333,10 @@ class Endpointer:
         """The words' judgement, when the words heard cover the speech up to `speech_end`."""
         if self._words is None or self._words[1] < speech_end + FRAME_S:
             return Judgement(UNHEARD)
-        words_end, streamed, confidence = self._words_end
+        words_end, streamed = self._words_end
         unwritten = None if words_end is None else speech_end - words_end
         return judge_ending(judge_words(self._words[0]), unwritten, streamed, self._ends_filled(speech_end),
-                            settled_silence_s=self._words[1] - speech_end, last_confidence=confidence)
+                            settled_silence_s=self._words[1] - speech_end)
 
     def _speech_until(self, speech_end: float) -> np.ndarray:
         """The audio kept, up to `speech_end`."""

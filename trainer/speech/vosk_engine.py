@@ -2,10 +2,9 @@
 
 Vosk is the engine of record (docs/design.md): it hears audio as it arrives, so the rep
 sees a live partial transcript, and its final result carries each word's start, end
-and confidence. Vosk cuts the stream into utterances on its own (its model.conf: after
-0.5-1.0 s of silence); each utterance's result is kept so nothing said before a pause is
-lost. `close_utterance()` cuts one in a silence sooner, for the end-of-turn model's word
-times and confidences. Endpointing is done by our VAD, not by Vosk (its own fires ~1 s late).
+and confidence. Vosk cuts the stream into utterances on its own; each utterance's
+result is kept so nothing said before a pause is lost. Endpointing is done by our
+VAD, not by Vosk (its own fires ~1 s late).
 """
 
 from __future__ import annotations
@@ -119,42 +118,18 @@ class VoskRecognizer:
             partial = ""
         else:
             partial = json.loads(self._kaldi.PartialResult()).get("partial", "")
-        text = self._text(partial)
+        text = " ".join(t for t in [*(r.get("text", "") for r in self._done), partial] if t)
         if text == self._partial:
             return None
         self._partial = text
         return text
-
-    def _text(self, partial: str) -> str:
-        return " ".join(t for t in [*(r.get("text", "") for r in self._done), partial] if t)
-
-    def close_utterance(self) -> Transcript:
-        """End the utterance at the audio fed so far, as Vosk does itself after 0.5-1.0 s of silence; the words
-        so far with times and confidences (what a rep's pause needs: the live partial has neither).
-
-        Feeding goes on into a new utterance (word times still from the first sample fed); `finish()` then
-        has only the audio fed since to decode, so the end of a turn that closed its last pause waits less.
-        """
-        self._done.append(json.loads(self._kaldi.FinalResult()))
-        self._partial = self._text("")  # the closed text is not a change for feed() to report
-        return self._transcript(self._done)
 
     def finish(self) -> Transcript:
         """Flush the stream; words with start/end (s from the answer's first sample) and confidence.
 
         Feeding again starts the next answer, timed from its own first sample.
         """
-        transcript = self._transcript([*self._done, json.loads(self._kaldi.FinalResult())])
-        self._earlier += self._fed
-        # FinalResult() after a feed that ended an utterance is empty and leaves Vosk's features
-        # running on (its Result() had not freed them); Vosk adds its clock in single precision
-        # (< 0.25 ms off after an hour of audio). Either way, a new Kaldi recognizer for the next
-        # answer, made when it starts (not here: a drill's end of turn waits on finish()).
-        self._renew = self._closed_by_vosk or self._earlier > RENEW_AFTER_S * SAMPLE_RATE
-        self._next_answer()
-        return transcript
-
-    def _transcript(self, results: list[dict]) -> Transcript:
+        results = [*self._done, json.loads(self._kaldi.FinalResult())]
         # Vosk's times count from the first sample this Kaldi recognizer heard; it adds the samples
         # of earlier answers as a float32 division (src/recognizer.cc), taken off the same way.
         earlier_s = float(np.float32(self._earlier) / np.float32(SAMPLE_RATE))
@@ -163,4 +138,11 @@ class VoskRecognizer:
             for result in results
             for w in result.get("result", [])
         ]
+        self._earlier += self._fed
+        # FinalResult() after a feed that ended an utterance is empty and leaves Vosk's features
+        # running on (its Result() had not freed them); Vosk adds its clock in single precision
+        # (< 0.25 ms off after an hour of audio). Either way, a new Kaldi recognizer for the next
+        # answer, made when it starts (not here: a drill's end of turn waits on finish()).
+        self._renew = self._closed_by_vosk or self._earlier > RENEW_AFTER_S * SAMPLE_RATE
+        self._next_answer()
         return Transcript(" ".join(w.text for w in words), words)
