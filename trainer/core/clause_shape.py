@@ -25,6 +25,9 @@ _SECOND_PERSON = frozenset({"you", "your", "you're", "yours", "you've", "you'd",
 NEGATION_REACH = 3  # words before a cue phrase in which a negation negates it: "I don't really hear you"
 _NEGATIONS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "neither", "nor"})
 # Questions that push rather than ask: "wouldn't you like ...", "don't you want ...", "isn't it time ...".
+# After a lead, an embedded question is asked: "I was wondering if you ...", "mind if I ask what you pay"
+# (without a lead, "what you pay is ..." is a statement: lexicons.yaml's question_openers exceptions)
+_EMBEDDED_OPENERS = frozenset({"if", "whether", "what", "how", "why", "when", "where", "who", "which"})
 _PITCH_QUESTION_OPENERS = frozenset({"wouldn't", "don't", "isn't", "aren't", "doesn't", "won't", "shouldn't",
                                      "couldn't", "can't", "haven't", "hasn't", "didn't", "have you considered"})
 WORD_LIST_MIN_TOKENS = 4  # shorter answers ("Fair enough.") are too short to judge
@@ -69,12 +72,19 @@ def is_word_list(words: Sequence[Word], library: MoveLibrary | None = None) -> b
     return grammar / len(toks) < WORD_LIST_MAX_GRAMMAR
 
 
-def genuine_question(words: Sequence[Word], clause: Clause, lexicon: Lexicon) -> bool:
-    """True for a clause shaped as a genuine question to the prospect (not a pushing one)."""
+def genuine_question(words: Sequence[Word], clause: Clause, lexicon: Lexicon,
+                     leads: Sequence[tuple[str, ...]] = ()) -> bool:
+    """True for a clause shaped as a genuine question to the prospect (not a pushing one). `leads`
+    (moves.yaml `question_leads`: "out of curiosity", "I was wondering") may come before its opener,
+    and then an embedded question ("if", "whether", a wh-word) is asked too: engines drop the "?" after them."""
     toks, _ = word_tokens([words[i] for i in clause.words])
     at = after_lead(toks, lexicon)
+    lead = max((len(m) for m in leads if tuple(toks[at : at + len(m)]) == m), default=0)
+    if lead:
+        at = after_lead(toks, lexicon, at + lead)
     opener = lexicon.starts_with("question_openers", toks, at)
-    asked = clause.text.rstrip().endswith("?") or opener is not None
+    embedded = bool(lead) and at < len(toks) and toks[at] in _EMBEDDED_OPENERS
+    asked = clause.text.rstrip().endswith("?") or opener is not None or embedded
     if not asked or len(toks) - at < 3:
         return False
     first_two = " ".join(toks[at : at + 3])

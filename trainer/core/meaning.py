@@ -137,7 +137,8 @@ class MoveRecogniser:
         `cues`: the cue matcher's result per move id, when the caller has it already."""
         vectors = self._window_vectors(windows)
         per_kind = self._library_table().top_k(vectors)  # kinds x windows
-        questions = np.array([genuine_question(words, w, self.lexicon) for w in windows], dtype=float)
+        questions = np.array([genuine_question(words, w, self.lexicon, self.library.question_leads) for w in windows],
+                             dtype=float)
         negated = np.array([has_negation(words, w) for w in windows], dtype=float)
         out = {}
         for move in node.rubric:

@@ -44,6 +44,7 @@ class MoveLibrary:
     clause_markers: tuple[tuple[str, ...], ...] = ()
     function_words: frozenset[str] = frozenset()  # what makes words a sentence (see is_word_list)
     backchannels: frozenset[str] = frozenset()  # "okay", "yeah": alone they make no move
+    question_leads: tuple[tuple[str, ...], ...] = ()  # "out of curiosity", "i was wondering": a question follows
 
     def kind_of(self, move_id: str) -> MoveKind | None:
         """The kind a pack's move id means (itself or an alias), None for a pack's own move."""
@@ -86,7 +87,8 @@ def load_move_library(path: Path = MOVES_FILE) -> MoveLibrary:
     markers = tuple(tuple(tokens(m)) for m in _texts(data.get("clause_markers", []), f"{path}: clause_markers"))
     function_words = frozenset(w.lower() for w in _texts(data.get("function_words", []), f"{path}: function_words"))
     backchannels = frozenset(w.lower() for w in _texts(data.get("backchannels", []), f"{path}: backchannels"))
-    return MoveLibrary(kinds, tuple(m for m in markers if m), function_words, backchannels)
+    leads = tuple(tuple(tokens(m)) for m in _texts(data.get("question_leads", []), f"{path}: question_leads"))
+    return MoveLibrary(kinds, tuple(m for m in markers if m), function_words, backchannels, tuple(m for m in leads if m))
 
 
 @lru_cache(maxsize=1)
