@@ -5,16 +5,16 @@ pack lines, with the VAD that measures the speech in it) and cached, and the pro
 resident memory. Then the first-line latency of a drill, each run a fresh process with an
 empty cache (as `trainer drill` is), from choosing the drill (the plan) to the first line
 handed to the output: espeak-ng (the natural voice made unimportable, as without the extra)
-and the natural voice with its process cold, each as `trainer drill` starts now (the first
-line rendered first, the speech engine loaded once it is rendered, while it plays:
-`LoadingEngine.load_after`) and as it started before (the line rendered ahead while the
-engine loaded, the drill started once the engine was loaded: 'engine first'); and the
-natural voice warm, as in the app (its process and the engine started after the window
-opened, the line rendered once the rep's choice is known). With answer files as the input
-(they start at once) and with a microphone and speakers on a private PulseAudio server
-(tests/pulse_rig.py; its input takes 1.2-1.9 s to deliver the first block). 'Engine ready' is
-when the engine had loaded, from the plan (now after the first line: the rep cannot answer
-before the line ends).
+and the natural voice with its process cold, each in two orders: 'engine first' (the line
+rendered while the speech engine loads, the drill started once it has loaded: `trainer drill`
+with espeak-ng, and with either voice before) and 'line first' (the line played as soon as it
+is rendered, the engine loaded once it is rendered, while it plays:
+`LoadingEngine.load_after`, `trainer drill` with the natural voice); and the natural voice
+warm, as in the app (its process and the engine started after the window opened, the line
+rendered once the rep's choice is known). With answer files as the input (they start at
+once) and with a microphone and speakers on a private PulseAudio server (tests/pulse_rig.py;
+its input takes 1.2-1.9 s to deliver the first block). 'Engine ready' is when the engine had
+loaded, from the plan.
 Runs are interleaved so that the machine's load falls on all of them alike; compare them
 within one run. Prints a table and writes it into bench/RESULTS.md (between the `voices` markers).
 
@@ -39,9 +39,10 @@ from results import machine, rss_mb, table, versions, write_section  # noqa: E40
 
 LINES = 20
 DRILL_RUNS = 5
-ENGINE_FIRST = "engine first (before)"
-KINDS = ("espeak-ng", f"espeak-ng, {ENGINE_FIRST}", "natural, cold", f"natural, cold, {ENGINE_FIRST}",
-         "natural, warm (the app)")
+ENGINE_FIRST = "engine first"
+LINE_FIRST = "line first"
+KINDS = (f"espeak-ng, {ENGINE_FIRST}", f"espeak-ng, {LINE_FIRST}", f"natural, cold, {ENGINE_FIRST}",
+         f"natural, cold, {LINE_FIRST}", "natural, warm (the app)")
 INPUTS = ("answer file", "microphone")
 
 
@@ -114,10 +115,10 @@ def child(kind: str, source: str, answer: str) -> None:
     plan = plan_drill(pack, 1, "no-budget-this-year", seed=1)
     ahead = render_before_start(plan)
     ahead[0].add_done_callback(lambda _: out.setdefault("ready_s", time.perf_counter() - planned))
-    if kind.endswith(ENGINE_FIRST):  # trainer drill before: the drill started once the engine was loaded
+    if kind.endswith(ENGINE_FIRST):  # the drill starts once the engine is loaded
         engine = load_engine("whisper", partials=False)
         out["engine_s"] = time.perf_counter() - planned
-    elif not kind.startswith("natural, warm"):  # trainer drill now
+    elif kind.endswith(LINE_FIRST):  # the engine loads once the line is rendered, while it plays
         engine = LoadingEngine("whisper", partials=False)
         engine.load_after(ahead)
     clock = AudioClock()
@@ -212,10 +213,11 @@ def main() -> int:
         "First line: a drill of Raj (price-and-budget, a male persona) with an empty cache, each run a fresh "
         "process, from choosing the drill (the plan) to the first line handed to the output, from an answer file "
         "or from a microphone (a private PulseAudio server's null sink: its input takes 1.2-1.9 s to start). "
-        "As trainer drill starts now: the first line rendered first, Whisper loaded once it is rendered, while it "
-        f"plays; '{ENGINE_FIRST}': as it started before, the line rendered while Whisper loaded and the drill "
-        "started once Whisper was loaded; 'warm (the app)': the voice's process and Whisper started before the "
-        "plan, as the app does after its window opens, and Start pressed at once. 'Line rendered': when the "
+        f"'{ENGINE_FIRST}': the line rendered while Whisper loads and the drill started once it has loaded "
+        f"(trainer drill with espeak-ng, and with either voice before); '{LINE_FIRST}': the line played as soon "
+        "as it is rendered, Whisper loaded once it is rendered, while it plays (trainer drill with the natural "
+        "voice); 'warm (the app)': the voice's process and Whisper started before the plan, as the app does after "
+        "its window opens, and Start pressed at once. 'Line rendered': when the "
         "first line was in the cache; 'engine ready': when Whisper had loaded (both from the plan).",
         "",
         *table(rows),
