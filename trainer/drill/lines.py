@@ -1,8 +1,8 @@
 """The prospect's lines of one drill, in each persona's voice, rendered ahead on a background thread.
 
 The first objection's lines are rendered before the drill starts (`render_before_start`: the
-app once the rep's choice is known, before Start; `trainer drill` while the speech engine
-loads), so the first line is in the cache when the drill begins: the natural voice takes
+app once the rep's choice is known, before Start; `trainer drill` as soon as the drill is
+planned, before or while the speech engine loads), so the first line is in the cache when the drill begins: the natural voice takes
 ~0.5 s a line on an idle machine, and 2-3 s while the drill's start loads the meaning model
 beside it (measured, docs/voices.md). While the rep answers, every line that answer can lead
 to (the node's follow-ups, then the next objection's opening) is rendered, so the next line
