@@ -21,7 +21,7 @@ from demo_drills import DemoDrill, populate  # noqa: E402
 
 from trainer.speech.whisper_engine import WhisperEngine  # noqa: E402
 from trainer.ui.app import dispose  # noqa: E402
-from trainer.ui.app_settings import AppSettings  # noqa: E402
+from trainer.ui.app_settings import ANSWER_FILES, AppSettings  # noqa: E402
 from trainer.ui.context import AppContext  # noqa: E402
 from trainer.ui.main_window import MainWindow  # noqa: E402
 from trainer.ui.style import apply_style  # noqa: E402
@@ -65,6 +65,22 @@ def make_window(qtbot, app):
     for window in windows:
         window.close()  # stops a drill, waits for background jobs, closes the store
         dispose(window)
+
+
+@pytest.fixture
+def drill_from_answers(make_window, qtbot):
+    """Open the window answering from a folder of answer files, wait for the speech engine the app preloads, and
+    show the Drill view on a pack, objection and level; returns (window, view)."""
+
+    def open_drill(folder: Path, pack_id: str, objection_id: str, level: int):
+        window = make_window(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(folder)))
+        qtbot.waitUntil(lambda: window.ctx.loaded_engine() is not None, timeout=30_000)
+        view = window.views["drill"]
+        with qtbot.waitSignal(view.loaded):
+            window.go("drill", {"pack_id": pack_id, "objection_id": objection_id, "level": level})
+        return window, view
+
+    return open_drill
 
 
 @contextmanager

@@ -43,16 +43,11 @@ class LoopWatch:
 
 
 @pytest.fixture
-def drill_window(make_window, qtbot, tmp_path):
+def drill_window(drill_from_answers, tmp_path):
     """The window on the Drill view, answering from a folder with one good spoken answer (0.6 s to start)."""
     folder = tmp_path / "answers"
     write_answers(folder, PACK, OBJECTION, ["good"])
-    window = make_window(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(folder)))
-    qtbot.waitUntil(lambda: window.ctx.loaded_engine() is not None, timeout=30_000)  # the app preloads it
-    view = window.views["drill"]
-    with qtbot.waitSignal(view.loaded):
-        window.go("drill", {"pack_id": PACK, "objection_id": OBJECTION, "level": 1})
-    return window, view
+    return drill_from_answers(folder, PACK, OBJECTION, 1)
 
 
 def test_a_drill_runs_in_the_window_and_its_score_card_shows_the_stored_numbers(drill_window, qtbot):

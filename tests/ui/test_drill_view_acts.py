@@ -10,22 +10,17 @@ from PySide6.QtCore import Qt
 from tts_speech import compose
 
 from trainer.core.temperaments import generic_lines
-from trainer.ui.app_settings import ANSWER_FILES, AppSettings
 
 pytestmark = pytest.mark.slow
 
 PACK, OBJECTION = "price-and-budget", "just-give-me-the-price"  # level 1: one answer
 
 
-def test_the_prospects_act_after_the_last_answer_is_shown_as_it_is_said(make_window, qtbot, tmp_path):
+def test_the_prospects_act_after_the_last_answer_is_shown_as_it_is_said(drill_from_answers, qtbot, tmp_path):
     folder = tmp_path / "answers"
     folder.mkdir()
     compose([0.6, "I understand. Can I ask what you had in mind for the budget?", 1.5], folder / "01.wav")
-    window = make_window(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(folder)))
-    qtbot.waitUntil(lambda: window.ctx.loaded_engine() is not None, timeout=30_000)
-    view = window.views["drill"]
-    with qtbot.waitSignal(view.loaded):
-        window.go("drill", {"pack_id": PACK, "objection_id": OBJECTION, "level": 1})
+    window, view = drill_from_answers(folder, PACK, OBJECTION, 1)
     shown = []  # the stage's line as each act is announced (this slot runs after the view's own)
     view.bridge.prospect_act_will_play.connect(lambda event: shown.append((event, view.stage_card.line.text())))
     qtbot.mouseClick(view.setup.start_button, Qt.MouseButton.LeftButton)

@@ -8,7 +8,6 @@ import pytest
 from PySide6.QtCore import Qt
 from tts_speech import compose
 
-from trainer.ui.app_settings import ANSWER_FILES, AppSettings
 from trainer.ui.widgets.drill_stage import STAGES
 
 pytestmark = pytest.mark.slow
@@ -16,15 +15,11 @@ pytestmark = pytest.mark.slow
 PACK, OBJECTION = "price-and-budget", "just-give-me-the-price"  # level 1: one answer
 
 
-def test_a_pause_after_and_shows_still_listening_not_scoring(make_window, qtbot, tmp_path):
+def test_a_pause_after_and_shows_still_listening_not_scoring(drill_from_answers, qtbot, tmp_path):
     folder = tmp_path / "answers"
     folder.mkdir()
     compose([0.6, "I hear you, and", 2.5, "can I ask what you had in mind?", 1.5], folder / "01.wav")
-    window = make_window(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(folder)))
-    qtbot.waitUntil(lambda: window.ctx.loaded_engine() is not None, timeout=30_000)
-    view = window.views["drill"]
-    with qtbot.waitSignal(view.loaded):
-        window.go("drill", {"pack_id": PACK, "objection_id": OBJECTION, "level": 1})
+    window, view = drill_from_answers(folder, PACK, OBJECTION, 1)
     stages, pills = [], []
     view.stage_changed.connect(stages.append)
     view.stage_changed.connect(lambda stage: pills.append(view.stage_card.state.text()))
@@ -44,16 +39,14 @@ def test_a_pause_after_and_shows_still_listening_not_scoring(make_window, qtbot,
     assert "in mind" in turn.transcript.lower()
 
 
-def test_going_on_after_the_end_was_decided_stops_the_prospect_and_scores_one_answer(make_window, qtbot, tmp_path):
+def test_going_on_after_the_end_was_decided_stops_the_prospect_and_scores_one_answer(
+    drill_from_answers, qtbot, tmp_path
+):
     folder = tmp_path / "answers"
     folder.mkdir()
     compose([0.6, "I understand, it's a real number for three shops. Can I ask what you had in mind?", 1.0,
              "Most bakeries find it pays for itself in overtime within two months.", 1.5], folder / "01.wav")
-    window = make_window(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(folder)))
-    qtbot.waitUntil(lambda: window.ctx.loaded_engine() is not None, timeout=30_000)
-    view = window.views["drill"]
-    with qtbot.waitSignal(view.loaded):
-        window.go("drill", {"pack_id": PACK, "objection_id": "more-than-expected", "level": 4})  # follow-ups
+    window, view = drill_from_answers(folder, PACK, "more-than-expected", 4)  # follow-ups
     stages, resumed = [], []
     view.stage_changed.connect(stages.append)
     view.bridge.answer_did_resume.connect(resumed.append)

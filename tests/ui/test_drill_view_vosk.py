@@ -13,7 +13,6 @@ from rapidfuzz.distance import Levenshtein
 
 from trainer.speech.vosk_engine import VoskEngine
 from trainer.store.db import Store
-from trainer.ui.app_settings import ANSWER_FILES, AppSettings
 
 pytestmark = pytest.mark.slow
 
@@ -21,17 +20,13 @@ PACK, OBJECTION = "price-and-budget", "just-give-me-the-price"  # level 1: one a
 
 
 def test_the_drill_view_shows_vosk_partials_while_the_answer_is_spoken(
-    english_vosk_installed, make_window, qtbot, tmp_path
+    english_vosk_installed, drill_from_answers, qtbot, tmp_path
 ):
     folder = tmp_path / "answers"
     write_answers(folder, PACK, OBJECTION, ["good"])
-    window = make_window(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(folder)))
-    qtbot.waitUntil(lambda: window.ctx.loaded_engine() is not None, timeout=30_000)  # the app preloads it
-    engine = window.ctx.loaded_engine()
+    window, view = drill_from_answers(folder, PACK, OBJECTION, 1)
+    engine = window.ctx.loaded_engine()  # the one the app preloaded
     assert isinstance(engine, VoskEngine) and engine.model_path == english_vosk_installed
-    view = window.views["drill"]
-    with qtbot.waitSignal(view.loaded):
-        window.go("drill", {"pack_id": PACK, "objection_id": OBJECTION, "level": 1})
     shown = []  # (the view's stage, the label's text) each time the words heard so far change
     view.bridge.partial_transcript.connect(lambda event: shown.append((view.stage, view.stage_card.partial.text())))
 
