@@ -12,8 +12,8 @@ from fault_drills import ASKS, LONG_ANSWER, answers, assert_kept_and_consistent,
 
 from trainer.drill.answer_source import AnswerFiles
 from trainer.cli import main
+from trainer.commands import drill as drill_command
 from trainer.drill.events import RepTurnStarted
-from trainer.speech import engine_loading
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_out import FileOutput
 from trainer.store.db import Store
@@ -95,7 +95,7 @@ def test_the_cli_prints_one_line_and_exits_1(tmp_path, capsys, monkeypatch, whis
     folder = tmp_path / "answers"
     answers(folder, ASKS, LONG_ANSWER)
     failing = FailingEngine(whisper, turn=1)
-    monkeypatch.setattr(engine_loading, "load_engine", lambda *args, **kwargs: failing)  # loaded as the CLI loads
+    monkeypatch.setattr(drill_command, "load_engine", lambda *args, **kwargs: failing)
     code = main(["drill", "--pack", "price-and-budget", "--objection", "more-than-expected", "--level", "4",
                  "--engine", "whisper", "--answers", str(folder), "--fast"])
     err = capsys.readouterr().err.splitlines()

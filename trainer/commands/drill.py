@@ -53,13 +53,14 @@ from trainer.drill.events import (
     TurnScored,
 )
 from trainer.speech import natural_voice
+from trainer.speech.asr import Engine
 from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import MicrophoneInput
 from trainer.speech.audio_out import FileOutput, SoundDeviceOutput
 from trainer.speech.echo import EchoCancellation
 from trainer.speech.endpoint import FIXED_RULE_MS, SILENCE
 from trainer.speech.engine_loading import LoadingEngine
-from trainer.speech.engines import ENGINE_NAMES
+from trainer.speech.engines import ENGINE_NAMES, load_engine
 from trainer.speech.played_audio import PlayedAudio
 from trainer.store.db import Store
 from trainer.store.progress import current_level
@@ -130,8 +131,6 @@ def run(args: argparse.Namespace) -> int:
         stack.callback(audio_in.close)
         store = stack.enter_context(Store())
         plan = _plan(args, pack, store)
-        engine = LoadingEngine(args.engine, args.model, partials=False)  # chosen now, loaded below
-        stack.callback(engine.cancel)  # a drill over before its first line was rendered loads no engine
         ahead = render_before_start(plan)
         recovered = store.startup().recovered
         if recovered:
@@ -141,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
         stack.callback(audio_out.close)
         personas = {objection.persona for objection in plan.objections}  # the natural voice, if a later one speaks
         natural_voice.warm_up_in_background(p.voice for p in plan.pack.personas.values() if p.id in personas)
-        _load_engine(engine, plan, ahead)
+        engine = _engine(args, plan, ahead, stack)
         printer = _Printer(args, plan, played_to, engine.name)
         runner = DrillRunner(plan, store=store, engine=engine, audio_in=audio_in, audio_out=audio_out,
                              clock=clock, on_event=printer, mode=_mode(args), suds_before=args.suds, echo=echo,
@@ -181,8 +180,8 @@ def _plan(args: argparse.Namespace, pack, store: Store) -> DrillPlan:
     return plan_drill(pack, level, None, seed, args.endpoint_ms, cards=cards, now=store.clock())
 
 
-def _load_engine(engine: LoadingEngine, plan: DrillPlan, ahead) -> None:
-    """Load the speech engine in the order that starts the drill soonest without a wait after its first answer.
+def _engine(args: argparse.Namespace, plan: DrillPlan, ahead, stack: ExitStack) -> Engine:
+    """The speech engine, loaded in the order that starts the drill soonest without a wait after its first answer.
 
     The natural voice's first line plays as soon as it is rendered, and the engine loads once it is rendered,
     while it plays (the rep cannot answer before it ends): beside the voice's cold start the engine's load held
@@ -190,10 +189,12 @@ def _load_engine(engine: LoadingEngine, plan: DrillPlan, ahead) -> None:
     engine has loaded, as before: loading it while the line played saved ~2.9 s before the line but kept a quick
     first answer waiting 3.5-10.8 s for its follow-up at load 8-12 (docs/voices.md).
     """
-    if natural_voice.speaks_for(line_voice(plan, plan.objections[0])):
-        engine.load_after(ahead)
-    else:
-        engine.loaded()
+    if not natural_voice.speaks_for(line_voice(plan, plan.objections[0])):
+        return load_engine(args.engine, args.model, partials=False)
+    engine = LoadingEngine(args.engine, args.model, partials=False)
+    stack.callback(engine.cancel)  # a drill over before its first line was rendered loads no engine
+    engine.load_after(ahead)
+    return engine
 
 
 def _check_flags(args: argparse.Namespace) -> None:

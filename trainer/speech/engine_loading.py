@@ -6,8 +6,8 @@ that line plays. Loaded beside the natural voice's first render, it took the CPU
 voice's process needed to start and render: the line came 3.8 s after it was asked for,
 and the whole start was later than with espeak-ng (docs/voices.md). So with the natural
 voice the engine starts loading once the first line is rendered (`load_after`), and loads
-while it plays; with espeak-ng, whose line is ready in ~0.3 s, `trainer drill` waits for
-`loaded()` before the drill starts, so a quick first answer never waits for the load.
+while it plays; with espeak-ng, whose line is ready in ~0.3 s, `trainer drill` loads the
+engine before the drill starts, as before, so a quick first answer never waits for the load.
 
 The engine's name is known at once (`engine_name`: chosen, not loaded), for the drill's
 start and its stored row. A recognizer waits for the load where it is first fed, on the
