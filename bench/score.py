@@ -231,7 +231,7 @@ def main() -> int:
             "(the small model composes HCLr.fst with Gr.fst as it decodes), which a fresh recognizer per file "
             "(the rows marked before) composes again. The composed part adds ~125 MB of RSS, reached within ~50 "
             "files and flat after (415-418 MB from 50 to 150 files, the 50 answers three times, in a scratch run). Vosk is not the same to the "
-            "word run to run even with a fresh recognizer per file (the last row; 1 word in 3 runs of one answer "
+            "word run to run even with a fresh recognizer per file (the run-twice row; 1 word in 3 runs of one answer "
             "in tests/speech/test_recognizer_reuse.py's speech), so the two ways are compared against that.",
             f"Load average after the run: {load_after} (other work on the machine slows the 2-process rows most).",
             "",
