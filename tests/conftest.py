@@ -64,6 +64,14 @@ def english_vosk_model():
 
 
 @pytest.fixture(scope="session")
+def english_vosk_engine(english_vosk_model):
+    """The small English Vosk model, loaded once for the run (~0.8 s)."""
+    from trainer.speech.vosk_engine import VoskEngine
+
+    return VoskEngine(english_vosk_model)
+
+
+@pytest.fixture(scope="session")
 def english_vosk_aar():
     """Maven Central's `com.alphacephei:vosk-model-en:0.3.45` archive, which carries that model."""
     from english_vosk import aar_path

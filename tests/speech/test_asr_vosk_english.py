@@ -40,12 +40,6 @@ def wer(reference: str, heard: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def vosk(english_vosk_model):
-    """The small English model, loaded once (~0.8 s)."""
-    return VoskEngine(english_vosk_model)
-
-
-@pytest.fixture(scope="module")
 def sentences(tmp_path_factory):
     """The twelve sales sentences with PAUSE_S between them."""
     folder = tmp_path_factory.mktemp("vosk-en")
@@ -58,10 +52,11 @@ def sentences(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def streamed(vosk, sentences):
+def streamed(english_vosk_engine, sentences):
     """The sentences streamed in 0.25 s chunks: (partials as (seconds fed, text), final transcript)."""
     partials = []
-    transcript = engines.transcribe_file(vosk, sentences.path, 0.25, lambda fed, text: partials.append((fed, text)))
+    transcript = engines.transcribe_file(english_vosk_engine, sentences.path, 0.25,
+                                         lambda fed, text: partials.append((fed, text)))
     return partials, transcript
 
 
@@ -89,12 +84,12 @@ def test_each_sentence_is_heard_where_it_was_spoken(streamed, sentences):
     assert all(0.0 <= word.confidence <= 1.0 for word in transcript.words)
 
 
-def test_single_word_times_match_their_known_boundaries(vosk, tmp_path):
+def test_single_word_times_match_their_known_boundaries(english_vosk_engine, tmp_path):
     parts: list[float | str] = [0.5]
     for word in WORDS:
         parts += [word, 0.4]
     speech = compose(parts, tmp_path / "words.wav")
-    transcript = engines.transcribe_file(vosk, speech.path)
+    transcript = engines.transcribe_file(english_vosk_engine, speech.path)
     right = 0
     for span, expected in zip(speech.spans, WORDS):
         heard = _words_in(span, transcript.words, margin=0.1)
@@ -122,19 +117,19 @@ def test_vosk_english_is_the_default_engine_once_installed(english_vosk_installe
 
 
 
-def test_numbers_come_as_words_that_match_cues_written_in_digits(vosk, tmp_path):
+def test_numbers_come_as_words_that_match_cues_written_in_digits(english_vosk_engine, tmp_path):
     speech = compose([0.5, "Could we find 15 minutes on Thursday?", 0.5], tmp_path / "number.wav")
-    heard = tokens(engines.transcribe_file(vosk, speech.path).text)
+    heard = tokens(engines.transcribe_file(english_vosk_engine, speech.path).text)
     cue = tokens("15 minutes")  # a cue or lexicon entry written with digits is spelled out the same way
     assert cue == ["fifteen", "minutes"]
     assert any(heard[i : i + len(cue)] == cue for i in range(len(heard))), heard
 
 
-def test_a_question_after_a_statement_is_counted_in_vosk_words(vosk, tmp_path):
+def test_a_question_after_a_statement_is_counted_in_vosk_words(english_vosk_engine, tmp_path):
     # Vosk writes no "?": the question is the clause that opens like one after a pause (metrics.QUESTION_PAUSE_S);
     # between espeak-ng's sentences Vosk's word times leave 0.24-0.27 s (measured)
     speech = compose([0.5, "I understand, it's a real number for three shops. Can I ask what you had in mind?", 0.5],
                      tmp_path / "asks.wav")
-    words = engines.transcribe_file(vosk, speech.path).words
+    words = engines.transcribe_file(english_vosk_engine, speech.path).words
     spans = vad.speech_spans(speech.samples)
     assert len(question_clauses(words, spans, default_lexicon())) == 1

@@ -22,15 +22,9 @@ from tts_speech import RATE, SALES_SENTENCES, compose
 
 from trainer.speech import engines
 from trainer.speech.hearing import hear
-from trainer.speech.vosk_engine import VoskEngine
 
 WORDS_DIFFERING = 2
 TIME_TOLERANCE_S = 0.03
-
-
-@pytest.fixture(scope="module")
-def vosk(english_vosk_model):
-    return VoskEngine(english_vosk_model)
 
 
 @pytest.fixture(scope="module")
@@ -54,16 +48,17 @@ def assert_heard_alike(reused, fresh):
             assert a.end == pytest.approx(b.end, abs=TIME_TOLERANCE_S), (a, b)
 
 
-def test_one_vosk_recognizer_hears_each_answer_as_a_fresh_one(vosk, answers):
-    recognizer = vosk.recognizer()
-    reused = [engines.transcribe(vosk, samples, recognizer=recognizer) for samples in answers]
+def test_one_vosk_recognizer_hears_each_answer_as_a_fresh_one(english_vosk_engine, answers):
+    recognizer = english_vosk_engine.recognizer()
+    reused = [engines.transcribe(english_vosk_engine, samples, recognizer=recognizer) for samples in answers]
     for mine, samples in zip(reused, answers):
-        assert_heard_alike(mine, engines.transcribe(vosk, samples))
+        assert_heard_alike(mine, engines.transcribe(english_vosk_engine, samples))
     # Word times are from each answer's own first sample (0.5 s of silence), not the first answer's.
     assert all(0.3 <= t.words[0].start <= 0.8 for t in reused), [t.words[0] for t in reused]
 
 
-def test_after_an_answer_whose_last_feed_vosk_closed_the_next_is_heard_afresh(vosk, english_vosk_model, answers):
+def test_after_an_answer_whose_last_feed_vosk_closed_the_next_is_heard_afresh(english_vosk_engine, english_vosk_model,
+                                                                              answers):
     # The first answer is fed at once with 2 s of silence after it, so Vosk closes the utterance
     # itself in that feed (AcceptWaveform is true); FinalResult() is then empty and Vosk would carry
     # the features on into the next answer, so the recognizer starts a new Kaldi one. (What carrying
@@ -73,12 +68,12 @@ def test_after_an_answer_whose_last_feed_vosk_closed_the_next_is_heard_afresh(vo
     import vosk as vosk_module
 
     assert vosk_module.KaldiRecognizer(vosk_module.Model(str(english_vosk_model)), RATE).AcceptWaveform(closing.tobytes())
-    recognizer = vosk.recognizer()
+    recognizer = english_vosk_engine.recognizer()
     recognizer.feed(closing)
     first = recognizer.finish()
     assert first.words and first.words[-1].end < len(answers[0]) / RATE
-    second = engines.transcribe(vosk, answers[2], recognizer=recognizer)
-    assert_heard_alike(second, engines.transcribe(vosk, answers[2]))
+    second = engines.transcribe(english_vosk_engine, answers[2], recognizer=recognizer)
+    assert_heard_alike(second, engines.transcribe(english_vosk_engine, answers[2]))
 
 
 def test_a_whisper_recognizer_starts_again_after_finish(whisper, answers):
