@@ -348,10 +348,10 @@ def main() -> int:
 
         rows += fillers_only(folder)
         answers = make_answers(folder, BATCH_ANSWERS)
-        rows += measure("Whisper tiny.en batch score", ("whisper", None), answers, 2)[1:]
-        if english_vosk_model is not None:
-            rows += measure(f"Vosk {english_vosk_model.name} batch score", ("vosk", str(english_vosk_model)),
-                            answers, 2)[1:]
+        rows += measure("Whisper tiny.en batch score", ("whisper", None, True), answers, 2)[0][1:]
+        if english_vosk_model is not None:  # one recognizer per process, as trainer score hears several files
+            rows += measure(f"Vosk {english_vosk_model.name} batch score", ("vosk", str(english_vosk_model), True),
+                            answers, 2)[0][1:]
 
     lines = table(rows)
     load_after = ", ".join(f"{x:.1f}" for x in os.getloadavg())
