@@ -3,7 +3,10 @@
 Typed: the answers as written. Spoken: the same answers said by espeak-ng (the project's
 TTS) and heard by each engine as `trainer score` hears a recording (text, words with
 times, speech spans), stored beside the set as `<set>.<engine>.yaml` (`--transcribe`
-makes them; they are committed, so a run needs no engine). They are judged from the
+makes them; they are committed, so a run needs no engine); said by the natural voice
+instead (`--voice piper`: Piper's en_US joe, one US male voice, docs/voices.md), they are
+`<set>.piper-<engine>.yaml`, so the voice's share of the spoken loss can be told from the
+judge's (each engine's word error rate on both voices is reported too). They are judged from the
 timed words and spans, as in a drill, and again from the same words without times (how
 they were judged before the times were stored). Both sets are measured: the calibration
 set chose the thresholds (scripts/calibrate-moves), the held-out set never touched them,
@@ -48,12 +51,22 @@ TARGETS = {"typed": (0.90, 0.05), "spoken": (0.85, 0.07)}  # recall at least, fa
 # a hold). espeak-ng's take starts at its first sound, and without silence before it Vosk small English heard the
 # first word of 6 in 30 held-out answers, with 0.5 s 18 in 30 (tokens heard in order 0.665 -> 0.684), 2026-12-06.
 SILENCE_S = 0.5
+# The voices the answers are spoken in (`--voice`): the TTS voice and the spoken sets' file prefix. Both speak at
+# the rate packs write as normal (170: espeak-ng ~188 wpm; the natural voice's speed 170/178, ~189 wpm).
+VOICES = {"espeak-ng": ("en-us", ""), "piper": ("joe", "piper-")}
+VOICE_NAMES = {"espeak-ng": "espeak-ng (en-us)", "piper": "the natural voice (Piper, en_US joe medium: one US male voice)"}
+# Piper took 6.7 s for a 16 s answer with its model load (load 3, 2 cores): the lines' 10 s limit is for short lines
+RENDER_TIMEOUT_S = 120.0
 
 
-def transcribe_sets(names: tuple[str, ...] = SETS, engine_names: tuple[str, ...] = ENGINES) -> None:
-    """Speak every answer of the sets with espeak-ng and store what each engine heard, as `trainer score` hears a
-    recording (`trainer.speech.hearing.hear`): the text, the words with their times and the speech spans, so the
-    recogniser can cut clauses at pauses as it does in a drill."""
+def transcribe_sets(names: tuple[str, ...] = SETS, engine_names: tuple[str, ...] = ENGINES,
+                    voice: str = "espeak-ng") -> None:
+    """Speak every answer of the sets in `voice` (a key of VOICES) and store what each engine heard, as `trainer
+    score` hears a recording (`trainer.speech.hearing.hear`): the text, the words with their times and the speech
+    spans, so the recogniser can cut clauses at pauses as it does in a drill.
+
+    Piper's takes of a line differ from render to render (its model draws noise); each take is kept in the TTS cache,
+    so engines run one after the other with the same cache folder (TRAINER_CACHE) hear the same takes."""
     import english_vosk
     import numpy as np
     from tts_speech import spoken
@@ -69,24 +82,28 @@ def transcribe_sets(names: tuple[str, ...] = SETS, engine_names: tuple[str, ...]
             engines["vosk"] = load_engine("vosk", english_vosk.model_path(), partials=False)
         else:
             print("no English Vosk model: run `make test` once (it fetches it); Vosk transcripts skipped")
+    tts_voice, prefix = VOICES[voice]
     for name in names:
         items = load_set(name)
         for engine_name, engine in engines.items():
             heard = []
             silence = np.zeros(int(SILENCE_S * 16_000), dtype=np.int16)
             for n, item in enumerate(items, 1):
-                heard.append(hear(engine, np.concatenate([silence, spoken(item.answer), silence])))
-                print(f"{name} {engine_name}: {n}/{len(items)}", flush=True)
-            path = OWN_WORDS / f"{name}.{engine_name}.yaml"
-            path.write_text(heard_yaml(name, engine_name, heard), encoding="utf-8")
+                said = spoken(item.answer, tts_voice, timeout_s=RENDER_TIMEOUT_S)
+                heard.append(hear(engine, np.concatenate([silence, said, silence])))
+                print(f"{name} {voice} {engine_name}: {n}/{len(items)}", flush=True)
+            path = OWN_WORDS / f"{name}.{prefix}{engine_name}.yaml"
+            path.write_text(heard_yaml(name, engine_name, heard, voice), encoding="utf-8")
+            print(f"written {path.relative_to(ROOT)}", flush=True)
 
 
-def heard_yaml(name: str, engine_name: str, heard: list) -> str:
+def heard_yaml(name: str, engine_name: str, heard: list, voice: str = "espeak-ng") -> str:
     """The spoken set's file: per answer in order, the text, then its words as [word, start, end] and the
     speech spans as [start, end] (seconds from the start of the audio, to 10 ms), one line each (JSON is YAML)."""
-    lines = [f"# {name}.yaml spoken by espeak-ng (en-us) with {SILENCE_S} s of silence before and after, and heard by "
-             f"{engine_name} as `trainer score` hears a recording: per answer in order, the text, the words "
-             "[word, start, end] and the speech spans [start, end] in seconds; made by bench/own_words.py --transcribe"]
+    made_by = "bench/own_words.py --transcribe" + ("" if voice == "espeak-ng" else f" --voice {voice}")
+    lines = [f"# {name}.yaml spoken by {VOICE_NAMES[voice]} with {SILENCE_S} s of silence before and after, and heard "
+             f"by {engine_name} as `trainer score` hears a recording: per answer in order, the text, the words "
+             f"[word, start, end] and the speech spans [start, end] in seconds; made by {made_by}"]
     for answer in heard:
         words = [[w.text.strip(), round(w.start, 2), round(w.end, 2)] for w in answer.transcript.words]
         spans = [[round(s.start, 2), round(s.end, 2)] for s in answer.spans]
@@ -178,11 +195,12 @@ def main() -> int:
     parser.add_argument("--transcribe", action="store_true", help="speak and transcribe the sets first")
     parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS), help="which sets to transcribe")
     parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES), help="which engines transcribe")
+    parser.add_argument("--voice", choices=VOICES, default="espeak-ng", help="which voice speaks the sets to transcribe")
     parser.add_argument("--losses", action="store_true", help="also print every spoken move lost, with its words")
     parser.add_argument("--transcribe-only", action="store_true", help="transcribe, then stop (no measuring)")
     args = parser.parse_args()
     if args.transcribe or args.transcribe_only:
-        transcribe_sets(tuple(args.sets), tuple(args.engines))
+        transcribe_sets(tuple(args.sets), tuple(args.engines), args.voice)
     if args.transcribe_only:
         return 0
     about = machine()
