@@ -11,7 +11,9 @@ gathers during the rep's silence:
   pause), judged by `judge_words()`: UNFINISHED when they end on a conjunction,
   preposition, article, auxiliary, subject pronoun, filler or an opening such as
   "can I ask" (`trainer/data/turn_end.yaml` and the fillers of the lexicons), when they
-  are lead-ins alone ("well", "so um"), when the answer so far is a lone "If ..." clause
+  are lead-ins alone ("well", "so um"), when they are prefaces alone ("i hear you", "that's
+  fair", "good question": the point acknowledged, not yet answered; the engine often never
+  writes the "and" or "but" before the pause after one), when the answer so far is a lone "If ..." clause
   (by its commas where the engine punctuates; without punctuation, an answer opening
   with the clause and no second subject to start the main clause); COMPLETE otherwise,
   and `confident` when a statement's last words read clearly as a sentence's end (the
@@ -59,6 +61,8 @@ CATEGORIES = ("conjunctions", "prepositions", "articles", "auxiliaries", "unfini
 OPENERS = "clause_openers"  # not trailing words: what makes a sentence a clause waiting for its main clause
 WHOLE = "whole_answers"  # lead-ins ("okay") that are a whole answer on their own
 SUBJECTS = "subjects"  # pronouns that start a clause: a main clause after an opening "if ..." clause
+PREFACES = "prefaces"  # acknowledgements that lead into an answer ("i hear you"): alone, not yet an answer
+EXTRAS = "preface_extras"  # skipped around a preface: "yeah, that's a really fair question"
 _NAMES = {"conjunctions": "a conjunction", "prepositions": "a preposition", "articles": "an article",
           "auxiliaries": "a verb or pronoun waiting for more", "unfinished": "an opening", "fillers": "a filler"}
 
@@ -148,6 +152,8 @@ class TrailingWords:
     openers: tuple[tuple[str, ...], ...] = ()
     whole: tuple[tuple[str, ...], ...] = ()
     subjects: frozenset[str] = frozenset()
+    prefaces: tuple[tuple[str, ...], ...] = ()
+    extras: frozenset[str] = frozenset()
 
     def trailing(self, words: list[str]) -> tuple[str, str] | None:
         """(category, phrase) of the longest listed phrase that `words` end with, else None."""
@@ -163,18 +169,21 @@ class TrailingWords:
 def load_trailing_words(path: Path = TURN_END_FILE) -> TrailingWords:
     """The word lists in `path` plus the default lexicon's fillers; TrainerError naming the file and the fix."""
     data = read_data_yaml(path, "end-of-turn word lists")
-    if not isinstance(data, dict) or sorted(data) != sorted((*CATEGORIES, OPENERS, WHOLE, SUBJECTS)):
-        raise TrainerError(f"{path}: expected the lists {', '.join((*CATEGORIES, OPENERS, WHOLE, SUBJECTS))}")
+    names = (*CATEGORIES, OPENERS, WHOLE, SUBJECTS, PREFACES, EXTRAS)
+    if not isinstance(data, dict) or sorted(data) != sorted(names):
+        raise TrainerError(f"{path}: expected the lists {', '.join(names)}")
     lists: dict[str, tuple[tuple[str, ...], ...]] = {}
-    for category in (*CATEGORIES, OPENERS, WHOLE, SUBJECTS):
+    for category in names:
         entries = data[category]
         if not isinstance(entries, list) or not all(isinstance(e, str) and tokens(e) for e in entries):
             raise TrainerError(f"{path}: `{category}` must be a list of words or phrases")
         lists[category] = tuple(tuple(tokens(e)) for e in entries)
     lists["fillers"] = default_lexicon().phrases("fillers")
     openers, whole, subjects = lists.pop(OPENERS), lists.pop(WHOLE), lists.pop(SUBJECTS)
+    prefaces, extras = lists.pop(PREFACES), lists.pop(EXTRAS)
     return TrailingWords(lists, tuple(sorted(openers, key=len, reverse=True)), whole,
-                         frozenset(" ".join(s) for s in subjects))
+                         frozenset(" ".join(s) for s in subjects), tuple(sorted(prefaces, key=len, reverse=True)),
+                         frozenset(" ".join(i) for i in extras))
 
 
 @lru_cache(maxsize=1)
@@ -203,6 +212,8 @@ def judge_words(text: str | None) -> Judgement:
                          question)
     if not _after_leads(words) and tuple(words) not in trailing_words().whole:
         return Judgement(UNFINISHED, f"only a lead-in so far ('{' '.join(words)}')", question)
+    if not question and _only_prefaces(words):
+        return Judgement(UNFINISHED, f"only a preface so far ('{' '.join(words)}'): not yet an answer")
     opener = _lone_clause_opener(text)
     if opener is not None:
         return Judgement(UNFINISHED, f"a clause opening with '{opener}' waits for its main clause", question)
@@ -253,6 +264,20 @@ def _unpunctuated_lone_clause(words: list[str]) -> str | None:
         if tuple(words[:n]) == opener and len(words) > n and not any(w in lists.subjects for w in words[n + 1:]):
             return " ".join(opener)
     return None
+
+
+def _only_prefaces(words: list[str]) -> bool:
+    """True when `words` are prefaces alone ("okay, yeah, i hear you, that's a really fair question"), with lead-ins,
+    fillers and the lists' extras around them: the rep has acknowledged the point but not yet answered it."""
+    lists, lexicon = trailing_words(), default_lexicon()
+    kept = [w for w in words if w not in lists.extras]
+    at, found = after_lead(kept, lexicon), False
+    while at < len(kept):
+        preface = next((p for p in lists.prefaces if tuple(kept[at:at + len(p)]) == p), None)
+        if preface is None:
+            return False
+        at, found = after_lead(kept, lexicon, at + len(preface)), True
+    return found
 
 
 def _after_leads(words: list[str]) -> list[str]:
