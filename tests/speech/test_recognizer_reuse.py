@@ -9,8 +9,9 @@ Tolerances: Vosk is not the same to the word run to run even with a fresh recogn
 (measured on these answers: three fresh runs of one gave "talk to him out to this" twice and
 "... out this" once; on the 50 answers of bench/score.py see bench/RESULTS.md). So the bound is
 Vosk's own: at most 2 words per answer differ, and the words both runs heard alike are placed
-within 0.03 s (a frame; measured <= 13 ms). Confidences are not compared: next to a word heard
-differently they move by up to 0.13 between two fresh runs.
+within one Vosk frame (30 ms: 10 ms features, 3 to a frame) and a half, so one frame's shift passes and
+two do not (measured <= 13 ms here; CI once saw a word end 30.0005 ms apart, one frame and a float's error). Confidences are not compared: next to a word heard differently they move by up to 0.13
+between two fresh runs.
 """
 
 from difflib import SequenceMatcher
@@ -24,7 +25,7 @@ from trainer.speech import engines
 from trainer.speech.hearing import hear
 
 WORDS_DIFFERING = 2
-TIME_TOLERANCE_S = 0.03
+TIME_TOLERANCE_S = 0.045
 
 
 @pytest.fixture(scope="module")
