@@ -5,7 +5,8 @@
 - `lines.py`: the prospect's lines in each persona's voice, rendered ahead on a background thread.
 - `freed_memory.py`: memory a turn freed, handed back to the system.
 - `devices.py`: the sound devices started and proved working before a drill is stored.
-- `stored.py`: the drill's results as the store keeps them (move marks, relative paths, the whole drill's metrics and score).
+- `stored.py`: the drill as it is written to the store (each turn begun and committed, the drill finished or
+  abandoned) and the forms it is kept in (move marks, relative paths, the whole drill's metrics and score).
 - `prospect_acts.py`: what the prospect does by temperament (cuts in, reacts, adds a little).
 - `transcriber.py`: one answer's recognizer on its own thread (partials, Whisper's speculative pass, the final words).
 - `events.py`: what the runner reports, and the results it carries.

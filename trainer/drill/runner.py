@@ -37,14 +37,14 @@ decision, transcript final, score ready and next audio start times.
 recoverable recording and the drill is stored as 'abandoned'. So does a fault (a
 device, the engine or the disk failing: docs/reliability.md); its TrainerError is
 raised again saying what was kept, after a `DrillError` event with that message.
+What is written to the store, and when, is `trainer.drill.stored.StoredDrill`'s.
 """
 
 from __future__ import annotations
 
 import copy
 import threading
-from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from trainer.drill.answer_source import AnswerFiles
 from trainer.core.answer import assess_answer
@@ -55,9 +55,7 @@ from trainer.drill.events import (
     ANSWERS_RAN_OUT,
     STOPPED_BY_REP,
     AnswerDidResume,
-    DrillDidFinish,
     DrillDidStart,
-    DrillError,
     DrillResult,
     EventCallback,
     LineWillPlay,
@@ -67,14 +65,12 @@ from trainer.drill.events import (
     TurnDidEnd,
     TurnResult,
     TurnScored,
-    drill_metrics_json,
 )
 from trainer.drill.devices import start_devices
-from trainer.drill.freed_memory import return_freed_memory
 from trainer.drill.lines import ProspectLines
 from trainer.drill.plan import DrillPlan, start_conversation
 from trainer.drill.prospect_acts import Act, ProspectActs
-from trainer.drill.stored import cache_relative, drill_summary, move_marks, relative_path
+from trainer.drill.stored import StoredDrill
 from trainer.meaning.recogniser import prepare_in_background, shared_recogniser, warm_up_in_background
 from trainer.drill.transcriber import Transcriber
 from trainer.drill.turn import RepTurn
@@ -87,9 +83,8 @@ from trainer.speech.endpoint import CUT_IN, SILENCE, STOPPED, Endpointer, Endpoi
 from trainer.speech.tts import RenderedLine
 from trainer.store.bank import help_for
 from trainer.store.db import Store
-from trainer.store.progress import Progress, record_progress
 from trainer.store.recordings import RecordingWriter
-from trainer.store.records import ProspectAct, TurnHandle, TurnTimings, YieldedLine
+from trainer.store.records import TurnHandle, TurnTimings, YieldedLine
 
 LAST_ACT_STALL_S = 2.0  # a last act (a cut-in after the drill's last answer) not played this long after its length
 
@@ -107,15 +102,6 @@ class _Answer:
     yielded: list[YieldedLine] = field(default_factory=list)
     scored: bool = False
     may_go_on: bool = False
-
-
-@dataclass
-class _Scored:
-    """A scored turn waiting to be committed once the next line has started."""
-
-    result: TurnResult
-    writer: RecordingWriter
-    act: Act | None = None  # what the prospect does after it (said before the next line)
 
 
 class DrillRunner:
@@ -163,10 +149,9 @@ class DrillRunner:
         self._acts = ProspectActs(plan, self._lines)  # the persona's temperament acting (trainer.drill.prospect_acts)
         self._act: Act | None = None  # the act after the last answer, said before the next line
         self._writer: RecordingWriter | None = None
-        self._scored: _Scored | None = None  # the last turn, scored, committed once the next line starts
+        self._stored: StoredDrill | None = None  # the drill's rows, its scored turns (trainer.drill.stored)
         self._transcriber: Transcriber | None = None
         self._endpointer: Endpointer | None = None  # the current turn's
-        self._results: list[TurnResult] = []
         self.drill_id: int | None = None
         self._t0 = 0.0
 
@@ -208,6 +193,7 @@ class DrillRunner:
             suds_before=self.suds_before,
         )
         self._t0 = self.clock.now()
+        self._stored = StoredDrill(self.store, self.plan, self.drill_id, self._t0, self._emit)
         try:
             self._emit(DrillDidStart(self.drill_id, pack.id, rules.level, rules.name,
                                      tuple(o.id for o in self.plan.objections), self.engine.name))
@@ -240,7 +226,7 @@ class DrillRunner:
             if self._answers_ran_out(answer):
                 stop_reason = ANSWERS_RAN_OUT
                 break
-            number = len(self._results) + 1
+            number = len(self._stored.results) + 1
             rendered = self._lines.render(prompt.objection, prompt.line).result()
             if self._act is not None:  # the prospect's act after the last answer comes first, in one sound
                 self._emit_act(self._act, number - 1)
@@ -262,15 +248,12 @@ class DrillRunner:
                         break
                     continue
                 pending = answer.turn.handed_on()
-            self._commit_scored(playback.started_at)
+            self._stored.commit_scored(playback.started_at)
             if isinstance(self.audio_in, AnswerFiles) and not self.audio_in.remaining:
                 self.audio_out.stop()  # the last answer did not go on after all
                 stop_reason = ANSWERS_RAN_OUT
                 break
-            handle = self.store.begin_turn(
-                self.drill_id, objection_id=prompt.objection.id, node_id=prompt.node.id,
-                prospect_line=prompt.line, prospect_audio=cache_relative(rendered.path),
-            )
+            handle = self._stored.begin_turn(prompt, rendered.path)
             self._writer = RecordingWriter(handle.recording)
             self._emit(RepTurnStarted(number, handle.turn_id, handle.recording, self._drill(opened)))
             self._lines.render_after(prompt, conversation)
@@ -289,18 +272,14 @@ class DrillRunner:
             decided = self.clock.now()
             if ended.reason == CUT_IN and isinstance(self.audio_in, AnswerFiles):
                 self.audio_in.stop_answer()  # a rep stops talking when the prospect cuts in
-            previous = self._results[-1] if self._results else None
-            if previous and previous.timings.next_audio_start is None and playback.started_at is not None:
-                # the output learned the line's real start after the previous turn was committed
-                previous = self._set_next_audio(previous.number, playback.started_at)
-                self.store.record_next_audio_start(previous.turn_id, previous.timings.next_audio_start)
+            self._stored.line_started_late(playback.started_at)
             answer = _Answer(number, prompt, handle, turn, shown)
             self._answered(answer, ended, decided, conversation)
             if not answer.scored:
                 stop_reason = STOPPED_BY_REP
                 break
-        self._commit_scored(self._say_last_act() if stop_reason != STOPPED_BY_REP else None)
-        return self._finish(conversation, stop_reason)
+        self._stored.commit_scored(self._say_last_act() if stop_reason != STOPPED_BY_REP else None)
+        return self._stored.finish(conversation, stop_reason)
 
     def _say_last_act(self) -> float | None:
         """The prospect's act after the drill's last answer, played on its own; when it started (clock)."""
@@ -308,7 +287,7 @@ class DrillRunner:
         if act is None:
             return None
         rendered = self._acts.rendered(act)
-        self._emit_act(act, len(self._results))
+        self._emit_act(act, len(self._stored.results))
         playback = self.audio_out.play(rendered.path)
         if self.echo is not None:
             self.echo.line_played(rendered.path, playback)
@@ -357,10 +336,9 @@ class DrillRunner:
                                 speech_end=None if ended.speech_end is None else self._drill(ended.speech_end)),
             help=answer.shown, yielded=tuple(answer.yielded), repeats=turn.repeats, answer_due=due,
         )
-        self._results.append(result)
         self._emit(TurnScored(result))
         self._act = self._acts.act_after(prompt.objection, ended.reason, assessment)
-        self._scored = _Scored(result, self._writer, self._act)
+        self._stored.hold(result, self._writer, self._act)
         answer.scored = True
         answer.may_go_on = ended.reason == SILENCE and plan.endpoint_ms is None  # the model guessed the end
 
@@ -373,8 +351,7 @@ class DrillRunner:
         line_start = None if playback.started_at is None else self._drill(playback.started_at + rendered.speech_start_s)
         yielded = YieldedLine(line, heard_at if line_start is None else min(line_start, heard_at), heard_at)
         answer.yielded.append(yielded)
-        self._scored = None  # not stored: the turn's row stays 'recording' and its recording open
-        self._results.pop()
+        self._stored.take_back()
         answer.scored = answer.may_go_on = False
         self._emit(AnswerDidResume(answer.number, spoke_at, yielded))
         self._turn = answer.turn
@@ -391,87 +368,11 @@ class DrillRunner:
             return False
         return not (answer is not None and answer.may_go_on and self.audio_in.speech_ahead)
 
-    def _commit_scored(self, next_audio_start: float | None) -> None:
-        """Make the scored turn's recording durable, then store its result in one transaction."""
-        scored, self._scored = self._scored, None
-        if scored is None:
-            return
-        result = scored.result
-        if next_audio_start is not None:
-            result = self._set_next_audio(result.number, next_audio_start)
-        if scored.act is not None:
-            result = self._results[result.number - 1] = replace(
-                result, acts=(ProspectAct(scored.act.kind, scored.act.line, result.timings.next_audio_start),))
-        scored.writer.close()
-        a = result.assessment
-        self.store.commit_turn(
-            result.turn_id, transcript=result.transcript, words=result.words,
-            score=a.card.score if a.card else None, reasons=a.card.reasons if a.card else (),
-            components=a.card.as_json()["components"] if a.card else None, metrics=a.metrics.as_json(),
-            covered=result.covered, moves=move_marks(a.rubric), rubric_method=a.rubric.method if a.rubric else None,
-            rep_start=result.rep_start, rep_end=result.rep_end,
-            prospect_start=result.prospect_start, prospect_end=result.prospect_end, timings=result.timings,
-            yielded=result.yielded, repeats=result.repeats, answer_due=result.answer_due,
-            acts=result.acts,
-        )
-        return_freed_memory()
-
-    def _set_next_audio(self, number: int, started_at: float) -> TurnResult:
-        """Note in turn `number`'s result when the prospect's next line started (clock time)."""
-        result = self._results[number - 1]
-        updated = replace(result, timings=replace(result.timings, next_audio_start=self._drill(started_at)))
-        self._results[number - 1] = updated
-        return updated
-
-    def _finish(self, conversation: Conversation, stop_reason: str | None) -> DrillResult:
-        pack = self.plan.pack
-        metrics, card = drill_summary(self._results, pack, self.plan.rules.level)
-        status = "finished" if conversation.finished else "abandoned"
-        self.store.finish_drill(
-            self.drill_id, outcome=conversation.outcome, score=card.score if card else None,
-            metrics=drill_metrics_json(metrics) | {"repeats": sum(r.repeats for r in self._results)}, status=status,
-        )
-        result = DrillResult(
-            self.drill_id, pack.id, self.plan.rules.level, status, conversation.outcome,
-            tuple(conversation.outcomes), stop_reason, card, metrics, tuple(self._results), self._progress(),
-        )
-        self._emit(DrillDidFinish(result))
-        return result
-
-    def _progress(self) -> Progress | None:
-        """Schedule, ladder and bank offers after the stored drill; an error here leaves the drill as stored."""
-        try:
-            return record_progress(self.store, self.plan.pack, self.drill_id)
-        except TrainerError as error:
-            self._emit(DrillError(f"drill {self.drill_id} is stored, but its progress was not: {error}"))
-            return None
-
     def _abandon(self, error: BaseException) -> str:
-        """After an error: keep what was recorded and close the drill as 'abandoned' if the store still works.
-
-        Returns the error's message followed by what became of the drill and the answer in progress.
-        """
+        """After an error: stop hearing the answer, and keep what was stored and recorded (`StoredDrill.abandon`)."""
         if self._transcriber is not None:
             self._transcriber.abandon()
-        with suppress(TrainerError):  # an error before the next line started: the scored turn is stored as scored
-            self._commit_scored(None)
-        answer = None
-        if self._writer is not None and not self._writer.closed:  # a turn was being recorded
-            answer = self._writer
-            with suppress(TrainerError):
-                self._writer.close()
-        try:
-            self.store.finish_drill(self.drill_id, outcome=None, status="abandoned")
-            told = [f"drill {self.drill_id} is stored as abandoned"]
-        except TrainerError:  # a full disk: the next start recovers the drill (its lock dies with us)
-            told = [f"drill {self.drill_id} will be closed as abandoned the next time RepDrill starts"]
-        if answer is not None and answer.frames:
-            told.append(f"the turn's audio so far ({answer.duration:.1f} s) is kept as a recoverable recording, "
-                        f"{relative_path(answer.path, self.store.data_dir)} (`trainer db check` lists it)")
-        message = f"{error}; {' and '.join(told)}"
-        if isinstance(error, TrainerError):
-            self._emit(DrillError(message))
-        return message
+        return self._stored.abandon(error, self._writer)
 
     # -- plumbing ---------------------------------------------------------------------------
 
