@@ -200,3 +200,21 @@ def test_no_unseen_answer_as_a_whole_waits_as_a_preface(name):
     texts = [a["answer"] if "answer" in a else a["text"] for a in answers]
     assert len(texts) == 366
     assert [t for t in texts if "preface" in judge_words(t).why] == []
+
+
+@pytest.mark.parametrize("text", [
+    "the reason most shops switch", "The real question is not", "so the reason we called", "The point is that",
+    "that's fair. the real question is that",
+])
+def test_a_subject_that_announces_more_waits_for_what_it_announces(text):
+    judgement = judge_words(text)
+    assert judgement.state == UNFINISHED and "announces" in judgement.why
+
+
+@pytest.mark.parametrize("text", [
+    "the reason is price", "The real question is the time you spend on the rota.",
+    "that's the reason most shops switch",  # not the clause's subject
+    "the reason it works is that it saves time", "The reason's simple: it saves time.",
+])
+def test_an_announcing_subject_with_its_verb_and_complement_is_finished(text):
+    assert judge_words(text).state == COMPLETE

@@ -13,7 +13,9 @@ gathers during the rep's silence:
   "can I ask" (`trainer/data/turn_end.yaml` and the fillers of the lexicons), when they
   are lead-ins alone ("well", "so um"), when they are prefaces alone ("i hear you", "that's
   fair", "good question": the point acknowledged, not yet answered; the engine often never
-  writes the "and" or "but" before the pause after one), when the answer so far is a lone "If ..." clause
+  writes the "and" or "but" before the pause after one), when a clause opens with a subject
+  that announces more ("the reason most shops switch", "the real question is not": its
+  verb and complement still due; a misheard "is" leaves only the subject), when the answer so far is a lone "If ..." clause
   (by its commas where the engine punctuates; without punctuation, an answer opening
   with the clause and no second subject to start the main clause); COMPLETE otherwise,
   and `confident` when a statement's last words read clearly as a sentence's end (the
@@ -63,6 +65,10 @@ WHOLE = "whole_answers"  # lead-ins ("okay") that are a whole answer on their ow
 SUBJECTS = "subjects"  # pronouns that start a clause: a main clause after an opening "if ..." clause
 PREFACES = "prefaces"  # acknowledgements that lead into an answer ("i hear you"): alone, not yet an answer
 EXTRAS = "preface_extras"  # skipped around a preface: "yeah, that's a really fair question"
+ANNOUNCING = "announcing_subjects"  # "the reason", "the real question": their verb and complement are still due
+ANNOUNCED_BY = "announced_by"  # the verbs that bring what such a subject announces ("is", "was")
+# After an announcing subject's verb, words that still leave its complement to come ("the real question is not").
+_STILL_DUE = frozenset({"not", "that"})
 _NAMES = {"conjunctions": "a conjunction", "prepositions": "a preposition", "articles": "an article",
           "auxiliaries": "a verb or pronoun waiting for more", "unfinished": "an opening", "fillers": "a filler"}
 
@@ -154,6 +160,8 @@ class TrailingWords:
     subjects: frozenset[str] = frozenset()
     prefaces: tuple[tuple[str, ...], ...] = ()
     extras: frozenset[str] = frozenset()
+    announcing: tuple[tuple[str, ...], ...] = ()
+    announced_by: frozenset[str] = frozenset()
 
     def trailing(self, words: list[str]) -> tuple[str, str] | None:
         """(category, phrase) of the longest listed phrase that `words` end with, else None."""
@@ -169,7 +177,7 @@ class TrailingWords:
 def load_trailing_words(path: Path = TURN_END_FILE) -> TrailingWords:
     """The word lists in `path` plus the default lexicon's fillers; TrainerError naming the file and the fix."""
     data = read_data_yaml(path, "end-of-turn word lists")
-    names = (*CATEGORIES, OPENERS, WHOLE, SUBJECTS, PREFACES, EXTRAS)
+    names = (*CATEGORIES, OPENERS, WHOLE, SUBJECTS, PREFACES, EXTRAS, ANNOUNCING, ANNOUNCED_BY)
     if not isinstance(data, dict) or sorted(data) != sorted(names):
         raise TrainerError(f"{path}: expected the lists {', '.join(names)}")
     lists: dict[str, tuple[tuple[str, ...], ...]] = {}
@@ -181,9 +189,10 @@ def load_trailing_words(path: Path = TURN_END_FILE) -> TrailingWords:
     lists["fillers"] = default_lexicon().phrases("fillers")
     openers, whole, subjects = lists.pop(OPENERS), lists.pop(WHOLE), lists.pop(SUBJECTS)
     prefaces, extras = lists.pop(PREFACES), lists.pop(EXTRAS)
+    announcing, announced_by = lists.pop(ANNOUNCING), lists.pop(ANNOUNCED_BY)
     return TrailingWords(lists, tuple(sorted(openers, key=len, reverse=True)), whole,
                          frozenset(" ".join(s) for s in subjects), tuple(sorted(prefaces, key=len, reverse=True)),
-                         frozenset(" ".join(i) for i in extras))
+                         frozenset(" ".join(i) for i in extras), announcing, frozenset(" ".join(v) for v in announced_by))
 
 
 @lru_cache(maxsize=1)
@@ -214,6 +223,9 @@ def judge_words(text: str | None) -> Judgement:
         return Judgement(UNFINISHED, f"only a lead-in so far ('{' '.join(words)}')", question)
     if not question and _only_prefaces(words):
         return Judgement(UNFINISHED, f"only a preface so far ('{' '.join(words)}'): not yet an answer")
+    announced = _announcement_due(text)
+    if announced is not None:
+        return Judgement(UNFINISHED, f"'{announced}' has not said what it announces yet", question)
     opener = _lone_clause_opener(text)
     if opener is not None:
         return Judgement(UNFINISHED, f"a clause opening with '{opener}' waits for its main clause", question)
@@ -278,6 +290,31 @@ def _only_prefaces(words: list[str]) -> bool:
             return False
         at, found = after_lead(kept, lexicon, at + len(preface)), True
     return found
+
+
+def _announcement_due(text: str) -> str | None:
+    """The announcing subject ("the reason", "the real question") that opens the answer's last clause when its verb
+    has not come after it ("the reason most shops switch") or has come with nothing said yet ("the real question is
+    not"), else None. A clause opens the answer, a sentence (where the engine punctuates) or follows a connector."""
+    lists, lexicon = trailing_words(), default_lexicon()
+    sentences = [s for s in _SENTENCES.split(text) if tokens(s)]
+    if not sentences:
+        return None
+    words = tokens(sentences[-1])
+    found = None
+    for at in range(len(words)):
+        opens = at == after_lead(words, lexicon) or (at > 0 and after_lead(words, lexicon, at - 1) == at)
+        head = next((h for h in lists.announcing if tuple(words[at:at + len(h)]) == h), None) if opens else None
+        if head is not None:
+            found = (at, head)
+    if found is None:
+        return None
+    at, head = found
+    rest = words[at + len(head):]
+    verb = next((n for n, w in enumerate(rest) if w in lists.announced_by), None)
+    if verb is None or all(w in _STILL_DUE for w in rest[verb + 1:]):
+        return " ".join(words[at:])
+    return None
 
 
 def _after_leads(words: list[str]) -> list[str]:
