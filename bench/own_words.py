@@ -6,9 +6,10 @@ times, speech spans), stored beside the set as `<set>.<engine>.yaml` (`--transcr
 makes them; they are committed, so a run needs no engine); said by the natural voice
 instead (`--voice piper`: Piper's en_US joe, one US male voice, docs/voices.md), they are
 `<set>.piper-<engine>.yaml`, so the voice's share of the spoken loss can be told from the
-judge's (each engine's word error rate on both voices is reported too). They are judged from the
-timed words and spans, as in a drill, and again from the same words without times (how
-they were judged before the times were stored). Both sets are measured: the calibration
+judge's (each engine's word error rate on both voices is reported too, and the held-out set's
+recall and false credit per move in every set side by side). They are judged from the
+timed words and spans, as in a drill; the espeak-ng sets again from the same words without
+times (how they were judged before the times were stored). Both sets are measured: the calibration
 set chose the thresholds (scripts/calibrate-moves), the held-out set never touched them,
 so its row is the honest one. The cue matcher, which the recogniser replaces, is measured
 beside it. For each engine, where the held-out set's spoken recall is lost is split by
@@ -18,7 +19,9 @@ added RSS (a fresh user's cache: the lean model made, no answer vectors stored y
 
 Run: `.venv/bin/python bench/own_words.py` (a few minutes); `--transcribe` first after
 changing the sets (about 40 minutes on 2 busy cores: every answer is spoken and heard by
-each engine; `--sets`, `--engines` and `--transcribe-only` do part of it).
+each engine; `--sets`, `--engines` and `--transcribe-only` do part of it; with `--voice piper`
+an answer took ~12 s heard by Vosk at load 12 and nice 10, most of it Piper's render; the
+renders are cached, so engines run one after the other with one TRAINER_CACHE hear the same takes).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +43,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from own_words import OWN_WORDS, builtin_packs, evaluate, load_set  # noqa: E402
 from results import machine, rss_mb, table, write_section  # noqa: E402
 from spoken_losses import LOSS_HEADER, loss_table, spoken_losses  # noqa: E402
+from asr import word_error_rate  # noqa: E402  (bench/asr.py)
 
 from trainer.core.meaning import CueRecogniser  # noqa: E402
 from trainer.core.transcript import Word  # noqa: E402
@@ -51,10 +55,24 @@ TARGETS = {"typed": (0.90, 0.05), "spoken": (0.85, 0.07)}  # recall at least, fa
 # a hold). espeak-ng's take starts at its first sound, and without silence before it Vosk small English heard the
 # first word of 6 in 30 held-out answers, with 0.5 s 18 in 30 (tokens heard in order 0.665 -> 0.684), 2026-12-06.
 SILENCE_S = 0.5
-# The voices the answers are spoken in (`--voice`): the TTS voice and the spoken sets' file prefix. Both speak at
-# the rate packs write as normal (170: espeak-ng ~188 wpm; the natural voice's speed 170/178, ~189 wpm).
-VOICES = {"espeak-ng": ("en-us", ""), "piper": ("joe", "piper-")}
-VOICE_NAMES = {"espeak-ng": "espeak-ng (en-us)", "piper": "the natural voice (Piper, en_US joe medium: one US male voice)"}
+
+
+@dataclass(frozen=True)
+class SpeakingVoice:
+    """A voice the answers are spoken in (`--voice`): the TTS voice, its spoken sets' file prefix, its names."""
+
+    tts_voice: str
+    prefix: str  # the spoken sets are `<set>.<prefix><engine>.yaml`
+    short: str  # in the tables
+    name: str  # in the spoken sets' header
+
+
+# Both speak at the rate packs write as normal (170: espeak-ng ~188 wpm; the natural voice's speed 170/178, ~189 wpm).
+VOICES = {"espeak-ng": SpeakingVoice("en-us", "", "espeak-ng", "espeak-ng (en-us)"),
+          "piper": SpeakingVoice("joe", "piper-", "Piper joe",
+                                 "the natural voice (Piper, en_US joe medium: one US male voice)")}
+# The spoken sets by file key: the engine that heard them and the voice that spoke them
+SPOKEN = {f"{voice.prefix}{engine}": (engine, key) for engine in ENGINES for key, voice in VOICES.items()}
 # Piper took 6.7 s for a 16 s answer with its model load (load 3, 2 cores): the lines' 10 s limit is for short lines
 RENDER_TIMEOUT_S = 120.0
 
@@ -82,7 +100,7 @@ def transcribe_sets(names: tuple[str, ...] = SETS, engine_names: tuple[str, ...]
             engines["vosk"] = load_engine("vosk", english_vosk.model_path(), partials=False)
         else:
             print("no English Vosk model: run `make test` once (it fetches it); Vosk transcripts skipped")
-    tts_voice, prefix = VOICES[voice]
+    tts_voice, prefix = VOICES[voice].tts_voice, VOICES[voice].prefix
     for name in names:
         items = load_set(name)
         for engine_name, engine in engines.items():
@@ -101,7 +119,7 @@ def heard_yaml(name: str, engine_name: str, heard: list, voice: str = "espeak-ng
     """The spoken set's file: per answer in order, the text, then its words as [word, start, end] and the
     speech spans as [start, end] (seconds from the start of the audio, to 10 ms), one line each (JSON is YAML)."""
     made_by = "bench/own_words.py --transcribe" + ("" if voice == "espeak-ng" else f" --voice {voice}")
-    lines = [f"# {name}.yaml spoken by {VOICE_NAMES[voice]} with {SILENCE_S} s of silence before and after, and heard "
+    lines = [f"# {name}.yaml spoken by {VOICES[voice].name} with {SILENCE_S} s of silence before and after, and heard "
              f"by {engine_name} as `trainer score` hears a recording: per answer in order, the text, the words "
              f"[word, start, end] and the speech spans [start, end] in seconds; made by {made_by}"]
     for answer in heard:
@@ -121,14 +139,30 @@ def row(label: str, tallies: dict, target: tuple[float, float]) -> list[str]:
             f">= {target[0]:.2f} / <= {target[1]:.2f}", "ok" if ok else "MISSED"]
 
 
-def per_move(tallies: dict) -> list[list[str]]:
+def per_move(by_set: dict[str, dict]) -> list[list[str]]:
+    """Recall / false credit per move (8+ labels) in each set judged (typed, then each engine hearing each voice)."""
+    typed = by_set["typed"]
     rows = []
-    for move, t in sorted(tallies.items(), key=lambda kv: -(kv[1].positives + kv[1].negatives)):
+    for move, t in sorted(typed.items(), key=lambda kv: -(kv[1].positives + kv[1].negatives)):
         if move == "*" or t.positives + t.negatives < 8:
             continue
-        recall = "-" if t.recall is None else f"{t.recall:.2f}"
-        false = "-" if t.false_rate is None else f"{t.false_rate:.2f}"
-        rows.append([move, recall, false, f"{t.positives}/{t.negatives}"])
+        cells = [f"{'-' if tallies[move].recall is None else f'{tallies[move].recall:.2f}'} / "
+                 f"{'-' if tallies[move].false_rate is None else f'{tallies[move].false_rate:.2f}'}"
+                 for tallies in by_set.values()]
+        rows.append([move, f"{t.positives}/{t.negatives}", *cells])
+    return rows
+
+
+def word_errors(typed: list, answers: dict) -> list[list[str]]:
+    """Each engine's word error rate (mean over answers, bench/asr.py's) on the held-out answers per voice."""
+    rows = []
+    for engine in ENGINES:
+        cells = []
+        for key, voice in VOICES.items():
+            heard = answers.get(("heldout", f"{voice.prefix}{engine}"))
+            cells.append("-" if heard is None else
+                         f"{statistics.mean(word_error_rate(t.answer, h.answer) for t, h in zip(typed, heard)):.3f}")
+        rows.append([engine, *cells])
     return rows
 
 
@@ -211,7 +245,7 @@ def main() -> int:
                    check=True, cwd=ROOT)
     # The answers are read before the baseline: what the judge adds is measured, not the bench's data sets
     answers = {(name, mode): load_set(name, None if mode == "typed" else mode)
-               for name in SETS for mode in ("typed", *ENGINES)
+               for name in SETS for mode in ("typed", *SPOKEN)
                if mode == "typed" or (OWN_WORDS / f"{name}.{mode}.yaml").is_file()}
     from trainer.drill.freed_memory import return_freed_memory
 
@@ -231,27 +265,28 @@ def main() -> int:
     load_s = time.perf_counter() - started
     cues = CueRecogniser()
     packs = builtin_packs()
-    rows, detail, judged, heard, untimed = [], [], 0, [], []
+    rows, judged, heard, untimed, by_set = [], 0, [], [], {}
     for name in SETS:
-        for mode in ("typed", *ENGINES):
-            engine = None if mode == "typed" else mode
+        for mode in ("typed", *SPOKEN):
+            engine, voice = SPOKEN.get(mode, (None, None))
             if (name, mode) not in answers:
                 continue
             items = answers[name, mode]
             judged += len(items)
             target = TARGETS["typed" if engine is None else "spoken"]
             meaning = evaluate(items, recogniser, packs)
-            by_cue = evaluate(items, cues, packs)
             timed = engine is not None and any(item.words for item in items)
-            label = f"{name}, {mode}" + (" (timed words, as trainer score hears them)" if timed else "")
+            said = "typed" if engine is None else f"{engine} hearing {VOICES[voice].short}"
+            label = f"{name}, {said}" + (" (timed words, as trainer score hears them)" if timed else "")
             rows.append(row(f"{label}: meaning", meaning, target))
-            if timed:  # the same words with no times or spans (as stored before), judged after the memory figure
-                untimed.append((len(rows), f"{name}, {mode} (the same words without times)", items, target))
-            rows.append(row(f"{name}, {mode}: cue phrases (before)", by_cue, target))
-            if name == "heldout" and mode == "typed":
-                detail = per_move(meaning)
+            if voice in (None, "espeak-ng"):  # the rows kept from before the natural voice's sets
+                if timed:  # the same words with no times or spans (as stored before), judged after the memory figure
+                    untimed.append((len(rows), f"{name}, {said} (the same words without times)", items, target))
+                rows.append(row(f"{name}, {said}: cue phrases (before)", evaluate(items, cues, packs), target))
+            if name == "heldout":
+                by_set[said] = meaning
             if name == "heldout" and engine is not None:
-                heard.append((mode, meaning, items))
+                heard.append((said, meaning, items))
     return_freed_memory()  # as a drill does after each turn
     used = rss_mb() - before  # before speed(), which loads the shipped model beside the lean one
     rows += speed(recogniser)
@@ -266,10 +301,18 @@ def main() -> int:
     rows.append(["added RSS, loaded", f"{added:.0f} MB", "<= 120 MB", "ok" if added <= 120 else "MISSED"])
     rows.append([f"added RSS after judging every answer above ({judged} answer texts; freed memory returned, "
                  "as a drill does)", f"{used:.0f} MB", "<= 120 MB", "ok" if used <= 120 else "MISSED"])
-    body = table(rows) + ["", "Held-out set, typed, per move (moves with 8+ labels):", ""]
-    body += table(detail, ("move", "recall", "false credit", "labels true/false"))
+    body = table(rows) + ["", "Held-out set per move, typed and as each engine heard each voice: recall / false credit "
+                          "(moves with 8+ labels):", ""]
+    body += table(per_move(by_set), ("move", "labels true/false", *by_set))
+    body += ["", "Word error rate of each engine on the held-out answers, by the voice that spoke them (mean over "
+             f"{len(answers['heldout', 'typed'])} answers, against the typed text):", ""]
+    body += table(word_errors(answers["heldout", "typed"], answers), ("engine", *(v.short for v in VOICES.values())))
+    body += ["", "Held-out set: where spoken recall is lost, all moves, by engine and voice (the per-move tables "
+             "below say what each column counts):", ""]
+    body += table([[said, *loss_table(lost, missed_typed, {m: t.positives for m, t in tallies.items()})[-1][1:]]
+                   for said, tallies, (lost, missed_typed) in losses], ("heard", *LOSS_HEADER[1:]))
     for mode, tallies, (lost, missed_typed) in losses:
-        body += ["", f"Held-out set heard by {mode}: where spoken recall is lost, per move (bench/spoken_losses.py: "
+        body += ["", f"Held-out set, {mode}: where spoken recall is lost, per move (bench/spoken_losses.py: "
                  "cut = credited once the heard words are cut where the typed clauses end; misheard = the typed "
                  "evidence's words not heard in place; model = heard in place, cut as typed, still missed):", ""]
         body += table(loss_table(lost, missed_typed, {m: t.positives for m, t in tallies.items()}), LOSS_HEADER)
