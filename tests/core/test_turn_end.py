@@ -203,7 +203,8 @@ def test_no_unseen_answer_as_a_whole_waits_as_a_preface(name):
 
 
 @pytest.mark.parametrize("text", [
-    "the reason most shops switch", "The real question is not", "so the reason we called", "The point is that",
+    "the reason most shops switch", "The real question is not", "the real question is no", "so the reason we called",
+    "The point is that",
     "that's fair. the real question is that",
 ])
 def test_a_subject_that_announces_more_waits_for_what_it_announces(text):

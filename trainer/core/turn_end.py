@@ -67,8 +67,9 @@ PREFACES = "prefaces"  # acknowledgements that lead into an answer ("i hear you"
 EXTRAS = "preface_extras"  # skipped around a preface: "yeah, that's a really fair question"
 ANNOUNCING = "announcing_subjects"  # "the reason", "the real question": their verb and complement are still due
 ANNOUNCED_BY = "announced_by"  # the verbs that bring what such a subject announces ("is", "was")
-# After an announcing subject's verb, words that still leave its complement to come ("the real question is not").
-_STILL_DUE = frozenset({"not", "that"})
+# After an announcing subject's verb, words that still leave its complement to come ("the real question is not",
+# "the real question is no ..."; "the answer is no" is whole, but "answer" announces nothing).
+_STILL_DUE = frozenset({"not", "no", "that"})
 _NAMES = {"conjunctions": "a conjunction", "prepositions": "a preposition", "articles": "an article",
           "auxiliaries": "a verb or pronoun waiting for more", "unfinished": "an opening", "fillers": "a filler"}
 
