@@ -44,8 +44,9 @@ def test_the_drill_views_first_line_is_rendered_while_the_rep_is_on_the_setup(ma
     with qtbot.waitSignal(view.loaded):
         window.go("drill", {"pack_id": "price-and-budget", "objection_id": "no-budget-this-year", "level": 3})
     wanted = ("price-and-budget", 3, "no-budget-this-year")
-    qtbot.waitUntil(lambda: view._ahead is not None and view._ahead[0] == wanted, timeout=10_000)
-    seed = view._ahead[1]
+    ahead = view.preparation
+    qtbot.waitUntil(lambda: ahead.planned_ahead is not None and ahead.planned_ahead[0] == wanted, timeout=10_000)
+    seed = ahead.planned_ahead[1]
     # what the view asked for is rendered (the variant the seed draws, in Raj's voice)
     qtbot.waitUntil(lambda: len(lines._ahead_queued) == 1 and all(f.done() for f in lines._ahead_queued),
                     timeout=60_000)

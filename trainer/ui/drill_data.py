@@ -40,7 +40,8 @@ def plan_for(store: Store, pack: Pack, level: int, objection_id: str | None, see
     """The drill for a chosen objection, or the schedule's pick at `level`, with its help and persona.
 
     The same `seed` and schedule give the same drill: the view plans one ahead, before Start, to render its
-    first line (`trainer.drill.lines.render_before_start`), and plans it again at Start with that seed.
+    first line (`trainer.ui.drill_preparation`, with `trainer.drill.lines.render_before_start`), and plans it
+    again at Start with that seed.
     """
     cards = {objection: card for (_, objection), card in schedule_cards(store, pack.id).items()}
     plan = plan_drill(pack, level, objection_id, seed, cards=cards, now=store.clock())

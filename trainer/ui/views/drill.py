@@ -1,6 +1,7 @@
 """Drill: choose, get ready, hear the prospect, answer out loud, see the score, all in one place.
 
-The drill runs in a `DrillSession` on its own thread; its events arrive as signals
+The drill is planned ahead and prepared by `DrillPreparation` (background jobs), then
+runs in a `DrillSession` on its own thread; its events arrive as signals
 (`DrillBridge`) and only change what is on screen. Stages: setup -> starting (the
 engine loads) -> prospect speaking -> get ready (the level's preparation time after
 the line, counted down, with the model answer at level 1) -> your turn (live level
@@ -14,26 +15,23 @@ ends the drill.
 
 from __future__ import annotations
 
-import gc
-import logging
-import random
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from trainer.drill.answer_source import answer_files
 from trainer.core.bank import MODEL_ANSWER
 from trainer.core.errors import TrainerError
 from trainer.core.temperaments import act_heading
 from trainer.drill.events import DrillResult
-from trainer.drill.lines import render_before_start
+from trainer.drill.plan import DrillPlan
 from trainer.store.bank import add_from_turn
 from trainer.store.progress import set_level
 from trainer.ui import tasks
 from trainer.ui.drill_bridge import DrillBridge
-from trainer.ui.drill_data import PlannedDrill, current_levels, plan_for
+from trainer.ui.drill_data import PlannedDrill, current_levels
+from trainer.ui.drill_preparation import DrillPreparation
 from trainer.ui.drill_session import DrillSession
 from trainer.ui.summaries import from_result
 from trainer.ui.views.base import View
@@ -44,10 +42,7 @@ from trainer.ui.widgets.drill_stage import STAGES, Stage
 from trainer.ui.widgets.persona_card import PersonaCard
 from trainer.ui.widgets.score_card import ScoreCard
 
-log = logging.getLogger(__name__)
-
 TICK_MS = 100
-PLAN_AHEAD_AFTER_MS = 300  # the setup fills its boxes one after another: plan the drill once they settle
 
 
 class DrillView(View):
@@ -67,10 +62,12 @@ class DrillView(View):
         self.setup = DrillSetup()
         self.setup.start_requested.connect(self.start)
         self.setup.source_changed.connect(self._remember_source)
-        self.setup.choice_changed.connect(lambda: self.plan_ahead_timer.start())
-        self.plan_ahead_timer = QTimer(self, singleShot=True, interval=PLAN_AHEAD_AFTER_MS)
-        self.plan_ahead_timer.timeout.connect(self._plan_ahead)
-        self._ahead: tuple[tuple, int] | None = None  # the setup's drill planned ahead: (pack, level, objection), seed
+        # the drill planned ahead on the setup, then planned and prepared at Start (trainer.ui.drill_preparation)
+        self.preparation = DrillPreparation(ctx, lambda: self.setup.drill() if self.stage == "setup" else None, self)
+        self.setup.choice_changed.connect(self.preparation.choice_changed)
+        self.preparation.planned.connect(self._planned)
+        self.preparation.ready.connect(self._launch)
+        self.preparation.failed.connect(self._prepare_failed)
         self.result_panel = DrillResultPanel()
         self.result_panel.again.connect(self.back_to_setup)
         self.result_panel.review.connect(lambda drill_id: self.navigate.emit("review", {"drill_id": drill_id}))
@@ -98,7 +95,6 @@ class DrillView(View):
         self.persona_name = "The prospect"
         self.result: DrillResult | None = None
         self._prep_until = 0.0
-        self._prepared: list | None = None
         self._answer_from = 0.0
         self._preset: dict | None = None
         self._line_text = self._answered_line_text = ""  # what the stage shows for this line and the one before
@@ -176,22 +172,8 @@ class DrillView(View):
 
     # -- starting -------------------------------------------------------------------------
 
-    def _plan_ahead(self) -> None:
-        """Plan the drill the setup shows, with a seed kept for Start, and render its first line now: the natural
-        voice takes 0.5-3 s a line, and the drill then opens with it at once (docs/voices.md)."""
-        drill = self.setup.drill()
-        if self.stage != "setup" or drill is None:
-            return
-        pack, level, objection_id = drill
-        seed = random.randrange(1 << 31)
-        self._ahead = ((pack.id, level, objection_id), seed)
-        store = self.ctx.store
-        tasks.run_in_background(lambda: render_before_start(plan_for(store, pack, level, objection_id, seed).plan),
-                                # Start plans the drill again and says what is wrong
-                                on_error=lambda error: log.info("drill not planned ahead: %s", error), owner=self)
-
     def start(self) -> None:
-        """Plan the drill in the background (schedule, bank), load the engine meanwhile, then prepare."""
+        """Show the live page and get the chosen drill ready (`DrillPreparation`); it runs once ready."""
         if self.stage != "setup":
             return
         choice = self.setup.choice()
@@ -208,20 +190,11 @@ class DrillView(View):
         self.pages.setCurrentWidget(self.live)
         self.setFocus()
         self._set_stage("starting")
-        self._prepared = None
         self.plan = None
-        ctx, folder = self.ctx, choice.answer_folder
-        key, seed = self._ahead or ((), None)  # the drill planned ahead, its first line rendered, if still chosen
-        seed = seed if key == (choice.pack.id, choice.level, choice.objection_id) else None
-        self._ahead = None  # the next drill gets a seed of its own
-        tasks.run_in_background(lambda: plan_for(ctx.store, choice.pack, choice.level, choice.objection_id, seed),
-                                self._planned, self._prepare_failed, owner=self)
-        tasks.run_in_background(lambda: self._prepare(folder), self._ready, self._prepare_failed, owner=self)
+        self.preparation.start(choice)
         self.ticker.start()
 
     def _planned(self, planned: PlannedDrill) -> None:
-        if self.stage != "starting":  # the rep went back meanwhile
-            return
         self.plan = plan = planned.plan
         rules, objection = plan.rules, plan.objections[0]
         self.persona_name = planned.persona.name if planned.persona else "The prospect"
@@ -230,19 +203,6 @@ class DrillView(View):
         self._show_help(planned.help)
         self.stage_card.line.setText(f"“{objection.lines[0]}”" if rules.script_visible and not rules.random_lines
                                      else f"{self.persona_name} will speak first. Listen, then answer out loud.")
-        self._maybe_launch()
-
-    def _prepare(self, folder):
-        """Worker: the engine loaded and the answer files listed."""
-        self.ctx.engine()
-        return answer_files(folder) if folder else []
-
-    def _ready(self, answers: list) -> None:
-        # The engine, packs and widgets live as long as the app. Frozen, the cyclic garbage collector stops
-        # walking them: a full pass over them took ~100 ms here, and it blocks every thread, the UI's too.
-        gc.freeze()
-        self._prepared = answers
-        self._maybe_launch()
 
     def _prepare_failed(self, error: BaseException) -> None:
         self.ticker.stop()
@@ -258,12 +218,12 @@ class DrillView(View):
         self.stage_card.help_title.setText("MODEL ANSWER" if help.kind == MODEL_ANSWER else "YOUR OPENER")
         self.stage_card.help_text.setText(help.text + (f"\n\nTip: {help.tip}" if help.tip else ""))
 
-    def _maybe_launch(self) -> None:
-        if self.stage != "starting" or self.plan is None or self._prepared is None or self.session is not None:
+    def _launch(self, plan: DrillPlan, answers: list) -> None:
+        """The drill is planned and the engine loaded: run it (answers: files standing in for the microphone)."""
+        if self.session is not None:
             return
-        self._set_stage("starting")
         self.stage_card.hints.setText("Esc  end the drill")
-        self.session = DrillSession(self.ctx, self.plan, self.bridge, self._prepared or None, self.choice.suds_before)
+        self.session = DrillSession(self.ctx, plan, self.bridge, answers or None, self.choice.suds_before)
         self.session.start()
 
     def _session_ready(self, event) -> None:
@@ -416,6 +376,7 @@ class DrillView(View):
         """Show the setup for another drill."""
         if self.session is not None:
             return
+        self.preparation.cancel()
         self.ticker.stop()
         self._set_stage("setup")
         self.pages.setCurrentWidget(self.setup)
