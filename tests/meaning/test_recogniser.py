@@ -255,12 +255,24 @@ def test_a_full_vector_cache_drops_the_least_recently_used_without_losing_the_an
 
 
 @pytest.mark.parametrize("answer", ["I know, but honestly budgets always turn up somewhere.",
-                                    "I totally get it, but you really should hear this first."])
+                                    "I totally get it, but you really should hear this first.",
+                                    "I get it, I get it, but you really should hear this first.",
+                                    "I get it, yeah, but you really should hear this first."])
 def test_an_acknowledgement_taken_back_by_but_is_not_one(recogniser, packs, answer):
     n = node(packs, "cold-call-brush-offs", "not-interested")
     assert "acknowledge" not in recogniser.check(n, answer).covered
     assert "acknowledge" in recogniser.check(n, answer.replace(", but", ", and")).covered or \
         "acknowledge" in recogniser.check(n, answer.split(", but")[0] + ".").covered
+
+
+@pytest.mark.parametrize("answer", [
+    "Wouldn't you rather find out how much time your dispatchers could get back?",
+    "isn't it time you looked at what those call-outs really cost you",
+])
+def test_a_pushing_question_neither_asks_nor_acknowledges(recogniser, packs, answer):
+    n = node(packs, "cold-call-brush-offs", "not-interested")
+    assert not {"ask", "acknowledge"} & recogniser.check(n, answer).covered
+    assert "ask" in recogniser.check(n, "Out of curiosity, how much time do your dispatchers lose to call-outs?").covered
 
 
 def test_a_drills_nodes_are_prepared_before_the_first_answer(recogniser, packs):

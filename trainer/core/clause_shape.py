@@ -1,6 +1,6 @@
 """What a clause's shape says about the act it can be, whatever it means: the move recogniser's rules.
 
-A genuine question to the prospect, a negation, an acknowledgement taken back by "but",
+A genuine question to the prospect (not a pushing one), a negation, an acknowledgement taken back by "but",
 a clause of backchannels only, an answer that is a list of words rather than sentences.
 `trainer.core.meaning` turns these into features and eligibility; the word lists come
 from trainer/data/moves.yaml and the lexicon.
@@ -19,7 +19,8 @@ from trainer.core.transcript import Word
 
 # "I know, but ...": an acknowledgement taken back in the same breath is not one (coaches teach
 # "and" for "but"); measured on the calibration set, 5 of 6 such openings were not credited.
-_TAKE_BACK = frozenset({"but", "however"})
+# "It should be a priority, though": a "though" takes back what it ends.
+_TAKE_BACK = frozenset({"but", "however", "though", "although"})
 _SECOND_PERSON = frozenset({"you", "your", "you're", "yours", "you've", "you'd", "you'll", "y'all", "ya"})
 # Negation words: "I don't care what you use" is not an acknowledgement, whatever its topic.
 NEGATION_REACH = 3  # words before a cue phrase in which a negation negates it: "I don't really hear you"
@@ -30,6 +31,8 @@ _NEGATIONS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "neit
 _EMBEDDED_OPENERS = frozenset({"if", "whether", "what", "how", "why", "when", "where", "who", "which"})
 _PITCH_QUESTION_OPENERS = frozenset({"wouldn't", "don't", "isn't", "aren't", "doesn't", "won't", "shouldn't",
                                      "couldn't", "can't", "haven't", "hasn't", "didn't", "have you considered"})
+_PUSHED = frozenset({"you", "it", "that", "this", "we", "they", "there"})
+PUSH_REACH = 12  # words back to a pushing question's opener in a sentence without its full stop
 WORD_LIST_MIN_TOKENS = 4  # shorter answers ("Fair enough.") are too short to judge
 WORD_LIST_MAX_GRAMMAR = 0.15  # share of function words under which an answer is a word list (moves.yaml)
 
@@ -40,11 +43,45 @@ def addresses_prospect(words: Sequence[Word], clause: Clause) -> bool:
     return any(t in _SECOND_PERSON for t in toks)
 
 
-def taken_back(words: Sequence[Word], clause: Clause) -> bool:
-    """True when a "but" follows within the window or right after it: "I get it, but ..."."""
-    after = range(clause.words.start + 1, min(clause.words.stop + 1, len(words)))
-    toks, _ = word_tokens([words[i] for i in after])
-    return any(t in _TAKE_BACK for t in toks)
+def taken_back(words: Sequence[Word], clause: Clause, backchannels: frozenset[str] = frozenset()) -> bool:
+    """True when a "but" follows within the window or right after it: "I get it, but ...". The window's
+    own words said again and backchannels may stand between: "I know, I know, but ...", "I get it, yeah, but"."""
+    inside, _ = word_tokens([words[i] for i in range(clause.words.start + 1, clause.words.stop)])
+    if any(t in _TAKE_BACK for t in inside):
+        return True
+    own, _ = word_tokens([words[i] for i in clause.words])
+    after, _ = word_tokens(words[clause.words.stop :])
+    for token in after:
+        if token in _TAKE_BACK:
+            return True
+        if token not in own and token not in backchannels:
+            return False
+    return False
+
+
+def pushing(words: Sequence[Word], clause: Clause, lexicon: Lexicon) -> bool:
+    """True when the window holds a sentence that opens as a pushing question ("wouldn't you rather
+    see how much you'd save?", "isn't it time ..."): it neither asks nor acknowledges, whatever its
+    words say. The clause's sentence starts after the last ".", "?" or "!" before it, at most
+    PUSH_REACH words back (engines write none); a sentence may also start inside the window."""
+    start = clause.words.start
+    while start > 0 and clause.words.start - start < PUSH_REACH and not _ends_sentence(words[start - 1].text):
+        start -= 1
+    starts = [start] + [i for i in clause.words if i > clause.words.start and _ends_sentence(words[i - 1].text)]
+    for begin in starts:
+        toks, _ = word_tokens([words[i] for i in range(begin, clause.words.stop)])
+        at = after_lead(toks, lexicon)
+        if at + 1 < len(toks) and _pitch_opener(toks, at) and toks[at + 1] in _PUSHED:  # not "don't worry"
+            return True
+    return False
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith((".", "?", "!"))
+
+
+def _pitch_opener(toks: Sequence[str], at: int) -> bool:
+    return toks[at] in _PITCH_QUESTION_OPENERS or " ".join(toks[at : at + 3]).startswith("have you considered")
 
 
 def has_negation(words: Sequence[Word], clause: Clause) -> bool:
@@ -87,8 +124,7 @@ def genuine_question(words: Sequence[Word], clause: Clause, lexicon: Lexicon,
     asked = clause.text.rstrip().endswith("?") or opener is not None or embedded
     if not asked or len(toks) - at < 3:
         return False
-    first_two = " ".join(toks[at : at + 3])
-    return toks[at] not in _PITCH_QUESTION_OPENERS and not first_two.startswith("have you considered")
+    return not _pitch_opener(toks, at) and not pushing(words, clause, lexicon)
 
 
 def only_backchannels(words: Sequence[Word], clause: Clause, library: MoveLibrary, lexicon: Lexicon) -> bool:

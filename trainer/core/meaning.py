@@ -38,7 +38,7 @@ import numpy as np
 
 from trainer.core.clause_shape import (
     NEGATION_REACH, addresses_prospect, genuine_question, has_negation, is_negation, is_word_list, only_backchannels,
-    taken_back,
+    pushing, taken_back,
 )
 from trainer.core.clause_breaks import ClauseBreaks
 from trainer.core.clauses import Clause, split_clauses
@@ -62,7 +62,7 @@ METHOD_MEANING = "meaning"
 METHOD_CUES = "cues"
 TOP_K = 2  # kind examples averaged: one neighbour is noisy, many dilute a kind with few examples
 ASK_KINDS = frozenset({"ask"})
-# An acknowledgement taken back by "but" is none (`clause_shape.taken_back`).
+# An acknowledgement taken back by "but", or inside a pushing question, is none (`clause_shape`).
 ACKNOWLEDGE_KINDS = frozenset({"acknowledge", "empathise"})
 
 
@@ -187,15 +187,17 @@ class MoveRecogniser:
 
     def _eligible(self, move: Move, features: np.ndarray, words: Sequence[Word], windows: list[Clause]) -> np.ndarray:
         """Which windows may earn the move: not one of backchannels only ("okay, so"); an
-        acknowledgement not taken back by a "but" ("I know, but ..."); an ask must be a question or
-        speak to the prospect's world."""
+        acknowledgement not taken back by a "but" ("I know, but ...") nor inside a pushing question
+        ("wouldn't it make sense to ..."); an ask must be a question or speak to the prospect's world, and not push."""
         eligible = np.array([not only_backchannels(words, w, self.library, self.lexicon) for w in windows])
         if self._kind_id(move) in ACKNOWLEDGE_KINDS:
-            return eligible & np.array([not taken_back(words, w) for w in windows])
+            return eligible & np.array([not taken_back(words, w, self.library.backchannels)
+                                        and not pushing(words, w, self.lexicon) for w in windows])
         if self._kind_id(move) not in ASK_KINDS:
             return eligible
         questions = features[:, FEATURES.index("question")]
-        return eligible & np.array([bool(q) or addresses_prospect(words, w) for q, w in zip(questions, windows)])
+        return eligible & np.array([(bool(q) or addresses_prospect(words, w)) and not pushing(words, w, self.lexicon)
+                                    for q, w in zip(questions, windows)])
 
     def _clean_cue(self, cue: MoveResult, words: Sequence[Word], windows: list[Clause]) -> MoveResult | None:
         """The cue matcher's credit, unless a negation stands just before the cue in its clause ("I don't hear you")."""
