@@ -6,8 +6,9 @@
 rubric, whether a coach would credit it. Spoken versions (the same answers said by
 espeak-ng and heard by an engine as `trainer score` hears a recording: text, words with
 times, speech spans) live beside them as `<set>.<engine>.yaml`, made by
-`bench/own_words.py --transcribe`; a recogniser judges them from the timed words and
-spans, as in a drill, so clauses can be cut at pauses.
+`bench/own_words.py --transcribe`, and said by the natural voice (Piper's joe) as
+`<set>.piper-<engine>.yaml` (`--voice piper`, held-out set only); a recogniser judges them
+from the timed words and spans, as in a drill, so clauses can be cut at pauses.
 
 Recall = moves credited of those a coach credits; false credit = moves credited of those
 a coach does not. Used by tests/meaning/test_recogniser.py, bench/own_words.py and scripts/calibrate-moves.
