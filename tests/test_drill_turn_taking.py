@@ -214,30 +214,3 @@ def test_in_real_time_the_filled_pauses_are_found_in_the_silence_that_ends_the_t
              if p.start + turn.rep_start >= turn.prospect_end]
     assert whole, "espeak-ng's 'um' said on its own is found in the sound (tests/speech/test_filled_pause.py)"
     assert [edge for p in turn.filled_pauses.spans for edge in (p.start, p.end)] == pytest.approx(whole, abs=0.001)
-
-
-def test_vosk_closes_its_utterance_in_the_silence_that_ends_the_turn_and_keeps_every_word(tmp_path, pack,
-                                                                                        english_vosk_model,
-                                                                                        monkeypatch):
-    """So that its final result after the end has only that silence left to decode (trainer.drill.turn
-    CLOSE_AFTER_S); not in a thinking pause after words that do not read finished."""
-    from trainer.drill.turn import CLOSE_AFTER_S
-    from trainer.speech.vosk_engine import VoskRecognizer
-
-    closed_at = []  # seconds of answer audio the recognizer had taken at each close
-    real_close = VoskRecognizer.close_utterance
-
-    def close(recognizer):
-        closed_at.append(recognizer._fed / wavs.ENGINE_RATE)
-        real_close(recognizer)
-
-    monkeypatch.setattr(VoskRecognizer, "close_utterance", close)
-    engine = VoskEngine(english_vosk_model)
-    result, events, answer, _ = drill(tmp_path, engine, pack, [0.6, "I hear you, and", 2.5,
-                                                            "we can start with one shop for the first month.", 1.5])
-    turn, end = result.turns[0], ended(events)
-    assert "same" not in turn.transcript and "first month" in turn.transcript.lower()
-    [at] = closed_at  # once: not in the thinking pause
-    audio_speech_end = end.speech_end - turn.rep_start
-    # after CLOSE_AFTER_S of the final silence (the answer file's 20 ms chunks) and before the end was decided
-    assert audio_speech_end + CLOSE_AFTER_S - TOLERANCE_S <= at <= end.decided_at - turn.rep_start + TOLERANCE_S

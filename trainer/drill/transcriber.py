@@ -5,9 +5,7 @@ engine, so a slow engine never delays the end-of-turn decision. The words heard 
 are read with `words()` (Vosk's live partial; with Whisper, a speculative pass over the
 answer started in a pause, whose result is also the final one if the turn ends there),
 new partial texts arrive on `partials` for the live view, and `finish()` returns the
-final transcript, raising the engine's failure as a TrainerError naming it. `close_utterance()`
-has a streaming engine (Vosk) finish its words so far in the silence that is about to end
-the turn, so that `finish()` has only that silence left to decode.
+final transcript, raising the engine's failure as a TrainerError naming it.
 """
 
 from __future__ import annotations
@@ -25,7 +23,6 @@ from trainer.speech.wavs import ENGINE_RATE
 
 # Engines whose final result is a whole-answer pass (Whisper ~0.5 s; Vosk's is ready in ~30 ms).
 SPECULATIVE_ENGINES = ("whisper",)
-_CLOSE = object()  # queued after the samples fed so far: close the engine's utterance there
 
 
 class Transcriber:
@@ -51,8 +48,7 @@ class Transcriber:
             self._recognizer = engine.recognizer()
         except Exception as error:
             raise self._failure(error) from None
-        self.closes = callable(getattr(self._recognizer, "close_utterance", None))  # Vosk: close_utterance() works
-        self._queue: queue.SimpleQueue[np.ndarray | object | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
         self._queued = 0  # samples given to feed()
         self._processed = 0  # samples the recognizer has taken (under _caught_up)
         self._taken = 0  # the same, on the recognizer's thread
@@ -89,11 +85,6 @@ class Transcriber:
         """Wait until the recognizer has taken every sample fed (or failed); for a virtual clock."""
         with self._caught_up:
             self._caught_up.wait_for(lambda: self._processed >= self._queued or not self._thread.is_alive())
-
-    def close_utterance(self) -> None:
-        """Have the engine finish the words of the audio fed so far (`closes` engines; on its thread, in order)."""
-        if self.closes:
-            self._queue.put(_CLOSE)
 
     def wait_speculation(self) -> None:
         """Wait for the pass started by `speculate()` to finish (for a virtual clock)."""
@@ -167,13 +158,13 @@ class Transcriber:
             done = False
             while not done:
                 batch = [self._queue.get()]
-                while batch[-1] is not None and batch[-1] is not _CLOSE:  # catch up in one feed when behind
+                while batch[-1] is not None:  # catch up in one feed when behind
                     try:
                         batch.append(self._queue.get_nowait())
                     except queue.Empty:
                         break
-                done, close = batch[-1] is None, batch[-1] is _CLOSE  # a close ends the batch: it comes in order
-                samples = [b for b in batch if b is not None and b is not _CLOSE]
+                done = batch[-1] is None
+                samples = [b for b in batch if b is not None]
                 # A streaming engine takes the chunks one by one even when behind, so the audio its text
                 # changed at (where its words end, for the end-of-turn model) is known to the chunk.
                 # Only the batch's last partial goes out: each one shown is also encoded for the moves, and
@@ -190,8 +181,6 @@ class Transcriber:
                         self._heard = (text, self._taken, changed)
                 if latest is not None:
                     self.partials.put(latest)
-                if close and not self._abandoned:
-                    self._recognizer.close_utterance()
                 with self._caught_up:
                     self._processed += sum(len(b) for b in samples)
                     self._caught_up.notify_all()

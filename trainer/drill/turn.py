@@ -43,7 +43,6 @@ import numpy as np
 from trainer.drill.answer_source import AnswerFiles
 from trainer.core.errors import TrainerError
 from trainer.core.metrics import JOIN_GAP_S
-from trainer.core.turn_end import COMPLETE, judge_words
 from trainer.core.transcript import Transcript, Word
 from trainer.drill.transcriber import Transcriber
 from trainer.drill.events import (
@@ -85,12 +84,6 @@ SPECULATE_AFTER_S = 0.1
 # 0.1 s after the speech ended at the median, 0.29 s for 90%, and ~0.95 s for 4 that revised a
 # word late. 0.3 s costs a finished question 0.05 s over its 0.25 s hold.
 PARTIAL_SETTLE_S = 0.3
-# A streaming engine (Vosk) closes its utterance this far into a silence after words that read finished, as it
-# does itself after 0.5-1.0 s of silence: the end of turn then comes at 0.3-0.4 s (once the partial has settled),
-# and the final result after it has only the silence since the close to decode, not the whole utterance's
-# lattice (Vosk's final was most of its end of turn -> prospect audio, bench/RESULTS.md "Turn-taking"). The rep
-# going on after a close starts a new utterance, as after Vosk's own.
-CLOSE_AFTER_S = 0.2
 # A line not started this long after play(), or not finished this long after its length, has failed
 # (a hung or suspended output device reports nothing; a sound starts 110-170 ms after play()).
 OUTPUT_STALL_S = 2.0
@@ -148,7 +141,6 @@ class RepTurn:
         self._repeat: Playback | None = None  # the replay of the line in progress, until it has played
         self._pauses_ahead: tuple[float, Future] | None = None  # filled pauses found in a silence that may end the turn
         self._pauses_finder: ThreadPoolExecutor | None = None
-        self._closed_in: float | None = None  # the silence (its start) the engine closed its utterance in
 
     def listen(self, opened: float, playback: Playback, rendered: RenderedLine, output: AudioOutput,
                pending: list[AudioChunk] = ()) -> TurnEnded:
@@ -203,7 +195,6 @@ class RepTurn:
         self._speculate(chunk.end)
         self._find_pauses_ahead(chunk.end)
         self._give_words()
-        self._close_ahead(chunk.end)
         ended = self._consume(self.endpointer.feed(chunk))
         self._report(chunk)
         return ended
@@ -333,20 +324,6 @@ class RepTurn:
             settle = PARTIAL_SETTLE_S if streamed else 0.0
             self.endpointer.hear_words(text, self.audio_start + covered / ENGINE_RATE - settle,
                                        None if end is None else self.audio_start + end / ENGINE_RATE, streamed)
-
-    def _close_ahead(self, now: float) -> None:
-        """`CLOSE_AFTER_S` into a silence after words that read finished (the end-of-turn model's rule), have a
-        streaming engine close its utterance, so that its final result is mostly done when the turn ends."""
-        endpointer, transcriber = self.endpointer, self.transcriber
-        silent_since = endpointer.silent_since
-        if (not transcriber.closes or silent_since is None or now - silent_since < CLOSE_AFTER_S
-                or self._closed_in == silent_since or endpointer.settings.endpoint_ms is not None):
-            return
-        words = transcriber.words()
-        if words is None or judge_words(words[0]).state != COMPLETE:
-            return
-        self._closed_in = silent_since
-        transcriber.close_utterance()
 
     def repeat_line(self) -> bool:
         """Play the line again once it has been heard (the rep's R; any thread); False before then."""

@@ -124,14 +124,6 @@ class VoskRecognizer:
         self._partial = text
         return text
 
-    def close_utterance(self) -> None:
-        """End Vosk's utterance at the audio fed so far, as Vosk does itself after 0.5-1.0 s of silence: its words
-        are kept (the next `feed()` reports them if they revise the partial) and `finish()` then has only the
-        audio fed since to decode. A drill closes it in the silence that is about to end the turn
-        (trainer.drill.turn); the rep's next words, if any, start a new utterance."""
-        if not self._closed_by_vosk:  # Vosk closed it itself: FinalResult() would leave its features running
-            self._done.append(json.loads(self._kaldi.FinalResult()))
-
     def finish(self) -> Transcript:
         """Flush the stream; words with start/end (s from the answer's first sample) and confidence.
 
