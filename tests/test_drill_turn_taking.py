@@ -121,6 +121,18 @@ def test_a_thinking_pause_after_and_keeps_the_whole_answer(tmp_path, whisper, pa
         pytest.approx(turn.prospect_end + answer.spans[1].start, abs=TOLERANCE_S)]
 
 
+def test_a_pause_after_a_preface_alone_keeps_the_whole_answer(tmp_path, whisper, pack):
+    """'I understand.' acknowledges the point but does not answer it yet: the pause after it is waited out
+    (trainer/data/turn_end.yaml prefaces), and the answer after it is heard and scored as one."""
+    result, events, answer, _ = drill(tmp_path, whisper, pack, [0.6, "I understand.", 1.5, AFTER, 1.5])
+    [turn] = result.turns
+    assert "expecting" in turn.transcript.lower() and "ask" in turn.covered
+    end = ended(events)  # one end only: after the question, not in the pause
+    assert end.speech_end == pytest.approx(turn.prospect_end + answer.spans[1].end, abs=TOLERANCE_S)
+    [paused] = [e for e in events if isinstance(e, SpeechDidPause)]
+    assert paused.holding_s == 3.0 and "preface" in paused.why
+
+
 def test_the_fixed_rule_is_still_available_and_cuts_the_same_answer_short(tmp_path, whisper, pack):
     result, events, answer, _ = drill(tmp_path, whisper, pack, [0.6, BEFORE, 2.5, AFTER, 1.5], endpoint_ms=FIXED_RULE_MS)
     [turn] = result.turns
