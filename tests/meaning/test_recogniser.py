@@ -27,7 +27,8 @@ HELDOUT_FALSE_CEILING = 0.075  # measured 0.051
 VOSK_RECALL_FLOOR = 0.55
 VOSK_FALSE_CEILING = 0.07
 # The same answers spoken by the natural voice (Piper en_US joe, one US male voice) as Vosk heard them: measured
-# 0.814 / 0.044 (bench/RESULTS.md, Moves by meaning), where espeak-ng's robotic voice gives 0.619 / 0.053.
+# 0.805 / 0.046 with the recogniser of 4f270b1, where espeak-ng's robotic voice gave 0.606 / 0.053 in the same run
+# (bench/RESULTS.md, Moves by meaning, 2026-12-06 23:36; 0.814 / 0.044 against 0.619 / 0.053 before 4f270b1).
 NATURAL_VOICE_VOSK_RECALL_FLOOR = 0.75
 NATURAL_VOICE_SETS = ("piper-vosk", "piper-whisper")  # heldout.<name>.yaml
 
