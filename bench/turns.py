@@ -110,6 +110,13 @@ ENDS_NOTE = (
     "run to run on the same audio), it held 2-3 real ends for the patience, and with the close ends held 3 s went "
     "from 6 to 13 of 96: the cost showed, a gain did not. Closing 0.3 s into the silence, as measured offline, was "
     "not tried in the drill. "
+    "Since then (2026-12-06 22:46-23:54, the code before beside it): an answer that is so far only prefaces ('i hear "
+    "you', \"that's fair\") and a clause opening with an announcing subject that has not said it yet ('the reason "
+    "most shops switch', 'the real question is not') wait as unfinished answers: Vosk's thinking-pause cuts went "
+    "11-12 -> 3 of 60, the 3 left misheard beyond any word rule ('ikea you', 'napster bird'); Whisper's stayed 4-5, "
+    "all misheard. Closing Vosk's utterance 0.2 s into a silence after finished-reading words, to leave its final "
+    "result less to do after the end, was tried and reverted (818a5b3, 9a0bf58): the final after the end took more "
+    "CPU, p50 58 against 28 ms. "
     "A turn ended in a thinking pause counts as a cut-in even when the rep took it back: "
     "the prospect still started talking into the pause (issue 15 item 2 makes the wrong guess cheap, not unheard)."
 )

@@ -89,7 +89,10 @@ UNKNOWN = "unknown"
 # after the speech) and p50 305 ms, p95 410 ms with Whisper (the fixed rule 700 / 710); turns ended
 # in thinking pauses of 0.5-2.5 s: 12% with both engines (7 of 60; Whisper 7 also with the code before
 # the completeness model, run beside it; the fixed rule 80%), every one a word misheard or dropped before the pause
-# ('the real question is not', "A real question isn't it?"), most taken back when the rep went on.
+# ('the real question is not', "A real question isn't it?"), most taken back when the rep went on. With prefaces
+# alone and announcing subjects waiting (bench/RESULTS.md, runs of 2026-12-06 22:46-23:54, the code before beside
+# them): Vosk 11-12 -> 3 of 60, the 3 left misheard beyond any word rule ('ikea you', 'napster bird' for "that's
+# fair, but"); Whisper 4 -> 5 (all misheard: "isn't it?", 'Now stare at butt.'; which ones moves run to run).
 MIN_HOLD_S = 0.2  # never sooner: below this, stop consonants and breaths inside a word read as silence
 # After a finished question: the rep has handed the turn over. Inside the ~0.2-0.3 s people
 # leave before answering (Stivers et al. 2009); with the next line starting ~30 ms after the
