@@ -84,10 +84,11 @@ class ClauseBreaks:
     weights: np.ndarray  # 2 ** FEATURE_BITS float32
     threshold: float
 
-    def breaks(self, words: Sequence[str], function_words: frozenset[str]) -> list[bool]:
-        """For each word, whether a clause breaks just before it (never before the first)."""
+    def breaks(self, words: Sequence[str], function_words: frozenset[str], margin: float = 0.0) -> list[bool]:
+        """For each word, whether a clause breaks just before it (never before the first); `margin` (a logit)
+        lowers the threshold for a caller that would rather cut once too often than once too few."""
         return [at > 0 and float(sum(self.weights[feature_index(f)] for f in gap_features(words, at, function_words)))
-                >= self.logit for at in range(len(words))]
+                >= self.logit - margin for at in range(len(words))]
 
     @property
     def logit(self) -> float:

@@ -32,7 +32,7 @@ than sentences (`is_word_list`) gets no move at all, a window of backchannels on
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -79,9 +79,11 @@ class MoveRecogniser:
 
     def __init__(self, encoder: Encoder, library: MoveLibrary | None = None,
                  model: MoveModel | None = None, lexicon: Lexicon | None = None,
-                 probe: MoveProbe | None = None, breaks: ClauseBreaks | None = None) -> None:
+                 probe: MoveProbe | None = None, breaks: ClauseBreaks | None = None,
+                 finished: Callable[[Sequence[str]], bool] | None = None) -> None:
         self.encoder = encoder
         self.breaks = breaks  # where unpunctuated words break into clauses; without it, pauses and markers only
+        self.finished = finished  # whether tokens read as a finished sentence (trainer.core.completeness): cut there
         self.library = library or default_move_library()
         self.model = model or MoveModel()
         self.probe = probe  # without one the probe feature reads 0
@@ -237,7 +239,7 @@ class MoveRecogniser:
 
     def _windows(self, words: Sequence[Word], spans: Sequence[Span]) -> list[Clause]:
         clauses = split_clauses(words, spans, self.lexicon, self.library.clause_markers, self.breaks,
-                                self.library.function_words)
+                                self.library.function_words, self.finished)
         pairs = [
             Clause(range(a.words.start, b.words.stop), f"{a.text} {b.text}", (a.words, b.words))
             for a, b in zip(clauses, clauses[1:])

@@ -20,6 +20,7 @@ from typing import Sequence
 from trainer.blas import one_blas_thread
 from trainer.core import paths
 from trainer.core.clause_breaks import load_clause_breaks
+from trainer.core.completeness import completeness_model
 from trainer.core.errors import TrainerError
 from trainer.core.meaning import CueRecogniser, MoveRecogniser, Recogniser
 from trainer.core.move_model import MoveModel, MoveProbe, load_move_model, load_move_probe
@@ -59,7 +60,8 @@ def load_meaning_recogniser(model: MoveModel | None = None, probe: MoveProbe | N
     model = model or load_move_model()
     probe = probe or load_move_probe()
     encoder = SentenceEncoder(store=paths.cache_dir() / "meaning" / "sentences.npz", seeds=[LIBRARY_VECTORS])
-    recogniser = MoveRecogniser(encoder, default_move_library(), model, probe=probe, breaks=load_clause_breaks())
+    recogniser = MoveRecogniser(encoder, default_move_library(), model, probe=probe, breaks=load_clause_breaks(),
+                                finished=completeness_model().finished)
     recogniser.warm_up()
     encoder.save()
     return recogniser
