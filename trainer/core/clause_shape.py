@@ -30,7 +30,7 @@ _NEGATIONS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "neit
 # (without a lead, "what you pay is ..." is a statement: lexicons.yaml's question_openers exceptions)
 _EMBEDDED_OPENERS = frozenset({"if", "whether", "what", "how", "why", "when", "where", "who", "which"})
 _PITCH_QUESTION_OPENERS = frozenset({"wouldn't", "don't", "isn't", "aren't", "doesn't", "won't", "shouldn't",
-                                     "couldn't", "can't", "haven't", "hasn't", "didn't", "have you considered"})
+                                     "couldn't", "can't", "haven't", "hasn't", "didn't"})
 _PUSHED = frozenset({"you", "it", "that", "this", "we", "they", "there"})
 PUSH_REACH = 12  # words back to a pushing question's opener in a sentence without its full stop
 WORD_LIST_MIN_TOKENS = 4  # shorter answers ("Fair enough.") are too short to judge
