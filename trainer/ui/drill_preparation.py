@@ -6,6 +6,8 @@ voice takes 0.5-3 s a line, and the drill then opens with it at once; docs/voice
 At Start: the drill is planned again (with that seed while the choice is the same),
 and meanwhile the speech engine is loaded and the answer files listed; `planned` says
 what to show while the rest loads, `ready` that the drill can run, `failed` why not.
+Each start is numbered: what a start the rep went back from returns later is dropped, so
+the drill that runs is always the last one asked for.
 Every job goes through `trainer.ui.tasks`, so the UI thread waits on nothing.
 """
 
@@ -47,7 +49,7 @@ class DrillPreparation(QObject):
         self._timer = QTimer(self, singleShot=True, interval=PLAN_AHEAD_AFTER_MS)
         self._timer.timeout.connect(self._plan_ahead)
         self._ahead: tuple[tuple, int] | None = None  # the drill planned ahead: (pack, level, objection), seed
-        self._starting = False  # a start is under way: its results are wanted
+        self._start = 0  # the number of the start whose results are wanted; past it once that start is done or cancelled
         self._plan = None
         self._answers: list | None = None
 
@@ -75,44 +77,50 @@ class DrillPreparation(QObject):
 
     def start(self, choice: DrillChoice) -> None:
         """Plan the chosen drill in the background (schedule, bank) and load the engine meanwhile."""
-        self._starting = True
+        self._start = start = self._start + 1  # a late result of an earlier start (back, then Start) is dropped
         self._plan = self._answers = None
         ctx, folder = self.ctx, choice.answer_folder
         key, seed = self._ahead or ((), None)  # the drill planned ahead, its first line rendered, if still chosen
         seed = seed if key == (choice.pack.id, choice.level, choice.objection_id) else None
         self._ahead = None  # the next drill gets a seed of its own
         tasks.run_in_background(lambda: plan_for(ctx.store, choice.pack, choice.level, choice.objection_id, seed),
-                                self._planned, self._failed, owner=self)
-        tasks.run_in_background(lambda: self._prepare(folder), self._prepared, self._failed, owner=self)
+                                lambda planned: self._planned(start, planned), lambda e: self._failed(start, e),
+                                owner=self)
+        tasks.run_in_background(lambda: self._prepare(folder), lambda answers: self._prepared(start, answers),
+                                lambda e: self._failed(start, e), owner=self)
 
     def cancel(self) -> None:
         """The rep went back before the drill ran: what the start's jobs return is dropped."""
-        self._starting = False
+        self._start += 1
 
     def _prepare(self, folder):
         """Worker: the engine loaded and the answer files listed."""
         self.ctx.engine()
         return answer_files(folder) if folder else []
 
-    def _planned(self, planned: PlannedDrill) -> None:
-        if not self._starting:  # the rep went back meanwhile
+    def _planned(self, start: int, planned: PlannedDrill) -> None:
+        if start != self._start:  # the rep went back meanwhile
             return
         self._plan = planned.plan
         self.planned.emit(planned)
         self._maybe_ready()
 
-    def _prepared(self, answers: list) -> None:
+    def _prepared(self, start: int, answers: list) -> None:
         # The engine, packs and widgets live as long as the app. Frozen, the cyclic garbage collector stops
         # walking them: a full pass over them took ~100 ms here, and it blocks every thread, the UI's too.
         gc.freeze()
+        if start != self._start:
+            return
         self._answers = answers
         self._maybe_ready()
 
     def _maybe_ready(self) -> None:
-        if self._starting and self._plan is not None and self._answers is not None:
-            self._starting = False
+        if self._plan is not None and self._answers is not None:
+            self._start += 1  # done: nothing more of this start is wanted
             self.ready.emit(self._plan, self._answers)
 
-    def _failed(self, error: BaseException) -> None:
-        self._starting = False
+    def _failed(self, start: int, error: BaseException) -> None:
+        if start != self._start:
+            return
+        self._start += 1
         self.failed.emit(error)
