@@ -8,8 +8,8 @@ English model, against a fresh recognizer per answer.
 Tolerances: Vosk is not the same to the word run to run even with a fresh recognizer each time
 (measured on these answers: three fresh runs of one gave "talk to him out to this" twice and
 "... out this" once; on the 50 answers of bench/score.py see bench/RESULTS.md). So the bound is
-Vosk's own: at most 2 words per answer differ, and the words both runs heard alike are placed
-within one Vosk frame (30 ms: 10 ms features, 3 to a frame) and a half, so one frame's shift passes and
+Vosk's own: at most 2 words per answer differ, and the boundaries between words both runs heard
+alike are placed within one Vosk frame (30 ms: 10 ms features, 3 to a frame) and a half, so one frame's shift passes and
 two do not (measured <= 13 ms here; CI once saw a word end 30.0005 ms apart, one frame and a float's error). Confidences are not compared: next to a word heard differently they move by up to 0.13
 between two fresh runs.
 """
@@ -45,8 +45,13 @@ def assert_heard_alike(reused, fresh):
     for block in SequenceMatcher(a=mine, b=theirs, autojunk=False).get_matching_blocks():
         for i in range(block.size):
             a, b = reused.words[block.a + i], fresh.words[block.b + i]
-            assert a.start == pytest.approx(b.start, abs=TIME_TOLERANCE_S), (a, b)
-            assert a.end == pytest.approx(b.end, abs=TIME_TOLERANCE_S), (a, b)
+            # A boundary shared with a word heard differently moves with it ('stepmother customer' against
+            # 'stepmother other customers': 'stepmother' ended 0.17 s later, once in CI), so only boundaries
+            # between two words heard alike are compared.
+            if i > 0 or (block.a == 0 and block.b == 0):
+                assert a.start == pytest.approx(b.start, abs=TIME_TOLERANCE_S), (a, b)
+            if i < block.size - 1 or (block.a + block.size == len(mine) and block.b + block.size == len(theirs)):
+                assert a.end == pytest.approx(b.end, abs=TIME_TOLERANCE_S), (a, b)
 
 
 def test_one_vosk_recognizer_hears_each_answer_as_a_fresh_one(english_vosk_engine, answers):
