@@ -6,8 +6,10 @@ runner's thread in this order for each turn: `LineWillPlay`, `RepTurnStarted`,
 `LineDidPlay` (once the line has finished; it says when the answer is due when
 the level gives preparation time), `LineDidRepeat` each time the line played
 again at the rep's request, `TurnDidEnd` (the end-of-turn
-decision), `TurnScored` (score ready, just before the next line plays; it is
-stored right after that line has started). When the prospect acts on the answer by
+decision), `TurnScored` (score ready, just before the next line plays; with a
+streaming engine (Vosk) in real time, just after that line's `LineWillPlay`, its
+branch chosen from the words at the end: `BranchDidDiffer` comes before it when the
+final words led elsewhere; it is stored right after that line has started). When the prospect acts on the answer by
 temperament (cuts in, reacts to a hedge, adds a little after a good question),
 `ProspectActWillPlay` comes just before the next `LineWillPlay` (the two are one sound),
 or on its own after the drill's last answer. An end decided on a pause is a guess:
@@ -312,6 +314,21 @@ class AnswerDidResume:
     turn: int
     at: float  # the rep's voice was heard again
     yielded: YieldedLine
+
+
+@dataclass(frozen=True)
+class BranchDidDiffer:
+    """Turn `turn`'s next line was chosen from the words heard at its end (`started`: where they led), and its
+    final words lead elsewhere (`final`). `switched`: that line was stopped, or never began, and the final words'
+    line plays instead; else `heard_s` of it had played and it was kept (trainer.drill.early_branch). The turn's
+    score and moves are the final words' either way."""
+
+    name: ClassVar[str] = "branch_did_differ"
+    turn: int
+    started: str  # the next node (objection/node) or the outcome the words at the end led to
+    final: str  # the same for the final words
+    switched: bool
+    heard_s: float  # how much of the line's speech had played when the final words came
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ class DrillBridge(QObject):
     line_did_repeat = Signal(object)
     turn_did_end = Signal(object)
     answer_did_resume = Signal(object)
+    branch_did_differ = Signal(object)
     turn_scored = Signal(object)
     drill_did_finish = Signal(object)
     error = Signal(object)
