@@ -42,6 +42,7 @@ from trainer.drill.events import (
     ANSWERS_RAN_OUT,
     STOPPED_BY_REP,
     AnswerDidResume,
+    BranchDidDiffer,
     DrillDidFinish,
     DrillDidStart,
     DrillResult,
@@ -58,7 +59,7 @@ from trainer.speech.audio import AudioClock
 from trainer.speech.audio_in import MicrophoneInput
 from trainer.speech.audio_out import FileOutput, SoundDeviceOutput
 from trainer.speech.echo import EchoCancellation
-from trainer.speech.endpoint import FIXED_RULE_MS, SILENCE
+from trainer.speech.endpoint import FIXED_RULE_MS, SILENCE, STOPPED
 from trainer.speech.engine_loading import LoadingEngine
 from trainer.speech.engines import ENGINE_NAMES, load_engine
 from trainer.speech.played_audio import PlayedAudio
@@ -261,6 +262,9 @@ class _Printer:
         self.played_to = played_to
         self.engine = engine
         self.persona = ""
+        # With Vosk the next line starts before the answer is scored: what is said meanwhile is printed after
+        # the answer's score, in the order a reader expects (None: not holding)
+        self._held: list[str] | None = None
 
     def __call__(self, event) -> None:
         if self.args.json:
@@ -283,14 +287,24 @@ class _Printer:
         elif isinstance(event, SpeechDidStart):
             over = " (over the prospect)" if event.over_prospect else ""
             self._say(f"  you started speaking at {event.at:.2f} s{over}")
-        elif isinstance(event, TurnDidEnd) and event.reason != SILENCE:
-            self._say(f"  turn ended: {END_REASONS.get(event.reason, event.reason)}")
+        elif isinstance(event, TurnDidEnd):
+            if event.reason != SILENCE:
+                self._say(f"  turn ended: {END_REASONS.get(event.reason, event.reason)}")
+            self._held = [] if event.reason != STOPPED else None
+        elif isinstance(event, BranchDidDiffer):
+            change = ("stopped it for the line your final words lead to" if event.switched
+                      else f"kept it ({event.heard_s:.1f} s had played); your score counts your final words")
+            self._say(f"  the prospect answered your words so far ({event.started}), then your final words led to "
+                      f"{event.final}: {change}")
         elif isinstance(event, AnswerDidResume):
             self._say(f"  you went on with your answer to turn {event.turn} at {event.at:.2f} s: the prospect stopped "
                       f"\"{event.yielded.line}\" and listens; that answer is scored again as a whole")
         elif isinstance(event, TurnScored):
+            held, self._held = self._held or [], None
             self._turn(event.result)
+            self._say(*held)
         elif isinstance(event, DrillDidFinish):
+            self._held = None
             self._finish(event.result)
 
     def _turn(self, result) -> None:
@@ -326,9 +340,11 @@ class _Printer:
                 "answers": str(self.args.answers) if self.args.answers else "microphone",
             }, indent=2), flush=True)
 
-    @staticmethod
-    def _say(*lines: str) -> None:
-        print("\n".join(lines), flush=True)
+    def _say(self, *lines: str) -> None:
+        if self._held is not None:
+            self._held += lines
+        elif lines:
+            print("\n".join(lines), flush=True)
 
 
 HELP_LABELS = {"model_answer": "Model answer", "bank": "Your opener (bank)"}

@@ -7,7 +7,10 @@ input, opened once and kept open, streams to the turn's recording, the endpointe
 and the engine (`trainer.drill.turn`); at the end of turn the transcript is
 finished, the answer assessed (`assess_answer`, the one scoring path), the
 dialogue picks the follow-up from the moves covered, and the next line plays at
-once: every line the answer could lead to is rendered while the rep talks. Right
+once: every line the answer could lead to is rendered while the rep talks. With a
+streaming engine (Vosk) the follow-up is chosen from the words heard at the end and
+its line started before the final result, which then scores the turn
+(`trainer.drill.early_branch`: what happens when the two lead different ways). Right
 after the next line has started, the turn is committed in one transaction.
 
 An end decided on a pause is a guess (`TurnEnded` SILENCE from the end-of-turn
@@ -55,6 +58,7 @@ from trainer.drill.events import (
     ANSWERS_RAN_OUT,
     STOPPED_BY_REP,
     AnswerDidResume,
+    BranchDidDiffer,
     DrillDidStart,
     DrillResult,
     EventCallback,
@@ -67,6 +71,7 @@ from trainer.drill.events import (
     TurnScored,
 )
 from trainer.drill.devices import start_devices
+from trainer.drill.early_branch import Branch, branch_of, so_far_assessment, switch_to_final
 from trainer.drill.lines import ProspectLines
 from trainer.drill.plan import DrillPlan, start_conversation
 from trainer.drill.prospect_acts import Act, ProspectActs
@@ -100,7 +105,11 @@ class _Answer:
     shown: PromptHelp | None
     before: Conversation | None = None  # the conversation before this answer was applied
     yielded: list[YieldedLine] = field(default_factory=list)
+    ended: TurnEnded | None = None
+    decided: float = 0.0  # when the runner acted on the end (clock)
+    early: Branch | None = None  # the branch taken from the words at the end, until the final words are scored
     scored: bool = False
+    stopped: bool = False  # the drill was stopped during this answer: not scored
     may_go_on: bool = False
 
 
@@ -219,14 +228,19 @@ class DrillRunner:
         conversation = start_conversation(plan)
         stop_reason = None
         answer: _Answer | None = None  # the last answer: it may go on as the next line begins
-        while (prompt := conversation.current) is not None:
+        while True:
+            if answer is not None and answer.early is not None and (
+                    conversation.current is None or self._stop.is_set() or self._answers_ran_out(answer)):
+                conversation, _ = self._score(answer, conversation)  # no line is playing: the final words decide
+            if (prompt := conversation.current) is None:
+                break
             if self._stop.is_set():
                 stop_reason = STOPPED_BY_REP
                 break
             if self._answers_ran_out(answer):
                 stop_reason = ANSWERS_RAN_OUT
                 break
-            number = len(self._stored.results) + 1
+            number = 1 if answer is None else answer.number + 1
             rendered = self._lines.render(prompt.objection, prompt.line).result()
             if self._act is not None:  # the prospect's act after the last answer comes first, in one sound
                 self._emit_act(self._act, number - 1)
@@ -238,12 +252,16 @@ class DrillRunner:
             playback = self.audio_out.play(rendered.path)
             if self.echo is not None:
                 self.echo.line_played(rendered.path, playback)
+            if answer is not None and answer.early is not None:  # the line is on its way: now the final words
+                conversation, switched = self._score(answer, conversation, playback, rendered)
+                if switched:
+                    continue  # the final words' line plays instead
             pending = []
             if answer is not None and answer.may_go_on:
                 went_on = answer.turn.watch_for_more(playback, rendered, opened)
                 if went_on is not None:
                     conversation = self._go_on(answer, went_on, prompt.line, playback, rendered)
-                    if not answer.scored:
+                    if answer.stopped:
                         stop_reason = STOPPED_BY_REP
                         break
                     continue
@@ -274,8 +292,8 @@ class DrillRunner:
                 self.audio_in.stop_answer()  # a rep stops talking when the prospect cuts in
             self._stored.line_started_late(playback.started_at)
             answer = _Answer(number, prompt, handle, turn, shown)
-            self._answered(answer, ended, decided, conversation)
-            if not answer.scored:
+            conversation = self._answered(answer, ended, decided, conversation)
+            if answer.stopped:
                 stop_reason = STOPPED_BY_REP
                 break
         self._stored.commit_scored(self._say_last_act() if stop_reason != STOPPED_BY_REP else None)
@@ -297,29 +315,77 @@ class DrillRunner:
     def _emit_act(self, act: Act, turn: int) -> None:
         self._emit(ProspectActWillPlay(turn, self._lines.persona_name(act.objection), act.kind, act.line))
 
-    def _answered(self, answer: _Answer, ended: TurnEnded, decided: float, conversation: Conversation) -> None:
-        """The turn has ended: score the answer and let the dialogue choose what follows (not if stopped)."""
-        turn, number, prompt, plan = answer.turn, answer.number, answer.prompt, self.plan
-        self._emit(TurnDidEnd(number, ended.reason, self._drill(ended.at), self._drill(decided),
+    def _answered(self, answer: _Answer, ended: TurnEnded, decided: float, conversation: Conversation) -> Conversation:
+        """The turn has ended: the dialogue takes its branch (not if stopped); returns the conversation to go on with.
+        With a streaming engine (Vosk) the branch comes from the words heard by now and the turn is scored once
+        the next line has started (`_score`, trainer.drill.early_branch); with Whisper, whose final pass was
+        started in the pause, at once."""
+        turn, plan = answer.turn, self.plan
+        self._emit(TurnDidEnd(answer.number, ended.reason, self._drill(ended.at), self._drill(decided),
                               None if ended.speech_end is None else self._drill(ended.speech_end),
                               turn.endpointer.barge_ins, ended.why))
         if ended.reason == STOPPED:
             self._transcriber.abandon()
             self._writer.close()  # kept: finish_drill marks the turn 'recovered'
-            return
+            answer.stopped = True
+            return conversation
+        answer.ended, answer.decided = ended, decided
+        answer.before = copy.deepcopy(conversation, {id(o): o for o in plan.objections})  # if the answer goes on
+        answer.may_go_on = ended.reason == SILENCE and plan.endpoint_ms is None  # the model guessed the end
+        if not self._transcriber.streams_words:
+            return self._score(answer, conversation)[0]
+        so_far = so_far_assessment(turn.words_so_far(), **self._assessing(answer))
+        self._act = self._acts.act_after(answer.prompt.objection, ended.reason, so_far)
+        conversation.answer(so_far.rubric.covered)
+        answer.early = branch_of(conversation, self._act, len(answer.before.outcomes))
+        if self.clock.virtual:  # an instant engine: the final words are in before the next line starts
+            return self._score(answer, conversation)[0]
+        return conversation
+
+    def _assessing(self, answer: _Answer) -> dict:
+        """What `assess_answer` needs besides the words, for this answer."""
+        plan = self.plan
+        return dict(node=answer.prompt.node, pack=plan.pack, level=plan.rules.level, recogniser=shared_recogniser(),
+                    cut_in=answer.ended.reason == CUT_IN)
+
+    def _score(self, answer: _Answer, conversation: Conversation, playback: Playback | None = None,
+               rendered: RenderedLine | None = None) -> tuple[Conversation, bool]:
+        """Score the answer on the final words, and the dialogue's branch with them, unless one was taken from
+        the words at the end (`answer.early`) and the line it chose has played `SWITCH_WITHIN_S` (then it is
+        kept). Returns the conversation to go on with, and whether the line playing was stopped for another."""
+        turn, number, prompt, plan, ended = answer.turn, answer.number, answer.prompt, self.plan, answer.ended
         heard = turn.hear()
         transcript_final = self.clock.now()
         line_end = self._drill(turn.line_end)
         due = None if turn.answer_due is None else self._drill(turn.answer_due)
-        assessment = assess_answer(heard.transcript.words, heard.spans, line_end, prompt.node, plan.pack,
-                                   prospect_start=self._drill(turn.line_start), level=plan.rules.level,
-                                   recogniser=shared_recogniser(), answer_from=due, cut_in=ended.reason == CUT_IN,
-                                   filled_pauses=heard.filled_pauses)
+        assessment = assess_answer(heard.transcript.words, heard.spans, line_end, answer_from=due,
+                                   prospect_start=self._drill(turn.line_start), filled_pauses=heard.filled_pauses,
+                                   **self._assessing(answer))
         covered = assessment.rubric.covered
-        objections_done = len(conversation.outcomes)
-        answer.before = copy.deepcopy(conversation, {id(o): o for o in plan.objections})  # if the answer goes on
-        following = conversation.answer(covered)
+        act = self._acts.act_after(prompt.objection, ended.reason, assessment)
+        final = copy.deepcopy(answer.before, {id(o): o for o in plan.objections})
+        final.answer(covered)
+        objections_done = len(answer.before.outcomes)
+        early, answer.early, switched = answer.early, None, False
+        final_branch = branch_of(final, act, objections_done)
+        if early is None or early.same_way(final_branch):
+            conversation = final  # its history keeps the final words' moves
+            if playback is None:  # (else the act, the same, was said with the line)
+                self._act = act
+        else:
+            heard_s = None
+            if playback is not None and playback.started_at is not None:
+                heard_s = max(0.0, self.clock.now() - playback.started_at - rendered.speech_start_s)
+            switched = switch_to_final(heard_s)
+            self._emit(BranchDidDiffer(number, early.describe(), final_branch.describe(), switched, heard_s or 0.0))
+            if switched:
+                if playback is not None:
+                    self.audio_out.stop()
+                conversation, self._act = final, act
+            else:
+                act = early.act  # said: kept with the turn
         ended_objection = len(conversation.outcomes) > objections_done
+        following = conversation.current
         result = TurnResult(
             number=number, turn_id=answer.handle.turn_id, objection_id=prompt.objection.id, node_id=prompt.node.id,
             line=prompt.line, prospect_start=self._drill(turn.line_start), prospect_end=line_end,
@@ -331,16 +397,15 @@ class DrillRunner:
             next_node=None if ended_objection or following is None else following.node.id,
             outcome=conversation.outcomes[-1][1] if ended_objection else None,
             recording=answer.handle.recording, answer_file=turn.answer_file,
-            timings=TurnTimings(self._drill(decided), self._drill(transcript_final),
+            timings=TurnTimings(self._drill(answer.decided), self._drill(transcript_final),
                                 self._drill(self.clock.now()),
                                 speech_end=None if ended.speech_end is None else self._drill(ended.speech_end)),
             help=answer.shown, yielded=tuple(answer.yielded), repeats=turn.repeats, answer_due=due,
         )
         self._emit(TurnScored(result))
-        self._act = self._acts.act_after(prompt.objection, ended.reason, assessment)
-        self._stored.hold(result, self._writer, self._act)
+        self._stored.hold(result, self._writer, act)
         answer.scored = True
-        answer.may_go_on = ended.reason == SILENCE and plan.endpoint_ms is None  # the model guessed the end
+        return conversation, switched
 
     def _go_on(self, answer: _Answer, went_on: tuple[float, float], line: str, playback: Playback,
                rendered: RenderedLine) -> Conversation:
@@ -358,9 +423,7 @@ class DrillRunner:
         self._transcriber = Transcriber(self.engine)
         ended = answer.turn.go_on(self._transcriber)
         decided = self.clock.now()
-        conversation = answer.before
-        self._answered(answer, ended, decided, conversation)
-        return conversation
+        return self._answered(answer, ended, decided, answer.before)
 
     def _answers_ran_out(self, answer: _Answer | None) -> bool:
         """Answer files: none left to play, and the last one has no speech left that could go on with its answer."""

@@ -232,6 +232,12 @@ class RepTurn:
                     break
         return None
 
+    def words_so_far(self) -> str:
+        """The words heard by now (the engine's latest partial, or a finished pass; "" before any): at the end
+        of turn the runner chooses the dialogue's branch from them, before the final result is in."""
+        words = self.transcriber.words()
+        return "" if words is None else words[0]
+
     def handed_on(self) -> list[AudioChunk]:
         """The chunks `watch_for_more()` read, for the next turn (this one did not go on)."""
         pending, self._pending = self._pending, []
