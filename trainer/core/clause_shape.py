@@ -13,7 +13,7 @@ from typing import Sequence
 from trainer.core.clauses import Clause
 from trainer.core.lexicon import Lexicon
 from trainer.core.moves import MoveLibrary, default_move_library
-from trainer.core.question_shape import after_lead
+from trainer.core.question_shape import SUBJECT_REACH, after_lead, inverted
 from trainer.core.text import word_tokens
 from trainer.core.transcript import Word
 
@@ -121,10 +121,21 @@ def genuine_question(words: Sequence[Word], clause: Clause, lexicon: Lexicon,
         at = after_lead(toks, lexicon, at + lead)
     opener = lexicon.starts_with("question_openers", toks, at)
     embedded = bool(lead) and at < len(toks) and toks[at] in _EMBEDDED_OPENERS
-    asked = clause.text.rstrip().endswith("?") or opener is not None or embedded
+    asked = clause.text.rstrip().endswith("?") or embedded or (opener is not None and not _verb_of_before(words, clause, at))
     if not asked or len(toks) - at < 3:
         return False
     return not _pitch_opener(toks, at) and not pushing(words, clause, lexicon)
+
+
+def _verb_of_before(words: Sequence[Word], clause: Clause, at: int) -> bool:
+    """True when the clause opens, at token `at`, with an auxiliary that is the verb of the words before
+    it in the same sentence ("the good news | is it pays ...", "my worry | is you ..."), not a question's."""
+    start = clause.words.start
+    while start > 0 and clause.words.start - start < SUBJECT_REACH and not _ends_sentence(words[start - 1].text):
+        start -= 1
+    before, _ = word_tokens([words[i] for i in range(start, clause.words.start)])
+    toks, _ = word_tokens([words[i] for i in range(start, clause.words.stop)])
+    return not inverted(toks, len(before) + at)
 
 
 def only_backchannels(words: Sequence[Word], clause: Clause, library: MoveLibrary, lexicon: Lexicon) -> bool:

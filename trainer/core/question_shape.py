@@ -7,7 +7,14 @@ wh-word or an inverted auxiliary: "what", "could you", "is it"). Mid-sentence th
 that also start statements ("it is", "that was", "we can") open a new question only as
 "what", "how" or "why", or as an auxiliary followed by a pronoun; "who", "when", "where"
 and "which" mid-sentence mostly start a relative or time clause ("who sorts out cover for
-you when a driver phones in sick") and do not.
+you when a driver phones in sick") and do not. Two points of grammar keep statements whole:
+
+- a wh-word whose subject comes before any auxiliary is an embedded clause, not a question
+  ("I know how busy you are", "that's what we do"); a question inverts ("how busy are you");
+- an auxiliary mid-sentence is a question's only when it agrees with the pronoun after it
+  ("is it", "are you"; not "the thing is they ...", "my worry is you ...") and does not
+  follow a subject of its own, a noun phrase opened by a determiner ("the good news is it
+  pays for itself", "our problem was that ...").
 """
 
 from __future__ import annotations
@@ -20,6 +27,28 @@ WH_INVERSION_REACH = 3  # an auxiliary this close after a wh-word belongs to its
 _PRONOUNS = frozenset({"i", "you", "we", "they", "it", "that", "there", "he", "she", "this", "your"})
 _WH = frozenset({"what", "what's", "whats", "why", "how", "how's"})
 _RELATIVE = frozenset({"when", "when's", "where", "where's", "who", "who's", "whom", "whose", "which"})
+# Subjects that come before the verb in an embedded wh-clause ("how busy you are", "what your team uses").
+_SUBJECTS = frozenset({
+    "i", "you", "we", "they", "he", "she", "it", "that", "this", "there", "i'm", "you're", "we're", "they're",
+    "he's", "she's", "it's", "that's", "there's", "i'd", "you'd", "we'd", "they'd", "i've", "you've", "we've",
+    "they've", "i'll", "you'll", "we'll", "they'll", "your", "our", "their", "my", "his", "her", "its",
+})
+# Pronouns an auxiliary does not agree with when inverted ("is they", "are it"); "aren't i" is said.
+_DISAGREEING = {
+    "is": {"i", "you", "we", "they"}, "isn't": {"i", "you", "we", "they"},
+    "was": {"you", "we", "they"}, "wasn't": {"you", "we", "they"},
+    "are": {"i", "it", "he", "she", "that", "this"}, "aren't": {"it", "he", "she", "that", "this"},
+    "were": {"i", "it", "he", "she", "that", "this"}, "weren't": {"i", "it", "he", "she", "that", "this"},
+    "does": {"i", "you", "we", "they"}, "doesn't": {"i", "you", "we", "they"},
+    "has": {"i", "you", "we", "they"}, "hasn't": {"i", "you", "we", "they"},
+}
+# Words that open a noun phrase: one of them a few words before an auxiliary makes that phrase its subject.
+# Quantifiers are left out: they end set phrases more often than they open subjects ("no problem", "and all").
+_DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "their", "his", "her", "its", "this", "these", "those"})
+SUBJECT_REACH = 4  # words of a noun phrase before its verb ("the only real problem is")
+# Words after a wh-word in which an embedded clause's subject comes ("how busy you are", "how much it costs");
+# further on, a pronoun belongs to the wh-word's own clause ("what went wrong with it").
+EMBEDDED_SUBJECT_REACH = 2
 
 
 def after_lead(toks: Sequence[str], lexicon: Lexicon, at: int = 0) -> int:
@@ -43,9 +72,48 @@ def new_question_at(toks: Sequence[str], at: int, clause_start: int, lexicon: Le
         return False
     first = toks[at]
     if first in _WH:
-        return True
+        return not embedded(toks, at, lexicon)
     if first in _RELATIVE:
         return False
     if toks[clause_start] in _WH | _RELATIVE and at - clause_start <= WH_INVERSION_REACH:
         return False
-    return match.end < len(toks) and (toks[match.end] in _PRONOUNS or match.end - at > 1)
+    if match.end - at > 1:
+        return True
+    return match.end < len(toks) and toks[match.end] in _PRONOUNS and inverted(toks, at, clause_start)
+
+
+def inverted(toks: Sequence[str], at: int, clause_start: int = 0) -> bool:
+    """False when the auxiliary at `at` cannot be a question's inverted one: a form of "be", "do" or "have"
+    that disagrees with the pronoun after it ("is they"), or whose subject stands before it since
+    `clause_start` ("the good news is it")."""
+    if toks[at] not in _DISAGREEING:
+        return True  # wh-words, "could we", "do I": a subject before them is rare, an object common ("pull their hair out")
+    following = toks[at + 1] if at + 1 < len(toks) else ""
+    return following not in _DISAGREEING[toks[at]] and not _has_subject(toks, at, clause_start)
+
+
+def embedded(toks: Sequence[str], at: int, lexicon: Lexicon) -> bool:
+    """True when the wh-word at `at` opens an embedded clause: its subject comes before any auxiliary
+    ("how busy you are", "what your team uses"), where a question would invert ("how busy are you")."""
+    if toks[at].endswith("'s"):
+        return False  # "what's", "how's": the auxiliary is in the wh-word
+    for token_at in range(at + 1, min(len(toks), at + 1 + EMBEDDED_SUBJECT_REACH)):
+        if toks[token_at] in _SUBJECTS:
+            return True
+        if lexicon.starts_with("question_openers", toks, token_at) is not None:
+            return False
+    return False
+
+
+def _has_subject(toks: Sequence[str], at: int, clause_start: int) -> bool:
+    """True when a noun phrase opened by a determiner ends right before the auxiliary at `at`, so the
+    auxiliary is that subject's verb ("the good news is it ..."): no verb in the phrase, none just before it."""
+    for start in range(max(clause_start, at - SUBJECT_REACH), at):
+        if toks[start] in _DETERMINERS and not (start > 0 and _verb(toks[start - 1])):  # not an object: "is a fair point"
+            return not any(_verb(t) for t in toks[start + 1 : at])
+    return False
+
+
+def _verb(token: str) -> bool:
+    """An auxiliary or a contraction with one ("it's", "we've"): a clause's verb is here."""
+    return "'" in token or token in _DISAGREEING

@@ -362,8 +362,8 @@ def _opens_question(text: str) -> bool:
             continue
         if new_question_at(words, at, start, lexicon):
             start, question = at, True
-        elif lexicon.starts_with("connectors", words, at) is not None:
-            start = after_lead(words, lexicon, at)
+        elif lexicon.starts_with("connectors", words, at) is not None and after_lead(words, lexicon, at) < len(words):
+            start = after_lead(words, lexicon, at)  # a connector last ("what are you using now") opens nothing
             question = lexicon.starts_with("question_openers", words, start) is not None
     return question
 
