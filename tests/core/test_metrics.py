@@ -363,3 +363,13 @@ def test_drill_metrics_give_the_script_talk_share_and_airtime():
     assert d.script_talk_share == pytest.approx(100 * 6.0 / 9.0)
     assert d.airtime_ratio == pytest.approx(1.0)
     assert drill_metrics(turns).script_talk_share is None
+
+
+def test_an_answer_that_starts_a_moment_before_the_line_ends_is_no_talk_over():
+    """Under TALK_OVER_GRACE_S of overlap is a turn taken on time (a CLI drill said 'talked over the
+    prospect for 0.0 s' for an answer 10 ms early); from it on, the whole overlap counts."""
+    early = turn_metrics(say("what's driving that", 3.4), spans((3.4, 5.0)), 3.5, prospect_start=1.0)
+    assert (early.talk_over_count, early.talk_over_s) == (0, 0.0)
+    assert early.latency_s == pytest.approx(-0.1)
+    late = turn_metrics(say("what's driving that", 3.2), spans((3.2, 5.0)), 3.5, prospect_start=1.0)
+    assert (late.talk_over_count, late.talk_over_s) == (1, pytest.approx(0.3))

@@ -262,3 +262,9 @@ def test_airtime_against_the_model_answer_replaces_the_length_band():
     metrics = turn_metrics(words, [Span(0.8, 3.8)], 0.0, model_answer_s=12.0)  # 3 s against 12 s: 0.25x
     card = score_turn(metrics, check_rubric(RUBRIC, words))
     assert "Your answer lasted 3.0 s, 0.2x the model answer - say more (aim for 6-24 s)" in lost(card)
+
+
+def test_an_answer_a_moment_early_loses_no_latency_points():
+    """An overlap under TALK_OVER_GRACE_S, counted or not, is not charged as talk-over."""
+    _, _, card = answer(GOOD, start=1.9, seconds=at_wpm(GOOD, 140), prospect_end=2.0)
+    assert not any("talked over" in reason for reason in lost(card))

@@ -7,14 +7,12 @@ wh-word or an inverted auxiliary: "what", "could you", "is it"). Mid-sentence th
 that also start statements ("it is", "that was", "we can") open a new question only as
 "what", "how" or "why", or as an auxiliary followed by a pronoun; "who", "when", "where"
 and "which" mid-sentence mostly start a relative or time clause ("who sorts out cover for
-you when a driver phones in sick") and do not. Two points of grammar keep statements whole:
-
-- a wh-word whose subject comes before any auxiliary is an embedded clause, not a question
-  ("I know how busy you are", "that's what we do"); a question inverts ("how busy are you");
-- an auxiliary mid-sentence is a question's only when it agrees with the pronoun after it
-  ("is it", "are you"; not "the thing is they ...", "my worry is you ...") and does not
-  follow a subject of its own, a noun phrase opened by a determiner ("the good news is it
-  pays for itself", "our problem was that ...").
+you when a driver phones in sick") and do not. A form of "be", "do" or "have" mid-sentence
+is a question's only when it agrees with the pronoun after it ("is it", "are you"; not "the
+thing is they ...", "my worry is you ...") and does not follow a subject of its own, a noun
+phrase opened by an article, a possessive or a demonstrative ("the good news is it pays for
+itself"). Embedded wh-clauses ("I know how busy you are") are not told apart here: engines
+hear "what were you expecting" as "what we're expecting" too often (measured in a drill).
 """
 
 from __future__ import annotations
@@ -27,12 +25,6 @@ WH_INVERSION_REACH = 3  # an auxiliary this close after a wh-word belongs to its
 _PRONOUNS = frozenset({"i", "you", "we", "they", "it", "that", "there", "he", "she", "this", "your"})
 _WH = frozenset({"what", "what's", "whats", "why", "how", "how's"})
 _RELATIVE = frozenset({"when", "when's", "where", "where's", "who", "who's", "whom", "whose", "which"})
-# Subjects that come before the verb in an embedded wh-clause ("how busy you are", "what your team uses").
-_SUBJECTS = frozenset({
-    "i", "you", "we", "they", "he", "she", "it", "that", "this", "there", "i'm", "you're", "we're", "they're",
-    "he's", "she's", "it's", "that's", "there's", "i'd", "you'd", "we'd", "they'd", "i've", "you've", "we've",
-    "they've", "i'll", "you'll", "we'll", "they'll", "your", "our", "their", "my", "his", "her", "its",
-})
 # Pronouns an auxiliary does not agree with when inverted ("is they", "are it"); "aren't i" is said.
 _DISAGREEING = {
     "is": {"i", "you", "we", "they"}, "isn't": {"i", "you", "we", "they"},
@@ -46,9 +38,6 @@ _DISAGREEING = {
 # Quantifiers are left out: they end set phrases more often than they open subjects ("no problem", "and all").
 _DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "their", "his", "her", "its", "this", "these", "those"})
 SUBJECT_REACH = 4  # words of a noun phrase before its verb ("the only real problem is")
-# Words after a wh-word in which an embedded clause's subject comes ("how busy you are", "how much it costs");
-# further on, a pronoun belongs to the wh-word's own clause ("what went wrong with it").
-EMBEDDED_SUBJECT_REACH = 2
 
 
 def after_lead(toks: Sequence[str], lexicon: Lexicon, at: int = 0) -> int:
@@ -72,7 +61,7 @@ def new_question_at(toks: Sequence[str], at: int, clause_start: int, lexicon: Le
         return False
     first = toks[at]
     if first in _WH:
-        return not embedded(toks, at, lexicon)
+        return True
     if first in _RELATIVE:
         return False
     if toks[clause_start] in _WH | _RELATIVE and at - clause_start <= WH_INVERSION_REACH:
@@ -90,19 +79,6 @@ def inverted(toks: Sequence[str], at: int, clause_start: int = 0) -> bool:
         return True  # wh-words, "could we", "do I": a subject before them is rare, an object common ("pull their hair out")
     following = toks[at + 1] if at + 1 < len(toks) else ""
     return following not in _DISAGREEING[toks[at]] and not _has_subject(toks, at, clause_start)
-
-
-def embedded(toks: Sequence[str], at: int, lexicon: Lexicon) -> bool:
-    """True when the wh-word at `at` opens an embedded clause: its subject comes before any auxiliary
-    ("how busy you are", "what your team uses"), where a question would invert ("how busy are you")."""
-    if toks[at].endswith("'s"):
-        return False  # "what's", "how's": the auxiliary is in the wh-word
-    for token_at in range(at + 1, min(len(toks), at + 1 + EMBEDDED_SUBJECT_REACH)):
-        if toks[token_at] in _SUBJECTS:
-            return True
-        if lexicon.starts_with("question_openers", toks, token_at) is not None:
-            return False
-    return False
 
 
 def _has_subject(toks: Sequence[str], at: int, clause_start: int) -> bool:

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from trainer.core.metrics import DrillMetrics, TurnMetrics
+from trainer.core.metrics import TALK_OVER_GRACE_S, DrillMetrics, TurnMetrics
 from trainer.core.rubric import MoveResult, RubricResult
 from trainer.core.targets import Targets
 
@@ -146,7 +146,7 @@ def _latency(metrics: TurnMetrics, targets: Targets, level: int | None) -> _Part
         if not metrics.hesitation:
             return None  # no prospect line before the answer
         return _Part(0.0, "did not start", ((1.0, f"You did not start answering - aim to answer within {limit:g} s"),))
-    over = metrics.talk_over_s if metrics.talk_over_count else max(0.0, -latency)
+    over = metrics.talk_over_s if metrics.talk_over_count else -latency if -latency >= TALK_OVER_GRACE_S else 0.0
     if over > 0 and targets.charges_talk_over(level):
         credit = max(0.0, 1.0 - over / OVERLAP_FADE_S)
         advice = f"You talked over the prospect for {over:.1f} s - let them finish, then answer"
