@@ -39,10 +39,10 @@ PAUSE_SPLIT_S = 0.5  # a gap between word times this long ends a clause (unpunct
 # times leave 0.24-0.27 s between espeak-ng's sentences said in one breath; people pause as long or longer.
 QUESTION_PAUSE_S = 0.2
 MODEL_ANSWER_WPM = 150.0  # the calm pace a model answer's airtime is measured at (middle of the pace band)
-# An overlap this short is how people take turns, not talking over: answers often start within ~200 ms
-# of the other's last word, a little early as often as late (Stivers et al., PNAS 2009); and the rep's
-# speech onset and the line's end are each known to a frame or two.
-TALK_OVER_GRACE_S = 0.25
+# Less overlap than this in all is a turn taken on time, not talking over: the rep's speech onset and the
+# line's end are each known to a frame or two (30 ms). Not more: with the prospect on the speakers, the
+# echo gate keeps only part of a real barge-in (tests/test_echo_drill.py: 0.2 s measured of 1.0 s said).
+TALK_OVER_GRACE_S = 0.1
 
 
 def join_spans(stretches: Iterable[Span], max_gap_s: float = JOIN_GAP_S) -> list[Span]:
@@ -86,12 +86,12 @@ def model_answer_seconds(text: str) -> float | None:
 
 def talk_over(spans: Sequence[Span], prospect: Span | None) -> tuple[int, float]:
     """Rep speech while the prospect's line was playing: (speech spans that overlap it, seconds of overlap);
-    an overlap under TALK_OVER_GRACE_S is a turn taken on time, not talk-over."""
+    under TALK_OVER_GRACE_S of overlap in all is a turn taken on time, not talk-over."""
     if prospect is None:
         return 0, 0.0
     overlaps = [min(s.end, prospect.end) - max(s.start, prospect.start) for s in join_spans(spans)]
-    overlaps = [o for o in overlaps if o >= TALK_OVER_GRACE_S]
-    return len(overlaps), sum(overlaps)
+    overlaps = [o for o in overlaps if o > 0]
+    return (len(overlaps), sum(overlaps)) if sum(overlaps) >= TALK_OVER_GRACE_S else (0, 0.0)
 
 
 def ask_then_stop(words: Sequence[Word], spans: Sequence[Span], questions: Sequence[range]) -> float | None:
