@@ -47,12 +47,10 @@ from __future__ import annotations
 
 import copy
 import threading
-from dataclasses import dataclass, field
 
 from trainer.drill.answer_source import AnswerFiles
 from trainer.core.answer import assess_answer
-from trainer.core.bank import PromptHelp
-from trainer.core.dialogue import Conversation, Prompt
+from trainer.core.dialogue import Conversation
 from trainer.core.errors import TrainerError
 from trainer.drill.events import (
     ANSWERS_RAN_OUT,
@@ -67,11 +65,11 @@ from trainer.drill.events import (
     ProspectActWillPlay,
     RepTurnStarted,
     TurnDidEnd,
-    TurnResult,
     TurnScored,
 )
+from trainer.drill.answered import Answer, turn_result
 from trainer.drill.devices import start_devices
-from trainer.drill.early_branch import Branch, branch_of, so_far_assessment, switch_to_final
+from trainer.drill.early_branch import branch_of, so_far_assessment, switch_to_final
 from trainer.drill.lines import ProspectLines
 from trainer.drill.plan import DrillPlan, start_conversation
 from trainer.drill.prospect_acts import Act, ProspectActs
@@ -89,28 +87,9 @@ from trainer.speech.tts import RenderedLine
 from trainer.store.bank import help_for
 from trainer.store.db import Store
 from trainer.store.recordings import RecordingWriter
-from trainer.store.records import TurnHandle, TurnTimings, YieldedLine
+from trainer.store.records import YieldedLine
 
 LAST_ACT_STALL_S = 2.0  # a last act (a cut-in after the drill's last answer) not played this long after its length
-
-
-@dataclass
-class _Answer:
-    """The latest answer, kept while it may still go on (its end was decided on a pause)."""
-
-    number: int
-    prompt: Prompt
-    handle: TurnHandle
-    turn: RepTurn
-    shown: PromptHelp | None
-    before: Conversation | None = None  # the conversation before this answer was applied
-    yielded: list[YieldedLine] = field(default_factory=list)
-    ended: TurnEnded | None = None
-    decided: float = 0.0  # when the runner acted on the end (clock)
-    early: Branch | None = None  # the branch taken from the words at the end, until the final words are scored
-    scored: bool = False
-    stopped: bool = False  # the drill was stopped during this answer: not scored
-    may_go_on: bool = False
 
 
 class DrillRunner:
@@ -227,7 +206,7 @@ class DrillRunner:
         plan = self.plan
         conversation = start_conversation(plan)
         stop_reason = None
-        answer: _Answer | None = None  # the last answer: it may go on as the next line begins
+        answer: Answer | None = None  # the last answer: it may go on as the next line begins
         while True:
             if answer is not None and answer.early is not None and (
                     conversation.current is None or self._stop.is_set() or self._answers_ran_out(answer)):
@@ -291,7 +270,7 @@ class DrillRunner:
             if ended.reason == CUT_IN and isinstance(self.audio_in, AnswerFiles):
                 self.audio_in.stop_answer()  # a rep stops talking when the prospect cuts in
             self._stored.line_started_late(playback.started_at)
-            answer = _Answer(number, prompt, handle, turn, shown)
+            answer = Answer(number, prompt, handle, turn, shown)
             conversation = self._answered(answer, ended, decided, conversation)
             if answer.stopped:
                 stop_reason = STOPPED_BY_REP
@@ -315,7 +294,7 @@ class DrillRunner:
     def _emit_act(self, act: Act, turn: int) -> None:
         self._emit(ProspectActWillPlay(turn, self._lines.persona_name(act.objection), act.kind, act.line))
 
-    def _answered(self, answer: _Answer, ended: TurnEnded, decided: float, conversation: Conversation) -> Conversation:
+    def _answered(self, answer: Answer, ended: TurnEnded, decided: float, conversation: Conversation) -> Conversation:
         """The turn has ended: the dialogue takes its branch (not if stopped); returns the conversation to go on with.
         With a streaming engine (Vosk) the branch comes from the words heard by now and the turn is scored once
         the next line has started (`_score`, trainer.drill.early_branch); with Whisper, whose final pass was
@@ -342,27 +321,26 @@ class DrillRunner:
             return self._score(answer, conversation)[0]
         return conversation
 
-    def _assessing(self, answer: _Answer) -> dict:
+    def _assessing(self, answer: Answer) -> dict:
         """What `assess_answer` needs besides the words, for this answer."""
         plan = self.plan
         return dict(node=answer.prompt.node, pack=plan.pack, level=plan.rules.level, recogniser=shared_recogniser(),
                     cut_in=answer.ended.reason == CUT_IN)
 
-    def _score(self, answer: _Answer, conversation: Conversation, playback: Playback | None = None,
+    def _score(self, answer: Answer, conversation: Conversation, playback: Playback | None = None,
                rendered: RenderedLine | None = None) -> tuple[Conversation, bool]:
         """Score the answer on the final words, and the dialogue's branch with them, unless one was taken from
         the words at the end (`answer.early`) and the line it chose has played `SWITCH_WITHIN_S` (then it is
         kept). Returns the conversation to go on with, and whether the line playing was stopped for another."""
-        turn, number, prompt, plan, ended = answer.turn, answer.number, answer.prompt, self.plan, answer.ended
+        turn, prompt, plan = answer.turn, answer.prompt, self.plan
         heard = turn.hear()
         transcript_final = self.clock.now()
-        line_end = self._drill(turn.line_end)
         due = None if turn.answer_due is None else self._drill(turn.answer_due)
-        assessment = assess_answer(heard.transcript.words, heard.spans, line_end, answer_from=due,
+        assessment = assess_answer(heard.transcript.words, heard.spans, self._drill(turn.line_end), answer_from=due,
                                    prospect_start=self._drill(turn.line_start), filled_pauses=heard.filled_pauses,
                                    **self._assessing(answer))
         covered = assessment.rubric.covered
-        act = self._acts.act_after(prompt.objection, ended.reason, assessment)
+        act = self._acts.act_after(prompt.objection, answer.ended.reason, assessment)
         final = copy.deepcopy(answer.before, {id(o): o for o in plan.objections})
         final.answer(covered)
         objections_done = len(answer.before.outcomes)
@@ -377,37 +355,20 @@ class DrillRunner:
             if playback is not None and playback.started_at is not None:
                 heard_s = max(0.0, self.clock.now() - playback.started_at - rendered.speech_start_s)
             switched = switch_to_final(heard_s)
-            self._emit(BranchDidDiffer(number, early.describe(), final_branch.describe(), switched, heard_s or 0.0))
+            self._emit(BranchDidDiffer(answer.number, early.describe(), final_branch.describe(), switched, heard_s or 0.0))
             if switched:
                 if playback is not None:
                     self.audio_out.stop()
                 conversation, self._act = final, act
             else:
                 act = early.act  # said: kept with the turn
-        ended_objection = len(conversation.outcomes) > objections_done
-        following = conversation.current
-        result = TurnResult(
-            number=number, turn_id=answer.handle.turn_id, objection_id=prompt.objection.id, node_id=prompt.node.id,
-            line=prompt.line, prospect_start=self._drill(turn.line_start), prospect_end=line_end,
-            rep_start=self._drill(turn.audio_start), rep_end=self._drill(turn.audio_end),
-            transcript=heard.transcript.text, words=tuple(heard.transcript.words), spans=tuple(heard.spans),
-            filled_pauses=heard.filled_pauses,
-            assessment=assessment, covered=covered, end_reason=ended.reason,
-            barge_ins=turn.endpointer.barge_ins,
-            next_node=None if ended_objection or following is None else following.node.id,
-            outcome=conversation.outcomes[-1][1] if ended_objection else None,
-            recording=answer.handle.recording, answer_file=turn.answer_file,
-            timings=TurnTimings(self._drill(answer.decided), self._drill(transcript_final),
-                                self._drill(self.clock.now()),
-                                speech_end=None if ended.speech_end is None else self._drill(ended.speech_end)),
-            help=answer.shown, yielded=tuple(answer.yielded), repeats=turn.repeats, answer_due=due,
-        )
+        result = turn_result(answer, heard, assessment, conversation, (transcript_final, self.clock.now()), self._drill)
         self._emit(TurnScored(result))
         self._stored.hold(result, self._writer, act)
         answer.scored = True
         return conversation, switched
 
-    def _go_on(self, answer: _Answer, went_on: tuple[float, float], line: str, playback: Playback,
+    def _go_on(self, answer: Answer, went_on: tuple[float, float], line: str, playback: Playback,
                rendered: RenderedLine) -> Conversation:
         """The rep went on with the last answer as the next line began: stop the line, take the answer's
         score back and listen to the rest of it; scored again as one answer. The conversation as it was."""
@@ -425,7 +386,7 @@ class DrillRunner:
         decided = self.clock.now()
         return self._answered(answer, ended, decided, answer.before)
 
-    def _answers_ran_out(self, answer: _Answer | None) -> bool:
+    def _answers_ran_out(self, answer: Answer | None) -> bool:
         """Answer files: none left to play, and the last one has no speech left that could go on with its answer."""
         if not isinstance(self.audio_in, AnswerFiles) or self.audio_in.remaining:
             return False
