@@ -22,7 +22,11 @@ Two parts, one section of bench/RESULTS.md:
    each a five-deep chain whose every node branches two ways on whether the answer asked
    a question, so the runner must pre-render both possible next lines while the rep
    talks. Per turn (drill clock): end-of-turn decision -> prospect audio start, ->
-   transcript final, -> score ready.
+   transcript final, -> score ready, and the gap the rep feels in real time (all 20
+   answers end cleanly). With Vosk the next line is chosen from the words heard at the
+   end and starts before the final result (trainer/drill/early_branch.py): both parts
+   count how often the final words then led elsewhere (`BranchDidDiffer`; part 1's pack
+   ends each objection one way or the other on the same `ask` move, so it counts there too).
 
 Vosk runs on the small English model `make test` fetches (tests/english_vosk.py), else
 on the Korean test model (its words are wrong for English speech, its timing is real).
@@ -56,7 +60,7 @@ from trainer.core.levels import level_rules  # noqa: E402
 from trainer.core.pack_model import Move, Node, Objection, Pack, Persona, Rule, Voice  # noqa: E402
 from trainer.drill.runner import DrillRunner  # noqa: E402
 from trainer.drill.plan import DrillPlan  # noqa: E402
-from trainer.drill.events import AnswerDidResume, TurnDidEnd  # noqa: E402
+from trainer.drill.events import AnswerDidResume, BranchDidDiffer, TurnDidEnd  # noqa: E402
 from english_vosk import missing_reason, model_path  # noqa: E402
 from trainer.speech.audio import AudioClock  # noqa: E402
 from trainer.speech.audio_out import FileOutput  # noqa: E402
@@ -75,7 +79,8 @@ WHISPER_NOTE = (
     "(cProfile: 0.28 s encoding Whisper's fixed 30 s window, 0.17 s beam search, 0.05 s alignment and VAD) and "
     "0.6-0.7 s while other processes keep both cores busy. The runner starts it 0.1 s into each pause, and "
     "its words decide the end of turn: on a quiet machine it is done by the end of the hold (p50 a few ms), on a "
-    "busy one the rest of the pass is the wait. Vosk, the engine of record, meets the target; greedy decoding or an "
+    "busy one the rest of the pass is the wait. Vosk, the engine of record, meets the target (its next line starts "
+    "before its final result); greedy decoding or an "
     "earlier speculative pass would trade accuracy or CPU for it."
 )
 
@@ -165,19 +170,22 @@ def speak_set(answers: list[SetAnswer], folder: Path) -> list:
 
 
 def one_line_pack(count: int) -> Pack:
-    """`count` objections of one short line each and no follow-ups: one answer per objection."""
+    """`count` objections of one short line each and no follow-ups: one answer per objection, whose outcome
+    depends on whether it asked a question (so the branch chosen from the words at the end can differ)."""
     persona = Persona("buyer", "Bench Buyer", "Buyer", Voice("en-us", "male", 190, 50))
     ask = (Move("ask", ("can i ask",)),)
     objections = tuple(
         Objection(id=f"point-{n}", lines=(f"Tell me more about point {n % 7 + 1}.",), rubric=ask,
-                  next=(Rule(outcome="heard"),), category="bench", level=END_LEVEL, persona="buyer")
+                  next=(Rule(covered=("ask",), outcome="asked"), Rule(outcome="heard")), category="bench",
+                  level=END_LEVEL, persona="buyer")
         for n in range(count)
     )
     return Pack("bench-ends", "End-of-turn benchmark", "1", "bench", "", "en", {"buyer": persona}, objections)
 
 
 def run_ends(engine, spoken: list, folder: Path, endpoint_ms: int | None):
-    """The set as one drill on a virtual clock under one rule: (turn results, TurnDidEnd by turn, resumed turns)."""
+    """The set as one drill on a virtual clock under one rule: (turn results, TurnDidEnd by turn, resumed turns,
+    BranchDidDiffer events)."""
     pack = one_line_pack(len(spoken))
     rules = replace(level_rules(END_LEVEL), max_answers=1, objections_per_drill=len(spoken), answer_window_s=None,
                     cut_in_after_s=None, random_lines=False)
@@ -185,12 +193,15 @@ def run_ends(engine, spoken: list, folder: Path, endpoint_ms: int | None):
     clock = AudioClock(virtual=True)
     ends: dict[int, list[TurnDidEnd]] = {}
     resumed: set[int] = set()
+    differed: list[BranchDidDiffer] = []
 
     def on_event(event) -> None:
         if isinstance(event, TurnDidEnd):
             ends.setdefault(event.turn, []).append(event)
         elif isinstance(event, AnswerDidResume):
             resumed.add(event.turn)
+        elif isinstance(event, BranchDidDiffer):
+            differed.append(event)
 
     audio_in = AnswerFiles([s.path for s in spoken], clock)
     label = "fixed" if endpoint_ms else "model"
@@ -199,7 +210,7 @@ def run_ends(engine, spoken: list, folder: Path, endpoint_ms: int | None):
                              audio_out=FileOutput(folder / f"played-{engine.name}-{label}", clock), clock=clock,
                              on_event=on_event, mode="answers,fast").run()
     audio_in.close()
-    return result.turns, ends, resumed
+    return result.turns, ends, resumed, differed
 
 
 def end_rows(label: str, answers: list[SetAnswer], spoken: list, turns, ends, resumed) -> list[tuple[str, ...]]:
@@ -248,6 +259,16 @@ def end_rows(label: str, answers: list[SetAnswer], spoken: list, turns, ends, re
     return rows
 
 
+def branch_row(label: str, differed: list, ends: int) -> tuple[str, str, str, str]:
+    """How often the branch chosen from the words at the end of turn (Vosk's partial) was not the final words'."""
+    switched = sum(e.switched for e in differed)
+    heard = ", ".join(f"{e.heard_s * 1000:.0f}" for e in differed if not e.switched)
+    return (f"{label}: branch from the words at the end differed from the final words'",
+            f"{len(differed)} of {ends} ends; {switched} switched, {len(differed) - switched} kept"
+            + (f" (heard {heard} ms)" if heard else "") + "".join(f"; turn {e.turn}: {e.started} -> {e.final}" for e in differed),
+            "", "")
+
+
 def list_turns(label: str, answers: list[SetAnswer], spoken: list, turns, ends) -> None:
     """Print each answer of the set with the ends decided in it and why (`--list`: to see what the rules heard)."""
     by_file = {s.path: (a, s) for a, s in zip(answers, spoken)}
@@ -276,9 +297,11 @@ def measure_ends(engines, folder: Path, rules: str = "both", listing: bool = Fal
             if rules != "both" and (rules == "model") != (endpoint_ms is None):
                 continue
             started = time.perf_counter()
-            turns, ends, resumed = run_ends(engine, spoken, folder, endpoint_ms)
+            turns, ends, resumed, differed = run_ends(engine, spoken, folder, endpoint_ms)
             print(f"{label}, {rule}: {len(turns)} turns in {time.perf_counter() - started:.0f} s")
             rows += end_rows(f"{label}, {rule}", answers, spoken, turns, ends, resumed)
+            if engine.name == "vosk":
+                rows.append(branch_row(f"{label}, {rule}", differed, sum(len(e) for e in ends.values())))
             if listing:
                 list_turns(f"{label}, {rule}", answers, spoken, turns, ends)
     return rows
@@ -325,11 +348,13 @@ def run_drill(label: str, engine, answers: list[Path], folder: Path, turns: int)
                      replace(level_rules(5), max_answers=DEPTH, objections_per_drill=OBJECTIONS, cut_in_after_s=None),
                      seed=1)
     clock = AudioClock()
-    decision_lags = []
+    decision_lags, differed = [], []
 
     def on_event(event) -> None:
         if isinstance(event, TurnDidEnd):
             decision_lags.append(event.decided_at - event.at)
+        elif isinstance(event, BranchDidDiffer):
+            differed.append(event)
 
     audio_in = AnswerFiles(answers[:turns], clock)
     with Store(folder / f"data-{engine.name}") as store:
@@ -342,6 +367,7 @@ def run_drill(label: str, engine, answers: list[Path], folder: Path, turns: int)
     audio_in.close()
     done = result.turns
     to_audio = [t.timings.next_audio_start - t.timings.end_of_turn for t in done if t.timings.next_audio_start]
+    gaps = [t.timings.gap for t in done if t.timings.gap is not None]
     to_text = [t.timings.transcript_final - t.timings.end_of_turn for t in done]
     to_score = [t.timings.score_ready - t.timings.end_of_turn for t in done]
     print(f"{label}: {len(done)} turns in {wall:.0f} s, outcome {result.outcome!r}, "
@@ -354,6 +380,10 @@ def run_drill(label: str, engine, answers: list[Path], folder: Path, turns: int)
          "p50 <= 300 ms" if engine.name == "vosk" else "(recorded)",
          ("ok" if statistics.median(to_score) <= 0.3 else "MISSED") if engine.name == "vosk" else ""),
         (f"{label}: silence rule -> end-of-turn decision", percentiles(decision_lags), "", ""),
+        (f"{label}: gap the rep feels, last voiced frame -> next line ({len(gaps)} clean ends)", percentiles(gaps),
+         "p50 <= 350 ms, p95 <= 700 ms", "ok" if statistics.median(gaps) <= GAP_P50_S and
+         statistics.quantiles(sorted(gaps), n=20, method="inclusive")[-1] <= GAP_P95_S else "MISSED"),
+        *([branch_row(label, differed, len(decision_lags))] if engine.name == "vosk" else []),
     ]
 
 
