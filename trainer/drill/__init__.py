@@ -2,6 +2,9 @@
 
 - `runner.py`: `DrillRunner`, one drill turn after turn, from the prospect's line to a stored, scored answer.
 - `turn.py`: the rep's side of one turn (the input streamed to the recording, the endpointer and the engine).
+- `answered.py`: the latest answer as the runner keeps it after its end, and the `TurnResult` it becomes.
+- `early_branch.py`: the next line chosen from the words heard at the end of turn, before Vosk's final result,
+  and what happens when the final words lead elsewhere.
 - `lines.py`: the prospect's lines in each persona's voice, rendered ahead on a background thread.
 - `freed_memory.py`: memory a turn freed, handed back to the system.
 - `devices.py`: the sound devices started and proved working before a drill is stored.
