@@ -134,7 +134,8 @@ def test_file_output_real_time_plays_for_the_duration_and_calls_back(tmp_path):
     playback.add_done_callback(lambda p: (finished.append(p), called.set()))
     assert playback.wait(2)
     assert called.wait(1) and finished == [playback]
-    assert time.monotonic() - began == pytest.approx(0.3, abs=0.05)
+    # Never sooner than the sound lasts; later by the machine's scheduling (0.37 s once at load 8, full suite).
+    assert 0.28 <= time.monotonic() - began <= 0.6
     assert playback.ended_at - playback.started_at == pytest.approx(0.3, abs=1e-9)
     late = []
     playback.add_done_callback(late.append)  # already done: called at once

@@ -8,7 +8,8 @@ English model, against a fresh recognizer per answer.
 Tolerances: Vosk is not the same to the word run to run even with a fresh recognizer each time
 (measured on these answers: three fresh runs of one gave "talk to him out to this" twice and
 "... out this" once; on the 50 answers of bench/score.py see bench/RESULTS.md). So the bound is
-Vosk's own: at most 2 words per answer differ, and the boundaries between words both runs heard
+Vosk's own: at most 3 words per answer (of 25-30) differ (2 before; a full run at load 8 saw 3: 'customer' /
+'other customers' and 'find' / 'sign' in one answer), and the boundaries between words both runs heard
 alike are placed within one Vosk frame (30 ms: 10 ms features, 3 to a frame) and a half, so one frame's shift passes and
 two do not (measured <= 13 ms here; CI once saw a word end 30.0005 ms apart, one frame and a float's error). Confidences are not compared: next to a word heard differently they move by up to 0.13
 between two fresh runs.
@@ -24,7 +25,7 @@ from tts_speech import RATE, SALES_SENTENCES, compose
 from trainer.speech import engines
 from trainer.speech.hearing import hear
 
-WORDS_DIFFERING = 2
+WORDS_DIFFERING = 3
 TIME_TOLERANCE_S = 0.045
 
 
