@@ -18,17 +18,18 @@ from trainer.core.clause_shape import is_word_list
 from trainer.core.meaning import CueRecogniser
 from trainer.core.transcript import Word
 
-HELDOUT_RECALL_FLOOR = 0.82  # measured 0.901 (cue phrases: 0.044), bench/RESULTS.md 2026-12-07 00:03
-HELDOUT_FALSE_CEILING = 0.075  # measured 0.051
+HELDOUT_RECALL_FLOOR = 0.82  # measured 0.902 (cue phrases: 0.044), bench/RESULTS.md 2026-12-07 02:54
+HELDOUT_FALSE_CEILING = 0.075  # measured 0.055 (0.051 with the library before it had ~30 examples a kind, same run)
 # The same answers spoken by espeak-ng, as Vosk's small English model heard them (no punctuation; words with times).
-# Measured 0.640 / 0.066 heard with 0.5 s of silence around each answer (as a microphone hears it) and judged from
+# Measured 0.647 / 0.066 with the library of ~30 examples a kind (2026-12-07 02:54; 0.640 / 0.064 before it, same run),
+# 0.640 / 0.066 heard with 0.5 s of silence around each answer (as a microphone hears it) and judged from
 # the timed words (the same words without times 0.632 / 0.064), with the unpunctuated cuts of fcd3024 (before them
 # 0.606 / 0.053; no silence 0.585 / 0.042; the old text-only transcripts 0.559 / 0.037). The ceiling is the issue's
 # spoken target, 0.004 above the measured false credit: the judge is deterministic, so it does not flake.
 VOSK_RECALL_FLOOR = 0.55
 VOSK_FALSE_CEILING = 0.07
 # The same answers spoken by the natural voice (Piper en_US joe, one US male voice) as Vosk heard them: measured
-# 0.819 / 0.059 with the cuts of fcd3024 (2026-12-07 00:03), 0.805 / 0.046 with the recogniser of 4f270b1, where espeak-ng's robotic voice gave 0.606 / 0.053 in the same run
+# 0.832 / 0.059 with the library of ~30 examples a kind (2026-12-07 02:54), 0.819 / 0.059 with the cuts of fcd3024 (2026-12-07 00:03), 0.805 / 0.046 with the recogniser of 4f270b1, where espeak-ng's robotic voice gave 0.606 / 0.053 in the same run
 # (bench/RESULTS.md, Moves by meaning, 2026-12-06 23:36; 0.814 / 0.044 against 0.619 / 0.053 before 4f270b1).
 NATURAL_VOICE_VOSK_RECALL_FLOOR = 0.75
 NATURAL_VOICE_SETS = ("piper-vosk", "piper-whisper")  # heldout.<name>.yaml
@@ -279,7 +280,10 @@ def test_a_full_vector_cache_drops_the_least_recently_used_without_losing_the_an
     assert oldest not in encoder._cache and "fair enough" in encoder._cache and new in encoder._cache
 
 
-@pytest.mark.parametrize("answer", ["I know, but honestly budgets always turn up somewhere.",
+# The openings are ones the recogniser credits clearly alone, so the "but" is what takes the credit away: a bare
+# "I know." sits on the threshold (probability 0.53 with the move model of 4f270b1, 0.48 with the library of ~30
+# examples a kind), "Yeah, I know." does not (0.92-0.93 with both).
+@pytest.mark.parametrize("answer", ["Yeah, I know, but honestly budgets always turn up somewhere.",
                                     "I totally get it, but you really should hear this first.",
                                     "I get it, I get it, but you really should hear this first.",
                                     "I get it, yeah, but you really should hear this first."])
