@@ -20,7 +20,7 @@ from trainer.core.errors import TrainerError
 from trainer.core.pack_model import Node, Pack
 from trainer.core.packs import find_objection, resolve_pack
 from trainer.core.targets import DEFAULT_WEIGHTS
-from trainer.core.transcript import Word
+from trainer.core.transcript import untimed_words
 from trainer.meaning.recogniser import fallback_reason, shared_recogniser, warm_up_in_background
 from trainer.speech import wavs
 from trainer.speech.engines import ENGINE_NAMES, load_engine
@@ -132,7 +132,7 @@ def _run_text(args: argparse.Namespace) -> int:
     if args.engine or args.model:
         raise TrainerError("--engine and --model are for recorded answers; a --text answer is not transcribed")
     pack, node = _node(args)
-    words = [Word(token, 0.0, 0.0) for token in args.text.split()]
+    words = untimed_words(args.text)
     if node is not None and pack is not None:
         pack = replace(pack, targets=pack.targets.with_overrides({"weights": TEXT_ONLY_WEIGHTS}))
     recogniser = shared_recogniser() if node is not None else None

@@ -64,16 +64,22 @@ def pushing(words: Sequence[Word], clause: Clause, lexicon: Lexicon) -> bool:
     see how much you'd save?", "isn't it time ..."): it neither asks nor acknowledges, whatever its
     words say. The clause's sentence starts after the last ".", "?" or "!" before it, at most
     PUSH_REACH words back (engines write none); a sentence may also start inside the window."""
-    start = clause.words.start
-    while start > 0 and clause.words.start - start < PUSH_REACH and not _ends_sentence(words[start - 1].text):
-        start -= 1
-    starts = [start] + [i for i in clause.words if i > clause.words.start and _ends_sentence(words[i - 1].text)]
+    starts = [_sentence_start(words, clause, PUSH_REACH)]
+    starts += [i for i in clause.words if i > clause.words.start and _ends_sentence(words[i - 1].text)]
     for begin in starts:
         toks, _ = word_tokens([words[i] for i in range(begin, clause.words.stop)])
         at = after_lead(toks, lexicon)
         if at + 1 < len(toks) and _pitch_opener(toks, at) and toks[at + 1] in _PUSHED:  # not "don't worry"
             return True
     return False
+
+
+def _sentence_start(words: Sequence[Word], clause: Clause, reach: int) -> int:
+    """Where the clause's sentence starts: after the last ".", "?" or "!" before it, at most `reach` words back."""
+    start = clause.words.start
+    while start > 0 and clause.words.start - start < reach and not _ends_sentence(words[start - 1].text):
+        start -= 1
+    return start
 
 
 def _ends_sentence(text: str) -> bool:
@@ -130,9 +136,7 @@ def genuine_question(words: Sequence[Word], clause: Clause, lexicon: Lexicon,
 def _verb_of_before(words: Sequence[Word], clause: Clause, at: int) -> bool:
     """True when the clause opens, at token `at`, with an auxiliary that is the verb of the words before
     it in the same sentence ("the good news | is it pays ...", "my worry | is you ..."), not a question's."""
-    start = clause.words.start
-    while start > 0 and clause.words.start - start < SUBJECT_REACH and not _ends_sentence(words[start - 1].text):
-        start -= 1
+    start = _sentence_start(words, clause, SUBJECT_REACH)
     before, _ = word_tokens([words[i] for i in range(start, clause.words.start)])
     toks, _ = word_tokens([words[i] for i in range(start, clause.words.stop)])
     return not inverted(toks, len(before) + at)

@@ -56,7 +56,7 @@ from trainer.core.rubric import (
     with_model_phrases,
 )
 from trainer.core.text import tokens, word_tokens
-from trainer.core.transcript import Span, Word
+from trainer.core.transcript import Span, Word, untimed_words
 
 METHOD_MEANING = "meaning"
 METHOD_CUES = "cues"
@@ -306,7 +306,7 @@ def _result(move: Move, words: Sequence[Word], span: range, similarity: float, c
 
 
 def _as_words(answer: Sequence[Word] | str) -> list[Word]:
-    return [Word(text, 0.0, 0.0) for text in answer.split()] if isinstance(answer, str) else list(answer)
+    return untimed_words(answer) if isinstance(answer, str) else list(answer)
 
 
 class CueRecogniser:

@@ -28,7 +28,7 @@ from rapidfuzz.distance import Levenshtein
 
 from trainer.core.pack_model import Move
 from trainer.core.text import tokens, word_tokens
-from trainer.core.transcript import Word
+from trainer.core.transcript import Word, untimed_words
 
 # Tuned on ASR-style errors (tests/core/test_rubric.py): "i here you" for "I hear you"
 # scores 80, "what driving that" for "what's driving that" 89, "make sense" 91; other
@@ -173,5 +173,5 @@ def with_model_phrases(result: RubricResult, model_answer: str) -> RubricResult:
 def check_rubric(moves: Sequence[Move], answer: Sequence[Word] | str) -> RubricResult:
     """Which of the moves an answer covered; `answer` is the engine's words or plain text (no times)."""
     if isinstance(answer, str):
-        answer = [Word(text, 0.0, 0.0) for text in answer.split()]
+        answer = untimed_words(answer)
     return RubricResult(tuple(check_move(move, answer) for move in moves))

@@ -19,6 +19,12 @@ class Word:
     confidence: float = 1.0
 
 
+def untimed_words(text: str) -> list[Word]:
+    """Typed or partial text as words without times (a typed answer, an engine's partial): only what
+    depends on the words can be judged from them."""
+    return [Word(token, 0.0, 0.0) for token in text.split()]
+
+
 @dataclass(frozen=True)
 class Span:
     """A run of voiced audio (docs/metrics.md: silences < 0.5 s are joined)."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from trainer.core.answer import Assessment, assess_answer
 from trainer.core.dialogue import Conversation
-from trainer.core.transcript import Word
+from trainer.core.transcript import untimed_words
 from trainer.drill.prospect_acts import Act
 
 # Speech of the line chosen from the partial that may still be taken back for the final words' line:
@@ -71,8 +71,7 @@ def so_far_assessment(text: str, **assess) -> Assessment:
     The partial has no word times, so its timing metrics mean nothing; only what depends on the words
     (the rubric's moves, hedges and apologies) is used, to choose the branch and the prospect's act.
     """
-    words = [Word(token, 0.0, 0.0) for token in text.split()]
-    return assess_answer(words, (), None, **assess)
+    return assess_answer(untimed_words(text), (), None, **assess)
 
 
 def switch_to_final(heard_s: float | None) -> bool:

@@ -341,10 +341,11 @@ class DrillRunner:
                                    **self._assessing(answer))
         covered = assessment.rubric.covered
         act = self._acts.act_after(prompt.objection, answer.ended.reason, assessment)
-        final = copy.deepcopy(answer.before, {id(o): o for o in plan.objections})
+        early, answer.early, switched = answer.early, None, False
+        # Without an early branch `conversation` has not taken this answer yet; with one, it took the partial's moves.
+        final = conversation if early is None else copy.deepcopy(answer.before, {id(o): o for o in plan.objections})
         final.answer(covered)
         objections_done = len(answer.before.outcomes)
-        early, answer.early, switched = answer.early, None, False
         final_branch = branch_of(final, act, objections_done)
         if early is None or early.same_way(final_branch):
             conversation = final  # its history keeps the final words' moves
