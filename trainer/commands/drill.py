@@ -285,7 +285,7 @@ class _Printer:
             self._say(f"  prepare: {event.answer_due - event.end:.0f} s to get ready, then answer "
                       f"(from {event.answer_due:.2f} s; --no-prep skips it)")
         elif isinstance(event, SpeechDidStart):
-            over = " (over the prospect)" if event.over_prospect else ""
+            over = " (the line was still playing)" if event.over_prospect else ""
             self._say(f"  you started speaking at {event.at:.2f} s{over}")
         elif isinstance(event, TurnDidEnd):
             if event.reason != SILENCE:
@@ -310,8 +310,9 @@ class _Printer:
     def _turn(self, result) -> None:
         text = describe_answer({**result.as_json(), "engine": self.engine})
         lines = ["  " + line for line in text.splitlines()]
-        if result.barge_ins:
-            lines.append(f"  talked over the prospect {result.barge_ins} time(s)")
+        metrics = result.assessment.metrics  # talk-over as scored (the app's score card says the same)
+        if metrics.talk_over_count:
+            lines.append(f"  talked over the prospect {metrics.talk_over_count} time(s), {metrics.talk_over_s:.1f} s")
         if result.next_node:
             lines.append(f"  -> the prospect follows up ({result.next_node})")
         elif result.outcome:
