@@ -219,3 +219,25 @@ def test_a_subject_that_announces_more_waits_for_what_it_announces(text):
 ])
 def test_an_announcing_subject_with_its_verb_and_complement_is_finished(text):
     assert judge_words(text).state == COMPLETE
+
+
+@pytest.mark.parametrize("text", [
+    "can i ask what you are comparing it with", "who did you buy them from", "where did you get that from",
+    "which team do you send it to", "who would you hand that to", "what is it for",
+])
+def test_an_unpunctuated_wh_question_with_a_stranded_preposition_is_finished(text):
+    """Vosk writes no "?": the object before the preposition shows the wh-word is the preposition's own."""
+    judgement = judge_words(text)
+    assert judgement.state == COMPLETE and judgement.question
+
+
+@pytest.mark.parametrize("text", [
+    "what do you think about",  # the object may still come
+    "can you send it to", "what if we send it to", "which bit would you want me to",  # no wh-object; a verb due
+    "what swung it for",  # the wh-word is the subject
+    "and what happens when you give it to",  # the preposition is the "when" clause's
+    "what most teams do is compare it with",  # a statement
+    "what do you spend on cover in a month i'll have a summary on exactly that in",  # a second clause, run on
+])
+def test_a_preposition_that_leaves_its_object_to_come_still_waits(text):
+    assert judge_words(text).state == UNFINISHED

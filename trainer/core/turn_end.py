@@ -10,7 +10,8 @@ gathers during the rep's silence:
 - the words heard so far (Vosk's live partial; Whisper's pass at the start of the
   pause), judged by `judge_words()`: UNFINISHED when they end on a conjunction,
   preposition, article, auxiliary, subject pronoun, filler or an opening such as
-  "can I ask" (`trainer/data/turn_end.yaml` and the fillers of the lexicons), when they
+  "can I ask" (`trainer/data/turn_end.yaml` and the fillers of the lexicons; not a preposition a
+  wh-question has stranded: "who did you buy it from"), when they
   are lead-ins alone ("well", "so um"), when they are prefaces alone ("i hear you", "that's
   fair", "good question": the point acknowledged, not yet answered; the engine often never
   writes the "and" or "but" before the pause after one), when a clause opens with a subject
@@ -215,7 +216,8 @@ def judge_words(text: str | None) -> Judgement:
     words = tokens(text)
     question = text.rstrip().endswith("?") or _opens_question(text)
     found = trailing_words().trailing(words)
-    stranded = found is not None and found[0] == "prepositions" and text.rstrip().endswith("?")
+    stranded = found is not None and found[0] == "prepositions" and (text.rstrip().endswith("?")
+                                                                     or (question and _stranded(text)))
     if found is not None and not stranded:  # "what are you comparing it with?": the engine heard a finished question
         category, phrase = found
         return Judgement(UNFINISHED, f"ends on '{phrase}' ({_NAMES[category]})", question)
@@ -319,6 +321,44 @@ def _announcement_due(text: str) -> str | None:
     if verb is None or all(w in _STILL_DUE for w in rest[verb + 1:]):
         return " ".join(words[at:])
     return None
+
+
+# A wh-question whose preposition already follows its verb's object has left the preposition's own object
+# at the front: "what are you comparing it with", "who did you buy them from", "can i ask where you got that
+# from". Without a question mark (Vosk) such a question read as ending on a preposition and waited the whole
+# patience (bench/turns.py 2026-12-07: every 'can i ask what you are comparing it with' waited 3.0 s). Other
+# questions ending on a preposition still wait: "what do you think about ..." goes on as often as it stops.
+# The preposition belongs to the last clause opened ("what happens when you give it to ..." is the "when"
+# clause's, unfinished), and "what most teams do is compare it with ..." (a statement: "is" after the clause)
+# strands nothing.
+_STRANDING_WH = frozenset({"what", "who", "whom", "which", "where"})
+_CLAUSE_OPENERS = _STRANDING_WH | {"when", "how", "why", "if", "because", "while", "whether", "unless", "until"}
+_OBJECTS = frozenset({"it", "them", "that", "this", "these", "those", "him", "her", "me", "us", "one"})
+# The wh-word is the preposition's object only when a subject or an auxiliary follows it ("who did you buy it
+# from", "what you are comparing it with"); followed by a verb it is the subject ("what swung it for ...").
+_OBJECT_QUESTION = frozenset({"do", "does", "did", "are", "is", "was", "were", "would", "will", "can", "could",
+                              "should", "have", "has", "had", "i", "you", "we", "they", "he", "she", "i'd",
+                              "you'd", "we'd", "you're", "we're", "they're", "i'm", "you've", "we've"})
+_TO_INFINITIVE = frozenset({"want", "need", "like", "love", "ask", "expect", "get", "allow", "help", "tell",
+                            "for", "from", "with", "by", "of"})  # "for it to", "from us to": a verb is due
+
+
+def _stranded(text: str) -> bool:
+    """True when the last clause of unpunctuated `text` is a wh-question that ends on '<object> <preposition>'."""
+    words = tokens([p for p in _CLAUSES.split(text) if tokens(p)][-1])
+    if len(words) < 4 or words[-2] not in _OBJECTS:
+        return False
+    if words[-1] == "to" and words[-3] in _TO_INFINITIVE:  # "want me to", "for this to": a verb is due
+        return False
+    at = max((n for n, w in enumerate(words[:-2]) if w in _CLAUSE_OPENERS), default=None)
+    if at is None or words[at] not in _STRANDING_WH:
+        return False
+    after = at + 2 if words[at] == "which" else at + 1  # "which team do you ..."
+    # One subject after the wh-word, the question's own: a second starts another clause, which the preposition
+    # belongs to ("what do you spend a month i'll have a summary on exactly that in ...": run-on, unpunctuated).
+    subjects = sum(w in trailing_words().subjects for w in words[at + 1:-2])
+    return (words[after] in _OBJECT_QUESTION and subjects <= 1
+            and not any(w in ("is", "was") for w in words[after + 1:-2]))
 
 
 def _after_leads(words: list[str]) -> list[str]:
