@@ -16,7 +16,8 @@ gathers during the rep's silence:
   fair", "good question": the point acknowledged, not yet answered; the engine often never
   writes the "and" or "but" before the pause after one), when a clause opens with a subject
   that announces more ("the reason most shops switch", "the real question is not": its
-  verb and complement still due; a misheard "is" leaves only the subject), when the answer so far is a lone "If ..." clause
+  verb and complement still due; a misheard "is" leaves only the subject; seven words on without
+  its verb, it was misheard and the announcement made), when the answer so far is a lone "If ..." clause
   (by its commas where the engine punctuates; without punctuation, an answer opening
   with the clause and no second subject to start the main clause); COMPLETE otherwise,
   and `confident` when a statement's last words read clearly as a sentence's end (the
@@ -71,6 +72,11 @@ ANNOUNCED_BY = "announced_by"  # the verbs that bring what such a subject announ
 # After an announcing subject's verb, words that still leave its complement to come ("the real question is not",
 # "the real question is no ..."; "the answer is no" is whole, but "answer" announces nothing).
 _STILL_DUE = frozenset({"not", "no", "that"})
+# An announcing subject's own clause ("the reason [most shops switch]", "the reason [we called you today]") is
+# short; this many words after it with no verb have said what it announced, through a misheard verb (Vosk:
+# 'the reason most shops switches thank you for hours a week', 'the reason most shops legion let you for our
+# family' waited the whole patience at the answer's real end, bench/turns.py --list, 2026-12-07).
+ANNOUNCED_WITHIN = 7
 _NAMES = {"conjunctions": "a conjunction", "prepositions": "a preposition", "articles": "an article",
           "auxiliaries": "a verb or pronoun waiting for more", "unfinished": "an opening", "fillers": "a filler"}
 
@@ -318,6 +324,8 @@ def _announcement_due(text: str) -> str | None:
     at, head = found
     rest = words[at + len(head):]
     verb = next((n for n, w in enumerate(rest) if w in lists.announced_by), None)
+    if verb is None and len(rest) >= ANNOUNCED_WITHIN:  # its verb was misheard: what it announced has come
+        return None
     if verb is None or all(w in _STILL_DUE for w in rest[verb + 1:]):
         return " ".join(words[at:])
     return None
