@@ -33,7 +33,17 @@ def test_a_clause_inside_a_pushing_question_is_known(text, first, last, expected
     ("I know, yeah, but just hear me out.", True),  # a backchannel, then "but"
     ("I know, and it's a fair worry.", False),
     ("I know, it's a fair worry, but here is the thing.", False),  # the "but" takes back the next clause
+    ("I know. Whatever.", True),  # a dismissal takes it back as a "but" does
+    ("i know whatever", True),  # unpunctuated, at the answer's end
+    ("I know, who cares, we're the cheapest.", True),
+    ("I know, whatever you use now, we plug into it.", False),  # "whatever" leading into more
+    ("I know, so what do you use now?", False),
 ])
 def test_an_acknowledgement_is_taken_back_through_repeats_and_backchannels(text, expected):
     words, clause = window(text, 0, 1)
     assert taken_back(words, clause, default_move_library().backchannels) is expected
+
+
+def test_a_window_that_holds_the_dismissal_is_taken_back_too():
+    words, clause = window("Sure, I hear you. Whatever.", 0, 4)
+    assert taken_back(words, clause, default_move_library().backchannels)

@@ -294,6 +294,16 @@ def test_an_acknowledgement_taken_back_by_but_is_not_one(recogniser, packs, answ
         "acknowledge" in recogniser.check(n, answer.split(", but")[0] + ".").covered
 
 
+@pytest.mark.parametrize("answer", ["Sure, I hear you. Whatever.", "i hear you whatever",
+                                    "I hear you, but honestly, who cares, we are the cheapest."])
+def test_an_acknowledgement_dismissed_is_not_one_even_in_the_packs_own_words(recogniser, packs, answer):
+    """"I hear you" is one of the node's cues: the cue's credit is taken back with the meaning's."""
+    n = node(packs, "cold-call-brush-offs", "not-interested")
+    assert "i hear you" in [c.lower() for m in n.rubric for c in m.cues]
+    assert "acknowledge" not in recogniser.check(n, answer).covered
+    assert "acknowledge" in recogniser.check(n, "Sure, I hear you.").covered
+
+
 @pytest.mark.parametrize("answer", [
     "Wouldn't you rather find out how much time your dispatchers could get back?",
     "isn't it time you looked at what those call-outs really cost you",

@@ -1,7 +1,8 @@
 """What a clause's shape says about the act it can be, whatever it means: the move recogniser's rules.
 
-A genuine question to the prospect (not a pushing one), a negation, an acknowledgement taken back by "but",
-a clause of backchannels only, an answer that is a list of words rather than sentences.
+A genuine question to the prospect (not a pushing one), a negation, an acknowledgement taken back by "but"
+or a dismissal ("whatever."), a clause of backchannels only, an answer that is a list of words rather than
+sentences.
 `trainer.core.meaning` turns these into features and eligibility; the word lists come
 from trainer/data/moves.yaml and the lexicon.
 """
@@ -14,13 +15,17 @@ from trainer.core.clauses import Clause
 from trainer.core.lexicon import Lexicon
 from trainer.core.moves import MoveLibrary, default_move_library
 from trainer.core.question_shape import SUBJECT_REACH, after_lead, inverted
-from trainer.core.text import word_tokens
+from trainer.core.text import trailing_punctuation, word_tokens
 from trainer.core.transcript import Word
 
 # "I know, but ...": an acknowledgement taken back in the same breath is not one (coaches teach
 # "and" for "but"); measured on the calibration set, 5 of 6 such openings were not credited.
 # "It should be a priority, though": a "though" takes back what it ends.
 _TAKE_BACK = frozenset({"but", "however", "though", "although"})
+# "Sure, I hear you. Whatever.": a dismissal right after an acknowledgement takes it back as a "but" does
+# (with True: only where it ends its sentence, since "whatever you use now ..." and "so what do you ..." go on).
+_DISMISSALS = ((("whatever",), True), (("so", "what"), True), (("who", "cares"), False), (("i", "don't", "care"), False),
+               (("don't", "care"), False), (("couldn't", "care", "less"), False))
 _SECOND_PERSON = frozenset({"you", "your", "you're", "yours", "you've", "you'd", "you'll", "y'all", "ya"})
 # Negation words: "I don't care what you use" is not an acknowledgement, whatever its topic.
 NEGATION_REACH = 3  # words before a cue phrase in which a negation negates it: "I don't really hear you"
@@ -44,18 +49,34 @@ def addresses_prospect(words: Sequence[Word], clause: Clause) -> bool:
 
 
 def taken_back(words: Sequence[Word], clause: Clause, backchannels: frozenset[str] = frozenset()) -> bool:
-    """True when a "but" follows within the window or right after it: "I get it, but ...". The window's
-    own words said again and backchannels may stand between: "I know, I know, but ...", "I get it, yeah, but"."""
-    inside, _ = word_tokens([words[i] for i in range(clause.words.start + 1, clause.words.stop)])
-    if any(t in _TAKE_BACK for t in inside):
+    """True when a "but" or a dismissal follows within the window or right after it: "I get it, but ...", "I get
+    it. Whatever.". The window's own words said again and backchannels may stand between: "I know, I know,
+    but ...", "I get it, yeah, but"."""
+    within = words[clause.words.start + 1 : clause.words.stop]
+    inside, owner = word_tokens(within)
+    if any(t in _TAKE_BACK or _dismissal_at(inside, owner, within, at) for at, t in enumerate(inside)):
         return True
     own, _ = word_tokens([words[i] for i in clause.words])
-    after, _ = word_tokens(words[clause.words.stop :])
-    for token in after:
-        if token in _TAKE_BACK:
+    rest = words[clause.words.stop :]
+    after, owner = word_tokens(rest)
+    for at, token in enumerate(after):
+        if token in _TAKE_BACK or _dismissal_at(after, owner, rest, at):
             return True
         if token not in own and token not in backchannels:
             return False
+    return False
+
+
+def _dismissal_at(toks: list[str], owner: list[int], words: Sequence[Word], at: int) -> bool:
+    """True when a dismissal ("whatever.", "so what?", "who cares", "I don't care") opens at token `at`; one that
+    may lead into more ("whatever you use now ...", "so what do you use") counts only where its clause ends."""
+    for phrase, must_end in _DISMISSALS:
+        end = at + len(phrase)
+        if tuple(toks[at:end]) != phrase:
+            continue
+        last = owner[end - 1]
+        if not must_end or last == len(words) - 1 or trailing_punctuation(words[last].text):
+            return True
     return False
 
 

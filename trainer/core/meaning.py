@@ -123,10 +123,12 @@ class MoveRecogniser:
             features = self.features(node, words, windows, cues)
             for move in node.rubric:
                 logits = self.model.logits(features[move.id], self._kind_id(move))
-                logits = np.where(self._eligible(move, features[move.id], words, windows), logits, -np.inf)
+                eligible = self._eligible(move, features[move.id], words, windows)
+                logits = np.where(eligible, logits, -np.inf)
                 best = int(np.argmax(logits))
-                if logits[best] <= 0 and (cue := self._clean_cue(cues[move.id], words, windows)) is not None:
-                    results.append(cue)  # a cue phrase still counts unless negated just before it
+                barred = ~eligible if self._kind_id(move) in ACKNOWLEDGE_KINDS else np.zeros(len(windows), bool)
+                if logits[best] <= 0 and (cue := self._clean_cue(cues[move.id], words, windows, barred)) is not None:
+                    results.append(cue)  # a cue phrase still counts unless negated just before it or taken back
                     continue
                 results.append(_result(move, words, windows[best].words, _probability(max(logits[best], -50.0)), bool(logits[best] > 0)))
         else:
@@ -201,9 +203,15 @@ class MoveRecogniser:
         return eligible & np.array([(bool(q) or addresses_prospect(words, w)) and not pushing(words, w, self.lexicon)
                                     for q, w in zip(questions, windows)])
 
-    def _clean_cue(self, cue: MoveResult, words: Sequence[Word], windows: list[Clause]) -> MoveResult | None:
-        """The cue matcher's credit, unless a negation stands just before the cue in its clause ("I don't hear you")."""
+    def _clean_cue(self, cue: MoveResult, words: Sequence[Word], windows: list[Clause],
+                   barred: np.ndarray) -> MoveResult | None:
+        """The cue matcher's credit, unless a negation stands just before the cue in its clause ("I don't hear you")
+        or every window holding it is `barred` from the move (an acknowledgement taken back: "I hear you, but ...",
+        "I hear you. Whatever.")."""
         if not cue.covered or cue.word_range is None:
+            return None
+        holding = [bar for w, bar in zip(windows, barred) if cue.word_range.start in w.words]
+        if holding and all(holding):
             return None
         clause = next((w for w in windows if cue.word_range.start in w.words), None)
         start = cue.word_range.start
