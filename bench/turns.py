@@ -13,7 +13,8 @@ Two parts, one section of bench/RESULTS.md:
    decides; Whisper's pass over the answer takes ~0.5 s in real time, so its live gap is
    longer by up to that). Measured: the gap the rep feels after finished answers (last
    voiced frame -> the next line's audio; on this clock the processing after the decision
-   costs nothing: part 2 measures it), how many thinking pauses the turn ended in, how
+   costs nothing: part 2 measures it), the same gap at the real end of the answers that
+   paused first (their last words must end the turn as soon), how many thinking pauses the turn ended in, how
    many of those the rep took back by going on (`AnswerDidResume`), and how many answers
    lost words to the next turn.
 2. The pipeline in real time: a 20-turn drill as `trainer drill --answers DIR --no-play`
@@ -217,7 +218,7 @@ def end_rows(label: str, answers: list[SetAnswer], spoken: list, turns, ends, re
     """The table rows for one engine and rule: the gap after finished answers, ends in pauses, lost words."""
     by_file = {s.path: (a, s) for a, s in zip(answers, spoken)}
     gaps, counts = [], {kind: {"n": 0, "in_pause": 0, "went_on": 0, "lost": 0} for kind in ("thinking", "between")}
-    cut_clean = 0
+    cut_clean, paused_gaps = 0, []  # paused_gaps: at the real end of answers that paused first
     for turn in turns:
         answer, speech = by_file[turn.answer_file]
         if answer.kind == "extra":
@@ -237,6 +238,8 @@ def end_rows(label: str, answers: list[SetAnswer], spoken: list, turns, ends, re
         count["went_on"] += turn.number in resumed
         final = decided[-1].speech_end if decided else None
         count["lost"] += final is None or final < rest
+        if final is not None and final >= rest and turn.timings.gap is not None:
+            paused_gaps.append(turn.timings.gap)
     rows = []
     if gaps:
         p95 = statistics.quantiles(sorted(gaps), n=20, method="inclusive")[-1]
@@ -245,6 +248,11 @@ def end_rows(label: str, answers: list[SetAnswer], spoken: list, turns, ends, re
                      f"p50 {statistics.median(gaps) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {max(gaps) * 1000:.0f} ms",
                      "p50 <= 350 ms, p95 <= 700 ms", "ok" if met else "MISSED"))
     rows.append((f"{label}: finished answers cut before their end", f"{cut_clean} of {len(gaps)}", "", ""))
+    if paused_gaps:
+        p95 = statistics.quantiles(sorted(paused_gaps), n=20, method="inclusive")[-1]
+        rows.append((f"{label}: gap at the end of answers that paused first ({len(paused_gaps)})",
+                     f"p50 {statistics.median(paused_gaps) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+                     f"max {max(paused_gaps) * 1000:.0f} ms", "", ""))
     thinking = counts["thinking"]
     share = thinking["in_pause"] / thinking["n"] if thinking["n"] else 0.0
     rows.append((f"{label}: turn ended in a thinking pause (0.5-2.5 s)",
