@@ -1,7 +1,8 @@
 """The own-words set: answers in reps' own words, labelled move by move, and how to score a recogniser on it.
 
 `tests/data/own_words/calibration.yaml` tunes the thresholds (scripts/calibrate-moves);
-`heldout.yaml`, written separately, only checks them. Each item names a pack, a node
+`heldout.yaml`, written separately, only checks them; `hard.yaml` (answers close to a move that a coach would
+mostly not credit) is not fitted on either, since fitting on it cost held-out recall. Each item names a pack, a node
 ("objection" or "objection/follow-up"), the answer and, for every move of that node's
 rubric, whether a coach would credit it. Spoken versions (the same answers said by
 espeak-ng and heard by an engine as `trainer score` hears a recording: text, words with
@@ -83,7 +84,7 @@ class Tally:
 
 
 def load_set(name: str, engine: str | None = None) -> list[Labelled]:
-    """A labelled set by name ("calibration", "heldout"); with `engine`, as that engine heard it instead.
+    """A labelled set by name ("calibration", "heldout", "hard"); with `engine`, as that engine heard it instead.
 
     A spoken set's entry is the heard text alone (files made before words were stored with
     times) or a mapping of `text`, `words` ([word, start, end]) and `spans` ([start, end]).
