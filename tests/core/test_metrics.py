@@ -366,10 +366,10 @@ def test_drill_metrics_give_the_script_talk_share_and_airtime():
 
 
 def test_an_answer_that_starts_a_moment_before_the_line_ends_is_no_talk_over():
-    """Under TALK_OVER_GRACE_S (0.1 s) of overlap is a turn taken on time (a CLI drill said 'talked over
+    """Under TALK_OVER_GRACE_S (0.05 s) of overlap is a turn taken on time (a CLI drill said 'talked over
     the prospect for 0.0 s' for an answer 10 ms early); from it on, the whole overlap counts."""
-    early = turn_metrics(say("what's driving that", 3.45), spans((3.45, 5.0)), 3.5, prospect_start=1.0)
+    early = turn_metrics(say("what's driving that", 3.47), spans((3.47, 5.0)), 3.5, prospect_start=1.0)
     assert (early.talk_over_count, early.talk_over_s) == (0, 0.0)
-    assert early.latency_s == pytest.approx(-0.05)
+    assert early.latency_s == pytest.approx(-0.03)
     over = turn_metrics(say("what's driving that", 3.35), spans((3.35, 5.0)), 3.5, prospect_start=1.0)
     assert (over.talk_over_count, over.talk_over_s) == (1, pytest.approx(0.15))

@@ -266,5 +266,5 @@ def test_airtime_against_the_model_answer_replaces_the_length_band():
 
 def test_an_answer_a_moment_early_loses_no_latency_points():
     """An overlap under TALK_OVER_GRACE_S, counted or not, is not charged as talk-over."""
-    _, _, card = answer(GOOD, start=1.95, seconds=at_wpm(GOOD, 140), prospect_end=2.0)
+    _, _, card = answer(GOOD, start=1.97, seconds=at_wpm(GOOD, 140), prospect_end=2.0)
     assert not any("talked over" in reason for reason in lost(card))

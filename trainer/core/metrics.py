@@ -39,10 +39,11 @@ PAUSE_SPLIT_S = 0.5  # a gap between word times this long ends a clause (unpunct
 # times leave 0.24-0.27 s between espeak-ng's sentences said in one breath; people pause as long or longer.
 QUESTION_PAUSE_S = 0.2
 MODEL_ANSWER_WPM = 150.0  # the calm pace a model answer's airtime is measured at (middle of the pace band)
-# Less overlap than this in all is a turn taken on time, not talking over: the rep's speech onset and the
-# line's end are each known to a frame or two (30 ms). Not more: with the prospect on the speakers, the
-# echo gate keeps only part of a real barge-in (tests/test_echo_drill.py: 0.2 s measured of 1.0 s said).
-TALK_OVER_GRACE_S = 0.1
+# Less overlap than this in all is a turn taken on time, not talking over: the rep's speech onset is known to
+# a 30 ms frame, the line's end exactly (a CLI drill charged an answer 10 ms early). Not more: with the prospect
+# on the speakers the echo gate keeps only the end of a real barge-in (tests/test_echo_drill.py, a 1.0 s
+# barge-in at -6 dB, 80 ms: 0.2 s kept on one machine, 0.06 s on another, 2026-12-07; 0.1 s hid it there).
+TALK_OVER_GRACE_S = 0.05
 
 
 def join_spans(stretches: Iterable[Span], max_gap_s: float = JOIN_GAP_S) -> list[Span]:
