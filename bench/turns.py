@@ -244,15 +244,12 @@ def end_rows(label: str, answers: list[SetAnswer], spoken: list, turns, ends, re
     if gaps:
         p95 = statistics.quantiles(sorted(gaps), n=20, method="inclusive")[-1]
         met = statistics.median(gaps) <= GAP_P50_S and p95 <= GAP_P95_S
-        rows.append((f"{label}: gap after finished answers ({len(gaps)})",
-                     f"p50 {statistics.median(gaps) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {max(gaps) * 1000:.0f} ms",
+        rows.append((f"{label}: gap after finished answers ({len(gaps)})", percentiles(gaps),
                      "p50 <= 350 ms, p95 <= 700 ms", "ok" if met else "MISSED"))
     rows.append((f"{label}: finished answers cut before their end", f"{cut_clean} of {len(gaps)}", "", ""))
     if paused_gaps:
-        p95 = statistics.quantiles(sorted(paused_gaps), n=20, method="inclusive")[-1]
         rows.append((f"{label}: gap at the end of answers that paused first ({len(paused_gaps)})",
-                     f"p50 {statistics.median(paused_gaps) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-                     f"max {max(paused_gaps) * 1000:.0f} ms", "", ""))
+                     percentiles(paused_gaps), "", ""))
     thinking = counts["thinking"]
     share = thinking["in_pause"] / thinking["n"] if thinking["n"] else 0.0
     rows.append((f"{label}: turn ended in a thinking pause (0.5-2.5 s)",
