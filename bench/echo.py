@@ -14,8 +14,11 @@
    turns): barge-ins detected, words of the line in those transcripts (the prospect's
    only where the line said them, after the room's delay; any others are listed with the
    transcript of the rep's audio as cancelled with no echo in it: `echo_drills.stray_words`,
-   `no_echo`), and how many of the rep's words the transcript kept (against the same
-   drills in headphones).
+   `no_echo`), how many of the rep's words the transcript kept (against the same
+   drills in headphones), and per room the seconds of the rep's speech over the line
+   the gate kept: 10 ms frames before the line's end that webrtcvad hears as speech in
+   the rep's own audio and in the cancelled microphone, against those of the rep's own
+   audio (`overlap_kept`).
 
 Prints a table and writes the `echo` section of bench/RESULTS.md.
 Run: `.venv/bin/python bench/echo.py` (2.5 minutes here at load 3, 11 at load 8).
@@ -103,6 +106,26 @@ def cancel_in_room(level: float, delay: float, takes: list[np.ndarray]) -> dict:
     }
 
 
+def overlap_kept(tape, turns) -> tuple[float, float]:
+    """Seconds of the rep's speech over each turn's line: (really said over it, kept by the cancellation).
+
+    Voiced 10 ms frames (webrtcvad) of the rep's own audio between the line's start and end as
+    played, and of those, the frames also voiced in the cancelled microphone (read
+    `CANCELLER_LAG_SAMPLES` late, as AEC3's output comes).
+    """
+    from trainer.speech import vad
+    from trainer.speech.echo_canceller import CANCELLER_LAG_SAMPLES
+
+    said, heard = vad.voiced_frames(tape.rep), vad.voiced_frames(tape.cleaned[CANCELLER_LAG_SAMPLES:])
+    kept = said[:len(heard)] & heard[:len(said)]
+    per_s, really, left = 1000 // vad.FRAME_MS, 0, 0
+    for turn in turns:
+        start, end = (max(0, round((at - tape.origin) * per_s)) for at in (turn.prospect_start, turn.prospect_end))
+        really += int(np.count_nonzero(said[start:end]))
+        left += int(np.count_nonzero(kept[start:end]))
+    return really / per_s, left / per_s
+
+
 def drills(folder: Path) -> dict:
     """The drill at each room against the drill without echo; then with the rep talking over each line."""
     from echo_drills import echo_drill, no_echo, prospect_words_heard, stray_words, taped_echo_drill, words, words_kept
@@ -121,7 +144,7 @@ def drills(folder: Path) -> dict:
     found = {"words": 0, "latency": 0.0, "talk": 0.0, "false_barge_ins": 0, "turns": 0, "barge_ins": 0,
              "over_turns": 0, "echo_timed": 0, "stray": 0, "stray_turns": 0, "stray_alone": 0,
              "missed": [], "prospect_heard": [],
-             "kept": {over_s: [0, 0] for over_s in TALK_OVER_S}}
+             "kept": {over_s: [0, 0] for over_s in TALK_OVER_S}, "over_s": {room: [0.0, 0.0] for room in DRILL_ROOMS}}
     for n, (level, delay) in enumerate(DRILL_ROOMS):
         os.environ["TRAINER_CACHE"] = str(folder / f"cache-{n}")  # a new espeak take of each line per drill
         result, _ = echo_drill(folder / f"room-{n}", plan, engine, answers, RoomEcho(level, delay))
@@ -136,6 +159,8 @@ def drills(folder: Path) -> dict:
         for over_s in TALK_OVER_S:
             over, _, tape = taped_echo_drill(folder / f"over-{n}-{over_s}", plan, engine, answers,
                                              RoomEcho(level, delay), talk_over_s=over_s)
+            found["over_s"][level, delay] = [a + b for a, b in zip(found["over_s"][level, delay],
+                                                                   overlap_kept(tape, over.turns))]
             for turn, script in zip(over.turns, scripts):
                 stray = stray_words(engine, tape, turn, script, delay / 1000)
                 found["stray"] += len(stray)
@@ -202,6 +227,9 @@ def main() -> int:
                  f"{kept} of {rooms_n * found['said']} ({100 * kept / (rooms_n * found['said']):.0f}%)",
                  f"headphones: {alone} of {found['said']} ({100 * alone / found['said']:.0f}%)", "")
                 for over_s, (kept, alone) in found["kept"].items()]
+    summary += [(f"rep's speech over the line kept, {level} dB {delay} ms (voiced s, 1.0-2.0 s over)",
+                  f"{kept:.2f} of {really:.2f} s ({100 * kept / really:.0f}%)", "", "")
+                for (level, delay), (really, kept) in found["over_s"].items()]
     missed = ["", "Barge-ins not detected:",
               *[f"- {text}" for text in found["missed"]]] if found["missed"] else []
     if found["prospect_heard"]:
