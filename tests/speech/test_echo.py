@@ -147,14 +147,15 @@ def test_the_speakers_check_measures_the_echo_and_says_what_to_do(tmp_path):
     assert not quiet.heard and "did not hear the speakers" in quiet.verdict()
 
 
-@pytest.mark.parametrize("level_db, delay_ms, share, raw", [(-25, 10, 0.75, 20), (-12, 40, 0.38, 15)])
+@pytest.mark.parametrize("level_db, delay_ms, share, raw", [(-25, 10, 0.75, 20), (-12, 40, 0.5, 15)])
 def test_the_gate_keeps_the_reps_words_over_the_line(level_db, delay_ms, share, raw):
     """Of the rep's voiced 10 ms frames over the line, the gate passes at least `share`, and at least `raw`
     frames AEC3 suppressed come from the microphone less the linear echo estimate (the rep well above the
     echo expected there).
 
-    Measured: 195 and 106 of 236 (83%, 45%), 38 and 31 of them from the estimate's residual. With the raw
-    microphone in its place: 176 and 84 (18 and 1 from the microphone: at -12 dB the rep is seldom 9 dB
+    Measured: 201 and 137 of 236 (85%, 58%), 77 and 48 of them from the estimate's residual; 195 and 106
+    (83%, 45%) before a run of the rep over the echo counted as loud from its first frame. With the raw
+    microphone in the estimate's place (an earlier gate): 176 and 84 (18 and 1 from the microphone: at -12 dB the rep is seldom 9 dB
     above the echo); before that path 173 and 83; AEC3 alone keeps 171 and 122 within 6 dB. Before the gate
     compared each output frame with its own input (AEC3's output is 127 samples late), 80 and 30 passed:
     the fall of each syllable looked louder coming out than going in, as echo does.
@@ -176,6 +177,54 @@ def test_the_gate_keeps_the_reps_words_over_the_line(level_db, delay_ms, share, 
     assert len(voiced) > 200
     assert len(passed) >= share * len(voiced), f"{len(passed)} of {len(voiced)}"
     assert echo.gate.rep_frames >= raw
+
+
+def talked_over_drill(room: RoomEcho, over_s: float, rep: bool = True) -> tuple[float, int, int]:
+    """A drill's two lines (the short one first, 8 s apart), the rep starting `over_s` before each ends (`rep`
+    False: the lines alone). Returns the highest delay-coupling the gate held, and of the rep's voiced 10 ms
+    frames over the second line, how many it passed and how many there were."""
+    answers = [spoken(REP, voice="en-gb").astype(np.float64),
+               spoken("That makes sense. How long does that take you?", voice="en-gb").astype(np.float64)]
+    played, signal, near = PlayedAudio(), np.zeros(16 * RATE, np.int16), np.zeros(16 * RATE)
+    for text, answer, start in zip(LINES, answers, (0, 8 * RATE)):
+        line = spoken(text)
+        played_at(played, line, start / RATE)
+        signal[start:start + len(line)] = line
+        begins, ends = start + len(line) - round(over_s * RATE), start + len(line)
+        near[begins:begins + len(answer)] += answer if rep else 0
+    echo, mic, couplings = EchoCancellation.start(played), room_mic(room, signal, near), []
+    cleaned = []
+    for i in range(0, len(mic), 320):
+        cleaned.append(echo.clean(AudioChunk(mic[i:i + 320], i / RATE, i)).samples)
+        couplings.append(echo.gate.delay_coupling)
+    cleaned = np.concatenate(cleaned)
+    voiced = [at for at in range(begins, ends, 160) if np.sqrt(np.mean(near[at:at + 160] ** 2)) > 300]
+    return max(couplings), sum(1 for at in voiced if cleaned[at + 160:at + 320].any()), len(voiced)
+
+
+@pytest.mark.parametrize("level_db, delay_ms, least", [(-6, 10, 16), (-6, 80, 16), (-12, 40, 38)])
+def test_a_rep_over_the_echo_is_passed_from_the_fifth_frame_of_its_run(level_db, delay_ms, least):
+    """A run of frames well above the echo expected there (the rep) passes from its MIN_RUN_FRAMES-th frame: its
+    frames are loud frames of the gate's run from the first.
+
+    Measured, the rep 1.2 s over the second line: 20, 22 and 44 of 88 voiced frames passed; 8, 9 and 32 when the
+    run that passes began only at the run's fifth frame (the rep's run then lost 8 frames, not 4).
+    """
+    _, passed, voiced = talked_over_drill(RoomEcho(level_db, delay_ms), 1.2)
+    assert voiced == 88
+    assert passed >= least, f"{passed} of {voiced}"
+
+
+def test_the_rep_over_a_line_does_not_raise_the_echo_the_gate_expects():
+    """Frames AEC3 took far down count as echo alone, also the rep's over a line (AEC3 suppresses it): where the line
+    near the echo's delay was quiet, their heard / played readings ran to 3.7-5.9 (bench/echo.py's drills) and the
+    delay-coupling with them. Measured, the rep 0.4 s over the first line at -18 dB 60 ms: 1.02 against 0.15 for the
+    lines alone (6.6 times); reading only where that line is at least a quarter of the loudest frame, 1.03 times."""
+    room = RoomEcho(-18, 60)
+    alone, _, _ = talked_over_drill(room, 0.4, rep=False)
+    over, _, _ = talked_over_drill(room, 0.4)
+    assert alone == pytest.approx(10 ** (-18 / 20), rel=0.3)  # 0.16: the room's level, with the room's tail
+    assert over <= 1.25 * alone
 
 
 def test_the_gate_knows_the_echos_delay_early_in_the_first_line():

@@ -68,23 +68,20 @@ ECHO_SPAN_S = 0.45
 # AEC3 removed 26-37 dB of echo over the first line and 49-68 dB later (-25..-6 dB, 10-80 ms,
 # docs/audio.md); a rep talking over the prospect keeps all but 1.4-4.3 dB of their voice.
 GATE_BELOW_ECHO_DB = 12.0
-# While AEC3 adapts to the room (its first 1.5 s of played audio) it leaves whole syllables
-# (measured: 70 ms onsets at full level 0.5-0.65 s into a drill's first line), and the coupling
-# measured so far is too low (the first frames hear the echo of the quiet start of the line):
-# then the gate silences everything not louder than the line as played. 6 dB below the echo
-# let such an onset through as a barge-in (-25 dB, 10 ms); the price is that a rep talking over
-# the first 1.5 s of a drill's first line is heard only where louder than the line.
+# While AEC3 adapts to the room (its first 1.5 s of played audio) it leaves whole syllables (measured: 70 ms onsets at
+# full level 0.5-0.65 s into a drill's first line), and the coupling measured so far is too low (the first frames hear
+# the echo of the quiet start of the line): then the gate silences everything not louder than the line as played. 6 dB
+# below the echo let such an onset through as a barge-in (-25 dB, 10 ms); the price is that a rep talking over the
+# first 1.5 s of a drill's first line is heard only where louder than the line.
 ADAPT_S = 1.5
-# AEC3 now and then lets an echo onset through untouched for 20-30 ms (measured: 2-3 frames at
-# full level 2.4 s into a drill's second line, -12 dB, 40 ms), which the voice activity detector
-# hears as a syllable (one 10 ms frame let through became a 70 ms voiced stretch). While a line
-# plays, sound passes the gate only after this many loud frames in a row; a real barge-in loses
-# its first 40 ms.
+# AEC3 now and then lets an echo onset through untouched for 20-30 ms (measured: 2-3 frames at full level 2.4 s into a
+# drill's second line, -12 dB, 40 ms), which the voice activity detector hears as a syllable (one 10 ms frame let
+# through became a 70 ms voiced stretch). While a line plays, sound passes the gate only after this many loud frames
+# in a row; a real barge-in loses its first 40 ms (a run of the rep over the echo counts from its first frame).
 MIN_RUN_FRAMES = 5
-# Most of those frames come out louder than they went in (AEC3 taking out an echo that is not
-# there adds its estimate): a frame that gained more than this is never the rep, who loses
-# 1.4-4.3 dB to the canceller. Measured: 2 drills in 10 (new espeak takes each) had such a
-# 60-70 ms run, heard as a barge-in.
+# Most of those frames come out louder than they went in (AEC3 taking out an echo that is not there adds its
+# estimate): a frame that gained more than this is never the rep, who loses 1.4-4.3 dB to the canceller. Measured: 2
+# drills in 10 (new espeak takes each) had such a 60-70 ms run, heard as a barge-in.
 ADDED_DB = 1.0
 # Until the room's echo level is measured (and while AEC3 adapts) the gate assumes echo as loud
 # as the line (0 dB: a laptop's speakers at full volume next to its microphone).
@@ -107,26 +104,24 @@ QUIET_RMS = 30.0
 # and the rep was gated unless louder than the line: a drill through a sound server whose microphone
 # never heard the speakers lost "Can I ask" said as the line ended (tests/cli/test_drill_cli.py).
 SILENT_ROOM_PLAYED_RMS = 2000.0
-# When at least this share of SILENT_ROOM_FRAMES or more such loud frames (1 s of them: longer than any
-# delay AEC3 handles) were heard as silence, the room has no echo: the microphone's own sound is used,
-# not AEC3's. (AEC3 mutes a voice over a loud reference it has no echo path for: measured, a rep at
-# -14 dB over the line came out at RMS 1 of 1,300, and stayed muted 0.3 s after the line.) The room
-# stays silent until the microphone's loudness follows the played audio's (the echo's delay is found:
-# the volume went up), however much the rep talks over the lines.
+# When at least this share of SILENT_ROOM_FRAMES or more such loud frames (1 s of them: longer than any delay AEC3
+# handles) were heard as silence, the room has no echo: the microphone's own sound is used, not AEC3's. (AEC3 mutes a
+# voice over a loud reference it has no echo path for: measured, a rep at -14 dB over the line came out at RMS 1 of
+# 1,300, and stayed muted 0.3 s after the line.) The room stays silent until the microphone's loudness follows the
+# played audio's (the echo's delay is found: the volume went up), however much the rep talks over the lines.
 SILENT_ROOM_FRAMES = 100
 SILENT_ROOM_SHARE = 0.95
-# The echo's delay behind the reference is measured from the loudness envelopes of the microphone and
-# the played audio (10 ms frames) over the last DELAY_WINDOW_FRAMES, at lags up to DELAY_MAX_FRAMES
-# (AEC3's own range, 0.5 s), every DELAY_EVERY frames; a lag counts when the envelopes correlate by
-# DELAY_MIN_CORR (measured through PulseAudio at -12 dB: 0.85-1.0 at the true lag, 80 ms).
-# The window is 1 s: the delay moves from line to line. Through a sound server under load (the audio-loop
-# rig with two busy loops on the 2 cores, load 9-13, 10 drills) the echo's lag behind the reference moved
-# between a drill's two lines by up to 65 ms (74 -> 43 ms, 77 -> 66, 82 -> 92, 34 -> 79; 1 ms in the
-# steadiest), and within a line by 65-105 ms, once after 90 ms of digital silence from the microphone
-# (output underruns and lost input frames move the sound against the clock times). With a 3 s window the
-# gate went on expecting the echo at the first line's lag well into the second, while AEC3, re-adapting,
-# left the echo only 3 dB down: in 2 drills of 10, 70-170 ms of it passed as the rep, a false barge-in
-# (tests/speech/test_audio_loop_echo.py failed so). Replayed with the per-line measurement below: none.
+# The echo's delay behind the reference is measured from the loudness envelopes of the microphone and the played audio
+# (10 ms frames) over the last DELAY_WINDOW_FRAMES, at lags up to DELAY_MAX_FRAMES (AEC3's own range, 0.5 s), every
+# DELAY_EVERY frames; a lag counts when the envelopes correlate by DELAY_MIN_CORR (measured through PulseAudio at
+# -12 dB: 0.85-1.0 at the true lag, 80 ms). The window is 1 s: the delay moves from line to line. Through a sound
+# server under load (the audio-loop rig with two busy loops on the 2 cores, load 9-13, 10 drills) the echo's lag
+# behind the reference moved between a drill's two lines by up to 65 ms (74 -> 43 ms, 77 -> 66, 82 -> 92, 34 -> 79;
+# 1 ms in the steadiest), and within a line by 65-105 ms, once after 90 ms of digital silence from the microphone
+# (output underruns and lost input frames move the sound against the clock times). With a 3 s window the gate went on
+# expecting the echo at the first line's lag well into the second, while AEC3, re-adapting, left the echo only 3 dB
+# down: in 2 drills of 10, 70-170 ms of it passed as the rep, a false barge-in (tests/speech/test_audio_loop_echo.py
+# failed so). Replayed with the per-line measurement below: none.
 DELAY_WINDOW_FRAMES = 100
 # The first measurement comes once this much is heard (1 s, a quarter of it played): waiting for 3.5 s of
 # audio, the gate could not tell echo from the rep in AEC3's leaks early in a drill (through PulseAudio
@@ -144,6 +139,10 @@ DELAY_MIN_CORR = 0.7
 LINE_GAP_FRAMES = 100
 LINE_DELAY_FRAMES = 20
 LINE_DELAY_EVERY = 10
+# A frame reads the delay-coupling only where the line near the delay is at least this share of the window's loudest,
+# and at most INITIAL_COUPLING: else it is an echo's tail or the rep AEC3 took 30-40 dB off (talk-over drills: the rep
+# over a first line read 3.7-5.9, echo alone 2.4; the percentile went 0.50 -> 2.26 at -6 dB 10 ms, hiding the rep).
+DELAY_READ_SHARE = 0.25
 # The echo expected in a frame: the delay-coupling times the loudest played frame this close to the delay
 # (the room's tail and the sound server's resampling smear the echo over neighbouring frames).
 DELAY_SMEAR_FRAMES = 2
@@ -260,7 +259,8 @@ class ResidualGate:
                     self.coupling = float(np.percentile(self._observed, COUPLING_PERCENTILE))
                     if self._delay_observed:
                         self.delay_coupling = float(np.percentile(self._delay_observed, COUPLING_PERCENTILE))
-                if near_delay > QUIET_RMS and self.line_delay_known:
+                near_needed = max(QUIET_RMS, DELAY_READ_SHARE * played, heard / INITIAL_COUPLING)
+                if self.line_delay_known and near_delay > near_needed:
                     self._delay_observed.append(heard / near_delay)
                 self.measured = True
             suppressed_db = LINEAR_SUPPRESSED_DB if estimated else SUPPRESSED_DB
@@ -273,7 +273,7 @@ class ResidualGate:
             else:
                 loud = left >= max(self.coupling, INITIAL_COUPLING) * played
             loud = rep_over or (loud and left <= heard * 10 ** (ADDED_DB / 20))
-            self._loud_run = self._loud_run + 1 if loud else 0
+            self._loud_run = max(self._loud_run + 1, self._over_run) if loud else 0
             if self._loud_run < MIN_RUN_FRAMES:
                 out[frame] = 0
                 self.gated_frames += 1
