@@ -204,8 +204,8 @@ def talked_over_drill(room: RoomEcho, over_s: float, rep: bool = True) -> tuple[
 
 @pytest.mark.parametrize("level_db, delay_ms, least", [(-6, 10, 16), (-6, 80, 16), (-12, 40, 38)])
 def test_a_rep_over_the_echo_is_passed_from_the_fifth_frame_of_its_run(level_db, delay_ms, least):
-    """A run of frames well above the echo expected there (the rep) passes from its MIN_RUN_FRAMES-th frame: its
-    frames are loud frames of the gate's run from the first.
+    """A run of frames of the linear estimate's residual well above the echo expected there (the rep) passes from
+    its MIN_RUN_FRAMES-th frame: its frames are loud frames of the gate's run from the first.
 
     Measured, the rep 1.2 s over the second line: 20, 22 and 44 of 88 voiced frames passed; 8, 9 and 32 when the
     run that passes began only at the run's fifth frame (the rep's run then lost 8 frames, not 4).

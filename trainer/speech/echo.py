@@ -75,9 +75,10 @@ GATE_BELOW_ECHO_DB = 12.0
 # first 1.5 s of a drill's first line is heard only where louder than the line.
 ADAPT_S = 1.5
 # AEC3 now and then lets an echo onset through untouched for 20-30 ms (measured: 2-3 frames at full level 2.4 s into a
-# drill's second line, -12 dB, 40 ms), which the voice activity detector hears as a syllable (one 10 ms frame let
-# through became a 70 ms voiced stretch). While a line plays, sound passes the gate only after this many loud frames
-# in a row; a real barge-in loses its first 40 ms (a run of the rep over the echo counts from its first frame).
+# drill's second line, -12 dB, 40 ms), heard as a syllable (one 10 ms frame let through became a 70 ms voiced
+# stretch). While a line plays, sound passes only after this many loud frames in a row; a barge-in loses its first
+# 40 ms (a run of the rep over the echo in the linear estimate's residual is loud from its first frame; in the raw
+# microphone, where echo alone made such runs through a loaded sound server, from its 5th).
 MIN_RUN_FRAMES = 5
 # Most of those frames come out louder than they went in (AEC3 taking out an echo that is not there adds its
 # estimate): a frame that gained more than this is never the rep, who loses 1.4-4.3 dB to the canceller. Measured: 2
@@ -259,8 +260,7 @@ class ResidualGate:
                     self.coupling = float(np.percentile(self._observed, COUPLING_PERCENTILE))
                     if self._delay_observed:
                         self.delay_coupling = float(np.percentile(self._delay_observed, COUPLING_PERCENTILE))
-                near_needed = max(QUIET_RMS, DELAY_READ_SHARE * played, heard / INITIAL_COUPLING)
-                if self.line_delay_known and near_delay > near_needed:
+                if self.line_delay_known and near_delay > max(DELAY_READ_SHARE * played, heard / INITIAL_COUPLING):
                     self._delay_observed.append(heard / near_delay)
                 self.measured = True
             suppressed_db = LINEAR_SUPPRESSED_DB if estimated else SUPPRESSED_DB
@@ -273,7 +273,7 @@ class ResidualGate:
             else:
                 loud = left >= max(self.coupling, INITIAL_COUPLING) * played
             loud = rep_over or (loud and left <= heard * 10 ** (ADDED_DB / 20))
-            self._loud_run = max(self._loud_run + 1, self._over_run) if loud else 0
+            self._loud_run = max(self._loud_run + 1, self._over_run if estimated else 0) if loud else 0
             if self._loud_run < MIN_RUN_FRAMES:
                 out[frame] = 0
                 self.gated_frames += 1
