@@ -10,7 +10,7 @@ import pytest
 
 from own_words import load_set
 from trainer.core.clause_breaks import ClauseBreaks, load_clause_breaks, write_clause_breaks, written_breaks
-from trainer.core.clauses import split_clauses
+from trainer.core.clauses import HALF_MIN_TOKENS, LONG_CLAUSE_TOKENS, halves, split_clauses
 from trainer.core.errors import TrainerError
 from trainer.core.lexicon import default_lexicon
 from trainer.core.moves import default_move_library
@@ -105,3 +105,27 @@ def test_unpunctuated_words_are_also_cut_after_a_finished_sentence():
     assert [c.text for c in split_clauses(written, (), default_lexicon(), library.clause_markers, model,
                                           library.function_words, lambda toks: True)] == [
         "Fair enough.", "How do you handle the rotas?"]
+
+
+def test_a_long_clause_is_also_judged_in_halves_where_a_writer_would_break_it():
+    breaks, library = load_clause_breaks(), default_move_library()
+    text = "i totally get that nobody likes these calls we help freight firms cover drivers who ring in sick"
+    words = [Word(w, 0.0, 0.0) for w in text.split()]
+    whole = split_clauses(words, (), default_lexicon(), library.clause_markers, None, library.function_words)
+    assert [c.text for c in whole] == [text]  # no cut without the break model: one clause of two moves
+    found = halves(words, whole, breaks, library.function_words)
+    first, second = found[0], found[1]
+    assert first.words.start == 0 and second.words.stop == len(words) and first.words.stop == second.words.start
+    # the best break of the clause, whether or not it passes the model's threshold
+    logits = breaks.gap_logits(text.split(), library.function_words)
+    assert first.words.stop == max(range(HALF_MIN_TOKENS, len(words) - HALF_MIN_TOKENS + 1), key=lambda t: logits[t])
+    assert all(c.half_of == whole[0].words for c in found)  # halves of halves know the clause they came from
+    assert len(found) > 2 and all(len(c.words) >= HALF_MIN_TOKENS for c in found)
+
+
+def test_a_short_clause_is_not_halved():
+    library = default_move_library()
+    text = " ".join(["word"] * (LONG_CLAUSE_TOKENS - 1))
+    words = [Word(w, 0.0, 0.0) for w in text.split()]
+    whole = split_clauses(words, (), default_lexicon(), library.clause_markers, None, library.function_words)
+    assert halves(words, whole, load_clause_breaks(), library.function_words) == []

@@ -107,3 +107,18 @@ def test_without_onnx_or_a_writable_cache_the_source_model_is_used(source, monke
     monkeypatch.setenv("TRAINER_CACHE", str(blocked))
     assert lean_model(source, MODEL_SHA256) == source
 
+
+
+def test_texts_of_any_mix_of_lengths_get_the_vectors_they_get_alone(source):
+    """Batches are cut by padded length (`encoder.BATCH_TOKENS`): a text's vector does not depend on its batch."""
+    from trainer.meaning.encoder import BATCH_TOKENS, _batches
+
+    texts = SENTENCES + [" ".join(["shift swaps and sick calls"] * n) for n in (2, 5, 9)] + ["yes", "no thanks"]
+    together = encoder().encode(texts)
+    alone = np.stack([encoder().encode([text])[0] for text in texts])
+    assert np.abs(together - alone).max() < 1e-4
+    lengths = np.array([3, 40, 4, 120, 5, 3, 90, 200])
+    batches = _batches(lengths)
+    assert sorted(int(row) for batch in batches for row in batch) == list(range(len(lengths)))  # each text once
+    for batch in batches:  # within the budget once padded, or a text alone
+        assert len(batch) == 1 or len(batch) * lengths[batch].max() <= BATCH_TOKENS

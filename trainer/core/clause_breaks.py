@@ -87,8 +87,14 @@ class ClauseBreaks:
     def breaks(self, words: Sequence[str], function_words: frozenset[str], margin: float = 0.0) -> list[bool]:
         """For each word, whether a clause breaks just before it (never before the first); `margin` (a logit)
         lowers the threshold for a caller that would rather cut once too often than once too few."""
-        return [at > 0 and float(sum(self.weights[feature_index(f)] for f in gap_features(words, at, function_words)))
-                >= self.logit - margin for at in range(len(words))]
+        return [at > 0 and logit >= self.logit - margin
+                for at, logit in enumerate(self.gap_logits(words, function_words))]
+
+    def gap_logits(self, words: Sequence[str], function_words: frozenset[str]) -> list[float]:
+        """For each word, how likely (a logit) written English breaks a clause just before it: where a long
+        clause most likely breaks when no gap passes the threshold."""
+        return [float(sum(self.weights[feature_index(f)] for f in gap_features(words, at, function_words)))
+                for at in range(len(words))]
 
     @property
     def logit(self) -> float:

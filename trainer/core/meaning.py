@@ -2,10 +2,10 @@
 
 A move counts when some part of the answer *does* it, whatever the wording: "yeah no
 worries, nobody wants a random call on a Tuesday" acknowledges as well as "fair enough".
-The answer is cut into clauses (`trainer.core.clauses`); each clause, and each pair of
-neighbouring clauses (a move often spans a cut: "I'm ringing | because ..."), is turned
-into a sentence vector by an encoder (`trainer.meaning.encoder`, injected: this module
-loads no model). For each window and move, `FEATURES` describe it:
+The answer is cut into clauses (`trainer.core.clauses`); each clause, each pair of
+neighbouring clauses (a move often spans a cut: "I'm ringing | because ...") and the halves
+of a long clause (a cut missed: two moves in one clause) is turned into a sentence vector
+by an encoder (`trainer.meaning.encoder`, injected: this module loads no model). For each window and move, `FEATURES` describe it:
 
 - how close it is to the move kind's examples (trainer/data/moves.yaml: the mean cosine
   of the TOP_K nearest) and to the node's own wording of the move (its cues, `examples:`
@@ -41,7 +41,7 @@ from trainer.core.clause_shape import (
     pushing, taken_back,
 )
 from trainer.core.clause_breaks import ClauseBreaks
-from trainer.core.clauses import Clause, split_clauses
+from trainer.core.clauses import Clause, halves, split_clauses
 from trainer.core.lexicon import Lexicon, default_lexicon
 from trainer.core.moves import MoveLibrary, default_move_library
 from trainer.core.move_model import FEATURES, MoveModel, MoveProbe
@@ -141,9 +141,9 @@ class MoveRecogniser:
         `cues`: the cue matcher's result per move id, when the caller has it already."""
         vectors = self._window_vectors(windows)
         per_kind = self._library_table().top_k(vectors)  # kinds x windows
-        questions = np.array([genuine_question(words, w, self.lexicon, self.library.question_leads) for w in windows],
-                             dtype=float)
-        negated = np.array([has_negation(words, w) for w in windows], dtype=float)
+        questions = np.array([genuine_question(words, _whole(words, w), self.lexicon, self.library.question_leads)
+                              for w in windows], dtype=float)
+        negated = np.array([has_negation(words, _from_clause_start(words, w)) for w in windows], dtype=float)
         out = {}
         for move in node.rubric:
             kind_id = self._kind_id(move)
@@ -192,7 +192,8 @@ class MoveRecogniser:
     def _eligible(self, move: Move, features: np.ndarray, words: Sequence[Word], windows: list[Clause]) -> np.ndarray:
         """Which windows may earn the move: not one of backchannels only ("okay, so"); an
         acknowledgement not taken back by a "but" ("I know, but ...") nor inside a pushing question
-        ("wouldn't it make sense to ..."); an ask must be a question or speak to the prospect's world, and not push."""
+        ("wouldn't it make sense to ..."); an ask must be a question or speak to the prospect's world, and not push
+        (a half of a clause only as part of a question: "I don't care | what you use" asks nothing)."""
         eligible = np.array([not only_backchannels(words, w, self.library, self.lexicon) for w in windows])
         if self._kind_id(move) in ACKNOWLEDGE_KINDS:
             return eligible & np.array([not taken_back(words, w, self.library.backchannels)
@@ -200,8 +201,8 @@ class MoveRecogniser:
         if self._kind_id(move) not in ASK_KINDS:
             return eligible
         questions = features[:, FEATURES.index("question")]
-        return eligible & np.array([(bool(q) or addresses_prospect(words, w)) and not pushing(words, w, self.lexicon)
-                                    for q, w in zip(questions, windows)])
+        return eligible & np.array([(bool(q) or (w.half_of is None and addresses_prospect(words, w)))
+                                    and not pushing(words, w, self.lexicon) for q, w in zip(questions, windows)])
 
     def _clean_cue(self, cue: MoveResult, words: Sequence[Word], windows: list[Clause],
                    barred: np.ndarray) -> MoveResult | None:
@@ -252,7 +253,8 @@ class MoveRecogniser:
             Clause(range(a.words.start, b.words.stop), f"{a.text} {b.text}", (a.words, b.words))
             for a, b in zip(clauses, clauses[1:])
         ]
-        return clauses + pairs
+        split = halves(words, clauses, self.breaks, self.library.function_words) if self.breaks is not None else []
+        return clauses + pairs + split
 
 class _KindTable:
     """Every kind's example vectors in one matrix, so that a window's closeness to each kind (the mean
@@ -272,6 +274,22 @@ class _KindTable:
         k = min(TOP_K, self.shape[1])
         top = np.partition(padded, self.shape[1] - k, axis=2)[:, :, -k:]
         return (np.where(np.isfinite(top), top, 0.0).sum(axis=2) / self.k).T
+
+
+def _whole(words: Sequence[Word], window: Clause) -> Clause:
+    """The clause a half was cut from (a question's shape is the whole clause's); any other window itself."""
+    if window.half_of is None:
+        return window
+    return Clause(window.half_of, " ".join(words[i].text.strip() for i in window.half_of))
+
+
+def _from_clause_start(words: Sequence[Word], window: Clause) -> Clause:
+    """A half with the rest of its clause before it, where a negation's reach comes from ("I don't care | what
+    you use"); any other window itself."""
+    if window.half_of is None:
+        return window
+    indices = range(window.half_of.start, window.words.stop)
+    return Clause(indices, " ".join(words[i].text.strip() for i in indices))
 
 
 def _probability(logit: float) -> float:

