@@ -85,7 +85,7 @@ def split_clauses(words: Sequence[Word], spans: Sequence[Span], lexicon: Lexicon
                     or base.start + owner[t] in written):
                 cuts.append(owner[t])
         cuts.append(len(piece))
-        out += [_clause(words, range(base.start + a, base.start + b)) for a, b in zip(cuts, cuts[1:]) if b > a]
+        out += [clause_of(words, range(base.start + a, base.start + b)) for a, b in zip(cuts, cuts[1:]) if b > a]
     return out
 
 
@@ -115,11 +115,12 @@ def _halve(words: Sequence[Word], clause: Clause, breaks: ClauseBreaks,
     logits = breaks.gap_logits(toks, function_words)
     cut = clause.words.start + owner[max(gaps, key=lambda t: logits[t])]
     whole = clause.half_of or clause.words
-    return [replace(_clause(words, part), half_of=whole)
+    return [replace(clause_of(words, part), half_of=whole)
             for part in (range(clause.words.start, cut), range(cut, clause.words.stop))]
 
 
-def _clause(words: Sequence[Word], indices: range) -> Clause:
+def clause_of(words: Sequence[Word], indices: range) -> Clause:
+    """The clause of these words, its text as the engine wrote them."""
     return Clause(indices, " ".join(words[i].text.strip() for i in indices))
 
 

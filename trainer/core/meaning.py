@@ -41,7 +41,7 @@ from trainer.core.clause_shape import (
     pushing, taken_back,
 )
 from trainer.core.clause_breaks import ClauseBreaks
-from trainer.core.clauses import Clause, halves, split_clauses
+from trainer.core.clauses import Clause, clause_of, halves, split_clauses
 from trainer.core.lexicon import Lexicon, default_lexicon
 from trainer.core.moves import MoveLibrary, default_move_library
 from trainer.core.move_model import FEATURES, MoveModel, MoveProbe
@@ -280,7 +280,7 @@ def _whole(words: Sequence[Word], window: Clause) -> Clause:
     """The clause a half was cut from (a question's shape is the whole clause's); any other window itself."""
     if window.half_of is None:
         return window
-    return Clause(window.half_of, " ".join(words[i].text.strip() for i in window.half_of))
+    return clause_of(words, window.half_of)
 
 
 def _from_clause_start(words: Sequence[Word], window: Clause) -> Clause:
@@ -288,8 +288,7 @@ def _from_clause_start(words: Sequence[Word], window: Clause) -> Clause:
     you use"); any other window itself."""
     if window.half_of is None:
         return window
-    indices = range(window.half_of.start, window.words.stop)
-    return Clause(indices, " ".join(words[i].text.strip() for i in indices))
+    return clause_of(words, range(window.half_of.start, window.words.stop))
 
 
 def _probability(logit: float) -> float:
