@@ -1,9 +1,9 @@
-"""Pushing questions and acknowledgements taken back (`clause_shape.pushing`, `clause_shape.taken_back`): a clause
+"""Pushing questions, tag questions and acknowledgements taken back (`clause_shape.pushing`, `genuine_question`, `taken_back`): a clause
 inside "wouldn't you rather ..." asks nothing, "I know, I know, but" takes the first "I know" back too."""
 
 import pytest
 
-from trainer.core.clause_shape import pushing, taken_back
+from trainer.core.clause_shape import genuine_question, pushing, taken_back
 from trainer.core.clauses import Clause
 from trainer.core.lexicon import default_lexicon
 from trainer.core.moves import default_move_library
@@ -47,3 +47,15 @@ def test_an_acknowledgement_is_taken_back_through_repeats_and_backchannels(text,
 def test_a_window_that_holds_the_dismissal_is_taken_back_too():
     words, clause = window("Sure, I hear you. Whatever.", 0, 4)
     assert taken_back(words, clause, default_move_library().backchannels)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("She's not going to be there forever, is she?", False),  # a tag: it seeks agreement
+    ("Lovely weather today, isn't it?", False),
+    ("How do you handle cover now, do you?", True),  # a question of its own, tag or not
+    ("You're on spreadsheets at the moment?", True),  # a question by its "?" alone, no tag
+    ("Fair enough, is that right for you?", True),  # more than a tag after the comma
+])
+def test_a_statement_closed_by_a_tag_asks_nothing(text, expected):
+    words, clause = window(text, 0, len(text.split()) - 1)
+    assert genuine_question(words, clause, default_lexicon()) is expected

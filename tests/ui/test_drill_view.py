@@ -7,11 +7,15 @@ on the UI thread measures how long the event loop ever went without running it.
 
 import time
 
+import re
+
 import pytest
 from demo_drills import write_answers
 from PySide6.QtCore import Qt, QTimer
+from rapidfuzz.distance import Levenshtein
 
 from trainer.core import paths
+from trainer.core.packs import find_pack
 from trainer.store.db import Store
 from trainer.ui.app_settings import ANSWER_FILES, AppSettings
 from trainer.ui.widgets.score_card import MetricTile
@@ -20,6 +24,14 @@ pytestmark = pytest.mark.slow
 
 PACK, OBJECTION = "price-and-budget", "just-give-me-the-price"  # level 1: one answer, 10 s to prepare
 MAX_BLOCK_S = 0.100
+MISHEARD_WORDS = 3  # of the answer's 37: Whisper in real time under load once heard "six hours"; a lost clause is 6+
+
+
+def heard_whole(transcript: str) -> bool:
+    """The whole good answer (the model answer) is in the transcript, give or take a misheard word or two."""
+    said, heard = (re.findall(r"[a-z0-9']+", text.lower())
+                   for text in (find_pack(PACK).objection(OBJECTION).model_answer, transcript))
+    return Levenshtein.distance(said, heard) <= MISHEARD_WORDS
 
 
 class LoopWatch:
@@ -77,7 +89,7 @@ def test_a_drill_runs_in_the_window_and_its_score_card_shows_the_stored_numbers(
     assert stages[-3:] == ["scoring", "prospect", "finished"]
     assert stored.status == "finished" and turn.status == "scored"
     assert turn.metrics["latency_s"] == pytest.approx(0.6, abs=0.15)  # the answer file's leading silence
-    assert "six dollars" in turn.transcript.lower()
+    assert heard_whole(turn.transcript), turn.transcript
 
     # the score cards show those numbers
     panel = view.result_panel
@@ -91,7 +103,9 @@ def test_a_drill_runs_in_the_window_and_its_score_card_shows_the_stored_numbers(
     assert tiles["Airtime"].target == "target 0.5-2×"
     shown_reasons = [text for text, _ in card.score_card.summary.reasons]
     assert shown_reasons == [r.text for r in turn.reasons]
-    assert dict(card.score_card.summary.moves) == {"range": True, "ask": True, "reason": True}
+    shown_moves = dict(card.score_card.summary.moves)
+    assert shown_moves == {m.id: m.covered for m in turn.moves} and set(shown_moves) == {"range", "ask", "reason"}
+    assert shown_moves["ask"]  # a question a mishearing does not undo ("how many people and how many sites")
 
     # the drill moved the schedule and the ladder; a take scoring 80+ is offered for the bank
     qtbot.waitUntil(lambda: bool(progress), timeout=10_000)
@@ -121,7 +135,7 @@ def test_a_drill_runs_in_the_window_and_its_score_card_shows_the_stored_numbers(
     assert window.current_view() is review
     [turn_view] = review.turn_views
     assert turn_view.score_card.ring.score == turn.score
-    assert "six dollars" in " ".join(w.text for w in turn_view.transcript.words).lower()
+    assert heard_whole(" ".join(w.text for w in turn_view.transcript.words))
     assert "<u" in turn_view.transcript.text()  # the words that earned its moves are marked
 
 

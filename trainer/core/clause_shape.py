@@ -14,7 +14,7 @@ from typing import Sequence
 from trainer.core.clauses import Clause
 from trainer.core.lexicon import Lexicon
 from trainer.core.moves import MoveLibrary, default_move_library
-from trainer.core.question_shape import SUBJECT_REACH, after_lead, inverted
+from trainer.core.question_shape import SUBJECT_REACH, after_lead, ends_in_tag, inverted
 from trainer.core.text import trailing_punctuation, word_tokens
 from trainer.core.transcript import Word
 
@@ -140,7 +140,8 @@ def genuine_question(words: Sequence[Word], clause: Clause, lexicon: Lexicon,
                      leads: Sequence[tuple[str, ...]] = ()) -> bool:
     """True for a clause shaped as a genuine question to the prospect (not a pushing one). `leads`
     (moves.yaml `question_leads`: "out of curiosity", "I was wondering") may come before its opener,
-    and then an embedded question ("if", "whether", a wh-word) is asked too: engines drop the "?" after them."""
+    and then an embedded question ("if", "whether", a wh-word) is asked too: engines drop the "?" after them.
+    A statement closed by a tag ("she won't be there forever, is she?") asks nothing: it seeks agreement."""
     toks, _ = word_tokens([words[i] for i in clause.words])
     at = after_lead(toks, lexicon)
     lead = max((len(m) for m in leads if tuple(toks[at : at + len(m)]) == m), default=0)
@@ -148,7 +149,9 @@ def genuine_question(words: Sequence[Word], clause: Clause, lexicon: Lexicon,
         at = after_lead(toks, lexicon, at + lead)
     opener = lexicon.starts_with("question_openers", toks, at)
     embedded = bool(lead) and at < len(toks) and toks[at] in _EMBEDDED_OPENERS
-    asked = clause.text.rstrip().endswith("?") or embedded or (opener is not None and not _verb_of_before(words, clause, at))
+    opens = opener is not None and not _verb_of_before(words, clause, at)
+    written = clause.text.rstrip().endswith("?") and (opens or not ends_in_tag(clause.text, lexicon))
+    asked = written or embedded or opens
     if not asked or len(toks) - at < 3:
         return False
     return not _pitch_opener(toks, at) and not pushing(words, clause, lexicon)

@@ -17,6 +17,7 @@ hear "what were you expecting" as "what we're expecting" too often (measured in 
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from trainer.core.lexicon import Lexicon
@@ -38,6 +39,7 @@ _DISAGREEING = {
 # Quantifiers are left out: they end set phrases more often than they open subjects ("no problem", "and all").
 _DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "their", "his", "her", "its", "this", "these", "those"})
 SUBJECT_REACH = 4  # words of a noun phrase before its verb ("the only real problem is")
+_TAG = re.compile(r",\s*([a-z']+)\s+([a-z']+)\s*\?\s*$")  # ", isn't it?" closing a written sentence
 
 
 def after_lead(toks: Sequence[str], lexicon: Lexicon, at: int = 0) -> int:
@@ -48,6 +50,17 @@ def after_lead(toks: Sequence[str], lexicon: Lexicon, at: int = 0) -> int:
             break
         at = lead.end
     return at
+
+
+def ends_in_tag(text: str, lexicon: Lexicon) -> bool:
+    """True when a written question's "?" belongs to a tag after a statement ("..., isn't it?", "..., is she?"):
+    the tag asks the listener to agree, not to tell (Quirk et al. 1985, 11.8-11.9)."""
+    tag = _TAG.search(text.lower())
+    if tag is None:
+        return False
+    aux, pronoun = tag.group(1), tag.group(2)
+    return (pronoun in _PRONOUNS and lexicon.starts_with("question_openers", [aux, pronoun], 0) is not None
+            and aux not in _WH | _RELATIVE and inverted([aux, pronoun], 0))
 
 
 def new_question_at(toks: Sequence[str], at: int, clause_start: int, lexicon: Lexicon) -> bool:

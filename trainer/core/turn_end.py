@@ -121,12 +121,13 @@ CONFIDENT_HOLD_S = 0.3
 # trainer.speech.pitch on 7 finished and 10 unfinished fragments x 3 voices x 2 rates: finished
 # ones ended falling 15/42, level 26/42, rising 1/42; unfinished ones falling 24/60, level 33/60,
 # rising 2/60). So the words decide, and pitch only adjusts: a finished statement that ends
-# rising (not a question) waits this long, since a list or an "uptalk" clause may go on, and a
-# falling end counts when the words are not in yet (UNHEARD_FALLING_HOLD_S).
+# rising (not a question) waits this long, since a list or an "uptalk" clause may go on.
 RISING_HOLD_S = 0.8
-# Words not in yet (Whisper's pass still running): a falling end is taken as final after
-# this long; otherwise the wait is the patience.
-UNHEARD_FALLING_HOLD_S = 1.0
+# Words not in yet (Whisper's pass still running, or an engine behind the sound): the turn waits for them,
+# up to the patience, whatever the pitch. A falling end once ended it after 1.0 s, which cut thinking pauses
+# whenever the pass was late (a loaded machine: a CI drill ended in a 2.5 s pause after "I hear you, and"),
+# and falling pitch is as common before a pause as at an end (above). Once the words arrive they decide,
+# at once if the silence has run past their hold: a late pass costs the wait, never the rest of the answer.
 # Words not caught up with the sound: how far the voiced audio may run past the last word written
 # before the words are taken as not the whole answer. Measured on bench/data/turn_answers.yaml (96
 # answers, 3 voices; scratch run of 2026-12-06, the speech end by webrtcvad as the endpointer finds it):
@@ -233,7 +234,7 @@ def judge_words(text: str | None) -> Judgement:
                          question)
     if not _after_leads(words) and tuple(words) not in trailing_words().whole:
         return Judgement(UNFINISHED, f"only a lead-in so far ('{' '.join(words)}')", question)
-    if not question and _only_prefaces(words):
+    if not question and (_only_prefaces(words) or _only_prefaces(_before_address(text))):
         return Judgement(UNFINISHED, f"only a preface so far ('{' '.join(words)}'): not yet an answer")
     announced = _announcement_due(text)
     if announced is not None:
@@ -302,6 +303,13 @@ def _only_prefaces(words: list[str]) -> bool:
             return False
         at, found = after_lead(kept, lexicon, at + len(preface)), True
     return found
+
+
+def _before_address(text: str) -> list[str]:
+    """The words before a last lone word set off by a comma ("i hear you, | sarah."): a name the rep addresses,
+    or a short word misheard as one (Whisper has written "I hear you, and" as "I hear you, Anne."); else []."""
+    head, comma, last = text.rstrip().rpartition(",")
+    return tokens(head) if comma and len(tokens(last)) == 1 else []
 
 
 def _announcement_due(text: str) -> str | None:
@@ -427,5 +435,5 @@ def hold_s(judgement: Judgement, contour: str, patience_s: float = DEFAULT_PATIE
         else:
             hold = RISING_HOLD_S if contour == RISING else CONFIDENT_HOLD_S if judgement.confident else STATEMENT_HOLD_S
     else:
-        hold = UNHEARD_FALLING_HOLD_S if contour == FALLING else patience
+        hold = patience
     return max(MIN_HOLD_S, min(hold, patience))

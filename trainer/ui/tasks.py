@@ -18,7 +18,7 @@ import logging
 from typing import Any, Callable
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,8 @@ class _Dispatcher(QObject):
         super().__init__()
         self.finished.connect(self._deliver)
 
-    @staticmethod
-    def _deliver(handlers: _Handlers, payload: Any, failed: bool) -> None:
+    @Slot(object, object, object)  # a decorated slot: PySide 6.8+ can crash on cross-thread calls to plain callables (PYSIDE-3124)
+    def _deliver(self, handlers: _Handlers, payload: Any, failed: bool) -> None:
         if handlers.owner is not None and not shiboken6.isValid(handlers.owner):
             return
         if not failed:
