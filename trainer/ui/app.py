@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from trainer.ui.app_settings import apply_data_dir, load_settings
 from trainer.ui.context import AppContext
 from trainer.ui.main_window import MainWindow
+from trainer.ui.qt_binding import binding_fault
 from trainer.ui.style import apply_style
 
 
@@ -29,6 +30,10 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 def main(argv: list[str] | None = None) -> int:
     """Open the main window and run until it is closed; returns the exit code."""
+    fault = binding_fault()
+    if fault is not None:
+        print(f"trainer: {fault}", file=sys.stderr)
+        return 2
     settings = load_settings()
     apply_data_dir(settings)
     app = create_app(argv)
