@@ -234,7 +234,7 @@ def test_the_library_sentences_ship_encoded(recogniser):
     shipped = _read_store(LIBRARY_VECTORS)
     library = {t for kind in recogniser.library.kinds.values() for t in (*kind.examples, *kind.near_misses)}
     missing = library - set(shipped)
-    assert not missing, f"run scripts/calibrate-moves: {len(missing)} library sentences are not in {LIBRARY_VECTORS}"
+    assert not missing, f"run scripts/calibrate-moves --vectors-only: {len(missing)} library sentences are not in {LIBRARY_VECTORS}"
 
 
 LONG_ANSWER = ("Yeah no worries, I get it, nobody wants a random call on a Tuesday. I'm ringing because freight "
