@@ -11,8 +11,9 @@ recall and false credit per move in every set side by side). They are judged fro
 timed words and spans, as in a drill; the espeak-ng sets again from the same words without
 times (how they were judged before the times were stored). Three sets are measured: the calibration
 set chose the thresholds (scripts/calibrate-moves), the held-out set never touched them,
-so its row is the honest one, and the hard set (mostly answers a coach would not credit that
-look close to a move; not fitted on) shows how the recogniser meets such answers. The cue matcher, which the recogniser replaces, is measured
+so its row is the honest one, the hard set (mostly answers a coach would not credit that
+look close to a move; not fitted on) shows how the recogniser meets such answers, and the fresh set
+(written by other writers than the rest, not fitted on) how it meets wording and labels from elsewhere. The cue matcher, which the recogniser replaces, is measured
 beside it. For each engine, where the held-out set's spoken recall is lost is split by
 cause (bench/spoken_losses.py; `--losses` lists every lost move). Speed: recognising the
 moves of a ~30 s answer on one thread (p50/p95 over repeats, after load), model load,
@@ -20,7 +21,8 @@ added RSS (a fresh user's cache: the lean model made, no answer vectors stored y
 
 Run: `.venv/bin/python bench/own_words.py` (a few minutes); `--transcribe` first after
 changing the sets (about 40 minutes on 2 busy cores: every answer is spoken and heard by
-each engine; `--sets`, `--engines` and `--transcribe-only` do part of it; with `--voice piper`
+each engine; `--sets`, `--engines`, `--new-only` (answers added at a set's end) and `--transcribe-only`
+do part of it; with `--voice piper`
 an answer took ~12 s heard by Vosk at load 12 and nice 10, most of it Piper's render; the
 renders are cached, so engines run one after the other with one TRAINER_CACHE hear the same takes).
 """
@@ -38,6 +40,8 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
@@ -49,7 +53,7 @@ from asr import word_error_rate  # noqa: E402  (bench/asr.py)
 from trainer.core.meaning import CueRecogniser  # noqa: E402
 from trainer.core.transcript import Word  # noqa: E402
 
-SETS = ("calibration", "heldout", "hard")
+SETS = ("calibration", "heldout", "hard", "fresh")
 ENGINES = ("whisper", "vosk")
 TARGETS = {"typed": (0.90, 0.05), "spoken": (0.85, 0.07)}  # recall at least, false credit at most
 # Silence around each spoken answer, as a microphone hears it (the rep starts after the line, the turn ends after
@@ -79,10 +83,11 @@ RENDER_TIMEOUT_S = 120.0
 
 
 def transcribe_sets(names: tuple[str, ...] = SETS, engine_names: tuple[str, ...] = ENGINES,
-                    voice: str = "espeak-ng") -> None:
+                    voice: str = "espeak-ng", new_only: bool = False) -> None:
     """Speak every answer of the sets in `voice` (a key of VOICES) and store what each engine heard, as `trainer
     score` hears a recording (`trainer.speech.hearing.hear`): the text, the words with their times and the speech
-    spans, so the recogniser can cut clauses at pauses as it does in a drill.
+    spans, so the recogniser can cut clauses at pauses as it does in a drill. `new_only`: only the answers added
+    at the end of a set since its spoken file was written; the answers heard before are kept as they are.
 
     Piper's takes of a line differ from render to render (its model draws noise); each take is kept in the TTS cache,
     so engines run one after the other with the same cache folder (TRAINER_CACHE) hear the same takes."""
@@ -105,14 +110,20 @@ def transcribe_sets(names: tuple[str, ...] = SETS, engine_names: tuple[str, ...]
     for name in names:
         items = load_set(name)
         for engine_name, engine in engines.items():
+            path = OWN_WORDS / f"{name}.{prefix}{engine_name}.yaml"
+            kept = path.read_text(encoding="utf-8") if new_only and path.is_file() else ""
+            done = len(yaml.safe_load(kept) or []) if kept else 0
+            if done > len(items):
+                raise SystemExit(f"{path.relative_to(ROOT)} has {done} answers, {name}.yaml {len(items)}: answers were "
+                                 f"removed, so transcribe the whole set again (without --new-only)")
             heard = []
             silence = np.zeros(int(SILENCE_S * 16_000), dtype=np.int16)
-            for n, item in enumerate(items, 1):
+            for n, item in enumerate(items[done:], done + 1):
                 said = spoken(item.answer, tts_voice, timeout_s=RENDER_TIMEOUT_S)
                 heard.append(hear(engine, np.concatenate([silence, said, silence])))
                 print(f"{name} {voice} {engine_name}: {n}/{len(items)}", flush=True)
-            path = OWN_WORDS / f"{name}.{prefix}{engine_name}.yaml"
-            path.write_text(heard_yaml(name, engine_name, heard, voice), encoding="utf-8")
+            text = kept + heard_entries(heard) if kept else heard_yaml(name, engine_name, heard, voice)
+            path.write_text(text, encoding="utf-8")
             print(f"written {path.relative_to(ROOT)}", flush=True)
 
 
@@ -123,13 +134,19 @@ def heard_yaml(name: str, engine_name: str, heard: list, voice: str = "espeak-ng
     lines = [f"# {name}.yaml spoken by {VOICES[voice].name} with {SILENCE_S} s of silence before and after, and heard "
              f"by {engine_name} as `trainer score` hears a recording: per answer in order, the text, the words "
              f"[word, start, end] and the speech spans [start, end] in seconds; made by {made_by}"]
+    return "\n".join(lines) + "\n" + heard_entries(heard)
+
+
+def heard_entries(heard: list) -> str:
+    """The spoken set's entries for `heard` (see `heard_yaml`), one line per field."""
+    lines = []
     for answer in heard:
         words = [[w.text.strip(), round(w.start, 2), round(w.end, 2)] for w in answer.transcript.words]
         spans = [[round(s.start, 2), round(s.end, 2)] for s in answer.spans]
         lines += [f"- text: {json.dumps(answer.transcript.text.strip(), ensure_ascii=False)}",
                   f"  words: {json.dumps(words, ensure_ascii=False)}",
                   f"  spans: {json.dumps(spans)}"]
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
 
 
 def row(label: str, tallies: dict, target: tuple[float, float]) -> list[str]:
@@ -233,9 +250,11 @@ def main() -> int:
     parser.add_argument("--voice", choices=VOICES, default="espeak-ng", help="which voice speaks the sets to transcribe")
     parser.add_argument("--losses", action="store_true", help="also print every spoken move lost, with its words")
     parser.add_argument("--transcribe-only", action="store_true", help="transcribe, then stop (no measuring)")
+    parser.add_argument("--new-only", action="store_true",
+                        help="transcribe only the answers added at the end of a set since it was last transcribed")
     args = parser.parse_args()
     if args.transcribe or args.transcribe_only:
-        transcribe_sets(tuple(args.sets), tuple(args.engines), args.voice)
+        transcribe_sets(tuple(args.sets), tuple(args.engines), args.voice, args.new_only)
     if args.transcribe_only:
         return 0
     about = machine()

@@ -2,7 +2,9 @@
 
 `tests/data/own_words/calibration.yaml` tunes the thresholds (scripts/calibrate-moves);
 `heldout.yaml`, written separately, only checks them; `hard.yaml` (answers close to a move that a coach would
-mostly not credit) is not fitted on either, since fitting on it cost held-out recall. Each item names a pack, a node
+mostly not credit) is not fitted on either, since fitting on it cost held-out recall; `fresh.yaml`, written by other
+writers than the rest (as was part of the calibration set since 2026-12-07), is not fitted on and shows how the
+recogniser meets wording and labels from elsewhere. Each item names a pack, a node
 ("objection" or "objection/follow-up"), the answer and, for every move of that node's
 rubric, whether a coach would credit it. Spoken versions (the same answers said by
 espeak-ng and heard by an engine as `trainer score` hears a recording: text, words with

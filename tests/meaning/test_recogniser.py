@@ -18,10 +18,11 @@ from trainer.core.clause_shape import is_word_list
 from trainer.core.meaning import CueRecogniser
 from trainer.core.transcript import Word
 
-HELDOUT_RECALL_FLOOR = 0.82  # measured 0.902 (cue phrases: 0.044), bench/RESULTS.md 2026-12-07 02:54
-HELDOUT_FALSE_CEILING = 0.075  # measured 0.055 (0.051 with the library before it had ~30 examples a kind, same run)
+HELDOUT_RECALL_FLOOR = 0.82  # measured 0.912 (cue phrases: 0.044), 2026-12-07, fit with another writer's answers
+HELDOUT_FALSE_CEILING = 0.075  # measured 0.051 (the fit before: 0.901 / 0.064; 02:54: 0.902 / 0.055)
 # The same answers spoken by espeak-ng, as Vosk's small English model heard them (no punctuation; words with times).
-# Measured 0.647 / 0.066 with the library of ~30 examples a kind (2026-12-07 02:54; 0.640 / 0.064 before it, same run),
+# Measured 0.653 / 0.046 with the fit on another writer's answers too (2026-12-07; the fit before: 0.658 / 0.064),
+# 0.647 / 0.066 with the library of ~30 examples a kind (2026-12-07 02:54; 0.640 / 0.064 before it, same run),
 # 0.640 / 0.066 heard with 0.5 s of silence around each answer (as a microphone hears it) and judged from
 # the timed words (the same words without times 0.632 / 0.064), with the unpunctuated cuts of fcd3024 (before them
 # 0.606 / 0.053; no silence 0.585 / 0.042; the old text-only transcripts 0.559 / 0.037). The ceiling is the issue's
@@ -134,6 +135,22 @@ def test_the_hard_set_stays_within_its_measured_bounds(recogniser, packs):
     total = evaluate(items, recogniser, packs)["*"]
     assert total.recall >= HARD_RECALL_FLOOR, total
     assert total.false_rate <= HARD_FALSE_CEILING, total
+
+
+# The fresh set: 346 answers by four writers other than the rest's author, never fitted on (2026-12-07). Measured
+# 0.886 / 0.085 typed with the fit that added a fifth writer's answers to the calibration set; the fit before it gave
+# 0.839 / 0.113 (docs/metrics.md, "Answers from other writers"): the ceiling sits between the two.
+FRESH_RECALL_FLOOR = 0.82
+FRESH_FALSE_CEILING = 0.10
+
+
+def test_the_fresh_set_by_other_writers_stays_within_its_measured_bounds(recogniser, packs):
+    items = load_set("fresh")
+    assert len(items) == 346 and all(item.moves for item in items)
+    assert len(load_set("fresh", "vosk")) == len(load_set("fresh", "whisper")) == 346  # heard: one entry per answer
+    total = evaluate(items, recogniser, packs)["*"]
+    assert total.recall >= FRESH_RECALL_FLOOR, total
+    assert total.false_rate <= FRESH_FALSE_CEILING, total
 
 
 def test_the_held_out_set_meets_the_floor(recogniser, packs):
