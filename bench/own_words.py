@@ -9,7 +9,7 @@ instead (`--voice piper`: Piper's en_US joe, one US male voice, docs/voices.md),
 judge's (each engine's word error rate on both voices is reported too, and the held-out set's
 recall and false credit per move in every set side by side). They are judged from the
 timed words and spans, as in a drill; the espeak-ng sets again from the same words without
-times (how they were judged before the times were stored). Three sets are measured: the calibration
+times (how they were judged before the times were stored). Four sets are measured: the calibration
 set chose the thresholds (scripts/calibrate-moves), the held-out set never touched them,
 so its row is the honest one, the hard set (mostly answers a coach would not credit that
 look close to a move; not fitted on) shows how the recogniser meets such answers, and the fresh set
