@@ -16,7 +16,9 @@ Two parts, one section of bench/RESULTS.md:
    costs nothing: part 2 measures it), the same gap at the real end of the answers that
    paused first (their last words must end the turn as soon), how many thinking pauses the turn ended in, how
    many of those the rep took back by going on (`AnswerDidResume`), and how many answers
-   lost words to the next turn.
+   lost words to the next turn. Then the end-of-turn model alone on a second set by another
+   writer, who saw neither the rules nor the first set (bench/data/turn_answers_other_writer.yaml:
+   40 thinking pauses at fourteen kinds of place, 24 finished answers), the same way.
 2. The pipeline in real time: a 20-turn drill as `trainer drill --answers DIR --no-play`
    runs it (real clock, the prospect written to WAV files, answers streamed as a
    microphone would deliver them). The scenario is a generated pack of four objections,
@@ -32,7 +34,8 @@ Two parts, one section of bench/RESULTS.md:
 Vosk runs on the small English model `make test` fetches (tests/english_vosk.py), else
 on the Korean test model (its words are wrong for English speech, its timing is real).
 
-Run: `.venv/bin/python bench/turns.py` (25 minutes at load 9 on 2 cores, 20 of them part 1;
+Run: `.venv/bin/python bench/turns.py` (an hour at load 9 on 2 cores, most of it part 1: the second set,
+336 answers, runs ~17 minutes an engine;
 `--part ends` or `--part pipeline` runs one and only prints; `--list` prints every answer of part 1
 with the ends decided in it and why, the last words heard quoted).
 """
@@ -128,6 +131,7 @@ ENDS_NOTE = (
 )
 
 ANSWER_SET = ROOT / "bench" / "data" / "turn_answers.yaml"
+OTHER_WRITER_SET = ROOT / "bench" / "data" / "turn_answers_other_writer.yaml"  # the end-of-turn model only
 END_LEVEL = 3  # patience 3.0 s (levels.yaml)
 GAP_P50_S, GAP_P95_S = 0.35, 0.70
 CUT_IN_SHARE = 0.02
@@ -143,9 +147,10 @@ class SetAnswer:
     pause_s: float | None
 
 
-def answer_set() -> list[SetAnswer]:
-    """bench/data/turn_answers.yaml as answers: every text in every voice; paused ones at rotating pauses."""
-    data = yaml.safe_load(ANSWER_SET.read_text())
+def answer_set(path: Path = ANSWER_SET) -> list[SetAnswer]:
+    """An answer file (bench/data/turn_answers.yaml by default) as answers: every text in every voice; paused ones
+    at rotating pauses."""
+    data = yaml.safe_load(path.read_text())
     pauses, turn, found = data["pauses_s"], 0, []
     for voice in data["voices"]:
         voice = tuple(voice)
@@ -290,9 +295,11 @@ def list_turns(label: str, answers: list[SetAnswer], spoken: list, turns, ends) 
               f"{' | '.join(str(p) for p in answer.parts[1:-1])!r} -> {turn.transcript!r}; {'; '.join(decided)}")
 
 
-def measure_ends(engines, folder: Path, rules: str = "both", listing: bool = False) -> list[tuple[str, ...]]:
-    """Part 1 for each (label, engine): the set under the model, then under the fixed rule (`rules`: both, model, fixed)."""
-    answers = answer_set()
+def measure_ends(engines, folder: Path, rules: str = "both", listing: bool = False,
+                 path: Path = ANSWER_SET) -> list[tuple[str, ...]]:
+    """Part 1 for each (label, engine): the set in `path` under the model, then under the fixed rule (`rules`: both,
+    model, fixed)."""
+    answers = answer_set(path)
     answers.append(SetAnswer("extra", (0.5, "Thanks.", 1.5), answers[0].voice, None))  # a line after the last
     spoken = speak_set(answers, folder / "set")
     print(f"answer set: {len(answers) - 1} answers, {sum(s.duration_s for s in spoken) / 60:.1f} min of audio")
@@ -411,10 +418,12 @@ def main() -> int:
     parser.add_argument("--engine", choices=("vosk", "whisper"), help="one engine only (prints, writes nothing)")
     parser.add_argument("--rule", choices=("model", "fixed"), help="ends: one rule only (prints, writes nothing)")
     parser.add_argument("--list", action="store_true", help="ends: print every answer with its ends and why")
+    parser.add_argument("--answers", type=Path, default=ANSWER_SET,
+                        help="ends: another answer file of turn_answers.yaml's format (prints, writes nothing)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args()
     about = machine()
-    end_lines, pipeline_lines = [], []
+    end_lines, other_lines, pipeline_lines = [], [], []
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         os.environ["TRAINER_CACHE"] = str(folder / "cache")  # cold TTS cache: pre-rendering is measured too
@@ -424,8 +433,12 @@ def main() -> int:
             engines = ([vosk[:2]] if vosk and vosk[2] and args.engine != "whisper" else [])
             engines += [whisper] if args.engine != "vosk" else []
             rows = [] if vosk and vosk[2] else [("Vosk", "skipped: the English model is not fetched", "", "")]
-            end_lines = table(rows + measure_ends(engines, folder / "ends", args.rule or "both", args.list))
+            end_lines = table(rows + measure_ends(engines, folder / "ends", args.rule or "both", args.list,
+                                                         args.answers))
             print("\n".join(end_lines))
+            if args.answers == ANSWER_SET and args.rule != "fixed":
+                other_lines = table(measure_ends(engines, folder / "other", "model", args.list, OTHER_WRITER_SET))
+                print("\n".join(other_lines))
         if args.part in (None, "pipeline"):
             answers = [compose([0.4, ASKS if n % 2 == 0 else STATES, 0.3], folder / f"answer-{n:02d}.wav").path
                        for n in range(OBJECTIONS * DEPTH)]
@@ -439,7 +452,8 @@ def main() -> int:
             if any(row[0].startswith("Whisper") and row[3] == "MISSED" for row in rows):
                 pipeline_lines += ["", WHISPER_NOTE]
             print("\n".join(pipeline_lines))
-    if not args.no_write and args.part is None and args.engine is None and args.rule is None:
+    if (not args.no_write and args.part is None and args.engine is None and args.rule is None
+            and args.answers == ANSWER_SET):
         write_section("turns", "Turn-taking (`bench/turns.py`)", about, [
             f"Versions: {versions()}.",
             "",
@@ -453,6 +467,12 @@ def main() -> int:
             *end_lines,
             "",
             ENDS_NOTE,
+            "",
+            f"The end-of-turn model on another writer's answers (bench/data/turn_answers_other_writer.yaml: "
+            f"{len(answer_set(OTHER_WRITER_SET))} answers in the same voices, pauses at many more kinds of place), "
+            "the same way:",
+            "",
+            *other_lines,
             "",
             "The pipeline in real time: a 20-turn drill from answer files (`trainer drill --answers DIR --no-play`), "
             "end-of-turn model; times on the drill clock.",

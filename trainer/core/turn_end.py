@@ -17,7 +17,9 @@ gathers during the rep's silence:
   writes the "and" or "but" before the pause after one), when a clause opens with a subject
   that announces more ("the reason most shops switch", "the real question is not": its
   verb and complement still due; a misheard "is" leaves only the subject; seven words on without
-  its verb, it was misheard and the announcement made), when the answer so far is a lone "If ..." clause
+  its verb, it was misheard and the announcement made; so does a statement that opens with "what"
+  and a subject: "what i'd suggest", "what most people find"), when they end on a question lead
+  ("out of curiosity", "i was wondering": moves.yaml's `question_leads`), when the answer so far is a lone "If ..." clause
   (by its commas where the engine punctuates; without punctuation, an answer opening
   with the clause and no second subject to start the main clause); COMPLETE otherwise,
   and `confident` when a statement's last words read clearly as a sentence's end (the
@@ -56,6 +58,7 @@ from trainer.core.completeness import completeness_model
 from trainer.core.data_files import read_data_yaml
 from trainer.core.errors import TrainerError
 from trainer.core.lexicon import default_lexicon
+from trainer.core.moves import default_move_library
 from trainer.core.clauses import MIN_LEAD_TOKENS
 from trainer.core.question_shape import after_lead, new_question_at
 from trainer.core.text import tokens, trailing_punctuation
@@ -69,6 +72,10 @@ PREFACES = "prefaces"  # acknowledgements that lead into an answer ("i hear you"
 EXTRAS = "preface_extras"  # skipped around a preface: "yeah, that's a really fair question"
 ANNOUNCING = "announcing_subjects"  # "the reason", "the real question": their verb and complement are still due
 ANNOUNCED_BY = "announced_by"  # the verbs that bring what such a subject announces ("is", "was")
+CLEFT_SUBJECTS = "cleft_subjects"  # after "what", words that open its clause's subject: "what most people find is"
+# A "what" clause that opens a statement ("what i'm suggesting", "what most people find") is the subject of a
+# "be" still to come, whatever verb its own clause has ("what we could do is ..."); only these bring what it announces.
+_CLEFT_BE = frozenset({"is", "was", "isn't", "wasn't", "are", "were"})
 # After an announcing subject's verb, words that still leave its complement to come ("the real question is not",
 # "the real question is no ..."; "the answer is no" is whole, but "answer" announces nothing).
 _STILL_DUE = frozenset({"not", "no", "that"})
@@ -174,6 +181,7 @@ class TrailingWords:
     extras: frozenset[str] = frozenset()
     announcing: tuple[tuple[str, ...], ...] = ()
     announced_by: frozenset[str] = frozenset()
+    cleft_subjects: frozenset[str] = frozenset()
 
     def trailing(self, words: list[str]) -> tuple[str, str] | None:
         """(category, phrase) of the longest listed phrase that `words` end with, else None."""
@@ -189,7 +197,7 @@ class TrailingWords:
 def load_trailing_words(path: Path = TURN_END_FILE) -> TrailingWords:
     """The word lists in `path` plus the default lexicon's fillers; TrainerError naming the file and the fix."""
     data = read_data_yaml(path, "end-of-turn word lists")
-    names = (*CATEGORIES, OPENERS, WHOLE, SUBJECTS, PREFACES, EXTRAS, ANNOUNCING, ANNOUNCED_BY)
+    names = (*CATEGORIES, OPENERS, WHOLE, SUBJECTS, PREFACES, EXTRAS, ANNOUNCING, ANNOUNCED_BY, CLEFT_SUBJECTS)
     if not isinstance(data, dict) or sorted(data) != sorted(names):
         raise TrainerError(f"{path}: expected the lists {', '.join(names)}")
     lists: dict[str, tuple[tuple[str, ...], ...]] = {}
@@ -202,9 +210,12 @@ def load_trailing_words(path: Path = TURN_END_FILE) -> TrailingWords:
     openers, whole, subjects = lists.pop(OPENERS), lists.pop(WHOLE), lists.pop(SUBJECTS)
     prefaces, extras = lists.pop(PREFACES), lists.pop(EXTRAS)
     announcing, announced_by = lists.pop(ANNOUNCING), lists.pop(ANNOUNCED_BY)
+    cleft = frozenset(" ".join(w) for w in lists.pop(CLEFT_SUBJECTS)) | frozenset(" ".join(w) for w in subjects)
+    cleft |= frozenset(" ".join(w) for w in lists["articles"])
     return TrailingWords(lists, tuple(sorted(openers, key=len, reverse=True)), whole,
                          frozenset(" ".join(s) for s in subjects), tuple(sorted(prefaces, key=len, reverse=True)),
-                         frozenset(" ".join(i) for i in extras), announcing, frozenset(" ".join(v) for v in announced_by))
+                         frozenset(" ".join(i) for i in extras), announcing, frozenset(" ".join(v) for v in announced_by),
+                         cleft)
 
 
 @lru_cache(maxsize=1)
@@ -228,6 +239,9 @@ def judge_words(text: str | None) -> Judgement:
     if found is not None and not stranded:  # "what are you comparing it with?": the engine heard a finished question
         category, phrase = found
         return Judgement(UNFINISHED, f"ends on '{phrase}' ({_NAMES[category]})", question)
+    lead = _trailing_question_lead(words)
+    if lead is not None:
+        return Judgement(UNFINISHED, f"ends on '{lead}' (a question lead: the question is still to come)", question)
     ending = trailing_punctuation(text)
     if ending.endswith((",", ";", ":", "-", "...", "…")):  # engines that punctuate mark a clause going on
         return Judgement(UNFINISHED, f"ends on '{ending[-1] if ending[-1] != '.' else '...'}' (the clause goes on)",
@@ -291,6 +305,17 @@ def _unpunctuated_lone_clause(words: list[str]) -> str | None:
     return None
 
 
+_HANDING_OVER = ("tell", "me")  # "why, should something be wrong? you tell me": a lead that is a whole request
+
+
+def _trailing_question_lead(words: list[str]) -> str | None:
+    """The question lead of moves.yaml (`question_leads`: "out of curiosity", "i was wondering") that `words` end
+    with, else None: the question it leads into is still due."""
+    found = [lead for lead in default_move_library().question_leads
+             if tuple(words[-len(lead):]) == lead and lead != _HANDING_OVER]
+    return " ".join(max(found, key=len)) if found else None
+
+
 def _only_prefaces(words: list[str]) -> bool:
     """True when `words` are prefaces alone ("okay, yeah, i hear you, that's a really fair question"), with lead-ins,
     fillers and the lists' extras around them: the rep has acknowledged the point but not yet answered it."""
@@ -313,9 +338,9 @@ def _before_address(text: str) -> list[str]:
 
 
 def _announcement_due(text: str) -> str | None:
-    """The announcing subject ("the reason", "the real question") that opens the answer's last clause when its verb
-    has not come after it ("the reason most shops switch") or has come with nothing said yet ("the real question is
-    not"), else None. A clause opens the answer, a sentence (where the engine punctuates) or follows a connector."""
+    """The announcing subject ("the reason", "the real question", or a "what" clause: "what most people find") that
+    opens the answer's last clause when its verb has not come after it ("the reason most shops switch") or has come
+    with nothing said yet ("the real question is not"), else None. A clause opens the answer, a sentence (where the engine punctuates) or follows a connector."""
     lists, lexicon = trailing_words(), default_lexicon()
     sentences = [s for s in _SENTENCES.split(text) if tokens(s)]
     if not sentences:
@@ -325,18 +350,31 @@ def _announcement_due(text: str) -> str | None:
     for at in range(len(words)):
         opens = at == after_lead(words, lexicon) or (at > 0 and after_lead(words, lexicon, at - 1) == at)
         head = next((h for h in lists.announcing if tuple(words[at:at + len(h)]) == h), None) if opens else None
+        if head is None and _opens_cleft(words, at):
+            head = tuple(words[at:at + 2])
         if head is not None:
             found = (at, head)
     if found is None:
         return None
     at, head = found
     rest = words[at + len(head):]
-    verb = next((n for n, w in enumerate(rest) if w in lists.announced_by), None)
+    verbs = _CLEFT_BE if head[0] == "what" else lists.announced_by
+    verb = next((n for n, w in enumerate(rest) if w in verbs), None)
     if verb is None and len(rest) >= ANNOUNCED_WITHIN:  # its verb was misheard: what it announced has come
         return None
     if verb is None or all(w in _STILL_DUE for w in rest[verb + 1:]):
         return " ".join(words[at:])
     return None
+
+
+def _opens_cleft(words: list[str], at: int) -> bool:
+    """True when a "what" clause with a subject of its own opens the sentence at `at` ("so what i'd suggest", "what
+    most people find"). Only at the sentence's start (after lead-ins): later, "and what you'd change" or "so what
+    you think counts for a lot" is a list's item or has its verb already (own-words answers, 2026-12-07); and not
+    after "you know", whose "what" is an exclamation ("you know what, you're right")."""
+    lists = trailing_words()
+    return (words[at] == "what" and at + 1 < len(words) and words[at + 1] in lists.cleft_subjects
+            and at == after_lead(words, default_lexicon()) and (at == 0 or words[at - 1] != "know"))
 
 
 # A wh-question whose preposition already follows its verb's object has left the preposition's own object
