@@ -18,10 +18,11 @@ from trainer.core.clause_shape import is_word_list
 from trainer.core.meaning import CueRecogniser
 from trainer.core.transcript import Word
 
-HELDOUT_RECALL_FLOOR = 0.82  # measured 0.912 (cue phrases: 0.044), 2026-12-07, fit with another writer's answers
-HELDOUT_FALSE_CEILING = 0.075  # measured 0.051 (the fit before: 0.901 / 0.064; 02:54: 0.902 / 0.055)
+HELDOUT_RECALL_FLOOR = 0.82  # measured 0.886 (cue phrases: 0.044), 2026-12-07 evening, fit with four more writers
+HELDOUT_FALSE_CEILING = 0.06  # measured 0.044 (the fits before: 0.912 / 0.051, 0.901 / 0.064, 0.902 / 0.055)
 # The same answers spoken by espeak-ng, as Vosk's small English model heard them (no punctuation; words with times).
-# Measured 0.653 / 0.046 with the fit on another writer's answers too (2026-12-07; the fit before: 0.658 / 0.064),
+# Measured 0.611 / 0.048 with the fit on four more writers (2026-12-07 evening), 0.653 / 0.046 with the fit on another
+# writer's answers too (2026-12-07; the fit before: 0.658 / 0.064),
 # 0.647 / 0.066 with the library of ~30 examples a kind (2026-12-07 02:54; 0.640 / 0.064 before it, same run),
 # 0.640 / 0.066 heard with 0.5 s of silence around each answer (as a microphone hears it) and judged from
 # the timed words (the same words without times 0.632 / 0.064), with the unpunctuated cuts of fcd3024 (before them
@@ -29,7 +30,7 @@ HELDOUT_FALSE_CEILING = 0.075  # measured 0.051 (the fit before: 0.901 / 0.064; 
 # spoken target, 0.004 above the measured false credit: the judge is deterministic, so it does not flake.
 VOSK_RECALL_FLOOR = 0.55
 VOSK_FALSE_CEILING = 0.07
-# The same answers spoken by the natural voice (Piper en_US joe, one US male voice) as Vosk heard them: measured
+# The same answers spoken by the natural voice (Piper en_US joe, one US male voice) as Vosk heard them: measured 0.788 / 0.048 with the fit on four more writers (2026-12-07 evening),
 # 0.832 / 0.059 with the library of ~30 examples a kind (2026-12-07 02:54), 0.819 / 0.059 with the cuts of fcd3024 (2026-12-07 00:03), 0.805 / 0.046 with the recogniser of 4f270b1, where espeak-ng's robotic voice gave 0.606 / 0.053 in the same run
 # (bench/RESULTS.md, Moves by meaning, 2026-12-06 23:36; 0.814 / 0.044 against 0.619 / 0.053 before 4f270b1).
 NATURAL_VOICE_VOSK_RECALL_FLOOR = 0.75
@@ -123,10 +124,11 @@ def test_a_damaged_probe_file_is_named_with_the_fix(tmp_path):
 
 
 # The hard set (mostly answers close to a move that a coach does not credit; not fitted on), as the shipped fit
-# judged it typed (2026-12-07): recall 0.755, false credit 0.109. Bounds a little past those, so a change that
-# credits more of these answers wrongly, or fewer of the real moves among them, shows here.
+# judged it typed (2026-12-07): recall 0.755, false credit 0.109; with four more writers' answers fitted (2026-12-07
+# evening) 0.764 / 0.049. Bounds a little past those, so a change that credits more of these answers wrongly, or
+# fewer of the real moves among them, shows here.
 HARD_RECALL_FLOOR = 0.70
-HARD_FALSE_CEILING = 0.13
+HARD_FALSE_CEILING = 0.07
 
 
 def test_the_hard_set_stays_within_its_measured_bounds(recogniser, packs):
@@ -138,10 +140,11 @@ def test_the_hard_set_stays_within_its_measured_bounds(recogniser, packs):
 
 
 # The fresh set: 346 answers by four writers other than the rest's author, never fitted on (2026-12-07). Measured
-# 0.886 / 0.085 typed with the fit that added a fifth writer's answers to the calibration set; the fit before it gave
-# 0.839 / 0.113 (docs/metrics.md, "Answers from other writers"): the ceiling sits between the two.
+# 0.886 / 0.085 typed with the fit that added a fifth writer's answers to the calibration set (the fit before it:
+# 0.839 / 0.113), 0.861 / 0.066 with four more writers' (docs/metrics.md, "Four more writers"): the ceiling sits
+# between the last two.
 FRESH_RECALL_FLOOR = 0.82
-FRESH_FALSE_CEILING = 0.10
+FRESH_FALSE_CEILING = 0.08
 
 
 def test_the_fresh_set_by_other_writers_stays_within_its_measured_bounds(recogniser, packs):
