@@ -80,6 +80,23 @@ def test_going_on_after_an_early_end_stops_the_next_line_and_keeps_one_answer(tm
     assert turn.rep_end - turn.rep_start >= turn.prospect_end - turn.rep_start + answer.spans[1].end
 
 
+def test_going_on_after_the_drills_last_answer_keeps_one_answer(tmp_path, whisper, pack):
+    """No line follows the last answer (the drill ends with it), yet its end was a guess too: the rep who goes on
+    within RESUME_WITHIN_S is heard to the end, and the answer is scored once, whole, before the drill ends."""
+    result, events, answer, stored = drill(tmp_path, whisper, pack, [0.6, CLEAN, 1.0, GOES_ON, 1.5], answers=1)
+    first_end, final_end = [e for e in events if isinstance(e, TurnDidEnd)]
+    [turn] = result.turns
+    assert first_end.reason == SILENCE and "finished question" in first_end.why
+    [resumed] = [e for e in events if isinstance(e, AnswerDidResume)]
+    assert resumed.yielded is None and resumed.at == pytest.approx(turn.prospect_end + answer.spans[1].start,
+                                                                   abs=TOLERANCE_S)
+    assert "overtime" in turn.transcript.lower() and "understand" in turn.transcript.lower()
+    assert {"ask", "value"} <= turn.covered and turn.yielded == ()
+    assert final_end.speech_end == pytest.approx(turn.prospect_end + answer.spans[1].end, abs=TOLERANCE_S)
+    [kept] = stored.turns
+    assert kept.status == "scored" and kept.transcript == turn.transcript
+
+
 def test_a_blip_as_the_next_line_begins_does_not_stop_it(tmp_path, whisper, pack):
     # A cough, a click or a blip of the line's own echo shorter than RESUME_SPEECH_S: 0.12 s of a vowel
     vowel = compose(["ah"], tmp_path / "ah.wav")

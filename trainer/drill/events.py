@@ -308,12 +308,13 @@ class TurnDidEnd:
 @dataclass(frozen=True)
 class AnswerDidResume:
     """The rep went on with turn `turn`'s answer after its end was decided: the prospect's next line
-    stopped (`yielded`) and the turn listens again; it will be scored again, as one answer."""
+    stopped (`yielded`; None after the drill's last answer, when no line was playing) and the turn listens
+    again; it will be scored again, as one answer."""
 
     name: ClassVar[str] = "answer_did_resume"
     turn: int
     at: float  # the rep's voice was heard again
-    yielded: YieldedLine
+    yielded: YieldedLine | None
 
 
 @dataclass(frozen=True)

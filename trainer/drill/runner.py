@@ -19,7 +19,8 @@ model): while the next line begins, the runner keeps listening to that answer
 stops, the score is taken back (`AnswerDidResume`), the conversation returns to
 before the answer, and the turn listens on and is scored again as one answer, with
 the stopped line kept (`YieldedLine`). Otherwise the turn is committed then, and the
-audio read meanwhile goes to the next turn.
+audio read meanwhile goes to the next turn. After the drill's last answer no line follows, yet the runner
+listens as long before it ends the drill: a rep who goes on is heard out and scored once, whole.
 
 The prospect's temperament acts (`trainer.drill.prospect_acts`): the turn's monologue limit
 is the objection's persona's patience at the level (a cut-in ends the turn `CUT_IN`, and an
@@ -212,6 +213,14 @@ class DrillRunner:
                     conversation.current is None or self._stop.is_set() or self._answers_ran_out(answer)):
                 conversation, _ = self._score(answer, conversation)  # no line is playing: the final words decide
             if (prompt := conversation.current) is None:
+                if answer is not None and answer.may_go_on:  # no line follows: the rep may still go on
+                    went_on = answer.turn.watch_for_more(None, None, self.clock.now())
+                    if went_on is not None:
+                        conversation = self._go_on(answer, went_on)
+                        if answer.stopped:
+                            stop_reason = STOPPED_BY_REP
+                            break
+                        continue
                 break
             if self._stop.is_set():
                 stop_reason = STOPPED_BY_REP
@@ -369,15 +378,18 @@ class DrillRunner:
         answer.scored = True
         return conversation, switched
 
-    def _go_on(self, answer: Answer, went_on: tuple[float, float], line: str, playback: Playback,
-               rendered: RenderedLine) -> Conversation:
-        """The rep went on with the last answer as the next line began: stop the line, take the answer's
-        score back and listen to the rest of it; scored again as one answer. The conversation as it was."""
-        self.audio_out.stop()
+    def _go_on(self, answer: Answer, went_on: tuple[float, float], line: str | None = None,
+               playback: Playback | None = None, rendered: RenderedLine | None = None) -> Conversation:
+        """The rep went on with the last answer as the next line began (or, after the drill's last answer,
+        before it ended: no line): stop the line, take the answer's score back and listen to the rest of it;
+        scored again as one answer. The conversation as it was."""
         spoke_at, heard_at = (self._drill(t) for t in went_on)
-        line_start = None if playback.started_at is None else self._drill(playback.started_at + rendered.speech_start_s)
-        yielded = YieldedLine(line, heard_at if line_start is None else min(line_start, heard_at), heard_at)
-        answer.yielded.append(yielded)
+        yielded = None
+        if playback is not None:
+            self.audio_out.stop()
+            line_start = None if playback.started_at is None else self._drill(playback.started_at + rendered.speech_start_s)
+            yielded = YieldedLine(line, heard_at if line_start is None else min(line_start, heard_at), heard_at)
+            answer.yielded.append(yielded)
         self._stored.take_back()
         answer.scored = answer.may_go_on = False
         self._emit(AnswerDidResume(answer.number, spoke_at, yielded))

@@ -199,10 +199,12 @@ class RepTurn:
         self._report(chunk)
         return ended
 
-    def watch_for_more(self, playback: Playback, rendered: RenderedLine, opened: float) -> tuple[float, float] | None:
+    def watch_for_more(self, playback: Playback | None, rendered: RenderedLine | None,
+                       opened: float) -> tuple[float, float] | None:
         """After a SILENCE end, while the next line begins: when the rep's speech began again and when
         that was heard (clock), if it began before `RESUME_WITHIN_S` into the line's speech (or the
-        line's end, if sooner) and lasted `RESUME_SPEECH_S`; None if it did not.
+        line's end, if sooner) and lasted `RESUME_SPEECH_S`; None if it did not. With no line (`playback`
+        None: the drill's last answer), the window is `RESUME_WITHIN_S` from `opened`.
 
         Every chunk read here is kept, in order, for whichever turn it belongs to:
         this one if the rep went on (`go_on()`), else the next (`listen(..., pending=)`).
@@ -210,7 +212,7 @@ class RepTurn:
         detector = Endpointer()  # no prospect end: it only reports where speech starts
         began = None  # the start of the stretch of speech heard in the window, until it lasts or ends
         while not self.stop.is_set():
-            started = playback.started_at
+            started = opened if playback is None else playback.started_at
             if started is None and self.clock.now() - opened > OUTPUT_STALL_S:
                 break  # the next turn reports the stalled output
             chunk = self.audio_in.read(timeout=READ_TIMEOUT_S)
@@ -227,7 +229,8 @@ class RepTurn:
             if began is not None and chunk.end - detector.speech_end >= JOIN_GAP_S:
                 began = None  # too short to be the rep going on
             if started is not None and began is None:
-                until = started + min(rendered.speech_start_s + RESUME_WITHIN_S, rendered.speech_end_s)
+                until = started + (RESUME_WITHIN_S if rendered is None
+                                   else min(rendered.speech_start_s + RESUME_WITHIN_S, rendered.speech_end_s))
                 if chunk.captured_at >= until:
                     break
         return None
