@@ -297,9 +297,10 @@ class _Printer:
             self._say(f"  the prospect answered your words so far ({event.started}), then your final words led to "
                       f"{event.final}: {change}")
         elif isinstance(event, AnswerDidResume):
-            stopped = "" if event.yielded is None else f"the prospect stopped \"{event.yielded.line}\" and "
-            self._say(f"  you went on with your answer to turn {event.turn} at {event.at:.2f} s: {stopped}"
-                      "the prospect listens; that answer is scored again as a whole")
+            stopped = ("the prospect listens" if event.yielded is None
+                       else f"the prospect stopped \"{event.yielded.line}\" and listens")
+            self._say(f"  you went on with your answer to turn {event.turn} at {event.at:.2f} s: {stopped}; "
+                      "that answer is scored again as a whole")
         elif isinstance(event, TurnScored):
             held, self._held = self._held or [], None
             self._turn(event.result)
