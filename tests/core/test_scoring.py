@@ -7,7 +7,7 @@ from trainer.core.pack_model import Move
 from trainer.core.rubric import check_rubric
 from trainer.core.scoring import CUT_IN_LENGTH_CREDIT, NO_ANSWER, band_credit, score_drill, score_turn
 from trainer.core.targets import Targets
-from trainer.core.transcript import PROSPECT, REP, Span, Turn, Word
+from trainer.core.transcript import PROSPECT, REP, FilledPauses, Span, Turn, Word
 
 RUBRIC = (
     Move("acknowledge", ("I hear you", "that makes sense")),
@@ -84,6 +84,18 @@ def test_bad_answer_scores_low_with_the_right_reasons():
     assert_every_point_has_a_reason(card)
     # even at an easy pace it stays far below the promotion bar of 70
     assert answer(BAD, start=0.5, seconds=at_wpm(BAD, 140))[2].score == 39
+
+
+def test_fillers_heard_in_the_sound_are_named_in_the_reason():
+    """A filled pause the engine wrote nothing for still counts, and the reason says where it was found."""
+    texts = "so we could um start with one shop".split()
+    words = [Word(w, 0.5 + i * 0.4, 0.8 + i * 0.4) for i, w in enumerate(texts) if w != "um"]
+    held = FilledPauses((Span(1.65, 1.95),), words_placed=True)  # between "could" and "start": no word there
+    metrics = turn_metrics(words, [Span(0.5, 3.7)], 0.0, filled_pauses=held)
+    assert (metrics.fillers, len(metrics.sound_fillers)) == (1, 1)
+    card = score_turn(metrics, check_rubric(RUBRIC, words), Targets(fillers_per_min_max=5.0))
+    [reason] = [r.text for r in card.reasons if "filler" in r.text]
+    assert reason.startswith("1 filler (1 held 'uh' or 'um' heard in the sound) = 19/min")
 
 
 def test_slow_start_loses_latency_points_with_the_time_in_the_reason():

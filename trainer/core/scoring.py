@@ -163,7 +163,10 @@ def _clean_speech(metrics: TurnMetrics, targets: Targets) -> _Part:
     per_min = metrics.fillers_per_min or 0.0  # words were heard, so there was speech
     filler_credit = band_credit(per_min, 0.0, limit, 0.0, limit)
     hedge_credit = max(0.0, 1.0 - metrics.hedges / HEDGES_TO_ZERO)
-    fillers = _quoted(m.phrase for m in metrics.filler_matches)
+    fillers = ", ".join(part for part in (
+        _quoted(m.phrase for m in metrics.filler_matches),
+        f"{len(metrics.sound_fillers)} held 'uh' or 'um' heard in the sound" if metrics.sound_fillers else "",
+    ) if part)
     hedges = _quoted(m.phrase for m in metrics.hedge_matches)
     losses = ()
     if filler_credit < 1.0:
