@@ -19,7 +19,8 @@ gathers during the rep's silence:
   verb and complement still due; a misheard "is" leaves only the subject; seven words on without
   its verb, it was misheard and the announcement made; so does a statement that opens with "what"
   and a subject: "what i'd suggest", "what most people find"), when they end on a question lead
-  ("out of curiosity", "i was wondering": moves.yaml's `question_leads`), when the answer so far is a lone "If ..." clause
+  ("out of curiosity", "i was wondering": moves.yaml's `question_leads`), when the answer so far
+  is a lone "If ..." clause
   (by its commas where the engine punctuates; without punctuation, an answer opening
   with the clause and no second subject to start the main clause); COMPLETE otherwise,
   and `confident` when a statement's last words read clearly as a sentence's end (the
@@ -214,8 +215,8 @@ def load_trailing_words(path: Path = TURN_END_FILE) -> TrailingWords:
     cleft |= frozenset(" ".join(w) for w in lists["articles"])
     return TrailingWords(lists, tuple(sorted(openers, key=len, reverse=True)), whole,
                          frozenset(" ".join(s) for s in subjects), tuple(sorted(prefaces, key=len, reverse=True)),
-                         frozenset(" ".join(i) for i in extras), announcing, frozenset(" ".join(v) for v in announced_by),
-                         cleft)
+                         frozenset(" ".join(i) for i in extras), announcing,
+                         frozenset(" ".join(v) for v in announced_by), cleft)
 
 
 @lru_cache(maxsize=1)
@@ -340,7 +341,8 @@ def _before_address(text: str) -> list[str]:
 def _announcement_due(text: str) -> str | None:
     """The announcing subject ("the reason", "the real question", or a "what" clause: "what most people find") that
     opens the answer's last clause when its verb has not come after it ("the reason most shops switch") or has come
-    with nothing said yet ("the real question is not"), else None. A clause opens the answer, a sentence (where the engine punctuates) or follows a connector."""
+    with nothing said yet ("the real question is not"), else None. A clause opens the answer, a sentence (where the
+    engine punctuates) or follows a connector."""
     lists, lexicon = trailing_words(), default_lexicon()
     sentences = [s for s in _SENTENCES.split(text) if tokens(s)]
     if not sentences:

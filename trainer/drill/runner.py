@@ -387,7 +387,8 @@ class DrillRunner:
         yielded = None
         if playback is not None:
             self.audio_out.stop()
-            line_start = None if playback.started_at is None else self._drill(playback.started_at + rendered.speech_start_s)
+            line_start = (None if playback.started_at is None
+                          else self._drill(playback.started_at + rendered.speech_start_s))
             yielded = YieldedLine(line, heard_at if line_start is None else min(line_start, heard_at), heard_at)
             answer.yielded.append(yielded)
         self._stored.take_back()
