@@ -95,8 +95,11 @@ def test_variants_differ_measurably_in_pitch_and_speed():
     assert _shift_semitones(low.path, high.path) == pytest.approx(3.6, abs=0.7)
     # pitch is changed by resampling, with the speed kept: the lengths stay within 12%
     assert high.speech_duration_s / low.speech_duration_s == pytest.approx(1.0, abs=0.12)
-    slow, fast = (tts.render(line, natural_voice.VOICE_ID, rate=rate) for rate in (140, 210))
-    assert slow.speech_duration_s / fast.speech_duration_s == pytest.approx(210 / 140, abs=0.15)
+    # the rate sets the speed; Piper's noise changes each take's timing, so the lengths are summed over
+    # the five lines (one line's ratio spread 1.39-1.65 over takes; the sum's 1.46-1.50 in 6 takes here)
+    slow, fast = (sum(tts.render(each, natural_voice.VOICE_ID, rate=rate).speech_duration_s for each in LINES)
+                  for rate in (140, 210))
+    assert slow / fast == pytest.approx(210 / 140, abs=0.1)
 
 
 def test_a_hung_natural_voice_falls_back_to_espeak_with_a_notice_and_recovers():
