@@ -17,7 +17,7 @@ from trainer.core.packs import find_pack
 from trainer.core.turn_end import STATEMENT_HOLD_S
 from trainer.drill.events import AnswerDidResume, SpeechDidPause, SpeechDidResume, TurnDidEnd, TurnScored
 from trainer.drill.plan import plan_drill
-from trainer.drill.turn import RESUME_SPEECH_S, RESUME_WITHIN_S
+from trainer.drill.going_on import RESUME_SPEECH_S, RESUME_WITHIN_S
 from trainer.speech import vad, wavs
 from trainer.speech.endpoint import DONE, FIXED_RULE_MS, NO_ANSWER, SILENCE
 from trainer.speech.vosk_engine import VoskEngine

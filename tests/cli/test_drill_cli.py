@@ -15,7 +15,7 @@ from tmpfs import mount_tmpfs
 from tts_speech import compose
 
 from trainer.cli import main
-from trainer.drill.turn import RESUME_WITHIN_S
+from trainer.drill.going_on import RESUME_WITHIN_S
 from trainer.store.check import RecoveredTurn, check
 from trainer.store.db import DATABASE_NAME, Store
 

@@ -25,8 +25,8 @@ from trainer.core.turn_end import (
     hold_s,
     judge_ending,
     judge_words,
-    load_trailing_words,
 )
+from trainer.core.turn_words import load_trailing_words
 
 OWN_WORDS = Path(__file__).resolve().parents[1] / "data" / "own_words"
 

@@ -50,6 +50,7 @@ import copy
 import threading
 
 from trainer.drill.answer_source import AnswerFiles
+from trainer.core import turn_end
 from trainer.core.answer import assess_answer
 from trainer.core.dialogue import Conversation
 from trainer.core.errors import TrainerError
@@ -172,6 +173,7 @@ class DrillRunner:
         """Run the drill to its end (or a stop) and store it; returns the result. Errors are stored first."""
         pack, rules = self.plan.pack, self.plan.rules
         self._lines.render_first()  # the first line renders while the input starts (if not rendered before)
+        turn_end.load_rules()  # while it renders: not at the first answer's end
         # the meaning model loads, and the plan's own move wording is encoded, once the first line is rendered:
         # beside it, it slowed the natural voice's render from ~0.7 s to 2.3-3.3 s (docs/voices.md)
         nodes = [node for objection in self.plan.objections for node in (objection, *objection.follow_ups.values())]

@@ -30,7 +30,7 @@ uses for speech spans. It reports, as events returned by `feed()`:
   - or whatever reason the runner gives `end_now()` (e.g. `CUT_IN`).
 
 `reopen()` takes back a SILENCE end that was a wrong guess (the rep went on talking as
-the prospect's next line began: `trainer.drill.turn.RESUME_WITHIN_S`): the turn listens
+the prospect's next line began: `trainer.drill.going_on.RESUME_WITHIN_S`): the turn listens
 again, and cannot end on silence until the rep's speech is heard again.
 
 The answer may be due later than the line's end (`answer_due_at()`): after the level's
