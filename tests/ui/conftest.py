@@ -69,11 +69,11 @@ def make_window(qtbot, app):
 
 @pytest.fixture
 def drill_from_answers(make_window, qtbot):
-    """Open the window answering from a folder of answer files, wait for the speech engine the app preloads, and
-    show the Drill view on a pack, objection and level; returns (window, view)."""
+    """Open the window answering from a folder of answer files (and any other `settings`), wait for the speech
+    engine the app preloads, and show the Drill view on a pack, objection and level; returns (window, view)."""
 
-    def open_drill(folder: Path, pack_id: str, objection_id: str, level: int):
-        window = make_window(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(folder)))
+    def open_drill(folder: Path, pack_id: str, objection_id: str, level: int, **settings):
+        window = make_window(AppSettings(answer_source=ANSWER_FILES, answer_folder=str(folder), **settings))
         qtbot.waitUntil(lambda: window.ctx.loaded_engine() is not None, timeout=30_000)
         view = window.views["drill"]
         with qtbot.waitSignal(view.loaded):
