@@ -77,6 +77,20 @@ def test_a_clause_cut_before_a_subjects_verb_is_no_question():
     assert genuine_question(alone, Clause(range(0, 5), "is it pays for itself"), default_lexicon())
 
 
+@pytest.mark.parametrize("text,start,question", [
+    ("that's how it should work for your floor", 3, False),  # a long pitch's ask came from this clause (2026-12-07)
+    ("i reckon you could save a day a week", 3, False),
+    ("there will be a small setup fee", 1, False),
+    ("i hear you could you tell me more", 3, True),  # a subject after the modal: the question's own
+    ("thank you can i ask who runs the rota", 2, True),
+])
+def test_a_clause_cut_between_a_pronoun_and_its_modal_is_no_question(text, start, question):
+    """"that's how it | should work": the modal is the pronoun's verb; a question's modal has its subject after it."""
+    words = [Word(t, 0.0, 0.0) for t in text.split()]
+    clause = Clause(range(start, len(words)), " ".join(text.split()[start:]))
+    assert genuine_question(words, clause, default_lexicon()) is question
+
+
 @pytest.mark.parametrize("text", ["what are you using now", "fair enough what are you using right now",
                                   "how do you handle it then"])
 def test_a_question_that_ends_on_now_or_then_is_still_a_question(text):

@@ -38,6 +38,9 @@ _DISAGREEING = {
 # Words that open a noun phrase: one of them a few words before an auxiliary makes that phrase its subject.
 # Quantifiers are left out: they end set phrases more often than they open subjects ("no problem", "and all").
 _DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "their", "his", "her", "its", "this", "these", "those"})
+_MODALS = frozenset({"can", "can't", "could", "couldn't", "would", "wouldn't", "will", "won't", "should", "shouldn't",
+                     "shall"})
+_SUBJECT_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it", "that", "this", "there"})
 SUBJECT_REACH = 4  # words of a noun phrase before its verb ("the only real problem is")
 _TAG = re.compile(r",\s*([a-z']+)\s+([a-z']+)\s*\?\s*$")  # ", isn't it?" closing a written sentence
 
@@ -87,11 +90,21 @@ def new_question_at(toks: Sequence[str], at: int, clause_start: int, lexicon: Le
 def inverted(toks: Sequence[str], at: int, clause_start: int = 0) -> bool:
     """False when the auxiliary at `at` cannot be a question's inverted one: a form of "be", "do" or "have"
     that disagrees with the pronoun after it ("is they"), or whose subject stands before it since
-    `clause_start` ("the good news is it")."""
-    if toks[at] not in _DISAGREEING:
-        return True  # wh-words, "could we", "do I": a subject before them is rare, an object common ("pull their hair out")
+    `clause_start` ("the good news is it"); a modal right after a subject pronoun with none after it ("it should
+    work")."""
+    if toks[at] not in _DISAGREEING:  # wh-words, "could we", "do I": a subject before them is rare, an object common
+        return not _modal_of_subject_before(toks, at, clause_start)  # ("pull their hair out")
     following = toks[at + 1] if at + 1 < len(toks) else ""
     return following not in _DISAGREEING[toks[at]] and not _has_subject(toks, at, clause_start)
+
+
+def _modal_of_subject_before(toks: Sequence[str], at: int, clause_start: int) -> bool:
+    """True when the modal at `at` follows a subject pronoun and no subject follows it ("that's how it | should
+    work", "i reckon you | could save"): it is that pronoun's verb. A question's modal has its subject after it
+    ("i hear you | could you ...", "thank you | can i ask")."""
+    following = toks[at + 1] if at + 1 < len(toks) else ""
+    return (toks[at] in _MODALS and at > clause_start and toks[at - 1] in _SUBJECT_PRONOUNS
+            and following not in _PRONOUNS | _DETERMINERS)
 
 
 def _has_subject(toks: Sequence[str], at: int, clause_start: int) -> bool:
