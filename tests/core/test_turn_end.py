@@ -237,6 +237,7 @@ def test_a_what_clause_opening_a_statement_waits_for_its_is(text):
     "what do you use", "what would make this worth it",  # questions: an auxiliary after "what"
     "can i ask what you had in mind", "you know what you're right",
     "you're on the floor so what you think counts for a lot",  # not the sentence's start: its verb has come
+    "Who covers the call-outs? What a nightmare Monday.", "what an awful week",  # "what a" exclaims
 ])
 def test_a_what_clause_with_its_is_or_a_question_is_finished(text):
     assert judge_words(text).state == COMPLETE
@@ -253,7 +254,7 @@ def test_a_lead_that_is_a_whole_request_ends_the_turn():
     assert judge_words("Why, should something be wrong? You tell me.").state == COMPLETE
 
 
-@pytest.mark.parametrize("name", ["heldout", "fresh", "hard", "calibration"])
+@pytest.mark.parametrize("name", ["heldout", "fresh", "hard", "balanced", "calibration"])
 def test_no_own_words_answer_as_a_whole_waits_for_a_lead_or_a_what_clause(name):
     """Every own-words answer, typed and as each engine heard it (never used to write these rules): when whole,
     none waits as a question lead alone or as a "what" clause still to say what it announces."""

@@ -38,6 +38,8 @@ ANNOUNCED_BY = "announced_by"  # the verbs that bring what such a subject announ
 CLEFT_SUBJECTS = "cleft_subjects"  # after "what", words that open its clause's subject: "what most people find is"
 # A "what" clause that opens a statement ("what i'm suggesting", "what most people find") is the subject of a
 # "be" still to come, whatever verb its own clause has ("what we could do is ..."); only these bring what it announces.
+# ... but "what a" and "what an" exclaim ("what a nightmare", "what a week"): no subject opens there.
+_EXCLAIMING = frozenset({"a", "an"})
 _CLEFT_BE = frozenset({"is", "was", "isn't", "wasn't", "are", "were"})
 # After an announcing subject's verb, words that still leave its complement to come ("the real question is not",
 # "the real question is no ..."; "the answer is no" is whole, but "answer" announces nothing).
@@ -89,7 +91,7 @@ def load_trailing_words(path: Path = TURN_END_FILE) -> TrailingWords:
     prefaces, extras = lists.pop(PREFACES), lists.pop(EXTRAS)
     announcing, announced_by = lists.pop(ANNOUNCING), lists.pop(ANNOUNCED_BY)
     cleft = frozenset(" ".join(w) for w in lists.pop(CLEFT_SUBJECTS)) | frozenset(" ".join(w) for w in subjects)
-    cleft |= frozenset(" ".join(w) for w in lists["articles"])
+    cleft |= frozenset(" ".join(w) for w in lists["articles"]) - _EXCLAIMING
     return TrailingWords(lists, tuple(sorted(openers, key=len, reverse=True)), whole,
                          frozenset(" ".join(s) for s in subjects), tuple(sorted(prefaces, key=len, reverse=True)),
                          frozenset(" ".join(i) for i in extras), announcing,
