@@ -9,11 +9,13 @@ instead (`--voice piper`: Piper's en_US joe, one US male voice, docs/voices.md),
 judge's (each engine's word error rate on both voices is reported too, and the held-out set's
 recall and false credit per move in every set side by side). They are judged from the
 timed words and spans, as in a drill; the espeak-ng sets again from the same words without
-times (how they were judged before the times were stored). Four sets are measured: the calibration
+times (how they were judged before the times were stored). Five sets are measured: the calibration
 set chose the thresholds (scripts/calibrate-moves), the held-out set never touched them,
 so its row is the honest one, the hard set (mostly answers a coach would not credit that
-look close to a move; not fitted on) shows how the recogniser meets such answers, and the fresh set
-(written by other writers than the rest, not fitted on) how it meets wording and labels from elsewhere. The cue matcher, which the recogniser replaces, is measured
+look close to a move; not fitted on) shows how the recogniser meets such answers, the fresh set
+(written by other writers than the rest, not fitted on) how it meets wording and labels from elsewhere, and the
+balanced set (short answers that make moves, long ones that miss one; not fitted on) whether it judges the moves
+or the length. The cue matcher, which the recogniser replaces, is measured
 beside it. For each engine, where the held-out set's spoken recall is lost is split by
 cause (bench/spoken_losses.py; `--losses` lists every lost move). Speed: recognising the
 moves of a ~30 s answer on one thread (p50/p95 over repeats, after load), model load,
@@ -53,7 +55,7 @@ from asr import word_error_rate  # noqa: E402  (bench/asr.py)
 from trainer.core.meaning import CueRecogniser  # noqa: E402
 from trainer.core.transcript import Word  # noqa: E402
 
-SETS = ("calibration", "heldout", "hard", "fresh")
+SETS = ("calibration", "heldout", "hard", "fresh", "balanced")
 ENGINES = ("whisper", "vosk")
 TARGETS = {"typed": (0.90, 0.05), "spoken": (0.85, 0.07)}  # recall at least, false credit at most
 # Silence around each spoken answer, as a microphone hears it (the rep starts after the line, the turn ends after
