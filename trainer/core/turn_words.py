@@ -49,6 +49,8 @@ _STILL_DUE = frozenset({"not", "no", "that"})
 # 'the reason most shops switches thank you for hours a week', 'the reason most shops legion let you for our
 # family' waited the whole patience at the answer's real end, bench/turns.py --list, 2026-12-07).
 ANNOUNCED_WITHIN = 7
+
+
 @dataclass(frozen=True)
 class TrailingWords:
     """The phrases after which a speaker is not done, by category (longest first), and the fillers."""
@@ -104,7 +106,7 @@ def trailing_words() -> TrailingWords:
     return load_trailing_words()
 
 
-CLAUSES = re.compile(r"[.!?,;:]+(?=\s|$)")
+_CLAUSES = re.compile(r"[.!?,;:]+(?=\s|$)")
 
 
 _SENTENCES = re.compile(r"[.!?]+(?=\s|$)")
@@ -245,7 +247,7 @@ _TO_INFINITIVE = frozenset({"want", "need", "like", "love", "ask", "expect", "ge
 
 def stranded(text: str) -> bool:
     """True when the last clause of unpunctuated `text` is a wh-question that ends on '<object> <preposition>'."""
-    words = tokens([p for p in CLAUSES.split(text) if tokens(p)][-1])
+    words = tokens([p for p in _CLAUSES.split(text) if tokens(p)][-1])
     if len(words) < 4 or words[-2] not in _OBJECTS:
         return False
     if words[-1] == "to" and words[-3] in _TO_INFINITIVE:  # "want me to", "for this to": a verb is due
@@ -270,7 +272,7 @@ def opens_question(text: str) -> bool:
     """The last clause is a question by how it opens ("what ...", "and could you ..."), for engines that do not
     punctuate: a clause runs from the answer's start, a connector, or a question opener after a statement in
     one breath ("i understand can i ask what you had in mind": the rule of `trainer.core.clauses`)."""
-    pieces = [p for p in CLAUSES.split(text) if tokens(p)]
+    pieces = [p for p in _CLAUSES.split(text) if tokens(p)]
     if not pieces:
         return False
     lexicon = default_lexicon()
