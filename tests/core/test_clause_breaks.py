@@ -129,3 +129,14 @@ def test_a_short_clause_is_not_halved():
     words = [Word(w, 0.0, 0.0) for w in text.split()]
     whole = split_clauses(words, (), default_lexicon(), library.clause_markers, None, library.function_words)
     assert halves(words, whole, load_clause_breaks(), library.function_words) == []
+
+
+def test_words_without_letters_keep_the_clauses_in_step():
+    # Whisper tiny.en once wrote a stutter as words of their own, "f", "-", "a", "-" ...: a "-" has no token, and
+    # the cuts, counted in words, were read as token positions (an IndexError that stopped the answer's scoring).
+    library, model = default_move_library(), load_clause_breaks()
+    text = "Try to give them to the f - a - a - e - e - so how do you handle cover today"
+    words = [Word(w, 0.0, 0.0) for w in text.split()]
+    found = split_clauses(words, (), default_lexicon(), library.clause_markers, model, library.function_words)
+    assert " ".join(c.text for c in found) == text
+    assert found[-1].text == "so how do you handle cover today"  # not cut at "do you": the "how" question's own

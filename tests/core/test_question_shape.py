@@ -96,3 +96,13 @@ def test_a_clause_cut_between_a_pronoun_and_its_modal_is_no_question(text, start
 def test_a_question_that_ends_on_now_or_then_is_still_a_question(text):
     """"now" and "then" are connectors when they lead a clause; last in it they open nothing."""
     assert judge_words(text).question
+
+
+def test_an_auxiliary_after_a_wh_word_led_by_a_connector_opens_no_new_question():
+    lexicon = default_lexicon()
+    for text in ("so how do you handle cover today", "and what are you using now", "okay um why did you stop"):
+        toks = text.split()
+        aux = next(i for i, t in enumerate(toks) if t in ("do", "are", "did"))
+        assert not new_question_at(toks, aux, 0, lexicon), text
+    toks = "that's fair do you handle it yourselves".split()
+    assert new_question_at(toks, 2, 0, lexicon)  # no wh-word before it: a new question

@@ -14,7 +14,7 @@ from typing import Sequence
 from trainer.core.clauses import Clause
 from trainer.core.lexicon import Lexicon
 from trainer.core.moves import MoveLibrary, default_move_library
-from trainer.core.question_shape import SUBJECT_REACH, after_lead, ends_in_tag, inverted
+from trainer.core.question_shape import SUBJECT_REACH, after_lead, ends_in_tag, inverted, question_start
 from trainer.core.text import trailing_punctuation, word_tokens
 from trainer.core.transcript import Word
 
@@ -144,7 +144,10 @@ def genuine_question(words: Sequence[Word], clause: Clause, lexicon: Lexicon,
     A statement closed by a tag ("she won't be there forever, is she?") asks nothing: it seeks agreement."""
     toks, _ = word_tokens([words[i] for i in clause.words])
     at = after_lead(toks, lexicon)
-    lead = max((len(m) for m in leads if tuple(toks[at : at + len(m)]) == m), default=0)
+    lead = _lead_at(toks, at, leads)
+    if not lead:  # past a prelude: "yeah what do you ...", "cheers, out of curiosity who ..."
+        at = question_start(toks, lexicon)
+        lead = _lead_at(toks, at, leads)
     if lead:
         at = after_lead(toks, lexicon, at + lead)
     opener = lexicon.starts_with("question_openers", toks, at)
@@ -155,6 +158,11 @@ def genuine_question(words: Sequence[Word], clause: Clause, lexicon: Lexicon,
     if not asked or len(toks) - at < 3:
         return False
     return not _pitch_opener(toks, at) and not pushing(words, clause, lexicon)
+
+
+def _lead_at(toks: Sequence[str], at: int, leads: Sequence[tuple[str, ...]]) -> int:
+    """The length of the longest question lead at token `at` ("just wondering"), or 0."""
+    return max((len(m) for m in leads if tuple(toks[at : at + len(m)]) == m), default=0)
 
 
 def _verb_of_before(words: Sequence[Word], clause: Clause, at: int) -> bool:

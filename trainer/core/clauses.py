@@ -78,9 +78,9 @@ def split_clauses(words: Sequence[Word], spans: Sequence[Span], lexicon: Lexicon
         toks, owner = word_tokens(piece)
         cuts = [0]
         for t in range(MIN_LEAD_TOKENS, len(toks)):
-            if owner[t] == owner[t - 1] or owner[t] - owner[cuts[-1]] < MIN_LEAD_TOKENS:
+            if owner[t] == owner[t - 1] or owner[t] - cuts[-1] < MIN_LEAD_TOKENS:
                 continue
-            piece_start = next(i for i, o in enumerate(owner) if o == cuts[-1])
+            piece_start = next(i for i, o in enumerate(owner) if o >= cuts[-1])  # a word may have no tokens ("-")
             if (_starts_marker(toks, t, markers) or new_question_at(toks, t, piece_start, lexicon)
                     or base.start + owner[t] in written):
                 cuts.append(owner[t])

@@ -19,7 +19,7 @@ from trainer.core.paths import PACKAGE_DATA
 from trainer.core.text import tokens
 
 LEXICONS_FILE = PACKAGE_DATA / "lexicons.yaml"
-CATEGORIES = ("fillers", "hedges", "question_openers", "connectors")
+CATEGORIES = ("fillers", "hedges", "question_openers", "connectors", "question_preludes")
 
 Phrase = tuple[str, ...]
 

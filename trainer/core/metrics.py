@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from trainer.core.lexicon import Lexicon, PhraseMatch, default_lexicon
-from trainer.core.question_shape import WH_INVERSION_REACH, after_lead
+from trainer.core.question_shape import WH_INVERSION_REACH, after_lead, question_start
 from trainer.core.targets import Targets
 from trainer.core.text import CLAUSE_END, SENTENCE_END, tokens, trailing_punctuation, word_tokens
 from trainer.core.transcript import PROSPECT, REP, FilledPauses, Span, Turn, Word
@@ -222,7 +222,7 @@ def question_clauses(words: Sequence[Word], spans: Sequence[Span], lexicon: Lexi
                 found.append(clause)
             continue
         toks, _ = word_tokens([words[i] for i in clause])
-        if lexicon.starts_with("question_openers", toks, after_lead(toks, lexicon)) is not None:
+        if lexicon.starts_with("question_openers", toks, question_start(toks, lexicon)) is not None:
             found.append(clause)
     return found
 

@@ -2,7 +2,7 @@
 and the move recogniser share.
 
 Engines such as Vosk write no "?", so a question is known by how it opens: after any
-leading connectors and fillers ("so um what ..."), a question opener of the lexicon (a
+leading connectors, fillers and preludes ("so um what ...", "yeah what ..."), a question opener of the lexicon (a
 wh-word or an inverted auxiliary: "what", "could you", "is it"). Mid-sentence the openers
 that also start statements ("it is", "that was", "we can") open a new question only as
 "what", "how" or "why", or as an auxiliary followed by a pronoun; "who", "when", "where"
@@ -55,6 +55,16 @@ def after_lead(toks: Sequence[str], lexicon: Lexicon, at: int = 0) -> int:
     return at
 
 
+def question_start(toks: Sequence[str], lexicon: Lexicon, at: int = 0) -> int:
+    """Where a question would open at or after `at`: past leading connectors and fillers, and past the words said
+    before a question in one breath (`question_preludes`: "yeah what do you use", "cheers who does your rotas",
+    "roughly when does it close"). Engines write no comma after them, and a clause cut needs two words before it."""
+    at = after_lead(toks, lexicon, at)
+    while (prelude := lexicon.starts_with("question_preludes", toks, at)) is not None and prelude.end < len(toks):
+        at = after_lead(toks, lexicon, prelude.end)
+    return at
+
+
 def ends_in_tag(text: str, lexicon: Lexicon) -> bool:
     """True when a written question's "?" belongs to a tag after a statement ("..., isn't it?", "..., is she?"):
     the tag asks the listener to agree, not to tell (Quirk et al. 1985, 11.8-11.9)."""
@@ -69,8 +79,8 @@ def ends_in_tag(text: str, lexicon: Lexicon) -> bool:
 def new_question_at(toks: Sequence[str], at: int, clause_start: int, lexicon: Lexicon) -> bool:
     """True when a new question opens at token `at` of a clause that began at `clause_start`.
 
-    "what figure did you have": the auxiliary right after a wh-word is that question's own
-    inversion, not a new question.
+    "what figure did you have", "so how do you": the auxiliary right after a wh-word (and any connectors or
+    fillers before it) is that question's own inversion, not a new question.
     """
     match = lexicon.starts_with("question_openers", toks, at)
     if match is None:
@@ -80,7 +90,8 @@ def new_question_at(toks: Sequence[str], at: int, clause_start: int, lexicon: Le
         return True
     if first in _RELATIVE:
         return False
-    if toks[clause_start] in _WH | _RELATIVE and at - clause_start <= WH_INVERSION_REACH:
+    opening = question_start(toks, lexicon, clause_start)  # "so how do you ...": the wh-word after a connector
+    if opening < at and toks[opening] in _WH | _RELATIVE and at - opening <= WH_INVERSION_REACH:
         return False
     if match.end - at > 1:
         return True

@@ -23,7 +23,7 @@ from trainer.core.data_files import read_data_yaml
 from trainer.core.errors import TrainerError
 from trainer.core.lexicon import default_lexicon
 from trainer.core.moves import default_move_library
-from trainer.core.question_shape import after_lead, new_question_at
+from trainer.core.question_shape import after_lead, new_question_at, question_start
 from trainer.core.text import tokens
 
 TURN_END_FILE = paths.PACKAGE_DATA / "turn_end.yaml"
@@ -278,7 +278,7 @@ def opens_question(text: str) -> bool:
     lexicon = default_lexicon()
     words = tokens(pieces[-1])
     start = after_lead(words, lexicon)
-    question = lexicon.starts_with("question_openers", words, start) is not None
+    question = lexicon.starts_with("question_openers", words, question_start(words, lexicon)) is not None
     for at in range(start + MIN_LEAD_TOKENS, len(words)):
         if at - start < MIN_LEAD_TOKENS:
             continue
@@ -286,5 +286,5 @@ def opens_question(text: str) -> bool:
             start, question = at, True
         elif lexicon.starts_with("connectors", words, at) is not None and after_lead(words, lexicon, at) < len(words):
             start = after_lead(words, lexicon, at)  # a connector last ("what are you using now") opens nothing
-            question = lexicon.starts_with("question_openers", words, start) is not None
+            question = lexicon.starts_with("question_openers", words, question_start(words, lexicon, start)) is not None
     return question
