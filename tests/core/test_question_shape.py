@@ -8,6 +8,7 @@ import pytest
 from trainer.core.clause_shape import genuine_question
 from trainer.core.clauses import Clause, split_clauses
 from trainer.core.lexicon import default_lexicon
+from trainer.core.metrics import question_clauses
 from trainer.core.moves import default_move_library
 from trainer.core.question_shape import new_question_at
 from trainer.core.text import tokens
@@ -106,3 +107,23 @@ def test_an_auxiliary_after_a_wh_word_led_by_a_connector_opens_no_new_question()
         assert not new_question_at(toks, aux, 0, lexicon), text
     toks = "that's fair do you handle it yourselves".split()
     assert new_question_at(toks, 2, 0, lexicon)  # no wh-word before it: a new question
+
+
+@pytest.mark.parametrize("text", ["yeah what do you use at the moment", "cheers who draws up your shifts",
+                                  "roughly when does the deal close", "great could we get half an hour",
+                                  "oh right when does it renew", "fair enough what are you using now"])
+def test_a_question_after_a_prelude_without_its_comma_is_asked(text):
+    words = [Word(w, 0.0, 0.0) for w in text.split()]
+    whole = Clause(range(len(words)), text)
+    assert genuine_question(words, whole, default_lexicon(), default_move_library().question_leads)
+    assert len(question_clauses(words, (), default_lexicon())) == 1  # the question count agrees
+    assert judge_words(text).question  # and so does the end of turn
+
+
+@pytest.mark.parametrize("text", ["yeah we could do that", "right now we use excel", "sure that works for me",
+                                  "yeah that is the plan"])
+def test_a_prelude_before_a_statement_asks_nothing(text):
+    words = [Word(w, 0.0, 0.0) for w in text.split()]
+    assert not genuine_question(words, Clause(range(len(words)), text), default_lexicon())
+    assert question_clauses(words, (), default_lexicon()) == []
+    assert not judge_words(text).question
