@@ -288,3 +288,10 @@ def test_an_unpunctuated_wh_question_with_a_stranded_preposition_is_finished(tex
 ])
 def test_a_preposition_that_leaves_its_object_to_come_still_waits(text):
     assert judge_words(text).state == UNFINISHED
+
+
+def test_a_lead_after_its_question_ends_the_turn():
+    """"Topic or timing, out of curiosity?": the lead follows the question it leads, which the "?" closes."""
+    judgement = judge_words("Totally valid, wiping your number now. Topic or timing, out of curiosity?")
+    assert judgement.state == COMPLETE and judgement.question
+    assert judge_words("That's fair. Out of curiosity?").state == UNFINISHED  # a lead alone still waits

@@ -163,6 +163,13 @@ def trailing_question_lead(words: list[str]) -> str | None:
     return " ".join(max(found, key=len)) if found else None
 
 
+def question_before_lead(text: str, lead: str) -> bool:
+    """True when the written question that ends with the lead asks something before it ("Topic or timing, out of
+    curiosity?"): the lead came after its question, which is finished."""
+    sentences = [tokens(s) for s in _SENTENCES.split(text) if tokens(s)]
+    return bool(sentences) and len(sentences[-1]) > len(lead.split())
+
+
 def only_prefaces(words: list[str]) -> bool:
     """True when `words` are prefaces alone ("okay, yeah, i hear you, that's a really fair question"), with lead-ins,
     fillers and the lists' extras around them: the rep has acknowledged the point but not yet answered it."""
